@@ -1,0 +1,34 @@
+"""The Reporter and Editor groups with their permissions."""
+
+from django.contrib.auth.management import create_permissions
+from django.db import migrations
+
+
+def create_roles(apps, schema_editor):
+    from articles.roles import ROLES
+
+    # Permissions are normally created after all migrations; make sure they exist now.
+    for app_config in apps.get_app_configs():
+        app_config.models_module = True
+        create_permissions(app_config, verbosity=0, apps=apps)
+        app_config.models_module = None
+
+    Group = apps.get_model("auth", "Group")
+    Permission = apps.get_model("auth", "Permission")
+    for role, codenames in ROLES.items():
+        group, _ = Group.objects.get_or_create(name=role)
+        permissions = [
+            Permission.objects.get(content_type__app_label=app, codename=codename)
+            for app, codename in codenames
+        ]
+        group.permissions.set(permissions)
+
+
+class Migration(migrations.Migration):
+    dependencies = [
+        ("articles", "0002_iso_countries"),
+        ("auth", "0012_alter_user_first_name_max_length"),
+        ("contenttypes", "0002_remove_content_type_name"),
+    ]
+
+    operations = [migrations.RunPython(create_roles, migrations.RunPython.noop)]

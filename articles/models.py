@@ -1,0 +1,293 @@
+"""Articles and the newsroom's three taxonomies: countries, ministers, policies."""
+
+from django.conf import settings
+from django.contrib.postgres.search import SearchVectorField
+from django.db import models
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.text import slugify
+from taggit.managers import TaggableManager
+from taggit.models import TagBase, TaggedItemBase
+
+from articles.sanitising import sanitise_html
+
+
+def aliases_default():
+    return []
+
+
+class VocabularyTag(TagBase):
+    """A taxonomy entry: a name, its slug and the other names the text may use."""
+
+    aliases = models.JSONField(
+        default=aliases_default,
+        blank=True,
+        help_text="Other names the copy may use, one per line: spellings, surnames, "
+        "demonyms, capitals. The auto-tagger and search use them.",
+    )
+
+    class Meta:
+        abstract = True
+        ordering = ["name"]
+
+    def slugify(self, tag, i=None):
+        slug = slugify(tag)
+        return f"{slug}-{i}" if i is not None else slug
+
+    def all_names(self):
+        return [self.name, *self.aliases]
+
+
+class Country(VocabularyTag):
+    code = models.CharField(
+        "ISO code", max_length=2, unique=True, help_text="ISO 3166-1 alpha-2, e.g. IN."
+    )
+
+    class Meta(VocabularyTag.Meta):
+        verbose_name_plural = "countries"
+
+    def get_absolute_url(self):
+        return reverse("articles:country-detail", kwargs={"slug": self.slug})
+
+
+class Minister(VocabularyTag):
+    office = models.CharField(
+        max_length=200, blank=True, help_text="e.g. Minister of External Affairs."
+    )
+    country = models.ForeignKey(
+        Country,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="ministers_of",
+        help_text="The country the minister serves.",
+    )
+    in_office_from = models.DateField(null=True, blank=True)
+    in_office_to = models.DateField(null=True, blank=True)
+
+    class Meta(VocabularyTag.Meta):
+        pass
+
+    def get_absolute_url(self):
+        return reverse("articles:minister-detail", kwargs={"slug": self.slug})
+
+
+class Policy(VocabularyTag):
+    description = models.TextField(blank=True, help_text="One or two sentences for readers.")
+
+    class Meta(VocabularyTag.Meta):
+        verbose_name_plural = "policies"
+
+    def get_absolute_url(self):
+        return reverse("articles:policy-detail", kwargs={"slug": self.slug})
+
+
+class TaggedCountry(TaggedItemBase):
+    tag = models.ForeignKey(Country, on_delete=models.CASCADE, related_name="tagged_items")
+    content_object = models.ForeignKey(
+        "Article", on_delete=models.CASCADE, related_name="tagged_countries"
+    )
+
+    class Meta:
+        unique_together = [("content_object", "tag")]
+
+
+class TaggedMinister(TaggedItemBase):
+    tag = models.ForeignKey(Minister, on_delete=models.CASCADE, related_name="tagged_items")
+    content_object = models.ForeignKey(
+        "Article", on_delete=models.CASCADE, related_name="tagged_ministers"
+    )
+
+    class Meta:
+        unique_together = [("content_object", "tag")]
+
+
+class TaggedPolicy(TaggedItemBase):
+    tag = models.ForeignKey(Policy, on_delete=models.CASCADE, related_name="tagged_items")
+    content_object = models.ForeignKey(
+        "Article", on_delete=models.CASCADE, related_name="tagged_policies"
+    )
+
+    class Meta:
+        unique_together = [("content_object", "tag")]
+
+
+class ArticleQuerySet(models.QuerySet):
+    def published(self, now=None):
+        """Public means published with a publication time that has come."""
+        return self.filter(
+            status=Article.Status.PUBLISHED, published_at__lte=now or timezone.now()
+        )
+
+    def scheduled(self, now=None):
+        """Published, but with a publication time still to come."""
+        return self.filter(
+            status=Article.Status.PUBLISHED, published_at__gt=now or timezone.now()
+        )
+
+    def with_tags(self):
+        """Prefetch the three taxonomies so listings tag each card without N+1."""
+        return self.prefetch_related("countries", "ministers", "policies")
+
+
+class Article(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        REVIEW = "review", "In review"
+        PUBLISHED = "published", "Published"
+        WITHDRAWN = "withdrawn", "Withdrawn"
+
+    headline = models.CharField(max_length=200)
+    slug = models.SlugField(
+        max_length=200,
+        unique=True,
+        help_text="The last part of the article's address. Filled in from the headline.",
+    )
+    standfirst = models.TextField(
+        blank=True, help_text="One or two sentences under the headline; also the summary "
+        "shown in listings, feeds and search engines."
+    )
+    body = models.TextField(
+        blank=True, help_text="Paragraphs, links, lists and emphasis. Anything else is "
+        "removed when you save."
+    )
+    dateline = models.CharField(
+        max_length=100, blank=True, help_text="Where the story was filed, e.g. Moscow."
+    )
+    bylines = models.CharField(
+        max_length=255, blank=True, help_text="Authors, separated by commas."
+    )
+    status = models.CharField(
+        max_length=12, choices=Status.choices, default=Status.DRAFT, db_index=True
+    )
+    published_at = models.DateTimeField(
+        "publication time",
+        null=True,
+        blank=True,
+        help_text="Leave empty to publish now. A future time schedules the article.",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    version = models.PositiveIntegerField(
+        default=1, help_text="Raised on every save; a stale edit is refused."
+    )
+    headline_needs_review = models.BooleanField(
+        default=False,
+        help_text="Set on wire imports, whose headline is derived from the first "
+        "sentence. Cleared when an editor saves a new headline.",
+    )
+    image = models.ImageField(upload_to="articles/%Y/%m/", blank=True)
+    image_alt = models.CharField(
+        "image alt text", max_length=250, blank=True,
+        help_text="What the image shows, for readers who cannot see it.",
+    )
+    image_caption = models.CharField(max_length=300, blank=True)
+    image_credit = models.CharField(max_length=150, blank=True)
+    fingerprint = models.CharField(
+        max_length=64, unique=True, null=True, blank=True, editable=False,
+        help_text="Hash of the imported wire text; stops the same copy importing twice.",
+    )
+    search_vector = SearchVectorField(null=True, editable=False)
+
+    countries = TaggableManager(
+        "countries", through=TaggedCountry, blank=True, related_name="articles",
+        help_text="Countries the story is about.",
+    )
+    ministers = TaggableManager(
+        "ministers", through=TaggedMinister, blank=True, related_name="articles",
+        help_text="Ministers the story is about.",
+    )
+    policies = TaggableManager(
+        "policies", through=TaggedPolicy, blank=True, related_name="articles",
+        help_text="Policies and programmes the story is about.",
+    )
+
+    objects = ArticleQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-published_at", "-id"]
+        indexes = [
+            models.Index(fields=["status", "-published_at"], name="article_status_pub_idx"),
+            models.Index(fields=["-updated_at"], name="article_updated_idx"),
+        ]
+        permissions = [
+            ("publish_article", "Can publish, schedule and withdraw articles"),
+            ("edit_any_article", "Can edit articles written by others"),
+        ]
+
+    def __str__(self):
+        return self.headline
+
+    @property
+    def is_public(self):
+        return (
+            self.status == self.Status.PUBLISHED
+            and self.published_at is not None
+            and self.published_at <= timezone.now()
+        )
+
+    @property
+    def is_scheduled(self):
+        return (
+            self.status == self.Status.PUBLISHED
+            and self.published_at is not None
+            and self.published_at > timezone.now()
+        )
+
+    @property
+    def display_status(self):
+        if self.is_scheduled:
+            return "Scheduled"
+        return self.get_status_display()
+
+    @property
+    def authors(self):
+        return [name.strip() for name in self.bylines.split(",") if name.strip()]
+
+    def save(self, *args, **kwargs):
+        # Sanitise here so no path (admin, import, shell) can store unsafe markup.
+        self.body = sanitise_html(self.body)
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        local = timezone.localtime(self.published_at or timezone.now())
+        return reverse(
+            "articles:article-detail",
+            kwargs={
+                "year": f"{local.year:04d}",
+                "month": f"{local.month:02d}",
+                "day": f"{local.day:02d}",
+                "slug": self.slug,
+            },
+        )
+
+
+class Correction(models.Model):
+    class Kind(models.TextChoices):
+        CORRECTION = "correction", "Correction"
+        UPDATE = "update", "Update"
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="corrections")
+    kind = models.CharField(max_length=12, choices=Kind.choices, default=Kind.CORRECTION)
+    note = models.TextField(help_text="Shown to readers under the article, with its time.")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+
+    def __str__(self):
+        return f"{self.get_kind_display()}: {self.note[:60]}"

@@ -1,0 +1,74 @@
+"""Plain builders for test data: each makes one valid object, overridable by keyword."""
+
+import itertools
+from datetime import timedelta
+
+from django.contrib.auth.models import Group, User
+from django.utils import timezone
+
+from articles.models import Article, Country, Minister, Policy
+from articles.roles import EDITOR, REPORTER
+
+_counter = itertools.count(1)
+
+
+def make_user(username=None, role=None, **kwargs):
+    username = username or f"user{next(_counter)}"
+    user = User.objects.create_user(
+        username=username, password="correct horse battery", is_staff=True, **kwargs
+    )
+    if role:
+        user.groups.add(Group.objects.get(name=role))
+    return user
+
+
+def make_editor(username="priya"):
+    return make_user(username, role=EDITOR, first_name="Priya", last_name="Sharma")
+
+
+def make_reporter(username="arun"):
+    return make_user(username, role=REPORTER, first_name="Arun", last_name="Kumar")
+
+
+def country(code):
+    return Country.objects.get(code=code)
+
+
+def make_minister(name="Sergey Lavrov", **kwargs):
+    kwargs.setdefault("office", "Minister of Foreign Affairs")
+    return Minister.objects.create(name=name, **kwargs)
+
+
+def make_policy(name="Make in India", **kwargs):
+    kwargs.setdefault("description", "India's manufacturing programme.")
+    return Policy.objects.create(name=name, **kwargs)
+
+
+def make_article(
+    headline=None,
+    *,
+    status=Article.Status.PUBLISHED,
+    published_at=None,
+    countries=(),
+    ministers=(),
+    policies=(),
+    **kwargs,
+):
+    n = next(_counter)
+    headline = headline or f"India and Russia talk trade, round {n}"
+    if published_at is None and status == Article.Status.PUBLISHED:
+        published_at = timezone.now() - timedelta(hours=n)
+    kwargs.setdefault("slug", f"story-{n}")
+    kwargs.setdefault("standfirst", "Ministers met in Moscow to discuss trade.")
+    kwargs.setdefault("body", "<p>Ministers met in Moscow on Wednesday.</p>")
+    kwargs.setdefault("bylines", "Arun Kumar")
+    article = Article.objects.create(
+        headline=headline, status=status, published_at=published_at, **kwargs
+    )
+    if countries:
+        article.countries.set([country(c) if isinstance(c, str) else c for c in countries])
+    if ministers:
+        article.ministers.set(list(ministers))
+    if policies:
+        article.policies.set(list(policies))
+    return article
