@@ -1,0 +1,252 @@
+"""Full-page cache for anonymous readers that is never stale.
+
+One content *generation* in the shared cache (Redis in production) covers the whole
+public site. Every cached page is stored with the generation it was rendered under and is
+served only while that generation is current. Any write that can change a public page
+(an article, its tags, a correction, a vocabulary entry) bumps the generation, so every
+app server sees the change on its next request. Because a scheduled article goes public
+when its time comes, with nothing saved then, the state also holds the next scheduled
+publication time; once the clock passes it the generation is renewed.
+
+Requests that carry a session (logged-in editors) or a messages cookie bypass the cache
+and get ``private, no-cache``. Anonymous responses get an ``ETag`` and ``Last-Modified``
+(so conditional requests answer 304) and a short shared ``Cache-Control`` for nginx or a
+CDN. The cache backend swallows its own errors (django-redis ``IGNORE_EXCEPTIONS``), so a
+Redis outage means uncached pages, never an error.
+
+Signal receivers here are cache bookkeeping only. ``QuerySet.update()`` and other bulk
+writes send no signals: code that uses them calls ``bump_content_generation()``.
+"""
+
+import hashlib
+import time
+import uuid
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import transaction
+from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.http import HttpResponse
+from django.urls import NoReverseMatch, reverse
+from django.utils.cache import (
+    get_conditional_response,
+    patch_cache_control,
+    patch_vary_headers,
+)
+from django.utils.http import http_date
+
+STATE_KEY = "pagecache:state"
+PAGE_KEY_PREFIX = "pagecache:page:"
+# The next scheduled publication time has not been looked up since the last bump.
+UNKNOWN = "unknown"
+# Hop-by-hop or per-response headers that a stored page must not replay.
+UNSTORED_HEADERS = {"set-cookie", "date", "x-page-cache"}
+
+
+def page_cache_enabled():
+    return getattr(settings, "NEWSROOM_PAGE_CACHE", True)
+
+
+def _new_generation():
+    # Random rather than a counter: after Redis loses the state, a fresh generation can
+    # never match a page stored under an old one.
+    return uuid.uuid4().hex[:16]
+
+
+def _set_state(next_at):
+    state = (_new_generation(), next_at, time.time())
+    cache.set(STATE_KEY, state, timeout=None)
+    return state
+
+
+def bump_content_generation():
+    """Make every cached page stale now, and again when the open transaction commits.
+
+    The immediate bump covers readers of this process and of tests; the bump after
+    commit stops a page rendered from pre-commit data by another server from being
+    stored under the new generation.
+    """
+    _set_state(UNKNOWN)
+    connection = transaction.get_connection()
+    if connection.in_atomic_block and not any(
+        func is _bump_after_commit for _sids, func, _robust in connection.run_on_commit
+    ):
+        transaction.on_commit(_bump_after_commit)
+
+
+def _bump_after_commit():
+    _set_state(UNKNOWN)
+
+
+def next_scheduled_timestamp():
+    """When the next scheduled article goes public (epoch seconds), or None."""
+    from articles.models import Article
+
+    published_at = (
+        Article.objects.using("default")
+        .scheduled()
+        .order_by("published_at")
+        .values_list("published_at", flat=True)
+        .first()
+    )
+    return published_at.timestamp() if published_at else None
+
+
+def current_state(state):
+    """The state to render under: renewed when unset, unknown or past a scheduled time."""
+    if state is None or state[1] == UNKNOWN or (state[1] is not None and time.time() >= state[1]):
+        return _set_state(next_scheduled_timestamp())
+    return state
+
+
+def content_generation():
+    """The current content generation (renewed if a scheduled article has come due)."""
+    return current_state(cache.get(STATE_KEY))[0]
+
+
+def page_key(request):
+    raw = f"{request.scheme}://{request.get_host()}{request.get_full_path()}"
+    return PAGE_KEY_PREFIX + hashlib.sha1(raw.encode(), usedforsecurity=False).hexdigest()
+
+
+def is_personal(request):
+    """A session (a logged-in editor, say) or pending messages make a page personal."""
+    cookies = request.COOKIES
+    return settings.SESSION_COOKIE_NAME in cookies or "messages" in cookies
+
+
+class PageCacheMiddleware:
+    """Serve and store anonymous GET responses of public pages (see module docstring).
+
+    Sits after SecurityMiddleware and WhiteNoise and before the session middleware, so
+    a cache hit costs one cache round trip and no session or database work.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+        self._bypass_prefixes = None
+
+    def bypass_prefixes(self):
+        if self._bypass_prefixes is None:
+            prefixes = [settings.STATIC_URL, settings.MEDIA_URL]
+            try:
+                prefixes.append(reverse("admin:index"))
+            except NoReverseMatch:
+                prefixes.append("/admin/")
+            self._bypass_prefixes = tuple(p for p in prefixes if p)
+        return self._bypass_prefixes
+
+    def __call__(self, request):
+        if request.path.startswith(self.bypass_prefixes()):
+            return self.get_response(request)
+        if is_personal(request):
+            response = self.get_response(request)
+            patch_cache_control(response, private=True, no_cache=True)
+            return response
+        if request.method not in ("GET", "HEAD"):
+            return self.get_response(request)
+        if not page_cache_enabled():
+            response = self.get_response(request)
+            if self.is_storable(response):
+                rendered_at = int(time.time())
+                self.add_validators(response, etag_for(response.content), rendered_at)
+            return response
+
+        key = page_key(request)
+        found = cache.get_many([STATE_KEY, key])
+        entry = found.get(key)
+        state = current_state(found.get(STATE_KEY))
+        if entry is not None and entry[0] == state[0]:
+            _generation, content, headers, etag, rendered_at = entry
+            response = HttpResponse(content, headers=headers)
+            return answer(request, response, etag, rendered_at, "hit")
+
+        response = self.get_response(request)
+        if not self.is_storable(response):
+            return response
+        rendered_at = int(time.time())
+        etag = etag_for(response.content)
+        self.add_validators(response, etag, rendered_at)
+        if request.method == "GET" and self.may_store(state):
+            headers = [(k, v) for k, v in response.items() if k.lower() not in UNSTORED_HEADERS]
+            cache.set(
+                key,
+                (state[0], response.content, headers, etag, rendered_at),
+                timeout=getattr(settings, "NEWSROOM_PAGE_CACHE_TIMEOUT", 3600),
+            )
+        return answer(request, response, etag, rendered_at, "miss")
+
+    @staticmethod
+    def is_storable(response):
+        """Only plain 200 pages that set no cookie and did not ask to stay private."""
+        if response.status_code != 200 or response.streaming or response.cookies:
+            return False
+        cache_control = response.get("Cache-Control", "").lower()
+        return not any(word in cache_control for word in ("private", "no-store", "no-cache"))
+
+    @staticmethod
+    def may_store(state):
+        # With a read replica, a page rendered just after a bump may come from a replica
+        # that has not replayed the write yet: serve it, but do not keep it.
+        if "replica" not in settings.DATABASES:
+            return True
+        lag = getattr(settings, "NEWSROOM_REPLICA_LAG_SECONDS", 5)
+        return time.time() - state[2] >= lag
+
+    @staticmethod
+    def add_validators(response, etag, rendered_at):
+        response["ETag"] = etag
+        response["Last-Modified"] = http_date(rendered_at)
+        patch_cache_control(
+            response,
+            public=True,
+            max_age=getattr(settings, "NEWSROOM_PAGE_MAX_AGE", 0),
+            s_maxage=getattr(settings, "NEWSROOM_PAGE_SHARED_MAX_AGE", 10),
+            stale_while_revalidate=getattr(settings, "NEWSROOM_PAGE_STALE_SECONDS", 30),
+        )
+        patch_vary_headers(response, ("Cookie",))
+
+
+def answer(request, response, etag, rendered_at, outcome):
+    """The response, or a 304 when the client's copy is current; labelled hit or miss."""
+    response = get_conditional_response(
+        request, etag=etag, last_modified=rendered_at, response=response
+    )
+    response["X-Page-Cache"] = outcome
+    return response
+
+
+def etag_for(content):
+    return f'"{hashlib.md5(content, usedforsecurity=False).hexdigest()}"'
+
+
+def _content_changed(sender, **kwargs):
+    bump_content_generation()
+
+
+def _tags_changed(sender, action, **kwargs):
+    if action in ("post_add", "post_remove", "post_clear"):
+        bump_content_generation()
+
+
+def connect_signals():
+    """Bump the generation on every saved or deleted row that public pages show."""
+    from articles import models
+
+    for model in (
+        models.Article,
+        models.Correction,
+        models.Country,
+        models.Minister,
+        models.Policy,
+        models.TaggedCountry,
+        models.TaggedMinister,
+        models.TaggedPolicy,
+    ):
+        uid = f"pagecache-{model._meta.label_lower}"
+        post_save.connect(_content_changed, sender=model, dispatch_uid=f"{uid}-save")
+        post_delete.connect(_content_changed, sender=model, dispatch_uid=f"{uid}-delete")
+    for through in (models.TaggedCountry, models.TaggedMinister, models.TaggedPolicy):
+        m2m_changed.connect(
+            _tags_changed, sender=through, dispatch_uid=f"pagecache-m2m-{through.__name__}"
+        )

@@ -1,0 +1,252 @@
+"""The anonymous page cache: served from cache, and never stale after any change."""
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+import time_machine
+from django.db import transaction
+from django.test import override_settings
+from django.utils.http import http_date
+
+from articles import caching
+from articles.models import Article, Correction
+from tests.factories import country, make_article, make_minister
+
+pytestmark = [pytest.mark.django_db, pytest.mark.urls("tests.pagecache_urls")]
+
+
+def get(client, path="/", **headers):
+    return client.get(path, headers=headers)
+
+
+def test_second_anonymous_request_is_served_from_cache_without_queries(
+    client, django_assert_num_queries
+):
+    """A repeat visit costs no SQL at all."""
+    make_article("Trade talks resume")
+    first = get(client)
+    assert first["X-Page-Cache"] == "miss"
+    with django_assert_num_queries(0):
+        second = get(client)
+    assert second["X-Page-Cache"] == "hit"
+    assert second.content == first.content
+    assert b"Trade talks resume" in second.content
+
+
+def test_anonymous_pages_carry_validators_and_shared_cache_control(client):
+    """ETag, Last-Modified and a Cache-Control that lets a proxy keep the page briefly."""
+    make_article()
+    for response in (get(client), get(client)):
+        assert response["ETag"].startswith('"')
+        assert response["Last-Modified"]
+        cache_control = response["Cache-Control"]
+        assert "public" in cache_control
+        assert "s-maxage=" in cache_control
+        assert "stale-while-revalidate=" in cache_control
+        assert "Cookie" in response["Vary"]
+
+
+def test_matching_etag_or_date_answers_304_from_cache_and_when_rendering(client):
+    """Conditional requests are answered with 304, whether the page is cached or not."""
+    make_article()
+    first = get(client)
+    etag = first["ETag"]
+    cached = get(client, If_None_Match=etag)
+    assert cached.status_code == 304
+    assert cached["X-Page-Cache"] == "hit"
+    assert get(client, If_Modified_Since=first["Last-Modified"]).status_code == 304
+    caching.bump_content_generation()
+    rendered = get(client, If_None_Match=etag)
+    assert rendered.status_code == 304
+    assert rendered["X-Page-Cache"] == "miss"
+    assert get(client, If_None_Match='"something-else"').status_code == 200
+
+
+def test_stale_validators_get_the_full_page(client):
+    article = make_article("First headline")
+    etag = get(client)["ETag"]
+    article.headline = "Second headline"
+    article.save()
+    response = get(client, If_None_Match=etag)
+    assert response.status_code == 200
+    assert b"Second headline" in response.content
+
+
+def test_publishing_shows_at_once(client):
+    article = make_article("Quiet draft", status=Article.Status.DRAFT)
+    assert b"Quiet draft" not in get(client).content
+    article.status = Article.Status.PUBLISHED
+    article.published_at = datetime.now(UTC) - timedelta(minutes=1)
+    article.save()
+    assert b"Quiet draft" in get(client).content
+
+
+def test_editing_shows_at_once_on_list_and_article(client):
+    article = make_article("Old headline", slug="old")
+    get(client), get(client, "/a/old/")
+    article.headline = "New headline"
+    article.save()
+    assert b"New headline" in get(client).content
+    assert b"New headline" in get(client, "/a/old/").content
+
+
+def test_correction_shows_at_once(client):
+    article = make_article(slug="fixed")
+    assert get(client, "/a/fixed/").status_code == 200
+    Correction.objects.create(article=article, note="The minister's name was misspelt.")
+    assert b"misspelt" in get(client, "/a/fixed/").content
+
+
+def test_withdrawing_removes_at_once(client):
+    article = make_article("Pulled story", slug="pulled")
+    assert get(client, "/a/pulled/").status_code == 200
+    assert b"Pulled story" in get(client).content
+    article.status = Article.Status.WITHDRAWN
+    article.save()
+    assert get(client, "/a/pulled/").status_code == 404
+    assert b"Pulled story" not in get(client).content
+
+
+def test_tagging_and_untagging_show_at_once(client):
+    article = make_article("Tagged story")
+    get(client)
+    article.countries.add(country("IN"))
+    assert b"[India]" in get(client).content
+    article.countries.remove(country("IN"))
+    assert b"[India]" not in get(client).content
+
+
+def test_vocabulary_rename_shows_at_once(client):
+    minister = make_minister("Sergei Lavrov")
+    make_article("Lavrov visits", ministers=[minister])
+    assert b"Sergei Lavrov" in get(client).content
+    minister.name = "Sergey Lavrov"
+    minister.save()
+    assert b"Sergey Lavrov" in get(client).content
+
+
+def test_tag_merge_shows_at_once(client):
+    """Merging two spellings moves the articles; both minister pages change at once."""
+    keep = make_minister("Sergey Lavrov")
+    old = make_minister("Sergei Lavrov")
+    make_article("Moscow talks", ministers=[old])
+    assert b"Moscow talks" not in get(client, f"/m/{keep.slug}/").content
+    assert b"Moscow talks" in get(client, f"/m/{old.slug}/").content
+    services = pytest.importorskip("articles.services")
+    services.tag_merge(keep=keep, merged=[old])
+    assert b"Moscow talks" in get(client, f"/m/{keep.slug}/").content
+
+
+def test_explicit_bump_invalidates_bulk_updates(client):
+    make_article("Before the update")
+    get(client)
+    Article.objects.update(headline="After the update")
+    assert b"Before the update" in get(client).content  # no signal: still cached
+    caching.bump_content_generation()
+    assert b"After the update" in get(client).content
+
+
+def test_scheduled_article_appears_at_its_time_with_nothing_saved(client):
+    start = datetime(2026, 3, 2, 8, 0, tzinfo=UTC)
+    with time_machine.travel(start, tick=False) as traveller:
+        make_article("Old news", published_at=start - timedelta(days=1))
+        make_article("Nine o'clock story", published_at=start + timedelta(hours=1))
+        first = get(client)
+        assert b"Old news" in first.content
+        assert b"Nine o'clock story" not in first.content
+        assert get(client)["X-Page-Cache"] == "hit"
+        traveller.move_to(start + timedelta(minutes=59))
+        assert get(client)["X-Page-Cache"] == "hit"
+        traveller.move_to(start + timedelta(hours=1, seconds=1))
+        later = get(client)
+        assert later["X-Page-Cache"] == "miss"
+        assert b"Nine o'clock story" in later.content
+
+
+def test_logged_in_staff_bypass_the_cache(client, editor):
+    make_article("Fresh for editors")
+    get(client)
+    client.force_login(editor)
+    response = get(client)
+    assert "X-Page-Cache" not in response
+    assert "private" in response["Cache-Control"]
+    assert "no-cache" in response["Cache-Control"]
+    Article.objects.update(headline="Changed without a signal")
+    assert b"Changed without a signal" in get(client).content
+
+
+def test_errors_cookies_and_private_responses_are_not_cached(client):
+    assert get(client, "/a/missing/").status_code == 404
+    assert "X-Page-Cache" not in get(client, "/a/missing/")
+    get(client, "/cookie/")
+    assert "X-Page-Cache" not in get(client, "/cookie/")
+    assert "X-Page-Cache" not in get(client, "/private/")
+
+
+def test_post_is_never_served_from_cache(client):
+    make_article()
+    get(client)
+    response = client.post("/")
+    assert "X-Page-Cache" not in response
+
+
+@override_settings(NEWSROOM_PAGE_CACHE=False)
+def test_page_cache_can_be_switched_off_for_measurement(client):
+    make_article()
+    get(client)
+    response = get(client)
+    assert "X-Page-Cache" not in response
+    assert response["ETag"]
+
+
+def test_bump_inside_transaction_bumps_again_after_commit_once(
+    django_capture_on_commit_callbacks,
+):
+    """A page rendered from pre-commit data by another server cannot outlive the commit."""
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        with transaction.atomic():
+            make_article("In a transaction", countries=["IN", "RU"])
+            during = caching.content_generation()
+    assert callbacks == [caching._bump_after_commit]
+    assert caching.content_generation() != during
+
+
+def test_lost_cache_state_never_revives_old_pages(client):
+    """If Redis forgets the generation, a new random one cannot match stored pages."""
+    article = make_article("Original")
+    get(client)
+    Article.objects.filter(pk=article.pk).update(headline="Rewritten")
+    caching.cache.delete(caching.STATE_KEY)
+    assert b"Rewritten" in get(client).content
+
+
+REDIS_DOWN = {
+    "default": {
+        "BACKEND": "django_redis.cache.RedisCache",
+        # Port 9 (discard) on localhost: nothing listens, connections are refused.
+        "LOCATION": "redis://127.0.0.1:9/0",
+        "OPTIONS": {
+            "SOCKET_CONNECT_TIMEOUT": 0.25,
+            "SOCKET_TIMEOUT": 0.25,
+            "IGNORE_EXCEPTIONS": True,
+        },
+    }
+}
+
+
+def test_pages_are_served_uncached_when_redis_is_down(client):
+    make_article("Still here")
+    with override_settings(CACHES=REDIS_DOWN, DJANGO_REDIS_IGNORE_EXCEPTIONS=True):
+        for _ in range(2):
+            response = get(client)
+            assert response.status_code == 200
+            assert b"Still here" in response.content
+            assert response["X-Page-Cache"] == "miss"
+        caching.bump_content_generation()
+
+
+def test_last_modified_is_the_render_time(client):
+    moment = datetime(2026, 5, 1, 12, 0, tzinfo=UTC)
+    with time_machine.travel(moment, tick=False):
+        make_article()
+        assert get(client)["Last-Modified"] == http_date(moment.timestamp())
