@@ -1,8 +1,49 @@
-from django.urls import path
+"""Public URLs: the contract in DESIGN.md ("Public URLs")."""
 
-from articles import views
+from django.contrib.sitemaps.views import sitemap
+from django.urls import path, re_path
+
+from articles import feeds, views
+from articles.sitemaps import SITEMAPS, news_sitemap
 
 app_name = "articles"
 
+YEAR = r"(?P<year>[0-9]{4})"
+MONTH = r"(?P<month>[0-9]{2})"
+DAY = r"(?P<day>[0-9]{2})"
+
+
+def taxonomy_urls(prefix, kind):
+    return [
+        path(f"{prefix}/", views.TagIndexView.as_view(kind=kind), name=f"{kind}-list"),
+        path(f"{prefix}/<slug:slug>/", views.TagDetailView.as_view(kind=kind),
+             name=f"{kind}-detail"),
+        path(f"{prefix}/<slug:slug>/feed/", feeds.TagFeed(kind), name=f"{kind}-feed"),
+    ]
+
+
 urlpatterns = [
+    path("", views.HomeView.as_view(), name="home"),
+    re_path(rf"^{YEAR}/{MONTH}/{DAY}/(?P<slug>[-\w]+)/$", views.article_detail,
+            name="article-detail"),
+    path("preview/<int:pk>/", views.article_preview, name="article-preview"),
+    *taxonomy_urls("countries", "country"),
+    path("countries/<slug:slug>/<slug:other>/", views.BilateralView.as_view(),
+         name="bilateral"),
+    path("countries/<slug:slug>/<slug:other>/feed/", feeds.bilateral_feed,
+         name="bilateral-feed"),
+    *taxonomy_urls("ministers", "minister"),
+    *taxonomy_urls("policies", "policy"),
+    re_path(rf"^archive/{YEAR}/$", views.ArchiveView.as_view(), name="archive-year"),
+    re_path(rf"^archive/{YEAR}/feed/$", feeds.ArchiveFeed(), name="archive-year-feed"),
+    re_path(rf"^archive/{YEAR}/{MONTH}/$", views.ArchiveView.as_view(),
+            name="archive-month"),
+    re_path(rf"^archive/{YEAR}/{MONTH}/feed/$", feeds.ArchiveFeed(),
+            name="archive-month-feed"),
+    path("search/", views.SearchView.as_view(), name="search"),
+    path("search/feed/", feeds.SearchFeed(), name="search-feed"),
+    path("feeds/latest/", feeds.LatestFeed(), name="latest-feed"),
+    path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
+    path("news-sitemap.xml", news_sitemap, name="news-sitemap"),
+    path("robots.txt", views.RobotsView.as_view(), name="robots"),
 ]

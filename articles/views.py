@@ -1,1 +1,333 @@
+"""Public pages. Thin: each view picks a published queryset and the selectors' reads."""
 
+import json
+from datetime import date, datetime, time, timedelta
+
+from django.conf import settings
+from django.contrib.admin.views.decorators import staff_member_required
+from django.core.serializers.json import DjangoJSONEncoder
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.safestring import mark_safe
+from django.views.decorators.cache import never_cache
+from django.views.generic import ListView, TemplateView
+
+from articles import selectors
+from articles.models import Article, Country
+from articles.search import SearchParams, search_articles, snippet_html
+
+# Saves within this time of publication (a last typo) do not show as an update.
+UPDATE_GRACE = timedelta(minutes=10)
+JSON_SCRIPT_ESCAPES = {ord("<"): "\\u003C", ord(">"): "\\u003E", ord("&"): "\\u0026"}
+
+
+def local_day_range(year, month=None, day=None):
+    """Aware [start, end) datetimes of a year, month or day in the site time zone.
+
+    Raises Http404 for an impossible date (2023/02/30, month 13, year 0).
+    """
+    try:
+        year = int(year)
+        if day is not None:
+            start = date(year, int(month), int(day))
+            end = start + timedelta(days=1)
+        elif month is not None:
+            start = date(year, int(month), 1)
+            end = date(year + (start.month == 12), start.month % 12 + 1, 1)
+        else:
+            start, end = date(year, 1, 1), date(year + 1, 1, 1)
+    except (ValueError, OverflowError) as error:
+        raise Http404("No such date.") from error
+    return (
+        timezone.make_aware(datetime.combine(start, time.min)),
+        timezone.make_aware(datetime.combine(end, time.min)),
+        start,
+    )
+
+
+class ArticleListView(ListView):
+    """A paginated listing of published articles shown as cards.
+
+    Subclasses give ``articles()``; a bad or out-of-range ?page= is a 404 (ListView).
+    """
+
+    paginate_by = settings.NEWSROOM_PAGE_SIZE
+    feed_url = None
+
+    def articles(self):
+        return selectors.listing()
+
+    def get_queryset(self):
+        return self.articles()
+
+    def get_feed_url(self):
+        return None
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["cards"] = selectors.cards(context["object_list"])
+        context["feed_url"] = self.get_feed_url()
+        return context
+
+
+class HomeView(TemplateView):
+    template_name = "articles/home.html"
+    latest_count = settings.NEWSROOM_PAGE_SIZE + 1
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        latest = selectors.cards(selectors.listing()[: self.latest_count])
+        context.update(
+            lead=latest[0] if latest else None,
+            cards=latest[1:],
+            most_covered=selectors.most_covered(),
+            feed_url=reverse("articles:latest-feed"),
+            archive_year=timezone.localdate().year,
+        )
+        return context
+
+
+def article_json_ld(request, article, tags):
+    """schema.org NewsArticle for the article, safe to place inside a <script> tag."""
+    url = request.build_absolute_uri(article.get_absolute_url())
+    data = {
+        "@context": "https://schema.org",
+        "@type": "NewsArticle",
+        "headline": article.headline,
+        "description": article.standfirst,
+        "url": url,
+        "mainEntityOfPage": url,
+        "datePublished": article.published_at,
+        "dateModified": max(article.updated_at, article.published_at or article.updated_at),
+        "author": [{"@type": "Person", "name": name} for name in article.authors],
+        "publisher": {"@type": "NewsMediaOrganization", "name": settings.NEWSROOM_NAME,
+                      "url": request.build_absolute_uri("/")},
+        "about": [{"@type": "Thing", "name": tag.name,
+                   "url": request.build_absolute_uri(tag.url)} for tag in tags],
+        "keywords": [tag.name for tag in tags],
+        "inLanguage": settings.NEWSROOM_LANGUAGE,
+    }
+    if article.dateline:
+        data["locationCreated"] = {"@type": "Place", "name": article.dateline}
+    if article.image:
+        data["image"] = [request.build_absolute_uri(article.image.url)]
+    text = json.dumps(data, cls=DjangoJSONEncoder, ensure_ascii=False)
+    return mark_safe(text.translate(JSON_SCRIPT_ESCAPES))
+
+
+def shown_update_time(article, corrections):
+    """When readers are told the article was updated: the latest note, else a later save."""
+    if corrections:
+        return corrections[-1].created_at
+    if article.published_at and article.updated_at - article.published_at > UPDATE_GRACE:
+        return article.updated_at
+    return None
+
+
+def render_article(request, article, *, preview=False):
+    tags = selectors.article_tags(article)
+    corrections = list(article.corrections.all())
+    context = {
+        "article": article,
+        "tags": tags,
+        "countries": [t for t in tags if t.kind == "country"],
+        "ministers": [t for t in tags if t.kind == "minister"],
+        "policies": [t for t in tags if t.kind == "policy"],
+        "corrections": corrections,
+        "updated_at": shown_update_time(article, corrections),
+        "related": selectors.related_articles(article, tags),
+        "canonical_url": request.build_absolute_uri(article.get_absolute_url()),
+        "json_ld": article_json_ld(request, article, tags),
+        "image_url": request.build_absolute_uri(article.image.url) if article.image else "",
+        "preview": preview,
+    }
+    return render(request, "articles/article_detail.html", context)
+
+
+def article_detail(request, year, month, day, slug):
+    start, end, _ = local_day_range(year, month, day)
+    article = get_object_or_404(
+        Article.objects.published().filter(published_at__gte=start, published_at__lt=end),
+        slug=slug,
+    )
+    return render_article(request, article)
+
+
+@never_cache
+@staff_member_required
+def article_preview(request, pk):
+    """Staff see any article, in any state, exactly as readers would; never cached."""
+    article = get_object_or_404(Article, pk=pk)
+    response = render_article(request, article, preview=True)
+    response["Cache-Control"] = "no-cache, no-store, private, max-age=0"
+    response["X-Robots-Tag"] = "noindex"
+    return response
+
+
+class TagIndexView(TemplateView):
+    """A–Z of one taxonomy with published-article counts."""
+
+    template_name = "articles/tag_index.html"
+    kind = None
+    titles = {"country": "Countries", "minister": "Ministers", "policy": "Policies"}
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        tags = list(selectors.tag_index(self.kind))
+        letters = {}
+        for tag in tags:
+            letters.setdefault(tag.name[:1].upper(), []).append(tag)
+        context.update(kind=self.kind, title=self.titles[self.kind],
+                       letters=sorted(letters.items()))
+        return context
+
+
+def bilateral_links(country, related, limit=5):
+    """(country TagLink, bilateral page URL) for the countries most covered with this one."""
+    links = []
+    for other in related:
+        if other.kind == "country":
+            first, second = sorted((country.slug, other.slug))
+            url = reverse("articles:bilateral", kwargs={"slug": first, "other": second})
+            links.append((other, url))
+    return links[:limit]
+
+
+class TagDetailView(ArticleListView):
+    """One country, minister or policy: its description and its articles, newest first."""
+
+    template_name = "articles/tag_detail.html"
+    kind = None
+
+    def get(self, request, *args, **kwargs):
+        model = selectors.TAXONOMIES[self.kind].model
+        queryset = model.objects.select_related("country") if self.kind == "minister" \
+            else model.objects.all()
+        self.tag = get_object_or_404(queryset, slug=kwargs["slug"])
+        return super().get(request, *args, **kwargs)
+
+    def articles(self):
+        return selectors.articles_tagged(self.tag)
+
+    def get_feed_url(self):
+        return reverse(f"articles:{self.kind}-feed", kwargs={"slug": self.tag.slug})
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        related = selectors.co_occurring_tags(self.tag)
+        context.update(
+            kind=self.kind,
+            tag=self.tag,
+            often_with=related[:8],
+            bilateral=bilateral_links(self.tag, related) if self.kind == "country" else [],
+        )
+        return context
+
+
+def bilateral_pair(slug, other):
+    """The two countries of a bilateral page, or Http404; tells if the order is canonical."""
+    if slug == other:
+        raise Http404("A country has no bilateral page with itself.")
+    countries = {c.slug: c for c in Country.objects.filter(slug__in=[slug, other])}
+    if len(countries) != 2:
+        raise Http404("No such country.")
+    return countries[slug], countries[other], slug < other
+
+
+class BilateralView(ArticleListView):
+    """Articles tagged with both countries; the pair's canonical order is A–Z by slug."""
+
+    template_name = "articles/bilateral.html"
+
+    def get(self, request, *args, **kwargs):
+        self.first, self.second, canonical = bilateral_pair(kwargs["slug"], kwargs["other"])
+        if not canonical:
+            url = reverse("articles:bilateral",
+                          kwargs={"slug": self.second.slug, "other": self.first.slug})
+            query = request.META.get("QUERY_STRING")
+            return redirect(f"{url}?{query}" if query else url, permanent=True)
+        return super().get(request, *args, **kwargs)
+
+    def articles(self):
+        return selectors.articles_tagged_both(self.first, self.second)
+
+    def get_feed_url(self):
+        return reverse("articles:bilateral-feed",
+                       kwargs={"slug": self.first.slug, "other": self.second.slug})
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(first=self.first, second=self.second, **kwargs)
+
+
+class ArchiveView(ArticleListView):
+    """Articles published in one year or one month, newest first."""
+
+    template_name = "articles/archive.html"
+
+    def get(self, request, *args, **kwargs):
+        self.start, self.end, self.first_day = local_day_range(
+            kwargs["year"], kwargs.get("month")
+        )
+        self.month = kwargs.get("month")
+        return super().get(request, *args, **kwargs)
+
+    def articles(self):
+        return selectors.listing(
+            Article.objects.published().filter(
+                published_at__gte=self.start, published_at__lt=self.end
+            )
+        )
+
+    def get_feed_url(self):
+        if self.month:
+            return reverse("articles:archive-month-feed",
+                           kwargs={"year": self.kwargs["year"], "month": self.month})
+        return reverse("articles:archive-year-feed", kwargs={"year": self.kwargs["year"]})
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        months = []
+        if not self.month:
+            months = Article.objects.published().filter(
+                published_at__gte=self.start, published_at__lt=self.end
+            ).datetimes("published_at", "month", order="DESC")
+        context.update(first_day=self.first_day, month=self.month, months=months,
+                       year=self.kwargs["year"])
+        return context
+
+
+class SearchView(ArticleListView):
+    """Search results with highlighted snippets and filters by tag and date."""
+
+    template_name = "articles/search.html"
+
+    def get(self, request, *args, **kwargs):
+        self.params = SearchParams.from_query_dict(request.GET)
+        return super().get(request, *args, **kwargs)
+
+    def articles(self):
+        if self.params.is_empty:
+            return Article.objects.none()
+        return search_articles(self.params)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        if self.params.q:
+            for card in context["cards"]:
+                card.snippet = snippet_html(card.article, self.params.q)
+        query = self.request.GET.copy()
+        query.pop("page", None)
+        context.update(
+            params=self.params,
+            matching_tags=selectors.search_tag_matches(self.params.q),
+            choices=selectors.filter_choices(),
+            page_query=query.urlencode(),
+        )
+        return context
+
+
+class RobotsView(TemplateView):
+    template_name = "robots.txt"
+    content_type = "text/plain; charset=utf-8"

@@ -1,0 +1,215 @@
+"""Article search: weighted full-text search on PostgreSQL, word matching elsewhere.
+
+Both backends also find articles through their tags: a query naming a country, a
+minister or a policy (or one of its aliases) finds the articles tagged with it.
+"""
+
+import html
+import re
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+
+from django.db import connection
+from django.db.models import Exists, F, FloatField, OuterRef, Q, Value
+from django.db.models.functions import Cast, Concat
+from django.utils import timezone
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
+
+from articles.models import Article
+from articles.selectors import TAXONOMIES, listing
+
+MAX_QUERY_LENGTH = 200
+MAX_WORDS = 8
+# Private-use characters mark highlights in PostgreSQL's snippets; they cannot
+# appear in article text, so the snippet can be escaped first and marked up after.
+MARK_START = "\ue000"
+MARK_STOP = "\ue001"
+SEARCH_CONFIG = "english"
+# A tag match lifts an article above one that merely mentions the words once.
+TAG_MATCH_BONUS = 0.2
+
+
+def clean_text(value, max_length=MAX_QUERY_LENGTH):
+    """Strip what no database accepts (NUL, control characters) and bound the length."""
+    value = re.sub(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]", " ", value or "")
+    return value.strip()[:max_length]
+
+
+def parse_day(value):
+    """An ISO date (YYYY-MM-DD) or None when absent or malformed."""
+    try:
+        return date.fromisoformat(clean_text(value, 10))
+    except ValueError:
+        return None
+
+
+@dataclass
+class SearchParams:
+    q: str = ""
+    country: str = ""
+    minister: str = ""
+    policy: str = ""
+    date_from: date | None = None
+    date_to: date | None = None
+
+    @classmethod
+    def from_query_dict(cls, data):
+        return cls(
+            q=clean_text(data.get("q")),
+            country=clean_text(data.get("country"), 100),
+            minister=clean_text(data.get("minister"), 100),
+            policy=clean_text(data.get("policy"), 100),
+            date_from=parse_day(data.get("from")),
+            date_to=parse_day(data.get("to")),
+        )
+
+    @property
+    def has_filters(self):
+        return bool(self.country or self.minister or self.policy or self.date_from
+                    or self.date_to)
+
+    @property
+    def is_empty(self):
+        return not self.q and not self.has_filters
+
+
+def uses_full_text():
+    return connection.vendor == "postgresql"
+
+
+def search_articles(params):
+    """Published articles matching the search, best first; a lazy queryset."""
+    articles = Article.objects.published()
+    articles = _apply_filters(articles, params)
+    if not params.q:
+        return listing(articles)
+    tag_match = _tag_match(params.q)
+    if uses_full_text():
+        return _full_text(articles, params.q, tag_match)
+    return _word_match(articles, params.q, tag_match)
+
+
+def _apply_filters(articles, params):
+    for kind in TAXONOMIES:
+        slug = getattr(params, kind)
+        if slug:
+            tax = TAXONOMIES[kind]
+            articles = articles.filter(
+                pk__in=tax.through.objects.filter(tag__slug=slug).values("content_object_id")
+            )
+    if params.date_from:
+        articles = articles.filter(published_at__gte=_day_start(params.date_from))
+    if params.date_to:
+        articles = articles.filter(published_at__lt=_day_start(params.date_to, 1))
+    return articles
+
+
+def _day_start(day, plus_days=0):
+    try:
+        day = day + timedelta(days=plus_days)
+    except OverflowError:
+        day = date.max
+    return timezone.make_aware(datetime.combine(day, time.min))
+
+
+def _tag_match(text):
+    """Exists() of a tag on the article whose name or alias contains the whole query."""
+    if len(text) < 3:
+        return None
+    match = None
+    for tax in TAXONOMIES.values():
+        tags = tax.model.objects.filter(Q(name__icontains=text) | Q(aliases__icontains=text))
+        found = Exists(
+            tax.through.objects.filter(content_object_id=OuterRef("pk"), tag__in=tags)
+        )
+        match = found if match is None else match | found
+    return match
+
+
+def _full_text(articles, text, tag_match):
+    from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank
+
+    query = SearchQuery(text, search_type="websearch", config=SEARCH_CONFIG)
+    matches = Q(search_vector=query)
+    rank = SearchRank(F("search_vector"), query)
+    if tag_match is not None:
+        articles = articles.annotate(tag_match=tag_match)
+        matches |= Q(tag_match=True)
+        rank = rank + Cast("tag_match", FloatField()) * Value(TAG_MATCH_BONUS)
+    # The snippet is drawn from text without markup: the body's tags are stripped
+    # so the highlight never splits an element.
+    plain = Concat(
+        "standfirst", Value(" "),
+        _RegexpStrip("body"),
+    )
+    return (
+        articles.filter(matches)
+        .defer("body", "search_vector")
+        .annotate(
+            rank=rank,
+            snippet=SearchHeadline(
+                plain, query, config=SEARCH_CONFIG, start_sel=MARK_START,
+                stop_sel=MARK_STOP, max_words=35, min_words=15, max_fragments=2,
+                fragment_delimiter=" … ",
+            ),
+        )
+        .order_by("-rank", "-published_at", "-id")
+    )
+
+
+def _RegexpStrip(field):  # noqa: N802 - reads as the SQL expression it builds
+    from django.db.models import Func
+
+    return Func(F(field), Value(r"<[^>]+>"), Value(" "), Value("g"),
+                function="regexp_replace")
+
+
+def query_words(text):
+    """The query's words to look for and to exclude (``-word``), bounded in number."""
+    include, exclude = [], []
+    for token in re.findall(r'-?[^\s"]+', text)[:MAX_WORDS]:
+        word = token.strip("-'.,;:!?()[]{}")
+        if not word:
+            continue
+        (exclude if token.startswith("-") else include).append(word)
+    return include, exclude
+
+
+def _word_match(articles, text, tag_match):
+    include, exclude = query_words(text)
+    if not include and tag_match is None:
+        return articles.none()
+    words_found = Q()
+    for word in include:
+        words_found &= (Q(headline__icontains=word) | Q(standfirst__icontains=word)
+                        | Q(body__icontains=word))
+    matches = words_found if include else Q(pk__in=[])
+    if tag_match is not None:
+        articles = articles.annotate(tag_match=tag_match)
+        matches |= Q(tag_match=True)
+    articles = articles.filter(matches)
+    for word in exclude:
+        articles = articles.exclude(
+            Q(headline__icontains=word) | Q(standfirst__icontains=word)
+            | Q(body__icontains=word)
+        )
+    return listing(articles)
+
+
+def snippet_html(article, text):
+    """Safe HTML for a result's snippet, the query's words wrapped in <mark>."""
+    raw = getattr(article, "snippet", None)
+    if raw:
+        # PostgreSQL's snippet is text from sanitised HTML: unescape the entities,
+        # escape everything, then turn the private-use markers into <mark>.
+        safe = escape(html.unescape(raw))
+        return mark_safe(
+            safe.replace(MARK_START, "<mark>").replace(MARK_STOP, "</mark>")
+        )
+    include, _ = query_words(text)
+    safe = escape(article.standfirst)
+    for word in include:
+        pattern = re.compile(re.escape(escape(word)), re.IGNORECASE)
+        safe = pattern.sub(lambda m: f"{MARK_START}{m.group(0)}{MARK_STOP}", safe)
+    return mark_safe(safe.replace(MARK_START, "<mark>").replace(MARK_STOP, "</mark>"))

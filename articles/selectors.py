@@ -1,0 +1,285 @@
+"""Reads for the public site that span articles and the three taxonomies.
+
+Every read starts from ``Article.objects.published()``. Each function runs a fixed
+number of queries whatever the number of articles or tags involved, so a page's
+query count does not grow with its content.
+"""
+
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+from django.db.models import Count, IntegerField, OuterRef, Q, Subquery, Value
+from django.db.models.functions import Coalesce
+from django.urls import reverse
+from django.utils import timezone
+
+from articles.models import (
+    Article,
+    Country,
+    Minister,
+    Policy,
+    TaggedCountry,
+    TaggedMinister,
+    TaggedPolicy,
+)
+
+
+@dataclass(frozen=True)
+class Taxonomy:
+    kind: str
+    model: type
+    through: type
+    article_relation: str
+    detail_url_name: str
+    weight: int
+
+
+TAXONOMIES = {
+    "country": Taxonomy("country", Country, TaggedCountry, "tagged_countries",
+                        "articles:country-detail", 1),
+    "minister": Taxonomy("minister", Minister, TaggedMinister, "tagged_ministers",
+                         "articles:minister-detail", 3),
+    "policy": Taxonomy("policy", Policy, TaggedPolicy, "tagged_policies",
+                       "articles:policy-detail", 3),
+}
+KIND_ORDER = {kind: i for i, kind in enumerate(TAXONOMIES)}
+
+# "Often covered with" looks at this many of a tag's latest articles, so a tag with
+# thirty thousand stories costs what one with three hundred does.
+CO_OCCURRENCE_WINDOW = 300
+# Related articles are scored among this many of the latest articles sharing a tag.
+RELATED_CANDIDATES = 300
+TRENDING_DAYS = 30
+
+
+@dataclass(frozen=True)
+class TagLink:
+    kind: str
+    pk: int
+    name: str
+    slug: str
+    url: str
+    count: int = 0
+
+
+@dataclass
+class ArticleCard:
+    """An article as a listing shows it: the article and its tag links."""
+
+    article: Article
+    tags: list = field(default_factory=list)
+    snippet: str = ""
+
+
+class TagUrls:
+    """Builds tag URLs by substitution: one reverse() per taxonomy, not per link."""
+
+    PLACEHOLDER = "slug-placeholder"
+
+    def __init__(self):
+        self.templates = {
+            kind: reverse(tax.detail_url_name, kwargs={"slug": self.PLACEHOLDER})
+            for kind, tax in TAXONOMIES.items()
+        }
+
+    def link(self, kind, pk, name, slug, count=0):
+        url = self.templates[kind].replace(self.PLACEHOLDER, slug, 1)
+        return TagLink(kind, pk, name, slug, url, count)
+
+
+def tag_link(tag):
+    """The TagLink of one tag object."""
+    kind = {Country: "country", Minister: "minister", Policy: "policy"}[type(tag)]
+    return TagLink(kind, tag.pk, tag.name, tag.slug, tag.get_absolute_url())
+
+
+def _tag_rows(article_ids):
+    """(article id, kind, tag id, name, slug) of every tag of the given articles: one query."""
+    parts = [
+        tax.through.objects.filter(content_object_id__in=article_ids)
+        .annotate(kind=Value(kind))
+        .values_list("content_object_id", "kind", "tag_id", "tag__name", "tag__slug")
+        .order_by()
+        for kind, tax in TAXONOMIES.items()
+    ]
+    return parts[0].union(*parts[1:], all=True)
+
+
+def tags_by_article(article_ids):
+    """Map article id -> TagLinks (countries, then ministers, then policies, A-Z)."""
+    article_ids = list(article_ids)
+    found = {pk: [] for pk in article_ids}
+    if not article_ids:
+        return found
+    urls = TagUrls()
+    rows = sorted(_tag_rows(article_ids), key=lambda r: (r[0], KIND_ORDER[r[1]], r[3]))
+    for article_id, kind, pk, name, slug in rows:
+        found[article_id].append(urls.link(kind, pk, name, slug))
+    return found
+
+
+def article_tags(article):
+    """The article's TagLinks, in one query."""
+    return tags_by_article([article.pk])[article.pk]
+
+
+def cards(articles):
+    """Wrap a page of articles as cards carrying their tags: one query for all tags."""
+    articles = list(articles)
+    tags = tags_by_article(a.pk for a in articles)
+    return [ArticleCard(article=a, tags=tags[a.pk]) for a in articles]
+
+
+def listing(queryset=None):
+    """Published articles as listings show them: newest first, without the heavy body."""
+    queryset = Article.objects.published() if queryset is None else queryset
+    return queryset.defer("body", "search_vector").order_by("-published_at", "-id")
+
+
+def articles_tagged(tag):
+    """Published articles carrying the tag, newest first."""
+    tax = TAXONOMIES[tag_link(tag).kind]
+    return listing(Article.objects.published().filter(**{f"{tax.article_relation}__tag": tag}))
+
+
+def articles_tagged_both(first, second):
+    """Published articles tagged with both countries (a bilateral page)."""
+    return listing(
+        Article.objects.published()
+        .filter(tagged_countries__tag=first)
+        .filter(pk__in=TaggedCountry.objects.filter(tag=second).values("content_object_id"))
+    )
+
+
+def co_occurring_tags(tag, *, limit=24):
+    """Tags most often on the same articles as ``tag``, across the three taxonomies.
+
+    Counts over the tag's latest CO_OCCURRENCE_WINDOW published articles; one query.
+    """
+    own = tag_link(tag)
+    recent = (
+        articles_tagged(tag).order_by("-published_at", "-id").values("pk")[:CO_OCCURRENCE_WINDOW]
+    )
+    parts = []
+    for kind, tax in TAXONOMIES.items():
+        rows = tax.through.objects.filter(content_object_id__in=recent)
+        if kind == own.kind:
+            rows = rows.exclude(tag_id=tag.pk)
+        parts.append(
+            rows.values("tag_id")
+            .annotate(kind=Value(kind), n=Count("id"))
+            .values_list("kind", "tag_id", "tag__name", "tag__slug", "n")
+            .order_by()
+        )
+    combined = parts[0].union(*parts[1:], all=True).order_by("-n", "tag__name")[:limit]
+    urls = TagUrls()
+    return [urls.link(*row) for row in combined]
+
+
+def most_covered(*, days=TRENDING_DAYS, per_kind=8, now=None):
+    """Per taxonomy, the tags with most published articles in the last ``days`` days.
+
+    One query for the three taxonomies; its size is bounded by the tags used in the
+    window, not by the archive.
+    """
+    now = now or timezone.now()
+    recent = Article.objects.published(now=now).filter(
+        published_at__gte=now - timedelta(days=days)
+    ).values("pk")
+    parts = [
+        tax.through.objects.filter(content_object_id__in=recent)
+        .values("tag_id")
+        .annotate(kind=Value(kind), n=Count("id"))
+        .values_list("kind", "tag_id", "tag__name", "tag__slug", "n")
+        .order_by()
+        for kind, tax in TAXONOMIES.items()
+    ]
+    urls = TagUrls()
+    result = {kind: [] for kind in TAXONOMIES}
+    for row in parts[0].union(*parts[1:], all=True).order_by("-n", "tag__name"):
+        if len(result[row[0]]) < per_kind:
+            result[row[0]].append(urls.link(*row))
+    return result
+
+
+def tag_index(kind):
+    """Tags of one taxonomy with their published-article counts, A-Z; unused tags left out."""
+    tax = TAXONOMIES[kind]
+    tags = (
+        tax.model.objects.filter(
+            tagged_items__content_object_id__in=Article.objects.published().values("pk")
+        )
+        .annotate(article_count=Count("tagged_items"))
+        .order_by("name")
+    )
+    if kind == "minister":
+        tags = tags.select_related("country")
+    return tags
+
+
+def related_articles(article, tags, *, limit=4):
+    """Published articles sharing the most tags with ``article``, in one query.
+
+    A shared minister or policy weighs three times a shared country. Scoring looks at
+    the latest RELATED_CANDIDATES articles sharing any tag, which bounds its cost.
+    """
+    tag_ids = {kind: [t.pk for t in tags if t.kind == kind] for kind in TAXONOMIES}
+    shares_a_tag = Q(pk__in=[])
+    score = Value(0)
+    for kind, tax in TAXONOMIES.items():
+        if not tag_ids[kind]:
+            continue
+        tagged = tax.through.objects.filter(tag_id__in=tag_ids[kind])
+        shares_a_tag |= Q(pk__in=tagged.values("content_object_id"))
+        shared = (
+            tagged.filter(content_object_id=OuterRef("pk"))
+            .values("content_object_id")
+            .annotate(n=Count("id"))
+            .values("n")
+        )
+        score = score + Coalesce(Subquery(shared, output_field=IntegerField()), 0) * tax.weight
+    if not any(tag_ids.values()):
+        return []
+    candidates = (
+        Article.objects.published()
+        .filter(shares_a_tag)
+        .exclude(pk=article.pk)
+        .order_by("-published_at", "-id")
+        .values("pk")[:RELATED_CANDIDATES]
+    )
+    return list(
+        listing(Article.objects.filter(pk__in=candidates))
+        .only("headline", "slug", "published_at")
+        .annotate(score=score)
+        .order_by("-score", "-published_at", "-id")[:limit]
+    )
+
+
+def search_tag_matches(text, *, limit=6):
+    """Tags whose name or an alias contains ``text``: one query across the taxonomies."""
+    text = text.strip()
+    if len(text) < 3:
+        return []
+    parts = [
+        tax.model.objects.filter(Q(name__icontains=text) | Q(aliases__icontains=text))
+        .annotate(kind=Value(kind))
+        .values_list("kind", "pk", "name", "slug")
+        .order_by()
+        for kind, tax in TAXONOMIES.items()
+    ]
+    urls = TagUrls()
+    rows = parts[0].union(*parts[1:], all=True).order_by("name")[:limit]
+    return [urls.link(*row) for row in rows]
+
+
+def filter_choices():
+    """Every country, minister and policy as (kind, name, slug), for search filters."""
+    parts = [
+        tax.model.objects.annotate(kind=Value(kind)).values_list("kind", "name", "slug")
+        .order_by()
+        for kind, tax in TAXONOMIES.items()
+    ]
+    choices = {kind: [] for kind in TAXONOMIES}
+    for kind, name, slug in parts[0].union(*parts[1:], all=True).order_by("name"):
+        choices[kind].append((slug, name))
+    return choices
