@@ -1,0 +1,329 @@
+"""The public pages as a reader sees them, and the 404s every public URL owes."""
+
+import json
+import re
+from datetime import timedelta
+
+import pytest
+import time_machine
+from django.urls import reverse
+from django.utils import timezone
+
+from articles.models import Article
+from tests.factories import country, make_article, make_minister
+from tests.public_data import add_correction, build_newsroom
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def room():
+    return build_newsroom(published=3)
+
+
+def json_ld(html):
+    match = re.search(r'<script type="application/ld\+json">(.*?)</script>', html, re.S)
+    assert match, "no JSON-LD script in the page"
+    return json.loads(match.group(1))
+
+
+def test_home_shows_lead_story_latest_articles_and_most_covered_tags(client, room):
+    html = client.get(reverse("articles:home")).content.decode()
+    assert "Delegates weigh shipping corridor, session 0" in html
+    assert "Delegates weigh shipping corridor, session 2" in html
+    assert 'class="card card--lead"' in html
+    assert "Most covered this month" in html
+    assert room.lavrov.get_absolute_url() in html
+    assert "Unfinished draft" not in html and "Embargoed story" not in html
+    assert html.count("<h1") == 1
+
+
+def test_article_page_shows_story_tags_and_times_in_site_time_zone(client, room):
+    article = room.articles[0]
+    html = client.get(article.get_absolute_url()).content.decode()
+    assert "<h1" in html and html.count("<h1") == 1
+    assert article.headline in html
+    assert "Negotiators spent day 0 on freight tariffs." in html
+    assert "By Arun Kumar" in html
+    assert f'<time datetime="{timezone.localtime(article.published_at).isoformat()}' in html
+    for tag in (room.india, room.russia, room.lavrov, room.jaishankar, room.energy):
+        assert f'href="{tag.get_absolute_url()}"' in html
+
+
+def test_article_page_head_has_canonical_open_graph_and_twitter_card(client, room):
+    article = room.articles[0]
+    html = client.get(article.get_absolute_url()).content.decode()
+    canonical = f"http://testserver{article.get_absolute_url()}"
+    assert f'<link rel="canonical" href="{canonical}">' in html
+    assert f'<meta property="og:url" content="{canonical}">' in html
+    assert '<meta property="og:type" content="article">' in html
+    assert '<meta name="twitter:card" content="summary">' in html
+    assert '<meta name="description" content="Negotiators spent day 0' in html
+    assert f"<title>{article.headline} — Newsroom</title>" in html
+
+
+def test_article_json_ld_is_a_valid_news_article_with_tags(client, room):
+    article = room.articles[0]
+    data = json_ld(client.get(article.get_absolute_url()).content.decode())
+    assert data["@type"] == "NewsArticle"
+    assert data["headline"] == article.headline
+    assert data["datePublished"].startswith(article.published_at.date().isoformat()[:4])
+    assert data["author"] == [{"@type": "Person", "name": "Arun Kumar"}]
+    assert data["publisher"]["name"] == "Newsroom"
+    assert {"India", "Russia", "Sergey Lavrov", "Energy cooperation"} <= set(data["keywords"])
+    assert all(item["url"].startswith("http://testserver/") for item in data["about"])
+
+
+def test_json_ld_escapes_a_closing_script_tag_in_the_headline(client):
+    article = make_article('Talks end </script><script>alert(1)</script> "abruptly"')
+    html = client.get(article.get_absolute_url()).content.decode()
+    script = re.search(r'<script type="application/ld\+json">(.*?)</script>', html, re.S)
+    assert "<script>alert(1)" not in script.group(1)
+    assert json_ld(html)["headline"] == article.headline
+    assert "&lt;/script&gt;&lt;script&gt;alert(1)" in html
+
+
+def test_article_shows_corrections_with_their_time(client, room):
+    article = room.articles[1]
+    note = add_correction(article, "An earlier version named the wrong port.")
+    html = client.get(article.get_absolute_url()).content.decode()
+    assert "Corrections and updates" in html
+    assert "An earlier version named the wrong port." in html
+    assert f'<time datetime="{timezone.localtime(note.created_at).isoformat()}' in html
+    assert "Updated <time" in html
+
+
+def test_related_articles_prefer_a_shared_minister_over_shared_countries(client):
+    lavrov = make_minister()
+    story = make_article("Main story", countries=["IN", "RU"], ministers=[lavrov])
+    make_article("Shares two countries", countries=["IN", "RU"])
+    make_article("Shares the minister", ministers=[lavrov])
+    make_article("Shares nothing", countries=["FR"])
+    html = client.get(story.get_absolute_url()).content.decode()
+    related = html[html.index("Related articles"):]
+    assert related.index("Shares the minister") < related.index("Shares two countries")
+    assert "Shares nothing" not in related
+
+
+def test_related_articles_never_include_unpublished_ones(client, room):
+    html = client.get(room.articles[0].get_absolute_url()).content.decode()
+    related = html[html.index("Related articles"):]
+    assert "Embargoed story" not in related and "Unfinished draft" not in related
+
+
+def test_article_url_with_wrong_date_is_404(client, room):
+    article = room.articles[0]
+    url = reverse("articles:article-detail", kwargs={
+        "year": "2001", "month": "01", "day": "01", "slug": article.slug})
+    assert client.get(url).status_code == 404
+
+
+@pytest.mark.parametrize("path", [
+    "/2023/02/30/corridor-session-0/",
+    "/2023/13/01/corridor-session-0/",
+    "/0000/01/01/corridor-session-0/",
+    "/2023/02/28/no-such-story/",
+])
+def test_impossible_dates_and_unknown_slugs_are_404(client, room, path):
+    assert client.get(path).status_code == 404
+
+
+def test_draft_article_is_404_for_readers(client, room):
+    local = timezone.localtime(room.draft.created_at)
+    url = reverse("articles:article-detail", kwargs={
+        "year": f"{local.year:04d}", "month": f"{local.month:02d}",
+        "day": f"{local.day:02d}", "slug": room.draft.slug})
+    assert client.get(url).status_code == 404
+
+
+def test_scheduled_article_is_404_until_its_time_then_public(client):
+    with time_machine.travel("2026-03-01 09:00:00Z", tick=False):
+        scheduled = make_article(
+            "Scheduled budget story", published_at=timezone.now() + timedelta(hours=2),
+            slug="budget-story",
+        )
+        url = scheduled.get_absolute_url()
+        assert client.get(url).status_code == 404
+        assert "Scheduled budget story" not in client.get("/").content.decode()
+    with time_machine.travel("2026-03-01 11:30:00Z", tick=False):
+        assert client.get(url).status_code == 200
+
+
+def test_withdrawn_article_is_404(client, room):
+    article = room.articles[2]
+    url = article.get_absolute_url()
+    Article.objects.filter(pk=article.pk).update(status=Article.Status.WITHDRAWN)
+    assert client.get(url).status_code == 404
+
+
+def test_country_index_lists_only_countries_with_published_articles(client, room):
+    make_article("Only a draft about Peru", status=Article.Status.DRAFT, countries=["PE"])
+    html = client.get(reverse("articles:country-list")).content.decode()
+    assert ">India</a>" in html and "3 articles" in html
+    assert ">China</a> <span class=\"count\">1 article</span>" in html
+    assert "Peru" not in html and "Brazil" not in html
+
+
+def test_minister_index_shows_office_and_country(client, room):
+    html = client.get(reverse("articles:minister-list")).content.decode()
+    assert "Sergey Lavrov" in html
+    assert "Minister of External Affairs, India" in html
+
+
+def test_policy_index_counts_published_articles_only(client, room):
+    html = client.get(reverse("articles:policy-list")).content.decode()
+    assert ">Energy cooperation</a> <span class=\"count\">3 articles</span>" in html
+    assert ">Make in India</a> <span class=\"count\">2 articles</span>" in html
+
+
+def test_country_page_lists_articles_newest_first_with_often_covered_and_bilateral(client, room):
+    html = client.get(room.russia.get_absolute_url()).content.decode()
+    assert html.index("session 0") < html.index("session 1") < html.index("session 2")
+    assert "Often covered with" in html
+    assert room.lavrov.get_absolute_url() in html
+    bilateral = reverse("articles:bilateral", kwargs={"slug": "india", "other": "russia"})
+    assert f'href="{bilateral}"' in html
+    assert "Embargoed story" not in html
+
+
+def test_minister_page_shows_office_and_country(client, room):
+    html = client.get(room.jaishankar.get_absolute_url()).content.decode()
+    assert "Minister of External Affairs" in html
+    assert room.india.get_absolute_url() in html
+    assert "session 0" in html
+
+
+def test_policy_page_shows_description(client, room):
+    html = client.get(room.energy.get_absolute_url()).content.decode()
+    assert "Oil, gas and nuclear deals." in html
+    assert "session 2" in html
+
+
+@pytest.mark.parametrize("url", [
+    "/countries/atlantis/", "/ministers/nobody/", "/policies/no-such-policy/",
+    "/countries/atlantis/feed/",
+])
+def test_unknown_tag_pages_are_404(client, room, url):
+    assert client.get(url).status_code == 404
+
+
+@pytest.mark.parametrize("page", ["0", "-1", "abc", "2", "99999999999999999999", "1.5"])
+def test_bad_or_out_of_range_page_is_404(client, room, page):
+    response = client.get(room.india.get_absolute_url(), {"page": page})
+    assert response.status_code == 404
+
+
+def test_pagination_splits_long_listings(client):
+    india = country("IN")
+    for i in range(21):
+        make_article(f"Numbered story {i:02d}", countries=[india])
+    first = client.get(india.get_absolute_url()).content.decode()
+    second = client.get(india.get_absolute_url(), {"page": "2"}).content.decode()
+    assert "Page 1 of 2" in first and 'rel="next"' in first
+    assert "Numbered story 20" in second and "Numbered story 00" not in second
+
+
+def test_bilateral_page_lists_articles_with_both_countries(client, room):
+    make_article("Only about India and France", countries=["IN", "FR"])
+    html = client.get(reverse("articles:bilateral",
+                              kwargs={"slug": "india", "other": "russia"})).content.decode()
+    assert "India and Russia" in html
+    assert "session 1" in html
+    assert "Only about India and France" not in html
+
+
+def test_bilateral_page_in_reverse_order_redirects_permanently(client, room):
+    response = client.get("/countries/russia/india/?page=1")
+    assert response.status_code == 301
+    assert response["Location"] == "/countries/india/russia/?page=1"
+
+
+@pytest.mark.parametrize("url", ["/countries/india/india/", "/countries/india/atlantis/"])
+def test_bilateral_page_with_same_or_unknown_country_is_404(client, room, url):
+    assert client.get(url).status_code == 404
+
+
+def test_archives_by_year_and_month(client):
+    with time_machine.travel("2026-06-15 12:00:00Z", tick=False):
+        make_article("June diplomacy roundup", published_at=timezone.now())
+        make_article("May diplomacy roundup", published_at=timezone.now() - timedelta(days=30))
+    year = client.get("/archive/2026/").content.decode()
+    assert "June diplomacy roundup" in year and "May diplomacy roundup" in year
+    assert 'href="/archive/2026/06/"' in year
+    month = client.get("/archive/2026/06/").content.decode()
+    assert "June diplomacy roundup" in month and "May diplomacy roundup" not in month
+
+
+@pytest.mark.parametrize("url", ["/archive/2026/13/", "/archive/2026/00/", "/archive/0000/"])
+def test_impossible_archive_dates_are_404(client, url):
+    assert client.get(url).status_code == 404
+
+
+def test_styled_404_page(client, db):
+    response = client.get("/countries/atlantis/")
+    html = response.content.decode()
+    assert response.status_code == 404
+    assert "Page not found" in html and 'role="search"' in html
+
+
+def test_500_page_renders_without_a_request_or_database():
+    from django.template import loader
+
+    html = loader.get_template("500.html").render()
+    assert "Something went wrong" in html
+
+
+def test_every_page_has_skip_link_landmarks_and_language(client, room):
+    for url in ("/", room.india.get_absolute_url(), room.articles[0].get_absolute_url(),
+                "/countries/", "/search/?q=cargo"):
+        html = client.get(url).content.decode()
+        assert '<html lang="en' in html
+        assert 'href="#main">Skip to content' in html
+        assert '<main id="main"' in html and "<header" in html and "<footer" in html
+        assert html.count("<h1") == 1, url
+
+
+def test_listing_pages_link_their_rss_feed(client, room):
+    pages = {
+        "/": "/feeds/latest/",
+        room.india.get_absolute_url(): "/countries/india/feed/",
+        room.lavrov.get_absolute_url(): "/ministers/sergey-lavrov/feed/",
+        room.energy.get_absolute_url(): "/policies/energy-cooperation/feed/",
+        "/countries/india/russia/": "/countries/india/russia/feed/",
+    }
+    for url, feed in pages.items():
+        html = client.get(url).content.decode()
+        assert 'type="application/rss+xml" title=' in html
+        assert f'href="{feed}"' in html, url
+
+
+def test_staff_preview_shows_a_draft_with_banner_and_no_cache(editor_client, room):
+    response = editor_client.get(reverse("articles:article-preview",
+                                         kwargs={"pk": room.draft.pk}))
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "Preview — not public" in html
+    assert "Unfinished draft about a secret summit" in html
+    assert "no-store" in response["Cache-Control"] and "private" in response["Cache-Control"]
+    assert '<meta name="robots" content="noindex, nofollow">' in html
+
+
+def test_anonymous_preview_redirects_to_login(client, room):
+    response = client.get(reverse("articles:article-preview", kwargs={"pk": room.draft.pk}))
+    assert response.status_code == 302
+    assert "/admin/login/" in response["Location"]
+
+
+def test_robots_txt_points_at_both_sitemaps(client, db):
+    text = client.get("/robots.txt").content.decode()
+    assert "Sitemap: http://testserver/sitemap.xml" in text
+    assert "Sitemap: http://testserver/news-sitemap.xml" in text
+
+
+def test_unsafe_body_markup_never_reaches_the_page(client):
+    article = make_article(
+        body='<p>Fine text</p><script>alert("x")</script><img src=x onerror=alert(1)>'
+    )
+    html = client.get(article.get_absolute_url()).content.decode()
+    assert "Fine text" in html
+    assert 'alert("x")</script>' not in html and "onerror" not in html
