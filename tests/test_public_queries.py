@@ -1,0 +1,88 @@
+"""Every public page runs a fixed, small number of queries, whatever it lists.
+
+Each page is measured cold (page cache empty) on a listing of 20 articles with five
+to six tags each, then again after more articles are added: the count must not move.
+"""
+
+from datetime import timedelta
+
+import pytest
+from django.core.cache import cache
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from tests.factories import make_article
+from tests.public_data import build_newsroom
+
+pytestmark = pytest.mark.django_db
+
+BUDGET = 6
+
+
+def page_urls(room):
+    year = timezone.localdate().strftime("%Y")
+    month = timezone.localdate().strftime("%m")
+    return [
+        "/",
+        room.articles[0].get_absolute_url(),
+        "/countries/",
+        "/ministers/",
+        "/policies/",
+        room.india.get_absolute_url(),
+        room.lavrov.get_absolute_url(),
+        room.energy.get_absolute_url(),
+        "/countries/india/russia/",
+        f"/archive/{year}/",
+        f"/archive/{year}/{month}/",
+        "/search/?q=freight",
+        "/search/?q=Lavrov&country=india&from=2000-01-01",
+        "/feeds/latest/",
+        "/countries/india/feed/",
+        "/ministers/sergey-lavrov/feed/",
+        "/policies/energy-cooperation/feed/",
+        "/countries/india/russia/feed/",
+        f"/archive/{year}/feed/",
+        "/search/feed/?q=freight",
+        "/sitemap.xml",
+        "/news-sitemap.xml",
+    ]
+
+
+def count_queries(client, url):
+    cache.clear()
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    assert response.status_code == 200, url
+    return len(queries)
+
+
+def add_more_articles(room, n):
+    start = timezone.now() - timedelta(days=1)
+    for i in range(n):
+        make_article(
+            f"Later freight story {i}", slug=f"later-{i}",
+            published_at=start - timedelta(minutes=i),
+            standfirst="More freight talks.",
+            countries=[room.india, room.russia, room.china],
+            ministers=[room.lavrov, room.jaishankar],
+            policies=[room.energy, room.make_in_india],
+        )
+
+
+def test_each_public_page_stays_within_the_query_budget(
+    client, django_assert_max_num_queries
+):
+    room = build_newsroom(published=20)
+    for url in page_urls(room):
+        cache.clear()
+        with django_assert_max_num_queries(BUDGET):
+            assert client.get(url).status_code == 200, url
+
+
+def test_query_counts_do_not_grow_with_the_number_of_articles(client):
+    room = build_newsroom(published=20)
+    before = {url: count_queries(client, url) for url in page_urls(room)}
+    add_more_articles(room, 25)
+    after = {url: count_queries(client, url) for url in page_urls(room)}
+    assert after == before
