@@ -1,0 +1,48 @@
+"""Exporting every article as JSON Lines (DESIGN.md "Export line"), streamed."""
+
+import json
+
+from django.db.models import Prefetch
+from django.utils import timezone
+
+from articles.models import Article, Correction
+
+CHUNK_SIZE = 500
+
+
+def _iso(moment):
+    return timezone.localtime(moment).isoformat() if moment else None
+
+
+def export_record(article):
+    """One article as the export's dict; tags sorted so the line is reproducible."""
+    return {
+        "id": article.pk,
+        "headline": article.headline,
+        "slug": article.slug,
+        "url": article.get_absolute_url(),
+        "status": article.status,
+        "published_at": _iso(article.published_at),
+        "dateline": article.dateline,
+        "standfirst": article.standfirst,
+        "body": article.body,
+        "authors": article.authors,
+        "countries": sorted(country.code for country in article.countries.all()),
+        "ministers": sorted(minister.name for minister in article.ministers.all()),
+        "policies": sorted(policy.name for policy in article.policies.all()),
+        "corrections": [
+            {"kind": c.kind, "note": c.note, "created_at": _iso(c.created_at)}
+            for c in article.corrections.all()
+        ],
+    }
+
+
+def export_lines(queryset=None):
+    """Yield one JSON line per article, oldest id first, a few queries per 500 articles."""
+    queryset = (queryset if queryset is not None else Article.objects.all()).order_by("id")
+    queryset = queryset.prefetch_related(
+        "countries", "ministers", "policies",
+        Prefetch("corrections", queryset=Correction.objects.order_by("created_at", "id")),
+    )
+    for article in queryset.iterator(chunk_size=CHUNK_SIZE):
+        yield json.dumps(export_record(article), ensure_ascii=False) + "\n"

@@ -1,0 +1,612 @@
+"""The auto-tagger: finds the countries, ministers and policies an article is about.
+
+The vocabulary (tag names, their aliases, and country names, demonyms and capitals from
+pycountry and countryinfo) is compiled once into an Aho–Corasick automaton over
+normalised words, and rebuilt when the vocabulary tables change. Text is split into
+words, each word normalised (case, diacritics, apostrophes, possessive and plural "s",
+British/American spellings), and the automaton finds every vocabulary phrase on word
+boundaries. The longest overlapping phrase wins; then rules reject false friends
+(lower-case "china", Georgia the US state, a person named Jordan, a capital used as a
+place rather than a government, a surname shared by two ministers). Every suggestion
+carries its evidence: the phrase as written, the field and the offset in that field.
+See docs/TAGGING.md.
+"""
+
+import html
+import json
+import re
+import threading
+import unicodedata
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+
+import ahocorasick
+import pycountry
+from countryinfo import CountryInfo
+from django.db.models import Count, Max, Sum, TextField
+from django.db.models.functions import Cast, Length
+
+DATA_FILE = Path(__file__).parent / "data" / "country_aliases.json"
+
+COUNTRIES, MINISTERS, POLICIES = "countries", "ministers", "policies"
+TAXONOMIES = (COUNTRIES, MINISTERS, POLICIES)
+FIELDS = ("headline", "standfirst", "body")
+
+# Initials like "U.S." stay one word; otherwise a word is letters/digits with inner
+# apostrophes ("d'Ivoire", "Lavrov's"). Hyphens, dashes and quotes separate words, so
+# "North-South" and "North–South" read alike.
+WORD_RE = re.compile(r"(?:[^\W\d_]\.){2,}|\w+(?:['’]\w+)*")
+TAG_RE = re.compile(r"<[^>]*>")
+BLOCK_END_RE = re.compile(r"</(?:p|li|h\d|blockquote|div)>|<br\s*/?>", re.IGNORECASE)
+
+SPELLING_VARIANTS = {
+    "programme": "program",
+    "defence": "defense",
+    "centre": "center",
+    "organisation": "organization",
+    "labour": "labor",
+    "harbour": "harbor",
+    "dialogue": "dialog",
+}
+# Words before a name that mean "this is a person": the name is not a country.
+HONORIFICS = frozenset({"mr", "mrs", "ms", "miss", "dr", "sir", "dame", "madam", "mme"})
+# Capitalised words before a surname that do not make it someone else's name.
+TITLES = HONORIFICS | frozenset({
+    "minister", "ministers", "secretary", "president", "premier", "chancellor",
+    "counterpart", "envoy", "ambassador", "foreign", "defense", "trade", "prime",
+    "deputy", "general", "spokesman", "spokeswoman", "spokesperson", "commissioner",
+    "senator", "governor", "king", "queen", "prince", "sheikh", "emir", "professor",
+})
+SENTENCE_STARTERS = frozenset({
+    "the", "a", "an", "and", "but", "or", "so", "yet", "when", "while", "as", "after",
+    "before", "if", "then", "in", "on", "at", "with", "for", "from", "by", "to", "meanwhile",
+    "however", "later", "earlier", "also", "both", "that", "this", "where", "how", "why",
+    "what", "there", "here", "since", "until", "though", "although", "because", "like",
+    "unlike", "only", "even", "still", "now", "today", "yesterday", "tomorrow", "asked",
+    "said", "says", "according", "speaking", "addressing", "under", "during",
+})
+# "in Moscow" is a place; "Moscow said" is a government.
+LOCATIVES = frozenset({"in", "at", "near", "outside", "around", "across", "inside"})
+MIN_PERMUTED_WORDS = 3
+
+
+@cache
+def _normalise_word(word):
+    """The comparison key of one word: case, diacritics, apostrophes, 's, plural s."""
+    key = word.casefold()
+    if not key.isascii():
+        key = key.replace("’", "'")
+        key = "".join(
+            ch for ch in unicodedata.normalize("NFKD", key) if not unicodedata.combining(ch)
+        )
+    if "." in key:
+        key = key.replace(".", "")
+    if key.endswith("'s"):
+        key = key[:-2]
+    if len(key) > 3 and key.endswith("s") and not key.endswith("ss"):
+        key = key[:-1]
+    return SPELLING_VARIANTS.get(key, key)
+
+
+def normalise_phrase(phrase):
+    """The phrase as a tuple of word keys, as the matcher compares it."""
+    return tuple(_normalise_word(m.group()) for m in WORD_RE.finditer(phrase))
+
+
+def body_text(body):
+    """Article body HTML as plain text, one paragraph per line."""
+    return html.unescape(TAG_RE.sub("", BLOCK_END_RE.sub("\n", body or "")))
+
+
+@dataclass(frozen=True)
+class Evidence:
+    phrase: str
+    field: str
+    offset: int
+
+    def as_dict(self):
+        return {"phrase": self.phrase, "field": self.field, "offset": self.offset}
+
+
+@dataclass
+class Suggestion:
+    taxonomy: str
+    tag_id: int
+    name: str
+    evidence: list = field(default_factory=list)
+
+    @property
+    def key(self):
+        return f"{self.taxonomy}:{self.tag_id}"
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One thing a vocabulary phrase can mean."""
+
+    taxonomy: str  # countries / ministers / policies, or "" for a blocker
+    tag_id: int
+    role: str  # name, alias, capital, surname, block
+    case: str  # "" (any), "title" (capitalised), "upper" (acronym)
+    surname_of: tuple = ()  # for role "surname": every minister with that surname
+
+
+@dataclass
+class Match:
+    start: int  # word index, inclusive
+    end: int  # word index, exclusive
+    entries: tuple
+
+
+@dataclass
+class _Words:
+    """One field's text split into words, with keys and character offsets."""
+
+    text: str
+    keys: list
+    starts: list
+    ends: list
+
+
+def _split(text):
+    keys, starts, ends = [], [], []
+    for m in WORD_RE.finditer(text):
+        keys.append(_normalise_word(m.group()))
+        starts.append(m.start())
+        ends.append(m.end())
+    return _Words(text, keys, starts, ends)
+
+
+@cache
+def country_data():
+    """The hand-kept part of the country names: extra aliases, exclusions, guards."""
+    return json.loads(DATA_FILE.read_text(encoding="utf-8"))
+
+
+def _strings(*values):
+    """The non-empty strings among values, lists flattened (the package mixes both)."""
+    found = []
+    for value in values:
+        if isinstance(value, str) and value.strip():
+            found.append(value)
+        elif isinstance(value, list):
+            found += _strings(*value)
+    return found
+
+
+@cache
+def package_country_names():
+    """{ISO code: {"name": [...], "capital": [...]}} from pycountry and countryinfo."""
+    names = {}
+    for country in pycountry.countries:
+        forms = names.setdefault(
+            country.alpha_2, {"name": [], "capital": [], "population": 0}
+        )
+        for attr in ("name", "common_name", "official_name"):
+            value = getattr(country, attr, None)
+            if value:
+                forms["name"].append(value)
+    codes = {c.alpha_2 for c in pycountry.countries} | {c.alpha_3 for c in pycountry.countries}
+    for info in CountryInfo.all().values():
+        code = (info.get("ISO") or {}).get("alpha2")
+        if code not in names:
+            continue
+        forms = names[code]
+        spellings = _strings(info.get("name"), info.get("demonym"), info.get("nativeName"))
+        spellings += _strings(info.get("altSpellings"))
+        # Bare ISO codes ("IN", "IT", "TO") are ordinary words in copy.
+        forms["name"] += [s for s in spellings if s not in codes]
+        forms["capital"] += _strings(info.get("capital"))
+        forms["population"] = info.get("population") or 0
+    return names
+
+
+def _country_forms(code, name, aliases):
+    """Every (phrase, role) by which copy may name this country."""
+    data = country_data()
+    package = package_country_names().get(code, {"name": [], "capital": []})
+    excluded = {normalise_phrase(p) for p in data["exclude"].get(code, [])}
+    forms = [(name, "name")]
+    forms += [(p, "package") for p in package["name"]]
+    forms += [(p, "package") for p in data["aliases"].get(code, [])]
+    forms += [(p, "capital") for p in package["capital"]]
+    forms += [(p, "capital") for p in data["capitals"].get(code, [])]
+    forms += [(p, "alias") for p in aliases]
+    return [(p, role) for p, role in forms if normalise_phrase(p) not in excluded]
+
+
+def _case_rule(phrase, taxonomy):
+    letters = phrase.replace(".", "").replace(" ", "")
+    if letters.isalpha() and letters.isupper() and len(letters) <= 5:
+        return "upper"
+    if taxonomy == POLICIES:
+        return ""
+    return "title"
+
+
+def _surname(name):
+    """The family name by which copy refers to a person after first mention."""
+    words = [w for w in re.split(r"\s+", name.strip()) if w]
+    if len(words) < 2:
+        return None
+    surname = [words[-1]]
+    # Particles belong to the surname: "von der Leyen", "al-Sabah".
+    for word in reversed(words[:-1]):
+        if word.islower():
+            surname.insert(0, word)
+        else:
+            break
+    return " ".join(surname)
+
+
+class CompiledVocabulary:
+    """The vocabulary as one automaton; built once, used for many articles."""
+
+    def __init__(self, *, countries, ministers, policies):
+        self.names = {COUNTRIES: {}, MINISTERS: {}, POLICIES: {}}
+        self.codes = {}
+        self.population = {}
+        phrases = {}  # key tuple -> {(taxonomy, tag_id): (role, case, original)}
+
+        def add(phrase, taxonomy, tag_id, role):
+            key = normalise_phrase(phrase)
+            if not key:
+                return
+            claims = phrases.setdefault(key, {})
+            previous = claims.get((taxonomy, tag_id))
+            # A vocabulary name or alias outranks what a package says about the phrase.
+            if previous is None or previous[0] in ("package", "capital"):
+                claims[(taxonomy, tag_id)] = (role, _case_rule(phrase, taxonomy))
+
+        for tag_id, code, name, aliases in countries:
+            self.names[COUNTRIES][tag_id] = name
+            self.codes[tag_id] = code
+            self.population[tag_id] = package_country_names().get(code, {}).get("population", 0)
+            for phrase, role in _country_forms(code, name, aliases):
+                add(phrase, COUNTRIES, tag_id, role)
+
+        surnames = {}  # one-word key -> ids of the ministers it may refer to
+        for tag_id, name, aliases in ministers:
+            self.names[MINISTERS][tag_id] = name
+            for phrase in (name, *aliases):
+                if len(normalise_phrase(phrase)) > 1:
+                    add(phrase, MINISTERS, tag_id, "name")
+                    surname = _surname(phrase)
+                    if surname:
+                        surnames.setdefault(normalise_phrase(surname), set()).add(tag_id)
+                elif normalise_phrase(phrase):
+                    surnames.setdefault(normalise_phrase(phrase), set()).add(tag_id)
+
+        for tag_id, name, aliases in policies:
+            self.names[POLICIES][tag_id] = name
+            for phrase in (name, *aliases):
+                add(phrase, POLICIES, tag_id, "name")
+
+        for phrase in country_data()["blockers"]:
+            phrases.setdefault(normalise_phrase(phrase), {})[("", 0)] = ("block", "")
+
+        self.context_clues = {
+            normalise_phrase(name): [normalise_phrase(c) for c in clues]
+            for name, clues in country_data()["context_clues"].items()
+        }
+        self.person_names = {normalise_phrase(p) for p in country_data()["person_names"]}
+
+        self.automaton = ahocorasick.Automaton()
+        for key in phrases.keys() | surnames.keys():
+            entries = self._entries(phrases.get(key, {}), surnames.get(key))
+            if entries:
+                self._add_pattern(key, entries)
+        self.permuted = {}  # sorted policy words -> entries, for reordered names
+        for key, claims in phrases.items():
+            policy_entries = tuple(
+                Entry(POLICIES, tag_id, role, case)
+                for (taxonomy, tag_id), (role, case) in claims.items()
+                if taxonomy == POLICIES
+            )
+            if policy_entries and len(key) >= MIN_PERMUTED_WORDS:
+                self.permuted.setdefault(tuple(sorted(key)), policy_entries)
+        self.permuted_words = {word for key in self.permuted for word in key}
+        self.permuted_lengths = sorted({len(key) for key in self.permuted})
+        if len(self.automaton):
+            self.automaton.make_automaton()
+
+    def _add_pattern(self, key, entries):
+        pattern = " " + " ".join(key) + " "
+        self.automaton.add_word(pattern, (len(key), len(pattern), entries))
+
+    def _entries(self, claims, surname_of):
+        if ("", 0) in claims:
+            return (Entry("", 0, "block", ""),)
+        countries = [(k, v) for k, v in claims.items() if k[0] == COUNTRIES]
+        if len(countries) > 1:
+            # The newsroom's own names and aliases are trusted as written. A package
+            # phrase shared by a country and its territories ("Indian", "French") goes
+            # to the most populous claimant: the country copy means.
+            trusted = [(k, v) for k, v in countries if v[0] in ("name", "alias")]
+            countries = trusted or [max(countries, key=lambda c: self.population[c[0][1]])]
+        others = [(k, v) for k, v in claims.items() if k[0] != COUNTRIES]
+        entries = [Entry(t, i, role, case) for (t, i), (role, case) in countries + others]
+        if surname_of:
+            entries.append(Entry(MINISTERS, 0, "surname", "title", tuple(sorted(surname_of))))
+        return tuple(entries)
+
+    # -- matching -------------------------------------------------------------------
+
+    def _find(self, words):
+        """Every vocabulary phrase in the words, as Matches (overlaps included)."""
+        if not words.keys or not len(self.automaton):
+            return []
+        haystack_parts = []
+        position_to_word = {}
+        position = 0
+        for index, key in enumerate(words.keys):
+            position_to_word[position] = index
+            haystack_parts.append(key)
+            position += len(key) + 1
+        haystack = " " + " ".join(haystack_parts) + " "
+        found = []
+        for end, (length, chars, entries) in self.automaton.iter(haystack):
+            # `end` is the pattern's trailing space; its leading space sits at the
+            # position recorded for its first word.
+            start = position_to_word.get(end - chars + 1)
+            if start is not None:
+                found.append(Match(start, start + length, entries))
+        found += self._find_permuted(words)
+        return found
+
+    def _find_permuted(self, words):
+        """Policy names written in another word order ("North-South International ...")."""
+        if not self.permuted:
+            return []
+        found = []
+        keys = words.keys
+        run_start = None
+        for index in range(len(keys) + 1):
+            inside = index < len(keys) and keys[index] in self.permuted_words
+            if inside and run_start is None:
+                run_start = index
+            elif not inside and run_start is not None:
+                run_length = index - run_start
+                for size in self.permuted_lengths:
+                    if size > run_length:
+                        break
+                    for start in range(run_start, index - size + 1):
+                        entries = self.permuted.get(tuple(sorted(keys[start:start + size])))
+                        if entries:
+                            found.append(Match(start, start + size, entries))
+                run_start = None
+        return found
+
+    def tag(self, *, headline="", standfirst="", body=""):
+        """Suggestions for the text, as {taxonomy: [Suggestion, ...]} in order of mention."""
+        texts = {"headline": headline or "", "standfirst": standfirst or "",
+                 "body": body_text(body)}
+        accepted = []  # (field, words, match, entry)
+        for field_name in FIELDS:
+            words = _split(texts[field_name])
+            for match in self._resolve(words, self._find(words)):
+                for entry in match.entries:
+                    if self._keeps(entry, match, words):
+                        accepted.append((field_name, words, match, entry))
+        return self._suggestions(accepted)
+
+    def _passes_case(self, entry, match, words):
+        if not entry.case:
+            return True
+        written = words.text[words.starts[match.start]:words.ends[match.end - 1]]
+        if entry.case == "upper":
+            letters = [ch for ch in written if ch.isalpha()]
+            return all(ch.isupper() for ch in letters)
+        return written[:1].isupper()
+
+    def _resolve(self, words, found):
+        """Longest phrase first; a shorter phrase overlapping an accepted one is dropped."""
+        candidates = []
+        for match in found:
+            entries = tuple(e for e in match.entries if self._passes_case(e, match, words))
+            if entries:
+                candidates.append(Match(match.start, match.end, entries))
+        candidates.sort(key=lambda m: (m.start - m.end, m.start))
+        taken = [False] * len(words.keys)
+        resolved = []
+        for match in candidates:
+            if any(taken[match.start:match.end]):
+                continue
+            for index in range(match.start, match.end):
+                taken[index] = True
+            if match.entries[0].role != "block":
+                resolved.append(match)
+        resolved.sort(key=lambda m: m.start)
+        return resolved
+
+    def _keeps(self, entry, match, words):
+        if entry.taxonomy != COUNTRIES:
+            return True
+        key = tuple(words.keys[match.start:match.end])
+        if entry.role == "capital" and match.start > 0:
+            if words.keys[match.start - 1] in LOCATIVES:
+                return False
+        if key in self.person_names and _names_a_person(words, match):
+            return False
+        clues = self.context_clues.get(key)
+        if clues and _paragraph_has(words, match, clues):
+            return False
+        return True
+
+    def _suggestions(self, accepted):
+        """Group evidence by tag; settle surnames against the full names found."""
+        by_tag = {}
+        named_ministers = set()
+        surname_mentions = []
+        for field_name, words, match, entry in accepted:
+            phrase = words.text[words.starts[match.start]:words.ends[match.end - 1]]
+            evidence = Evidence(phrase, field_name, words.starts[match.start])
+            if entry.role == "surname":
+                surname_mentions.append((entry, evidence, words, match))
+                continue
+            if entry.taxonomy == MINISTERS:
+                named_ministers.add(entry.tag_id)
+            self._add(by_tag, entry.taxonomy, entry.tag_id, evidence)
+        for entry, evidence, words, match in surname_mentions:
+            named = [i for i in entry.surname_of if i in named_ministers]
+            if len(named) == 1:
+                self._add(by_tag, MINISTERS, named[0], evidence)
+            elif not named and len(entry.surname_of) == 1:
+                if not _preceded_by_other_name(words, match):
+                    self._add(by_tag, MINISTERS, entry.surname_of[0], evidence)
+        result = {taxonomy: [] for taxonomy in TAXONOMIES}
+        order = {name: index for index, name in enumerate(FIELDS)}
+        for suggestion in by_tag.values():
+            suggestion.evidence.sort(key=lambda e: (order[e.field], e.offset))
+            result[suggestion.taxonomy].append(suggestion)
+        for suggestions in result.values():
+            suggestions.sort(key=lambda s: (order[s.evidence[0].field], s.evidence[0].offset))
+        return result
+
+    def _add(self, by_tag, taxonomy, tag_id, evidence):
+        suggestion = by_tag.get((taxonomy, tag_id))
+        if suggestion is None:
+            suggestion = by_tag[(taxonomy, tag_id)] = Suggestion(
+                taxonomy, tag_id, self.names[taxonomy][tag_id]
+            )
+        suggestion.evidence.append(evidence)
+
+
+def _is_capitalised(words, index):
+    return words.text[words.starts[index]:words.starts[index] + 1].isupper()
+
+
+def _gap(words, before, after):
+    return words.text[words.ends[before]:words.starts[after]]
+
+
+def _preceded_by_other_name(words, match):
+    """'Manmohan Singh' is not minister Singh: a capitalised given name sits before."""
+    index = match.start - 1
+    if index < 0 or not _is_capitalised(words, index):
+        return False
+    gap = _gap(words, index, match.start)
+    if gap.strip():
+        return False
+    previous = words.text[words.starts[index]:words.ends[index]]
+    if previous.endswith(("'s", "’s")):
+        return False
+    return words.keys[index] not in TITLES and words.keys[index] not in SENTENCE_STARTERS
+
+
+def _names_a_person(words, match):
+    """'Michael Jordan', 'Ms Jordan' or 'Chad Smith': the country name is a person's."""
+    before = match.start - 1
+    if before >= 0 and not _gap(words, before, match.start).strip():
+        if words.keys[before] in HONORIFICS:
+            return True
+        if _is_capitalised(words, before) and words.keys[before] not in SENTENCE_STARTERS:
+            previous = words.text[words.starts[before]:words.ends[before]]
+            if not previous.endswith(("'s", "’s")) and words.keys[before] not in TITLES:
+                return True
+    after = match.end
+    if after < len(words.keys) and not _gap(words, match.end - 1, after).strip():
+        written = words.text[words.starts[match.start]:words.ends[match.end - 1]]
+        if not written.endswith(("'s", "’s")) and _is_capitalised(words, after):
+            return True
+    return False
+
+
+def _paragraph_has(words, match, clues):
+    """A clue to another meaning ("Atlanta" for Georgia) in the same paragraph."""
+    text = words.text
+    start = text.rfind("\n", 0, words.starts[match.start]) + 1
+    end = text.find("\n", words.ends[match.end - 1])
+    end = len(text) if end == -1 else end
+    keys = " " + " ".join(normalise_phrase(text[start:end])) + " "
+    return any(" " + " ".join(clue) + " " in keys for clue in clues)
+
+
+# -- the process-wide compiled vocabulary ------------------------------------------------
+
+_lock = threading.Lock()
+_compiled = {"fingerprint": None, "vocabulary": None}
+
+
+def vocabulary_fingerprint():
+    """A cheap summary of the three tag tables that changes when any name or alias does."""
+    from articles.models import Country, Minister, Policy
+
+    summary = []
+    for model in (Country, Minister, Policy):
+        row = model.objects.aggregate(
+            count=Count("id"),
+            last=Max("id"),
+            names=Sum(Length("name")),
+            aliases=Sum(Length(Cast("aliases", TextField()))),
+        )
+        summary.append(tuple(row.values()))
+    return tuple(summary)
+
+
+def compile_vocabulary():
+    """Build the matcher from the database's countries, ministers and policies."""
+    from articles.models import Country, Minister, Policy
+
+    return CompiledVocabulary(
+        countries=list(Country.objects.values_list("id", "code", "name", "aliases")),
+        ministers=list(Minister.objects.values_list("id", "name", "aliases")),
+        policies=list(Policy.objects.values_list("id", "name", "aliases")),
+    )
+
+
+def get_vocabulary():
+    """The compiled vocabulary, rebuilt only when the tag tables have changed."""
+    fingerprint = vocabulary_fingerprint()
+    with _lock:
+        if _compiled["fingerprint"] != fingerprint:
+            _compiled["vocabulary"] = compile_vocabulary()
+            _compiled["fingerprint"] = fingerprint
+        return _compiled["vocabulary"]
+
+
+def suggest_tags(article, *, vocabulary=None):
+    """The tags the article's text supports, with evidence, whether applied or not."""
+    vocabulary = vocabulary or get_vocabulary()
+    return vocabulary.tag(
+        headline=article.headline, standfirst=article.standfirst, body=article.body
+    )
+
+
+def new_suggestions(article, *, vocabulary=None):
+    """Suggestions for tags the article does not carry yet."""
+    suggestions = suggest_tags(article, vocabulary=vocabulary)
+    if article.pk is None:
+        return suggestions
+    present = {
+        COUNTRIES: set(article.countries.values_list("id", flat=True)),
+        MINISTERS: set(article.ministers.values_list("id", flat=True)),
+        POLICIES: set(article.policies.values_list("id", flat=True)),
+    }
+    return {
+        taxonomy: [s for s in items if s.tag_id not in present[taxonomy]]
+        for taxonomy, items in suggestions.items()
+    }
+
+
+def apply_suggestions(*, article, suggestions, accept=None):
+    """Add the suggested tags (only those whose key is in `accept`, if given).
+
+    Never removes a tag. Returns the number of tags added.
+    """
+    from articles.models import Country, Minister, Policy
+
+    models = {COUNTRIES: Country, MINISTERS: Minister, POLICIES: Policy}
+    added = 0
+    for taxonomy, items in suggestions.items():
+        ids = [s.tag_id for s in items if accept is None or s.key in accept]
+        if not ids:
+            continue
+        manager = getattr(article, taxonomy)
+        present = set(manager.values_list("id", flat=True))
+        new = [tag for tag in models[taxonomy].objects.filter(id__in=ids) if tag.id not in present]
+        if new:
+            manager.add(*new)
+            added += len(new)
+    return added

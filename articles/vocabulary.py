@@ -1,0 +1,242 @@
+"""Loading the newsroom's vocabulary file: country aliases, ministers and policies.
+
+The whole file is validated before anything is written, and then written in one
+transaction, so a bad file changes nothing. Loading the same file twice changes nothing
+the second time: ministers and policies are found by name, slug or an existing alias
+(a merged spelling), countries by ISO code; aliases are added, never removed.
+"""
+
+import datetime
+import json
+from dataclasses import dataclass, field
+
+from django.db import transaction
+from django.utils.text import slugify
+
+from articles.models import Country, Minister, Policy
+from articles.tagging import normalise_phrase
+
+SECTIONS = {
+    "countries": {"code": str, "aliases": list},
+    "ministers": {
+        "name": str, "office": str, "country": str, "aliases": list,
+        "in_office_from": str, "in_office_to": str,
+    },
+    "policies": {"name": str, "aliases": list, "description": str},
+}
+REQUIRED = {"countries": "code", "ministers": "name", "policies": "name"}
+TYPE_NAMES = {str: "a string", list: "a list", dict: "an object"}
+
+
+class VocabularyError(Exception):
+    """The file cannot be loaded; `errors` lists each problem with its place."""
+
+    def __init__(self, errors):
+        self.errors = errors
+        super().__init__("\n".join(errors))
+
+
+@dataclass
+class LoadSummary:
+    created: dict = field(default_factory=lambda: {"ministers": 0, "policies": 0})
+    updated: dict = field(default_factory=lambda: {"countries": 0, "ministers": 0, "policies": 0})
+
+    def __str__(self):
+        return (
+            f"countries updated {self.updated['countries']}; "
+            f"ministers created {self.created['ministers']}, "
+            f"updated {self.updated['ministers']}; "
+            f"policies created {self.created['policies']}, updated {self.updated['policies']}"
+        )
+
+
+def read_vocabulary_file(path):
+    """The parsed JSON of a vocabulary file, or VocabularyError saying where it broke."""
+    try:
+        with open(path, encoding="utf-8-sig") as handle:
+            return json.load(handle)
+    except OSError as error:
+        raise VocabularyError([f"{path}: cannot read: {error.strerror}"]) from error
+    except UnicodeDecodeError as error:
+        raise VocabularyError([f"{path}: not UTF-8 text (byte {error.start})"]) from error
+    except json.JSONDecodeError as error:
+        raise VocabularyError(
+            [f"{path}: line {error.lineno}, column {error.colno}: invalid JSON: {error.msg}"]
+        ) from error
+
+
+def validate_vocabulary(data):
+    """Every problem in the parsed file, each as 'place: message'; empty when loadable."""
+    if not isinstance(data, dict):
+        return ["top level: must be an object with countries, ministers and policies"]
+    errors = [f"{key}: unknown section" for key in data if key not in SECTIONS]
+    known_codes = set(Country.objects.values_list("code", flat=True))
+    for section, fields in SECTIONS.items():
+        items = data.get(section, [])
+        if not isinstance(items, list):
+            errors.append(f"{section}: must be a list")
+            continue
+        for index, item in enumerate(items):
+            place = f"{section}[{index}]"
+            if not isinstance(item, dict):
+                errors.append(f"{place}: must be an object")
+                continue
+            errors += _validate_item(place, section, item, fields, known_codes)
+    if not errors:
+        errors += _alias_clashes(data.get("ministers", []))
+    return errors
+
+
+def _validate_item(place, section, item, fields, known_codes):
+    errors = [f"{place}.{key}: unknown field" for key in item if key not in fields]
+    required = REQUIRED[section]
+    value = item.get(required)
+    if not isinstance(value, str) or not value.strip():
+        errors.append(f"{place}.{required}: required, a non-empty string")
+    for key, kind in fields.items():
+        if key not in item or key == required:
+            continue
+        if item[key] is None and key not in ("aliases",):
+            continue
+        if not isinstance(item[key], kind):
+            errors.append(f"{place}.{key}: must be {TYPE_NAMES[kind]}")
+        elif kind is list:
+            for position, alias in enumerate(item[key]):
+                if not isinstance(alias, str) or not alias.strip():
+                    errors.append(f"{place}.{key}[{position}]: must be a non-empty string")
+    if section == "countries" and isinstance(value, str) and value.strip():
+        if value.strip().upper() not in known_codes:
+            errors.append(f"{place}.code: unknown ISO 3166-1 country code {value!r}")
+    if section == "ministers":
+        code = item.get("country")
+        if isinstance(code, str) and code.strip().upper() not in known_codes:
+            errors.append(f"{place}.country: unknown ISO 3166-1 country code {code!r}")
+        for key in ("in_office_from", "in_office_to"):
+            if isinstance(item.get(key), str):
+                try:
+                    datetime.date.fromisoformat(item[key])
+                except ValueError:
+                    errors.append(f"{place}.{key}: must be a date YYYY-MM-DD")
+    return errors
+
+
+def _alias_clashes(ministers):
+    """One name or alias claimed by two different ministers, in the file or the database."""
+    errors = []
+    owners = {}  # normalised phrase -> (identity, minister name, place)
+    for minister in Minister.objects.all():
+        for phrase in minister.all_names():
+            owners.setdefault(
+                normalise_phrase(phrase), (minister.pk, minister.name, "the database")
+            )
+    for index, item in enumerate(ministers):
+        name = item["name"].strip()
+        existing = _find_tag(Minister, name)
+        identity = existing.pk if existing else name
+        phrases = [(f"ministers[{index}].name", name)] + [
+            (f"ministers[{index}].aliases[{position}]", alias)
+            for position, alias in enumerate(item.get("aliases") or [])
+        ]
+        for place, phrase in phrases:
+            key = normalise_phrase(phrase)
+            owner = owners.get(key)
+            if owner and owner[0] != identity:
+                errors.append(
+                    f"{place}: {phrase!r} is already claimed by minister "
+                    f"{owner[1]!r} ({owner[2]})"
+                )
+            else:
+                owners.setdefault(key, (identity, name, place))
+    return errors
+
+
+def load_vocabulary(*, data):
+    """Validate the whole vocabulary, then write it in one transaction.
+
+    Raises VocabularyError (and writes nothing) if any part is invalid.
+    """
+    errors = validate_vocabulary(data)
+    if errors:
+        raise VocabularyError(errors)
+    summary = LoadSummary()
+    with transaction.atomic():
+        for item in data.get("countries", []):
+            country = Country.objects.select_for_update().get(code=item["code"].strip().upper())
+            if _merge_aliases(country, item.get("aliases") or []):
+                country.save(update_fields=["aliases"])
+                summary.updated["countries"] += 1
+        for item in data.get("ministers", []):
+            _load_minister(item, summary)
+        for item in data.get("policies", []):
+            _load_tag(Policy, item, {"description": item.get("description")}, "policies", summary)
+    return summary
+
+
+def _merge_aliases(tag, aliases):
+    """Add the new aliases (not the name itself); True if anything changed."""
+    known = {phrase.casefold() for phrase in tag.all_names()}
+    added = False
+    for alias in aliases:
+        alias = alias.strip()
+        if alias.casefold() not in known:
+            tag.aliases = [*tag.aliases, alias]
+            known.add(alias.casefold())
+            added = True
+    return added
+
+
+def _find_tag(model, name):
+    found = model.objects.filter(name=name).first() or model.objects.filter(
+        slug=slugify(name)
+    ).first()
+    if found:
+        return found
+    key = normalise_phrase(name)
+    # A spelling merged into another tag lives on as its alias: update that tag.
+    for tag in model.objects.exclude(aliases=[]):
+        if any(normalise_phrase(alias) == key for alias in tag.aliases):
+            return tag
+    return None
+
+
+def _load_minister(item, summary):
+    country = None
+    if item.get("country"):
+        country = Country.objects.get(code=item["country"].strip().upper())
+    values = {
+        "office": item.get("office"),
+        "country": country,
+        "in_office_from": _date(item.get("in_office_from")),
+        "in_office_to": _date(item.get("in_office_to")),
+    }
+    _load_tag(Minister, item, values, "ministers", summary)
+
+
+def _date(value):
+    return datetime.date.fromisoformat(value) if value else None
+
+
+def _load_tag(model, item, values, section, summary):
+    name = item["name"].strip()
+    # Only what the file says is changed; a blank text field is stored as "".
+    values = {
+        key: "" if value is None and key in ("office", "description") else value
+        for key, value in values.items()
+        if key in item
+    }
+    tag = _find_tag(model, name)
+    if tag is None:
+        tag = model(name=name, aliases=[], **values)
+        _merge_aliases(tag, item.get("aliases") or [])
+        tag.save()
+        summary.created[section] += 1
+        return tag
+    changed = [key for key, value in values.items() if getattr(tag, key) != value]
+    for key in changed:
+        setattr(tag, key, values[key])
+    if _merge_aliases(tag, item.get("aliases") or []):
+        changed.append("aliases")
+    if changed:
+        tag.save()
+        summary.updated[section] += 1
+    return tag
