@@ -1,7 +1,9 @@
 from django.apps import AppConfig
+from django.contrib.admin import apps as admin_apps
 
 
 class ArticlesConfig(AppConfig):
+    default = True
     name = "articles"
     verbose_name = "Newsroom"
     default_auto_field = "django.db.models.BigAutoField"
@@ -10,3 +12,10 @@ class ArticlesConfig(AppConfig):
         from articles.caching import connect_signals
 
         connect_signals()
+
+
+class NewsroomAdminConfig(admin_apps.AdminConfig):
+    """Django's admin, with the desk dashboard as its front page."""
+
+    default = False
+    default_site = "articles.admin_site.NewsroomAdminSite"

@@ -1,5 +1,6 @@
 """Articles and the newsroom's three taxonomies: countries, ministers, policies."""
 
+import reversion
 from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
 from django.db import models
@@ -82,6 +83,7 @@ class Policy(VocabularyTag):
         return reverse("articles:policy-detail", kwargs={"slug": self.slug})
 
 
+@reversion.register()
 class TaggedCountry(TaggedItemBase):
     tag = models.ForeignKey(Country, on_delete=models.CASCADE, related_name="tagged_items")
     content_object = models.ForeignKey(
@@ -92,6 +94,7 @@ class TaggedCountry(TaggedItemBase):
         unique_together = [("content_object", "tag")]
 
 
+@reversion.register()
 class TaggedMinister(TaggedItemBase):
     tag = models.ForeignKey(Minister, on_delete=models.CASCADE, related_name="tagged_items")
     content_object = models.ForeignKey(
@@ -102,6 +105,7 @@ class TaggedMinister(TaggedItemBase):
         unique_together = [("content_object", "tag")]
 
 
+@reversion.register()
 class TaggedPolicy(TaggedItemBase):
     tag = models.ForeignKey(Policy, on_delete=models.CASCADE, related_name="tagged_items")
     content_object = models.ForeignKey(
@@ -110,6 +114,27 @@ class TaggedPolicy(TaggedItemBase):
 
     class Meta:
         unique_together = [("content_object", "tag")]
+
+
+class NameList(models.Aggregate):
+    """Names joined with commas: STRING_AGG on PostgreSQL, GROUP_CONCAT on SQLite."""
+
+    function = "GROUP_CONCAT"
+    template = "%(function)s(%(expressions)s, ', ')"
+    output_field = models.TextField()
+
+    def as_postgresql(self, compiler, connection, **extra_context):
+        return super().as_sql(compiler, connection, function="STRING_AGG", **extra_context)
+
+
+def _tag_names(through):
+    return models.Subquery(
+        through.objects.filter(content_object=models.OuterRef("pk"))
+        .order_by()
+        .values("content_object")
+        .annotate(names=NameList("tag__name"))
+        .values("names")
+    )
 
 
 class ArticleQuerySet(models.QuerySet):
@@ -129,7 +154,20 @@ class ArticleQuerySet(models.QuerySet):
         """Prefetch the three taxonomies so listings tag each card without N+1."""
         return self.prefetch_related("countries", "ministers", "policies")
 
+    def with_tag_names(self):
+        """Annotate each taxonomy's names as one string, for lists that only show them."""
+        return self.annotate(
+            country_names=_tag_names(TaggedCountry),
+            minister_names=_tag_names(TaggedMinister),
+            policy_names=_tag_names(TaggedPolicy),
+        )
 
+
+# History records the article with its tags; the search vector is derived, not history.
+@reversion.register(
+    follow=("tagged_countries", "tagged_ministers", "tagged_policies"),
+    exclude=("search_vector",),
+)
 class Article(models.Model):
     class Status(models.TextChoices):
         DRAFT = "draft", "Draft"
@@ -232,6 +270,23 @@ class Article(models.Model):
     def __str__(self):
         return self.headline
 
+    def save(self, *args, **kwargs):
+        # Sanitise here so no path (admin, import, shell) can store unsafe markup.
+        self.body = sanitise_html(self.body)
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        local = timezone.localtime(self.published_at or timezone.now())
+        return reverse(
+            "articles:article-detail",
+            kwargs={
+                "year": f"{local.year:04d}",
+                "month": f"{local.month:02d}",
+                "day": f"{local.day:02d}",
+                "slug": self.slug,
+            },
+        )
+
     @property
     def is_public(self):
         return (
@@ -257,23 +312,6 @@ class Article(models.Model):
     @property
     def authors(self):
         return [name.strip() for name in self.bylines.split(",") if name.strip()]
-
-    def save(self, *args, **kwargs):
-        # Sanitise here so no path (admin, import, shell) can store unsafe markup.
-        self.body = sanitise_html(self.body)
-        super().save(*args, **kwargs)
-
-    def get_absolute_url(self):
-        local = timezone.localtime(self.published_at or timezone.now())
-        return reverse(
-            "articles:article-detail",
-            kwargs={
-                "year": f"{local.year:04d}",
-                "month": f"{local.month:02d}",
-                "day": f"{local.day:02d}",
-                "slug": self.slug,
-            },
-        )
 
 
 class Correction(models.Model):

@@ -1,0 +1,348 @@
+"""The editorial backend: articles with workflow, history and locking; the vocabularies."""
+
+from django import forms
+from django.contrib import admin, messages
+from django.contrib.admin.options import ShowFacets
+from django.contrib.admin.utils import unquote
+from django.contrib.admin.views.main import ChangeList
+from django.core.exceptions import PermissionDenied
+from django.db.models import Count
+from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.html import format_html
+from reversion.admin import VersionAdmin
+
+from articles import services, workflow
+from articles.forms import ArticleForm, VocabularyForm, VocabularyPicker
+from articles.models import Article, Correction, Country, Minister, Policy
+
+
+class StatusFilter(admin.SimpleListFilter):
+    """Status as the desk thinks of it: scheduled is not the same as live."""
+
+    title = "status"
+    parameter_name = "status"
+
+    def lookups(self, request, model_admin):
+        return [
+            ("draft", "Draft"),
+            ("review", "In review"),
+            ("scheduled", "Scheduled"),
+            ("live", "Published (live)"),
+            ("withdrawn", "Withdrawn"),
+        ]
+
+    def queryset(self, request, queryset):
+        value = self.value()
+        if value == "scheduled":
+            return queryset.scheduled()
+        if value == "live":
+            return queryset.published()
+        if value in (Article.Status.DRAFT, Article.Status.REVIEW, Article.Status.WITHDRAWN):
+            return queryset.filter(status=value)
+        return queryset
+
+
+class CorrectionInline(admin.TabularInline):
+    model = Correction
+    extra = 0
+    fields = ["kind", "note", "created_at"]
+    readonly_fields = ["created_at"]
+    verbose_name = "correction or update note"
+    verbose_name_plural = "Corrections and updates (shown to readers with their time)"
+
+
+def _run_action(modeladmin, request, queryset, service, done):
+    """Apply a workflow service to each selected article and say what happened."""
+    ok, refused = 0, []
+    for article in queryset:
+        try:
+            service(article=article, by=request.user)
+            ok += 1
+        except PermissionDenied as error:
+            refused.append(f"“{article.headline}”: {error}")
+    if ok:
+        modeladmin.message_user(
+            request, f"{ok} article{'s' if ok != 1 else ''} {done}.", messages.SUCCESS
+        )
+    for reason in refused:
+        modeladmin.message_user(request, reason, messages.WARNING)
+
+
+class ArticleChangeList(ChangeList):
+    def get_queryset(self, request, exclude_parameters=None):
+        # The list shows no body, and tag names come as columns of the list query:
+        # no query per taxonomy or per row.
+        return (
+            super().get_queryset(request, exclude_parameters)
+            .defer("body", "standfirst", "search_vector")
+            .with_tag_names()
+        )
+
+
+@admin.register(Article)
+class ArticleAdmin(VersionAdmin):
+    form = ArticleForm
+    list_display = [
+        "headline", "status_label", "published_at", "bylines",
+        "country_list", "minister_list", "policy_list", "updated_at",
+    ]
+    list_display_links = ["headline"]
+    list_filter = [
+        StatusFilter, "headline_needs_review", "countries", "ministers", "policies",
+        "published_at",
+    ]
+    list_per_page = 100
+    list_select_related = False
+    search_fields = ["headline", "standfirst", "bylines", "slug"]
+    date_hierarchy = "published_at"
+    show_full_result_count = False
+    show_facets = ShowFacets.NEVER
+    prepopulated_fields = {"slug": ("headline",)}
+    inlines = [CorrectionInline]
+    save_on_top = True
+    actions = ["publish_now", "submit_for_review", "withdraw", "return_to_draft"]
+    fieldsets = [
+        ("Story", {"fields": [
+            "headline", "slug", "standfirst", "body", "dateline", "bylines",
+        ]}),
+        ("Tagging", {
+            "fields": ["countries", "ministers", "policies"],
+            "description": "Pick from the newsroom's vocabulary. Countries are the ISO "
+            "list; add a minister or policy with the + button.",
+        }),
+        ("Publishing", {"fields": [
+            "status", "published_at", "headline_needs_review", "version", "audit",
+        ]}),
+        ("Image", {"classes": ["collapse"], "fields": [
+            "image", "image_alt", "image_caption", "image_credit",
+        ]}),
+    ]
+
+    # --- list -----------------------------------------------------------------------
+
+    def get_changelist(self, request, **kwargs):
+        return ArticleChangeList
+
+    def changelist_view(self, request, extra_context=None):
+        if request.method == "POST":  # actions change articles: record them in history
+            return super().changelist_view(request, extra_context)
+        # Reading the list needs no revision (and no transaction around it).
+        return admin.ModelAdmin.changelist_view(self, request, extra_context)
+
+    @admin.display(description="status", ordering="status")
+    def status_label(self, article):
+        if article.is_scheduled:
+            when = timezone.localtime(article.published_at)
+            return f"Scheduled {when:%d %b %H:%M}"
+        return article.get_status_display()
+
+    @admin.display(description="countries")
+    def country_list(self, article):
+        return article.country_names or ""
+
+    @admin.display(description="ministers")
+    def minister_list(self, article):
+        return article.minister_names or ""
+
+    @admin.display(description="policies")
+    def policy_list(self, article):
+        return article.policy_names or ""
+
+    @admin.display(description="last change")
+    def audit(self, article):
+        if not article.pk:
+            return "Not saved yet."
+        by = article.updated_by.get_username() if article.updated_by else "import"
+        created = article.created_by.get_username() if article.created_by else "import"
+        saved = timezone.localtime(article.updated_at).strftime("%d %b %Y %H:%M")
+        return f"Version {article.version}, saved {saved} by {by}. Written by {created}."
+
+    # --- permissions ----------------------------------------------------------------
+
+    def has_change_permission(self, request, obj=None):
+        if not super().has_change_permission(request, obj):
+            return False
+        return obj is None or workflow.can_edit(request.user, obj)
+
+    def has_publish_permission(self, request):
+        return workflow.can_publish(request.user)
+
+    def get_readonly_fields(self, request, obj=None):
+        readonly = ["audit"]
+        if not workflow.can_publish(request.user):
+            readonly.append("published_at")
+        if obj is not None and obj.status in (Article.Status.PUBLISHED,
+                                              Article.Status.WITHDRAWN):
+            readonly.append("slug")  # the public address must not change under readers
+        return readonly
+
+    def get_prepopulated_fields(self, request, obj=None):
+        if "slug" in self.get_readonly_fields(request, obj):
+            return {}
+        return super().get_prepopulated_fields(request, obj)
+
+    # --- form and saving ------------------------------------------------------------
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if db_field.name in ("countries", "ministers", "policies"):
+            # Closed vocabulary: the picker only offers existing entries, and the server
+            # refuses any id that is not one (a typo can never create "Indai").
+            return db_field.formfield(
+                form_class=forms.ModelMultipleChoiceField,
+                queryset=db_field.remote_field.model.objects.all(),
+                widget=VocabularyPicker(db_field, self.admin_site),
+                required=False,
+            )
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change=change, **kwargs)
+        saved = None
+        if obj is not None:
+            saved = getattr(request, "newsroom_saved_article", None) or (
+                Article.objects.select_for_update()
+                .select_related("updated_by")
+                .get(pk=obj.pk)
+            )
+        return type(form.__name__, (form,), {"user": request.user, "saved": saved})
+
+    def save_model(self, request, obj, form, change):
+        services.article_save(
+            article=obj,
+            by=request.user,
+            expected_version=form.cleaned_data.get("version"),
+            headline_changed=change and "headline" in form.changed_data,
+        )
+
+    def revision_view(self, request, object_id, version_id, extra_context=None):
+        # Reverting rewrites the row before the form is shown; remember the article as it
+        # was saved, so the revert is checked against (and numbered after) that version.
+        request.newsroom_saved_article = (
+            Article.objects.select_related("updated_by").filter(pk=unquote(object_id)).first()
+        )
+        return super().revision_view(request, object_id, version_id, extra_context)
+
+    def get_view_on_site_url(self, obj=None):
+        if obj is None:
+            return None
+        if obj.is_public:
+            return obj.get_absolute_url()
+        return reverse("articles:article-preview", kwargs={"pk": obj.pk})
+
+    # --- actions --------------------------------------------------------------------
+
+    @admin.action(description="Publish selected articles now", permissions=["publish"])
+    def publish_now(self, request, queryset):
+        _run_action(self, request, queryset, services.article_publish, "published")
+
+    @admin.action(description="Submit selected articles for review", permissions=["change"])
+    def submit_for_review(self, request, queryset):
+        _run_action(self, request, queryset, services.article_submit, "submitted for review")
+
+    @admin.action(description="Withdraw selected articles", permissions=["publish"])
+    def withdraw(self, request, queryset):
+        _run_action(self, request, queryset, services.article_withdraw, "withdrawn")
+
+    @admin.action(description="Return selected articles to draft", permissions=["change"])
+    def return_to_draft(self, request, queryset):
+        _run_action(self, request, queryset, services.article_return_to_draft,
+                    "returned to draft")
+
+
+# --- vocabularies ---------------------------------------------------------------------
+
+
+class VocabularyAdmin(admin.ModelAdmin):
+    form = VocabularyForm
+    search_fields = ["name"]
+    readonly_fields = ["slug"]
+    show_facets = ShowFacets.NEVER
+    actions = ["merge"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(article_count=Count("tagged_items"))
+
+    @admin.display(description="articles", ordering="article_count")
+    def article_total(self, tag):
+        return tag.article_count
+
+    @admin.display(description="aliases")
+    def alias_list(self, tag):
+        return ", ".join(tag.aliases)
+
+    @admin.display(description="page")
+    def page_link(self, tag):
+        return format_html('<a href="{}">view</a>', tag.get_absolute_url())
+
+    @admin.action(description="Merge selected entries into one", permissions=["change"])
+    def merge(self, request, queryset):
+        """Ask which entry to keep, then move every article's tag onto it."""
+        entries = list(queryset.order_by("-article_count", "name"))
+        if len(entries) < 2:
+            self.message_user(request, "Select at least two entries to merge.",
+                              messages.WARNING)
+            return None
+        if request.POST.get("keep"):
+            keep = next((e for e in entries if str(e.pk) == request.POST["keep"]), None)
+            if keep is None:
+                self.message_user(request, "Choose one of the selected entries to keep.",
+                                  messages.ERROR)
+                return None
+            others = [e for e in entries if e.pk != keep.pk]
+            moved = services.tag_merge(keep=keep, merged=others)
+            names = ", ".join(f"“{e.name}”" for e in others)
+            self.message_user(
+                request,
+                f"Merged {names} into “{keep.name}”: {moved} article tag"
+                f"{'s' if moved != 1 else ''} moved; the old names are now aliases.",
+                messages.SUCCESS,
+            )
+            return None
+        context = {
+            **self.admin_site.each_context(request),
+            "title": f"Merge {self.model._meta.verbose_name_plural}",
+            "opts": self.model._meta,
+            "entries": entries,
+            "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+        }
+        return TemplateResponse(request, "admin/articles/merge_tags.html", context)
+
+
+@admin.register(Country)
+class CountryAdmin(VocabularyAdmin):
+    """The ISO list is fixed: editors add aliases, never countries."""
+
+    list_display = ["name", "code", "article_total", "alias_list", "page_link"]
+    search_fields = ["name", "code"]
+    readonly_fields = ["name", "code", "slug"]
+    fields = ["name", "code", "slug", "aliases"]
+    actions = []
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def get_search_results(self, request, queryset, search_term):
+        queryset, duplicates = super().get_search_results(request, queryset, search_term)
+        return queryset.order_by("name"), duplicates
+
+
+@admin.register(Minister)
+class MinisterAdmin(VocabularyAdmin):
+    list_display = ["name", "office", "country", "article_total", "alias_list", "page_link"]
+    list_filter = ["country"]
+    list_select_related = ["country"]
+    search_fields = ["name", "office"]
+    autocomplete_fields = ["country"]
+    fields = ["name", "slug", "office", "country", "aliases", "in_office_from",
+              "in_office_to"]
+
+
+@admin.register(Policy)
+class PolicyAdmin(VocabularyAdmin):
+    list_display = ["name", "article_total", "alias_list", "page_link"]
+    fields = ["name", "slug", "description", "aliases"]

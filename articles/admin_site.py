@@ -1,0 +1,13 @@
+from django.contrib import admin
+
+from articles.desk import desk_overview
+
+
+class NewsroomAdminSite(admin.AdminSite):
+    site_header = "Newsroom"
+    site_title = "Newsroom"
+    index_title = "Editorial desk"
+
+    def index(self, request, extra_context=None):
+        context = {"desk": desk_overview(request.user), **(extra_context or {})}
+        return super().index(request, context)

@@ -1,0 +1,93 @@
+"""Admin forms: the article form with optimistic locking and the vocabulary pickers."""
+
+from django import forms
+from django.contrib.admin.widgets import AutocompleteSelectMultiple
+
+from articles import workflow
+from articles.models import Article
+from articles.services import StaleEdit
+
+
+class AliasesField(forms.Field):
+    """A JSON list of names edited as a textarea, one name per line."""
+
+    widget = forms.Textarea(attrs={"rows": 3, "cols": 40})
+
+    def prepare_value(self, value):
+        if isinstance(value, list | tuple):
+            return "\n".join(value)
+        return value
+
+    def to_python(self, value):
+        if isinstance(value, list | tuple):
+            lines = value
+        else:
+            lines = (value or "").splitlines()
+        names, seen = [], set()
+        for line in lines:
+            name = " ".join(str(line).split())
+            if name and name.casefold() not in seen:
+                seen.add(name.casefold())
+                names.append(name)
+        return names
+
+    def has_changed(self, initial, data):
+        return self.to_python(initial) != self.to_python(data)
+
+
+class VocabularyForm(forms.ModelForm):
+    aliases = AliasesField(
+        required=False,
+        help_text="Other names the copy may use, one per line: spellings, surnames, "
+        "demonyms, capitals. The auto-tagger and search use them.",
+    )
+
+
+class VocabularyPicker(AutocompleteSelectMultiple):
+    """Autocomplete for tags that re-displays only real ids, whatever was posted."""
+
+    def format_value(self, value):
+        return [v for v in super().format_value(value) if str(v).isdigit()]
+
+
+class ArticleForm(forms.ModelForm):
+    """The article form. Tags come only from the vocabulary; a stale edit is refused."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    class Meta:
+        model = Article
+        fields = [
+            "headline", "slug", "standfirst", "body", "dateline", "bylines",
+            "image", "image_alt", "image_caption", "image_credit",
+            "countries", "ministers", "policies",
+            "status", "published_at", "headline_needs_review",
+        ]
+        widgets = {
+            "standfirst": forms.Textarea(attrs={"rows": 3}),
+            "body": forms.Textarea(attrs={"rows": 20, "class": "vLargeTextField body-editor"}),
+        }
+
+    # Set by the admin for each request: who is editing, and the article as saved now
+    # (locked for the rest of the request), which the posted version must not predate.
+    user = None
+    saved = None
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.saved is not None:
+            self.initial["version"] = self.saved.version
+        if "status" in self.fields and self.user is not None:
+            current = self.saved.status if self.saved is not None else None
+            allowed = workflow.allowed_statuses(self.user, current)
+            self.fields["status"].choices = [
+                (value, label) for value, label in Article.Status.choices if value in allowed
+            ]
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.saved is not None:
+            version = cleaned.get("version")
+            if version is None or version < self.saved.version:
+                raise forms.ValidationError(str(StaleEdit(self.saved)), code="stale")
+        return cleaned

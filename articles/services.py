@@ -1,0 +1,158 @@
+"""Editorial writes that do more than save one row. Admin, commands and tests call these."""
+
+import reversion
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.utils import timezone
+
+from articles import workflow
+from articles.models import Article, Country, Minister, Policy
+
+
+class StaleEdit(Exception):
+    """Someone else saved the article after this edit began."""
+
+    def __init__(self, current):
+        self.current = current
+        who = "Someone else"
+        if current.updated_by:
+            who = current.updated_by.get_full_name() or current.updated_by.get_username()
+        when = timezone.localtime(current.updated_at).strftime("%H:%M:%S")
+        super().__init__(
+            f"{who} saved this article at {when}, after you started editing. Your changes "
+            "have not been saved and are still in the form: open the article in a new tab "
+            "to see the latest version, then apply your changes to it."
+        )
+
+
+def _lock(article):
+    return (
+        Article.objects.select_for_update()
+        .select_related("updated_by")
+        .only("version", "status", "published_at", "updated_at", "updated_by", "created_by")
+        .get(pk=article.pk)
+    )
+
+
+def _check_transition(by, current, target):
+    if not workflow.may_transition(by, current, target):
+        label = Article.Status(target).label.lower()
+        raise PermissionDenied(f"You may not move this article to “{label}”.")
+
+
+def _record(by, comment):
+    if reversion.is_active():
+        reversion.set_user(by)
+        reversion.set_comment(comment)
+
+
+@transaction.atomic
+def article_save(*, article, by, expected_version=None, headline_changed=False):
+    """Save an edit: refuse it if someone saved first or if the role may not make it."""
+    if article.pk is None:
+        _check_transition(by, None, article.status)
+        article.created_by = by
+        article.version = 1
+    else:
+        current = _lock(article)
+        if expected_version is not None and expected_version < current.version:
+            raise StaleEdit(current)
+        if not workflow.can_edit(by, current):
+            raise PermissionDenied("You may not edit this article.")
+        _check_transition(by, current.status, article.status)
+        if not workflow.can_publish(by) and article.published_at != current.published_at:
+            raise PermissionDenied("Only editors may change the publication time.")
+        article.version = max(current.version, expected_version or 0) + 1
+    if article.status == Article.Status.PUBLISHED and article.published_at is None:
+        article.published_at = timezone.now()
+    if headline_changed:
+        article.headline_needs_review = False
+    article.updated_by = by
+    article.save()
+    return article
+
+
+def _transition(article, *, by, target, comment, published_at=None):
+    with transaction.atomic(), reversion.create_revision():
+        current = _lock(article)
+        if not workflow.can_edit(by, current) and not workflow.can_publish(by):
+            raise PermissionDenied("You may not edit this article.")
+        _check_transition(by, current.status, target)
+        article.refresh_from_db()
+        article.status = target
+        if published_at is not None:
+            article.published_at = published_at
+        elif target == Article.Status.PUBLISHED and article.published_at is None:
+            article.published_at = timezone.now()
+        article.version = current.version + 1
+        article.updated_by = by
+        article.save()
+        _record(by, comment)
+    return article
+
+
+def article_submit(*, article, by):
+    """A reporter hands a draft to the desk."""
+    return _transition(article, by=by, target=Article.Status.REVIEW, comment="Submitted for review")
+
+
+def article_publish(*, article, by, at=None):
+    """Publish now, or schedule when `at` (or the article's own time) is in the future."""
+    if at is None and article.status != Article.Status.PUBLISHED and article.published_at:
+        # A time set before publishing (e.g. while in review) is honoured as a schedule
+        # only if it is still to come; a stale past time becomes "now".
+        at = article.published_at if article.published_at > timezone.now() else timezone.now()
+    comment = "Scheduled" if at and at > timezone.now() else "Published"
+    return _transition(
+        article, by=by, target=Article.Status.PUBLISHED, comment=comment, published_at=at
+    )
+
+
+def article_withdraw(*, article, by):
+    """Take a published article off the site; it stays in the archive for editors."""
+    return _transition(article, by=by, target=Article.Status.WITHDRAWN, comment="Withdrawn")
+
+
+def article_return_to_draft(*, article, by):
+    """Send an article in review (or withdrawn) back to its writer as a draft."""
+    return _transition(article, by=by, target=Article.Status.DRAFT, comment="Returned to draft")
+
+
+VOCABULARY_MODELS = (Country, Minister, Policy)
+
+
+@transaction.atomic
+def tag_merge(*, keep, merged):
+    """Move every article tagged with `merged` entries to `keep`; old names become aliases.
+
+    Returns the number of articles whose tags were moved.
+    """
+    model = type(keep)
+    if model not in VOCABULARY_MODELS:
+        raise ValueError(f"Cannot merge {model.__name__} entries.")
+    through = model.tagged_items.rel.related_model
+    keep = model.objects.select_for_update().get(pk=keep.pk)
+    moved = 0
+    aliases = list(keep.aliases)
+    known = {name.casefold() for name in [keep.name, *aliases]}
+    for other in merged:
+        if type(other) is not model:
+            raise ValueError("Only entries of one vocabulary can be merged.")
+        if other.pk == keep.pk:
+            continue
+        already = through.objects.filter(tag=keep).values("content_object_id")
+        through.objects.filter(tag=other, content_object_id__in=already).delete()
+        moved += through.objects.filter(tag=other).update(tag=keep)
+        for name in [other.name, *other.aliases]:
+            if name.casefold() not in known:
+                known.add(name.casefold())
+                aliases.append(name)
+        if model is Minister:
+            keep.office = keep.office or other.office
+            keep.country_id = keep.country_id or other.country_id
+        if model is Policy:
+            keep.description = keep.description or other.description
+        other.delete()
+    keep.aliases = aliases
+    keep.save()
+    return moved

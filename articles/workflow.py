@@ -1,0 +1,51 @@
+"""Who may do what to an article: the editorial workflow and the two roles' powers."""
+
+from articles.models import Article
+
+Status = Article.Status
+
+# Which status an article may move to from each status (staying put is always allowed).
+TRANSITIONS = {
+    Status.DRAFT: {Status.REVIEW, Status.PUBLISHED},
+    Status.REVIEW: {Status.DRAFT, Status.PUBLISHED},
+    Status.PUBLISHED: {Status.WITHDRAWN},
+    Status.WITHDRAWN: {Status.DRAFT, Status.PUBLISHED},
+}
+# Statuses a reporter may set; publishing, scheduling and withdrawing are for editors.
+REPORTER_STATUSES = {Status.DRAFT, Status.REVIEW}
+# A reporter may keep working on their own article only while it is in these statuses.
+REPORTER_EDITABLE = {Status.DRAFT, Status.REVIEW}
+
+
+def can_publish(user):
+    """Editors publish, schedule and withdraw."""
+    return user.has_perm("articles.publish_article")
+
+
+def can_edit(user, article):
+    """Editors edit anything; reporters edit their own drafts and articles in review."""
+    if not user.has_perm("articles.change_article"):
+        return False
+    if article.pk is None or user.has_perm("articles.edit_any_article"):
+        return True
+    return article.created_by_id == user.pk and article.status in REPORTER_EDITABLE
+
+
+def allowed_statuses(user, current=None):
+    """The statuses this user may give an article whose status is now `current` (None: new)."""
+    if current is None:
+        candidates = {Status.DRAFT, Status.REVIEW, Status.PUBLISHED}
+    else:
+        candidates = {current, *TRANSITIONS[current]}
+    return [s for s in Status if s in candidates and may_transition(user, current, s)]
+
+
+def may_transition(user, current, target):
+    """True if the user may move an article from `current` (None: new) to `target`."""
+    if current == target:
+        return True
+    if current is not None and target not in TRANSITIONS[current]:
+        return False
+    if target in REPORTER_STATUSES:
+        return True
+    return can_publish(user)

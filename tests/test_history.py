@@ -1,0 +1,67 @@
+"""History: every save is recorded with who and what changed, and can be reverted."""
+
+import pytest
+from django.urls import reverse
+from reversion.models import Version
+
+from articles.models import Article
+from tests.admin_forms import article_post_data
+from tests.factories import country, make_article
+
+
+def change_url(article):
+    return reverse("admin:articles_article_change", args=[article.pk])
+
+
+@pytest.mark.django_db
+def test_each_admin_save_records_who_and_which_fields_including_tags(editor_client, editor):
+    article = make_article(status=Article.Status.REVIEW, countries=["IN"])
+    editor_client.post(change_url(article), article_post_data(
+        article, headline="New headline", countries=[str(country("RU").pk)],
+    ))
+    versions = Version.objects.get_for_object(article)
+    assert versions.count() == 1
+    revision = versions[0].revision
+    assert revision.user == editor
+    assert "Headline" in revision.get_comment() and "Countries" in revision.get_comment()
+    history = editor_client.get(
+        reverse("admin:articles_article_history", args=[article.pk])
+    ).content.decode()
+    assert "Headline" in history and editor.username in history
+
+
+@pytest.mark.django_db
+def test_editor_reverts_to_an_earlier_version_with_its_tags(editor_client):
+    """Reverting restores text and tags, and is itself a new, later version."""
+    article = make_article(status=Article.Status.REVIEW, headline="First headline",
+                           countries=["IN"])
+    editor_client.post(change_url(article), article_post_data(article, standfirst="v2"))
+    first = Version.objects.get_for_object(article).get()
+    editor_client.post(change_url(article), article_post_data(
+        article, headline="Second headline", countries=[str(country("RU").pk)],
+    ))
+    article.refresh_from_db()
+    assert article.version == 3
+
+    revert_url = reverse("admin:articles_article_revision", args=[article.pk, first.pk])
+    form_page = editor_client.get(revert_url)
+    assert form_page.status_code == 200
+    assert 'value="3"' in form_page.content.decode()  # checked against the latest version
+    data = article_post_data(article, headline="First headline",
+                             countries=[str(country("IN").pk)], standfirst="v2")
+    response = editor_client.post(revert_url, data)
+    assert response.status_code == 302
+    article.refresh_from_db()
+    assert article.headline == "First headline"
+    assert list(article.countries.names()) == ["India"]
+    assert article.version == 4
+    assert "Reverted" in Version.objects.get_for_object(article)[0].revision.get_comment()
+
+
+@pytest.mark.django_db
+def test_workflow_actions_are_recorded_in_history(editor_client):
+    article = make_article(status=Article.Status.REVIEW)
+    editor_client.post(reverse("admin:articles_article_changelist"),
+                       {"action": "publish_now", "_selected_action": [article.pk]})
+    comments = [v.revision.get_comment() for v in Version.objects.get_for_object(article)]
+    assert comments == ["Published"]

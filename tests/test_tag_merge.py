@@ -1,0 +1,52 @@
+"""Merging two spellings of one minister keeps every article's tag."""
+
+import pytest
+from django.urls import reverse
+
+from articles import services
+from articles.models import Minister
+from tests.factories import make_article, make_minister
+
+
+@pytest.mark.django_db
+def test_merge_moves_tags_and_keeps_old_spelling_as_alias():
+    sergey = make_minister("Sergey Lavrov", aliases=["Lavrov"])
+    sergei = make_minister("Sergei Lavrov")
+    only_old = make_article(ministers=[sergei])
+    both = make_article(ministers=[sergey, sergei])
+    only_new = make_article(ministers=[sergey])
+
+    moved = services.tag_merge(keep=sergey, merged=[sergei])
+
+    assert moved == 1
+    for article in (only_old, both, only_new):
+        assert list(article.ministers.names()) == ["Sergey Lavrov"]
+    sergey.refresh_from_db()
+    assert sergey.aliases == ["Lavrov", "Sergei Lavrov"]
+    assert not Minister.objects.filter(name="Sergei Lavrov").exists()
+
+
+@pytest.mark.django_db
+def test_merge_action_asks_which_to_keep_then_merges(editor_client):
+    sergey = make_minister("Sergey Lavrov")
+    sergei = make_minister("Sergei Lavrov")
+    make_article(ministers=[sergei])
+    url = reverse("admin:articles_minister_changelist")
+    selected = {"action": "merge", "_selected_action": [sergey.pk, sergei.pk]}
+
+    confirm = editor_client.post(url, selected)
+    assert confirm.status_code == 200
+    assert "Keep which entry?" in confirm.content.decode()
+
+    done = editor_client.post(url, {**selected, "keep": sergey.pk}, follow=True)
+    assert "Merged “Sergei Lavrov” into “Sergey Lavrov”: 1 article tag moved" in \
+        done.content.decode()
+    assert list(Minister.objects.values_list("name", flat=True)) == ["Sergey Lavrov"]
+
+
+@pytest.mark.django_db
+def test_reporter_cannot_merge_vocabulary(reporter_client):
+    a, b = make_minister("Sergey Lavrov"), make_minister("Sergei Lavrov")
+    reporter_client.post(reverse("admin:articles_minister_changelist"),
+                         {"action": "merge", "_selected_action": [a.pk, b.pk], "keep": a.pk})
+    assert Minister.objects.count() == 2
