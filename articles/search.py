@@ -10,8 +10,19 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
 from django.db import connection
-from django.db.models import Exists, F, FloatField, OuterRef, Q, Value
-from django.db.models.functions import Cast, Concat
+from django.db.models import (
+    Case,
+    Exists,
+    F,
+    FloatField,
+    Func,
+    OuterRef,
+    Q,
+    TextField,
+    Value,
+    When,
+)
+from django.db.models.functions import Concat
 from django.utils import timezone
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
@@ -136,13 +147,13 @@ def _full_text(articles, text, tag_match):
     if tag_match is not None:
         articles = articles.annotate(tag_match=tag_match)
         matches |= Q(tag_match=True)
-        rank = rank + Cast("tag_match", FloatField()) * Value(TAG_MATCH_BONUS)
+        rank = rank + Case(
+            When(tag_match=True, then=Value(TAG_MATCH_BONUS)), default=Value(0.0),
+            output_field=FloatField(),
+        )
     # The snippet is drawn from text without markup: the body's tags are stripped
     # so the highlight never splits an element.
-    plain = Concat(
-        "standfirst", Value(" "),
-        _RegexpStrip("body"),
-    )
+    plain = Concat("standfirst", Value(" "), _strip_markup("body"), output_field=TextField())
     return (
         articles.filter(matches)
         .defer("body", "search_vector")
@@ -158,11 +169,10 @@ def _full_text(articles, text, tag_match):
     )
 
 
-def _RegexpStrip(field):  # noqa: N802 - reads as the SQL expression it builds
-    from django.db.models import Func
-
+def _strip_markup(field):
+    """SQL that replaces HTML tags in ``field`` by spaces (PostgreSQL)."""
     return Func(F(field), Value(r"<[^>]+>"), Value(" "), Value("g"),
-                function="regexp_replace")
+                function="regexp_replace", output_field=TextField())
 
 
 def query_words(text):
