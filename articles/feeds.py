@@ -146,7 +146,8 @@ class SearchFeed(ArticleFeed):
     def articles(self, obj):
         if obj.is_empty:
             return Article.objects.none()
-        return search_articles(obj).order_by("-published_at", "-id")
+        matching = selectors.search_tag_matches(obj.q)
+        return search_articles(obj, matching).order_by("-published_at", "-id")
 
     def title(self, obj):
         return f"Search: {obj.q} — {settings.NEWSROOM_NAME}"

@@ -89,13 +89,18 @@ def uses_full_text():
     return connection.vendor == "postgresql"
 
 
-def search_articles(params):
-    """Published articles matching the search, best first; a lazy queryset."""
+def search_articles(params, matching_tags=()):
+    """Published articles matching the search, best first; a lazy queryset.
+
+    ``matching_tags`` (TagLinks whose name or alias matched the query, from
+    ``selectors.search_tag_matches``) adds the articles carrying those tags. Without
+    any, PostgreSQL answers from the GIN index alone.
+    """
     articles = Article.objects.published()
     articles = _apply_filters(articles, params)
     if not params.q:
         return listing(articles)
-    tag_match = _tag_match(params.q)
+    tag_match = _tag_match(matching_tags)
     if uses_full_text():
         return _full_text(articles, params.q, tag_match)
     return _word_match(articles, params.q, tag_match)
@@ -124,17 +129,16 @@ def _day_start(day, plus_days=0):
     return timezone.make_aware(datetime.combine(day, time.min))
 
 
-def _tag_match(text):
-    """Exists() of a tag on the article whose name or alias contains the whole query."""
-    if len(text) < 3:
-        return None
+def _tag_match(matching_tags):
+    """Exists() of one of the matching tags on the article, or None without any."""
     match = None
-    for tax in TAXONOMIES.values():
-        tags = tax.model.objects.filter(Q(name__icontains=text) | Q(aliases__icontains=text))
-        found = Exists(
-            tax.through.objects.filter(content_object_id=OuterRef("pk"), tag__in=tags)
-        )
-        match = found if match is None else match | found
+    for kind, tax in TAXONOMIES.items():
+        ids = [tag.pk for tag in matching_tags if tag.kind == kind]
+        if ids:
+            found = Exists(
+                tax.through.objects.filter(content_object_id=OuterRef("pk"), tag_id__in=ids)
+            )
+            match = found if match is None else match | found
     return match
 
 

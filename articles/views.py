@@ -305,12 +305,18 @@ class SearchView(ArticleListView):
 
     def get(self, request, *args, **kwargs):
         self.params = SearchParams.from_query_dict(request.GET)
+        self.matching_tags = selectors.search_tag_matches(self.params.q)
         return super().get(request, *args, **kwargs)
 
     def articles(self):
         if self.params.is_empty:
             return Article.objects.none()
-        return search_articles(self.params)
+        return search_articles(self.params, self.matching_tags)
+
+    def get_feed_url(self):
+        if self.params.is_empty:
+            return None
+        return f"{reverse('articles:search-feed')}?{self.request.GET.urlencode()}"
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -321,7 +327,7 @@ class SearchView(ArticleListView):
         query.pop("page", None)
         context.update(
             params=self.params,
-            matching_tags=selectors.search_tag_matches(self.params.q),
+            matching_tags=self.matching_tags,
             choices=selectors.filter_choices(),
             page_query=query.urlencode(),
         )
