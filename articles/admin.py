@@ -12,8 +12,10 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
 from reversion.admin import VersionAdmin
+from reversion.models import Version
 
 from articles import services, workflow
+from articles.history import article_changes
 from articles.forms import ArticleForm, VocabularyForm, VocabularyPicker
 from articles.models import Article, Correction, Country, Minister, Policy
 
@@ -102,6 +104,8 @@ class ArticleAdmin(VersionAdmin):
     prepopulated_fields = {"slug": ("headline",)}
     inlines = [CorrectionInline]
     save_on_top = True
+    history_latest_first = True
+    object_history_template = "reversion/articles/article/object_history.html"
     actions = ["publish_now", "submit_for_review", "withdraw", "return_to_draft"]
     fieldsets = [
         ("Story", {"fields": [
@@ -223,6 +227,16 @@ class ArticleAdmin(VersionAdmin):
             Article.objects.select_related("updated_by").filter(pk=unquote(object_id)).first()
         )
         return super().revision_view(request, object_id, version_id, extra_context)
+
+    def history_view(self, request, object_id, extra_context=None):
+        response = super().history_view(request, object_id, extra_context)
+        actions = getattr(response, "context_data", {}).get("action_list")
+        if actions:
+            versions = Version.objects.get_for_object_reference(Article, unquote(object_id))
+            changes = article_changes(versions.order_by("-pk"))
+            for action, changed in zip(actions, changes, strict=False):
+                action["changes"] = changed
+        return response
 
     def get_view_on_site_url(self, obj=None):
         if obj is None:

@@ -27,7 +27,7 @@ def test_each_admin_save_records_who_and_which_fields_including_tags(editor_clie
     history = editor_client.get(
         reverse("admin:articles_article_history", args=[article.pk])
     ).content.decode()
-    assert "Headline" in history and editor.username in history
+    assert "Headline" in history and editor.get_full_name() in history
 
 
 @pytest.mark.django_db
@@ -65,3 +65,20 @@ def test_workflow_actions_are_recorded_in_history(editor_client):
                        {"action": "publish_now", "_selected_action": [article.pk]})
     comments = [v.revision.get_comment() for v in Version.objects.get_for_object(article)]
     assert comments == ["Published"]
+
+
+@pytest.mark.django_db
+def test_history_page_shows_what_the_editor_changed(editor_client):
+    """A reporter can see exactly which words and tags the desk changed."""
+    article = make_article(status=Article.Status.REVIEW, countries=["IN"],
+                           standfirst="Talks ended without a deal.")
+    editor_client.post(change_url(article), article_post_data(article, standfirst="v2"))
+    editor_client.post(change_url(article), article_post_data(
+        article, standfirst="Talks ended with a deal.",
+        countries=[str(country("IN").pk), str(country("RU").pk)],
+    ))
+    page = editor_client.get(
+        reverse("admin:articles_article_history", args=[article.pk])
+    ).content.decode()
+    assert "<del>v2</del> <ins>Talks ended with a deal.</ins>" in page
+    assert "+ Russia" in page

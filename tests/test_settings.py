@@ -1,0 +1,32 @@
+"""Production settings are safe by default; a missing secret stops the server from starting."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def manage(*args, **env):
+    base = {k: v for k, v in os.environ.items()
+            if k not in {"DEBUG", "SECRET_KEY", "SECURE_SSL_REDIRECT", "STATIC_UNHASHED"}}
+    return subprocess.run(
+        [sys.executable, "manage.py", *args], cwd=ROOT, env={**base, **env},
+        capture_output=True, text=True, timeout=60,
+    )
+
+
+def test_check_deploy_is_clean_with_production_settings():
+    result = manage(
+        "check", "--deploy", "--fail-level", "WARNING",
+        DEBUG="0", SECRET_KEY="k3y-" + "x9Q2v" * 12, ALLOWED_HOSTS="news.example.com",
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout
+
+
+def test_missing_secret_key_with_debug_off_refuses_to_start():
+    result = manage("check", DEBUG="0")
+    assert result.returncode != 0
+    assert "SECRET_KEY must be set when DEBUG is off" in result.stderr
