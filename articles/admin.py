@@ -15,8 +15,8 @@ from reversion.admin import VersionAdmin
 from reversion.models import Version
 
 from articles import services, workflow
-from articles.history import article_changes
 from articles.forms import ArticleForm, VocabularyForm, VocabularyPicker
+from articles.history import article_changes
 from articles.models import Article, Correction, Country, Minister, Policy
 
 

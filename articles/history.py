@@ -7,8 +7,15 @@ from django.utils.html import escape, strip_tags
 from django.utils.safestring import mark_safe
 from reversion.models import Version
 
-from articles.models import Article, Country, Minister, Policy, TaggedCountry, \
-    TaggedMinister, TaggedPolicy
+from articles.models import (
+    Article,
+    Country,
+    Minister,
+    Policy,
+    TaggedCountry,
+    TaggedMinister,
+    TaggedPolicy,
+)
 
 TEXT_FIELDS = ["headline", "standfirst", "body", "dateline", "bylines", "slug"]
 OTHER_FIELDS = ["status", "published_at", "headline_needs_review", "image_alt"]
