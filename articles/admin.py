@@ -124,6 +124,10 @@ class ArticleAdmin(VersionAdmin):
         ]}),
     ]
 
+    class Media:
+        css = {"all": ["newsroom-admin/article-form.css"]}
+        js = ["newsroom-admin/body-editor.js", "newsroom-admin/autosave.js"]
+
     # --- list -----------------------------------------------------------------------
 
     def get_changelist(self, request, **kwargs):
