@@ -68,6 +68,10 @@ SENTENCE_STARTERS = frozenset({
 })
 # "in Moscow" is a place; "Moscow said" is a government.
 LOCATIVES = frozenset({"in", "at", "near", "outside", "around", "across", "inside"})
+GOVERNMENT_WORDS = frozenset({
+    "officials", "authorities", "government", "ministry", "minister", "leaders",
+    "spokesman", "spokeswoman", "spokesperson", "sources",
+})
 MIN_PERMUTED_WORDS = 3
 
 
@@ -87,6 +91,13 @@ def _normalise_word(word):
     if len(key) > 3 and key.endswith("s") and not key.endswith("ss"):
         key = key[:-1]
     return SPELLING_VARIANTS.get(key, key)
+
+
+# The word lists above are compared with normalised words.
+HONORIFICS = frozenset(map(_normalise_word, HONORIFICS))
+TITLES = frozenset(map(_normalise_word, TITLES))
+SENTENCE_STARTERS = frozenset(map(_normalise_word, SENTENCE_STARTERS))
+GOVERNMENT_WORDS = frozenset(map(_normalise_word, GOVERNMENT_WORDS))
 
 
 def normalise_phrase(phrase):
@@ -129,7 +140,12 @@ class Entry:
     tag_id: int
     role: str  # name, alias, capital, surname, block
     case: str  # "" (any), "title" (capitalised), "upper" (acronym)
-    surname_of: tuple = ()  # for role "surname": every minister with that surname
+    # For role "surname": the ministers with that family name, those whose vocabulary
+    # lists the word itself as an alias, and those whose first word it is ("Mr Wang"
+    # for Wang Yi, counted only after a title).
+    surname_of: tuple = ()
+    explicit: tuple = ()
+    given_of: tuple = ()
 
 
 @dataclass
@@ -193,7 +209,7 @@ def package_country_names():
         if code not in names:
             continue
         forms = names[code]
-        spellings = _strings(info.get("name"), info.get("demonym"), info.get("nativeName"))
+        spellings = _strings(info.get("name"), info.get("demonym"))
         spellings += _strings(info.get("altSpellings"))
         # Bare ISO codes ("IN", "IT", "TO") are ordinary words in copy.
         forms["name"] += [s for s in spellings if s not in codes]
@@ -220,7 +236,7 @@ def _case_rule(phrase, taxonomy):
     letters = phrase.replace(".", "").replace(" ", "")
     if letters.isalpha() and letters.isupper() and len(letters) <= 5:
         return "upper"
-    if taxonomy == POLICIES:
+    if taxonomy == POLICIES and len(normalise_phrase(phrase)) > 1:
         return ""
     return "title"
 
@@ -266,17 +282,21 @@ class CompiledVocabulary:
             for phrase, role in _country_forms(code, name, aliases):
                 add(phrase, COUNTRIES, tag_id, role)
 
-        surnames = {}  # one-word key -> ids of the ministers it may refer to
+        surnames = {}  # one-word key -> {"last"|"explicit"|"given": minister ids}
         for tag_id, name, aliases in ministers:
             self.names[MINISTERS][tag_id] = name
             for phrase in (name, *aliases):
-                if len(normalise_phrase(phrase)) > 1:
+                key = normalise_phrase(phrase)
+                if len(key) > 1:
                     add(phrase, MINISTERS, tag_id, "name")
                     surname = _surname(phrase)
                     if surname:
-                        surnames.setdefault(normalise_phrase(surname), set()).add(tag_id)
-                elif normalise_phrase(phrase):
-                    surnames.setdefault(normalise_phrase(phrase), set()).add(tag_id)
+                        _claim(surnames, normalise_phrase(surname), "last", tag_id)
+                    if len(key) == 2:
+                        _claim(surnames, key[:1], "given", tag_id)
+                elif key:
+                    _claim(surnames, key, "last", tag_id)
+                    _claim(surnames, key, "explicit", tag_id)
 
         for tag_id, name, aliases in policies:
             self.names[POLICIES][tag_id] = name
@@ -328,7 +348,12 @@ class CompiledVocabulary:
         others = [(k, v) for k, v in claims.items() if k[0] != COUNTRIES]
         entries = [Entry(t, i, role, case) for (t, i), (role, case) in countries + others]
         if surname_of:
-            entries.append(Entry(MINISTERS, 0, "surname", "title", tuple(sorted(surname_of))))
+            entries.append(Entry(
+                MINISTERS, 0, "surname", "title",
+                surname_of=tuple(sorted(surname_of.get("last", ()))),
+                explicit=tuple(sorted(surname_of.get("explicit", ()))),
+                given_of=tuple(sorted(surname_of.get("given", ()))),
+            ))
         return tuple(entries)
 
     # -- matching -------------------------------------------------------------------
@@ -383,12 +408,19 @@ class CompiledVocabulary:
         texts = {"headline": headline or "", "standfirst": standfirst or "",
                  "body": body_text(body)}
         accepted = []  # (field, words, match, entry)
+        people = set()  # person-prone names ("Jordan") seen as a person's name
         for field_name in FIELDS:
             words = _split(texts[field_name])
             for match in self._resolve(words, self._find(words)):
                 for entry in match.entries:
-                    if self._keeps(entry, match, words):
+                    if self._keeps(entry, match, words, people):
                         accepted.append((field_name, words, match, entry))
+        # Once "Jordan Bardella" is in the story, a later bare "Jordan" is him too.
+        accepted = [
+            item for item in accepted
+            if item[3].taxonomy != COUNTRIES
+            or tuple(item[1].keys[item[2].start:item[2].end]) not in people
+        ]
         return self._suggestions(accepted)
 
     def _passes_case(self, entry, match, words):
@@ -420,14 +452,14 @@ class CompiledVocabulary:
         resolved.sort(key=lambda m: m.start)
         return resolved
 
-    def _keeps(self, entry, match, words):
+    def _keeps(self, entry, match, words, people):
         if entry.taxonomy != COUNTRIES:
             return True
         key = tuple(words.keys[match.start:match.end])
-        if entry.role == "capital" and match.start > 0:
-            if words.keys[match.start - 1] in LOCATIVES:
-                return False
+        if entry.role == "capital" and _is_a_place(words, match):
+            return False
         if key in self.person_names and _names_a_person(words, match):
+            people.add(key)
             return False
         clues = self.context_clues.get(key)
         if clues and _paragraph_has(words, match, clues):
@@ -449,12 +481,9 @@ class CompiledVocabulary:
                 named_ministers.add(entry.tag_id)
             self._add(by_tag, entry.taxonomy, entry.tag_id, evidence)
         for entry, evidence, words, match in surname_mentions:
-            named = [i for i in entry.surname_of if i in named_ministers]
-            if len(named) == 1:
-                self._add(by_tag, MINISTERS, named[0], evidence)
-            elif not named and len(entry.surname_of) == 1:
-                if not _preceded_by_other_name(words, match):
-                    self._add(by_tag, MINISTERS, entry.surname_of[0], evidence)
+            minister = _surname_refers_to(entry, words, match, named_ministers)
+            if minister is not None:
+                self._add(by_tag, MINISTERS, minister, evidence)
         result = {taxonomy: [] for taxonomy in TAXONOMIES}
         order = {name: index for index, name in enumerate(FIELDS)}
         for suggestion in by_tag.values():
@@ -471,6 +500,10 @@ class CompiledVocabulary:
                 taxonomy, tag_id, self.names[taxonomy][tag_id]
             )
         suggestion.evidence.append(evidence)
+
+
+def _claim(surnames, key, kind, tag_id):
+    surnames.setdefault(key, {}).setdefault(kind, set()).add(tag_id)
 
 
 def _is_capitalised(words, index):
@@ -493,6 +526,35 @@ def _preceded_by_other_name(words, match):
     if previous.endswith(("'s", "’s")):
         return False
     return words.keys[index] not in TITLES and words.keys[index] not in SENTENCE_STARTERS
+
+
+def _surname_refers_to(entry, words, match, named_ministers):
+    """The one minister a bare surname means here, or None.
+
+    A family name counts once that minister's full name is in the story; a word the
+    vocabulary itself lists as an alias ("Jaishankar") counts alone. A name two
+    ministers share counts only when exactly one of them is named in full.
+    """
+    if _preceded_by_other_name(words, match):
+        return None
+    candidates = set(entry.surname_of)
+    before = match.start - 1
+    if before >= 0 and words.keys[before] in TITLES:
+        candidates |= set(entry.given_of)
+    named = candidates & named_ministers
+    if len(named) == 1:
+        return named.pop()
+    if not named and len(candidates) == 1 and candidates == set(entry.explicit):
+        return candidates.pop()
+    return None
+
+
+def _is_a_place(words, match):
+    """'in Vienna' is where talks were held; 'officials in Vienna' speak for Austria."""
+    before = match.start - 1
+    if before < 0 or words.keys[before] not in LOCATIVES:
+        return False
+    return before == 0 or words.keys[before - 1] not in GOVERNMENT_WORDS
 
 
 def _names_a_person(words, match):

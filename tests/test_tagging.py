@@ -1,0 +1,217 @@
+"""The auto-tagger's rules, one behaviour per test, on a small in-memory vocabulary."""
+
+import pytest
+
+from articles import tagging
+from articles.tagging import CompiledVocabulary, Evidence, apply_suggestions, suggest_tags
+from tests.factories import country, make_article, make_minister, make_policy
+
+COUNTRIES = [
+    (1, "IN", "India", []),
+    (2, "RU", "Russia", []),
+    (3, "GE", "Georgia", []),
+    (4, "JO", "Jordan", []),
+    (5, "CN", "China", []),
+    (6, "TR", "Türkiye", []),
+    (7, "US", "United States", []),
+    (8, "GN", "Guinea", []),
+    (9, "PG", "Papua New Guinea", []),
+    (10, "AT", "Austria", []),
+    (11, "KZ", "Kazakhstan", []),
+    (12, "IT", "Italy", []),
+]
+MINISTERS = [
+    (1, "Sergey Lavrov", ["Sergei Lavrov"]),
+    (2, "S. Jaishankar", ["Jaishankar"]),
+    (3, "Rajnath Singh", []),
+    (4, "Jitendra Singh", []),
+    (5, "Mevlüt Çavuşoğlu", []),
+    (6, "Wang Yi", []),
+]
+POLICIES = [
+    (1, "Make in India", ["Made in India"]),
+    (2, "International North–South Transport Corridor", []),
+    (3, "Skill India programme", []),
+    (4, "Quadrilateral Security Dialogue", ["Quad"]),
+    (5, "India–EAEU free trade agreement", []),
+]
+
+
+@pytest.fixture(scope="module")
+def vocabulary():
+    return CompiledVocabulary(countries=COUNTRIES, ministers=MINISTERS, policies=POLICIES)
+
+
+def tags(vocabulary, body, **fields):
+    result = vocabulary.tag(body=f"<p>{body}</p>", **fields)
+    return {taxonomy: [s.name for s in items] for taxonomy, items in result.items()}
+
+
+def countries(vocabulary, body):
+    return tags(vocabulary, body)["countries"]
+
+
+def test_evidence_gives_phrase_field_and_offset(vocabulary):
+    result = vocabulary.tag(
+        headline="Lavrov in talks", standfirst="", body="<p>Sergey Lavrov's visit.</p>"
+    )
+    (lavrov,) = result["ministers"]
+    assert lavrov.evidence == [
+        Evidence("Lavrov", "headline", 0),
+        Evidence("Sergey Lavrov's", "body", 0),
+    ]
+
+
+def test_surname_and_mr_surname_after_the_full_name(vocabulary):
+    result = vocabulary.tag(body="<p>Sergei Lavrov spoke.</p><p>Mr Lavrov and Lavrov’s aide.</p>")
+    phrases = [e.phrase for e in result["ministers"][0].evidence]
+    assert phrases == ["Sergei Lavrov", "Lavrov", "Lavrov’s"]
+
+
+def test_derived_surname_alone_is_not_enough(vocabulary):
+    assert tags(vocabulary, "Mr Lavrov said nothing.")["ministers"] == []
+
+
+def test_alias_listed_as_one_word_counts_alone(vocabulary):
+    assert tags(vocabulary, "Jaishankar said so.")["ministers"] == ["S. Jaishankar"]
+
+
+def test_initials_with_or_without_dots(vocabulary):
+    assert tags(vocabulary, "S Jaishankar spoke.")["ministers"] == ["S. Jaishankar"]
+
+
+def test_shared_surname_tags_neither_unless_one_is_named(vocabulary):
+    assert tags(vocabulary, "Mr Singh said the budget would rise.")["ministers"] == []
+    named = tags(vocabulary, "Rajnath Singh spoke. Later Mr Singh left.")["ministers"]
+    assert named == ["Rajnath Singh"]
+
+
+def test_a_surname_after_another_given_name_is_someone_else(vocabulary):
+    result = tags(vocabulary, "Sergey Lavrov met Ivan Lavrov, no relation.")
+    assert result["ministers"] == ["Sergey Lavrov"]
+    lavrov = vocabulary.tag(body="<p>Sergey Lavrov met Ivan Lavrov.</p>")["ministers"][0]
+    assert [e.phrase for e in lavrov.evidence] == ["Sergey Lavrov"]
+
+
+def test_title_and_given_name_first_order(vocabulary):
+    assert tags(vocabulary, "Wang Yi arrived. Mr Wang said.")["ministers"] == ["Wang Yi"]
+    assert tags(vocabulary, "A spokesman, Mr Wang, said.")["ministers"] == []
+
+
+def test_unicode_names_match_with_or_without_diacritics(vocabulary):
+    assert tags(vocabulary, "Mevlut Cavusoglu spoke.")["ministers"] == ["Mevlüt Çavuşoğlu"]
+    assert countries(vocabulary, "Turkey and Türkiye and Turkiye.") == ["Türkiye"]
+
+
+def test_quotes_case_and_inflection_in_policy_names(vocabulary):
+    assert tags(vocabulary, "the ‘Made In India’ drive")["policies"] == ["Make in India"]
+    assert tags(vocabulary, "MAKE IN INDIA")["policies"] == ["Make in India"]
+    assert tags(vocabulary, "the Skill India program")["policies"] == ["Skill India programme"]
+    assert tags(vocabulary, "two Skill India programmes")["policies"] == ["Skill India programme"]
+
+
+def test_dash_hyphen_and_word_order_variants_of_policy_names(vocabulary):
+    for text in [
+        "the International North-South Transport Corridor",
+        "the international north south transport corridor",
+        "the North–South International Transport Corridor",
+        "the India-EAEU free trade agreement",
+    ]:
+        assert tags(vocabulary, text)["policies"], text
+
+
+def test_longest_match_wins(vocabulary):
+    assert countries(vocabulary, "Papua New Guinea voted.") == ["Papua New Guinea"]
+    result = tags(vocabulary, "the Make in India push")
+    assert result["policies"] == ["Make in India"]
+    assert result["countries"] == []
+
+
+def test_one_word_policy_alias_needs_a_capital(vocabulary):
+    assert tags(vocabulary, "The Quad met.")["policies"] == ["Quadrilateral Security Dialogue"]
+    assert tags(vocabulary, "riders on quad bikes")["policies"] == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Dinner was served on fine china.",
+        "The china cabinet was empty.",
+        "They roasted a turkey.",
+        "Ships crossed the Indian Ocean.",
+        "Governor Kemp of Georgia met donors in Atlanta.",
+        "Atlanta, Georgia, hosted the fair.",
+        "Michael Jordan retired.",
+        "Ms Jordan said so. Jordan later left.",
+        "The Eurasian Economic Union met.",
+        "It is up to us to act.",
+        "Talks were held in Vienna.",
+        "Latin American leaders met.",
+    ],
+)
+def test_false_friends_tag_no_country(vocabulary, text):
+    assert countries(vocabulary, text) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Georgia's president met the Georgian parliament.", ["Georgia"]),
+        ("King Abdullah of Jordan spoke in Amman.", ["Jordan"]),
+        ("China said so.", ["China"]),
+        ("Moscow said the talks would go on.", ["Russia"]),
+        ("Officials in Vienna said no.", ["Austria"]),
+        ("The U.S. and the US agreed.", ["United States"]),
+        ("Chinese and Russians", ["China", "Russia"]),
+        ("Indians in India's capital", ["India"]),
+        ("Astana and Kazakhstani firms", ["Kazakhstan"]),
+    ],
+)
+def test_names_demonyms_capitals_and_acronyms_find_countries(vocabulary, text, expected):
+    assert countries(vocabulary, text) == expected
+
+
+def test_country_codes_are_not_words(vocabulary):
+    assert countries(vocabulary, "IT spending and IN stock") == []
+
+
+@pytest.mark.django_db
+def test_vocabulary_is_rebuilt_when_a_tag_or_alias_changes():
+    article = make_article(body="<p>Talks with Sergei Lavrov and the Gati Shakti plan.</p>")
+    assert suggest_tags(article)["ministers"] == []
+
+    lavrov = make_minister("Sergey Lavrov")
+    assert suggest_tags(article)["ministers"] == []
+    lavrov.aliases = ["Sergei Lavrov"]
+    lavrov.save()
+    assert [s.name for s in suggest_tags(article)["ministers"]] == ["Sergey Lavrov"]
+
+    make_policy("PM Gati Shakti", aliases=["Gati Shakti plan"])
+    assert [s.name for s in suggest_tags(article)["policies"]] == ["PM Gati Shakti"]
+
+
+@pytest.mark.django_db
+def test_compiled_vocabulary_is_reused_while_nothing_changes():
+    first = tagging.get_vocabulary()
+    assert tagging.get_vocabulary() is first
+
+
+@pytest.mark.django_db
+def test_apply_adds_only_accepted_suggestions_and_never_removes():
+    make_minister("Sergey Lavrov")
+    make_policy("Make in India", aliases=["Made in India"])
+    article = make_article(
+        "Talks in brief", standfirst="", countries=["FR"],
+        body="<p>Sergey Lavrov in Russia backed Made in India.</p>",
+    )
+    suggestions = suggest_tags(article)
+    russia = country("RU")
+
+    added = apply_suggestions(
+        article=article, suggestions=suggestions, accept={f"countries:{russia.pk}"}
+    )
+
+    assert added == 1
+    assert set(article.countries.values_list("code", flat=True)) == {"FR", "RU"}
+    assert not article.ministers.exists()
+    assert apply_suggestions(article=article, suggestions=suggestions) == 2
