@@ -210,7 +210,7 @@ class ArticleAdmin(VersionAdmin):
         saved = None
         if obj is not None:
             saved = getattr(request, "newsroom_saved_article", None) or (
-                Article.objects.select_for_update()
+                Article.objects.select_for_update(of=("self",))
                 .select_related("updated_by")
                 .get(pk=obj.pk)
             )

@@ -27,7 +27,7 @@ class StaleEdit(Exception):
 
 def _lock(article):
     return (
-        Article.objects.select_for_update()
+        Article.objects.select_for_update(of=("self",))
         .select_related("updated_by")
         .only("version", "status", "published_at", "updated_at", "updated_by", "created_by")
         .get(pk=article.pk)
