@@ -22,3 +22,15 @@ def iso_countries():
         code = country.alpha_2
         name = overrides.get(code) or getattr(country, "common_name", None) or country.name
         yield code, name
+
+
+def install_countries(country_model):
+    """Create every ISO country that is missing (the model may be a migration's)."""
+    from django.utils.text import slugify
+
+    existing = set(country_model.objects.values_list("code", flat=True))
+    country_model.objects.bulk_create(
+        country_model(code=code, name=name, slug=slugify(name), aliases=[])
+        for code, name in iso_countries()
+        if code not in existing
+    )

@@ -30,3 +30,13 @@ EDITOR_PERMISSIONS = REPORTER_PERMISSIONS + [
 ]
 
 ROLES = {REPORTER: REPORTER_PERMISSIONS, EDITOR: EDITOR_PERMISSIONS}
+
+
+def install_roles(group_model, permission_model):
+    """Create the groups with exactly their permissions (the models may be a migration's)."""
+    for role, codenames in ROLES.items():
+        group, _ = group_model.objects.get_or_create(name=role)
+        group.permissions.set([
+            permission_model.objects.get(content_type__app_label=app, codename=codename)
+            for app, codename in codenames
+        ])

@@ -12,6 +12,26 @@ def _clear_cache():
     cache.clear()
 
 
+@pytest.fixture(autouse=True)
+def _reference_data(request):
+    """Transactional tests flush the database; give each one the ISO countries and roles."""
+    marker = request.node.get_closest_marker("django_db")
+    transactional = (marker and marker.kwargs.get("transaction")) or any(
+        name in request.fixturenames for name in ("transactional_db", "live_server")
+    )
+    if not transactional:
+        return
+    request.getfixturevalue("transactional_db")
+    from django.contrib.auth.models import Group, Permission
+
+    from articles.countries import install_countries
+    from articles.models import Country
+    from articles.roles import install_roles
+
+    install_countries(Country)
+    install_roles(Group, Permission)
+
+
 @pytest.fixture
 def editor(db):
     return make_editor()

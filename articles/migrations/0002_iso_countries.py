@@ -1,19 +1,12 @@
 """Every ISO 3166-1 country exists after the first migrate, with its common name."""
 
 from django.db import migrations
-from django.utils.text import slugify
 
 
 def create_countries(apps, schema_editor):
-    from articles.countries import iso_countries
+    from articles.countries import install_countries
 
-    Country = apps.get_model("articles", "Country")
-    existing = set(Country.objects.values_list("code", flat=True))
-    Country.objects.bulk_create(
-        Country(code=code, name=name, slug=slugify(name), aliases=[])
-        for code, name in iso_countries()
-        if code not in existing
-    )
+    install_countries(apps.get_model("articles", "Country"))
 
 
 class Migration(migrations.Migration):

@@ -5,7 +5,7 @@ from django.db import migrations
 
 
 def create_roles(apps, schema_editor):
-    from articles.roles import ROLES
+    from articles.roles import install_roles
 
     # Permissions are normally created after all migrations; make sure they exist now.
     for app_config in apps.get_app_configs():
@@ -13,15 +13,7 @@ def create_roles(apps, schema_editor):
         create_permissions(app_config, verbosity=0, apps=apps)
         app_config.models_module = None
 
-    Group = apps.get_model("auth", "Group")
-    Permission = apps.get_model("auth", "Permission")
-    for role, codenames in ROLES.items():
-        group, _ = Group.objects.get_or_create(name=role)
-        permissions = [
-            Permission.objects.get(content_type__app_label=app, codename=codename)
-            for app, codename in codenames
-        ]
-        group.permissions.set(permissions)
+    install_roles(apps.get_model("auth", "Group"), apps.get_model("auth", "Permission"))
 
 
 class Migration(migrations.Migration):
