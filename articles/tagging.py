@@ -17,8 +17,12 @@ import json
 import re
 import threading
 import unicodedata
+from bisect import bisect_left, bisect_right
+from collections import namedtuple
 from dataclasses import dataclass, field
 from functools import cache
+from itertools import accumulate
+from operator import add
 from pathlib import Path
 
 import ahocorasick
@@ -33,10 +37,6 @@ COUNTRIES, MINISTERS, POLICIES = "countries", "ministers", "policies"
 TAXONOMIES = (COUNTRIES, MINISTERS, POLICIES)
 FIELDS = ("headline", "standfirst", "body")
 
-# Initials like "U.S." stay one word; otherwise a word is letters/digits with inner
-# apostrophes ("d'Ivoire", "Lavrov's"). Hyphens, dashes and quotes separate words, so
-# "North-South" and "North–South" read alike.
-WORD_RE = re.compile(r"(?:[^\W\d_]\.){2,}|\w+(?:['’]\w+)*")
 TAG_RE = re.compile(r"<[^>]*>")
 BLOCK_END_RE = re.compile(r"</(?:p|li|h\d|blockquote|div)>|<br\s*/?>", re.IGNORECASE)
 
@@ -73,24 +73,59 @@ GOVERNMENT_WORDS = frozenset({
     "spokesman", "spokeswoman", "spokesperson", "sources",
 })
 MIN_PERMUTED_WORDS = 3
+PERMUTED_RUN_RE = re.compile(f"1{{{MIN_PERMUTED_WORDS},}}")
 
 
-@cache
+def _fold_table():
+    """Accented letters to their base letter, one character for one, plus apostrophes."""
+    table = {ord("’"): "'", ord("‘"): "'", ord("ʼ"): "'", ord("ı"): "i", ord("ł"): "l",
+             ord("ø"): "o", ord("đ"): "d", ord("ħ"): "h"}
+    for code in range(0x80, 0x2000):
+        char = chr(code)
+        base = [c for c in unicodedata.normalize("NFKD", char) if not unicodedata.combining(c)]
+        if len(base) == 1 and base[0] != char and base[0].isascii() and base[0].isalpha():
+            table.setdefault(code, base[0].lower())
+    return table
+
+
+FOLD_TABLE = _fold_table()
+# Each pattern starts with a literal where it can, so the regex engine scans fast.
+NON_ASCII_RE = re.compile(r"[^\x00-\x7f]+")
+POSSESSIVE_RE = re.compile(r"'s\b(?<=\w's)")
+# A plural or third-person "s" after three or more letters, not "ss" ("Swiss").
+PLURAL_RE = re.compile(r"s\b(?<=\w\w[^\Ws]s)")
+# After folding accents, words are ASCII letters and digits; anything else separates
+# them (much faster than the Unicode class \W, and the same on both sides of a match).
+NON_WORD_RE = re.compile(r"[^a-z0-9\s]")
+SPACE_RUN_RE = re.compile(r"\s{2,}")
+
+
+def _fold(match):
+    return match.group().translate(FOLD_TABLE)
+
+
+def normalise_text(text):
+    """The text with each character replaced one for one, so offsets still hold.
+
+    Lower case, accents folded, possessive 's and plural s blanked, British spellings
+    made American, and everything that is not a letter or digit made a space: what is
+    left, split on spaces, are the words the matcher compares.
+    """
+    folded = text.lower()
+    if len(folded) != len(text):  # a few letters lower-case to two characters
+        folded = "".join(c.lower() if len(c.lower()) == 1 else c for c in text)
+    if not folded.isascii():
+        folded = NON_ASCII_RE.sub(_fold, folded)
+    folded = POSSESSIVE_RE.sub("  ", folded)
+    folded = PLURAL_RE.sub(" ", folded)
+    for british, american in SPELLING_VARIANTS.items():
+        if british in folded:
+            folded = folded.replace(british, american.ljust(len(british)))
+    return NON_WORD_RE.sub(" ", folded)
+
+
 def _normalise_word(word):
-    """The comparison key of one word: case, diacritics, apostrophes, 's, plural s."""
-    key = word.casefold()
-    if not key.isascii():
-        key = key.replace("’", "'")
-        key = "".join(
-            ch for ch in unicodedata.normalize("NFKD", key) if not unicodedata.combining(ch)
-        )
-    if "." in key:
-        key = key.replace(".", "")
-    if key.endswith("'s"):
-        key = key[:-2]
-    if len(key) > 3 and key.endswith("s") and not key.endswith("ss"):
-        key = key[:-1]
-    return SPELLING_VARIANTS.get(key, key)
+    return " ".join(normalise_text(word).split())
 
 
 # The word lists above are compared with normalised words.
@@ -102,7 +137,7 @@ GOVERNMENT_WORDS = frozenset(map(_normalise_word, GOVERNMENT_WORDS))
 
 def normalise_phrase(phrase):
     """The phrase as a tuple of word keys, as the matcher compares it."""
-    return tuple(_normalise_word(m.group()) for m in WORD_RE.finditer(phrase))
+    return tuple(normalise_text(phrase).split())
 
 
 def body_text(body):
@@ -148,30 +183,61 @@ class Entry:
     given_of: tuple = ()
 
 
-@dataclass
-class Match:
-    start: int  # word index, inclusive
-    end: int  # word index, exclusive
-    entries: tuple
+# A phrase found in a field: word indexes [start, end) and what it may mean.
+Match = namedtuple("Match", "start end entries")
 
 
-@dataclass
 class _Words:
-    """One field's text split into words, with keys and character offsets."""
+    """One field's text as normalised words, mapped back to character offsets.
 
-    text: str
-    keys: list
-    starts: list
-    ends: list
+    Built with whole-string operations (no per-word Python work), because a 3,000-word
+    body must be tagged in a few milliseconds. `hay` is " word word ... " for the
+    automaton; start(i)/end(i) give word i's span in the original text.
+    """
 
+    def __init__(self, text):
+        if not text.isascii() and not unicodedata.is_normalized("NFC", text):
+            text = unicodedata.normalize("NFC", text)
+        self.text = text
+        normalised = normalise_text(text)
+        self.keys = normalised.split()
+        self.hay = " " + " ".join(self.keys) + " "
+        # Start of word i in hay: 1 + letters before it + one space per earlier word.
+        self.hay_starts = list(
+            map(add, accumulate(map(len, self.keys), initial=1), range(len(self.keys)))
+        )[: len(self.keys)]
+        self._normalised = normalised
+        self._breaks = None
 
-def _split(text):
-    keys, starts, ends = [], [], []
-    for m in WORD_RE.finditer(text):
-        keys.append(_normalise_word(m.group()))
-        starts.append(m.start())
-        ends.append(m.end())
-    return _Words(text, keys, starts, ends)
+    def _map_runs(self):
+        # Runs of spaces (from punctuation) shrink to one space in `hay`; remember where,
+        # to map hay positions back to the text.
+        normalised = self._normalised
+        self._lead = lead = len(normalised) - len(normalised.lstrip())
+        spans = [run.span() for run in SPACE_RUN_RE.finditer(normalised, lead + 1)]
+        self._removed = list(accumulate(end - start - 1 for start, end in spans))
+        self._breaks = [
+            end - lead - removed for (_, end), removed in zip(spans, self._removed, strict=True)
+        ]
+
+    def _original(self, hay_position):
+        if self._breaks is None:
+            self._map_runs()
+        compressed = hay_position - 1
+        index = bisect_right(self._breaks, compressed)
+        return compressed + self._lead + (self._removed[index - 1] if index else 0)
+
+    def start(self, index):
+        return self._original(self.hay_starts[index])
+
+    def end(self, index):
+        return self._original(self.hay_starts[index] + len(self.keys[index]) - 1) + 1
+
+    def index_at(self, hay_position):
+        index = bisect_left(self.hay_starts, hay_position)
+        if index < len(self.hay_starts) and self.hay_starts[index] == hay_position:
+            return index
+        return None
 
 
 @cache
@@ -362,19 +428,11 @@ class CompiledVocabulary:
         """Every vocabulary phrase in the words, as Matches (overlaps included)."""
         if not words.keys or not len(self.automaton):
             return []
-        haystack_parts = []
-        position_to_word = {}
-        position = 0
-        for index, key in enumerate(words.keys):
-            position_to_word[position] = index
-            haystack_parts.append(key)
-            position += len(key) + 1
-        haystack = " " + " ".join(haystack_parts) + " "
         found = []
-        for end, (length, chars, entries) in self.automaton.iter(haystack):
-            # `end` is the pattern's trailing space; its leading space sits at the
-            # position recorded for its first word.
-            start = position_to_word.get(end - chars + 1)
+        for end, (length, chars, entries) in self.automaton.iter(words.hay):
+            # `end` is the pattern's trailing space; its first word starts two
+            # characters after the pattern's start.
+            start = words.index_at(end - chars + 2)
             if start is not None:
                 found.append(Match(start, start + length, entries))
         found += self._find_permuted(words)
@@ -386,21 +444,15 @@ class CompiledVocabulary:
             return []
         found = []
         keys = words.keys
-        run_start = None
-        for index in range(len(keys) + 1):
-            inside = index < len(keys) and keys[index] in self.permuted_words
-            if inside and run_start is None:
-                run_start = index
-            elif not inside and run_start is not None:
-                run_length = index - run_start
-                for size in self.permuted_lengths:
-                    if size > run_length:
-                        break
-                    for start in range(run_start, index - size + 1):
-                        entries = self.permuted.get(tuple(sorted(keys[start:start + size])))
-                        if entries:
-                            found.append(Match(start, start + size, entries))
-                run_start = None
+        inside = "".join(["1" if key in self.permuted_words else "0" for key in keys])
+        for run in PERMUTED_RUN_RE.finditer(inside):
+            for size in self.permuted_lengths:
+                if size > run.end() - run.start():
+                    break
+                for start in range(run.start(), run.end() - size + 1):
+                    entries = self.permuted.get(tuple(sorted(keys[start:start + size])))
+                    if entries:
+                        found.append(Match(start, start + size, entries))
         return found
 
     def tag(self, *, headline="", standfirst="", body=""):
@@ -410,7 +462,7 @@ class CompiledVocabulary:
         accepted = []  # (field, words, match, entry)
         people = set()  # person-prone names ("Jordan") seen as a person's name
         for field_name in FIELDS:
-            words = _split(texts[field_name])
+            words = _Words(texts[field_name])
             for match in self._resolve(words, self._find(words)):
                 for entry in match.entries:
                     if self._keeps(entry, match, words, people):
@@ -423,30 +475,41 @@ class CompiledVocabulary:
         ]
         return self._suggestions(accepted)
 
-    def _passes_case(self, entry, match, words):
-        if not entry.case:
-            return True
-        written = words.text[words.starts[match.start]:words.ends[match.end - 1]]
-        if entry.case == "upper":
-            letters = [ch for ch in written if ch.isalpha()]
-            return all(ch.isupper() for ch in letters)
-        return written[:1].isupper()
-
     def _resolve(self, words, found):
-        """Longest phrase first; a shorter phrase overlapping an accepted one is dropped."""
+        """Longest phrase first; a shorter phrase overlapping an accepted one is dropped.
+
+        Entries whose case rule the written phrase breaks ("china", "us") drop out first.
+        """
         candidates = []
+        text = words.text
         for match in found:
-            entries = tuple(e for e in match.entries if self._passes_case(e, match, words))
-            if entries:
-                candidates.append(Match(match.start, match.end, entries))
+            entries = match.entries
+            if any(entry.case for entry in entries):
+                first = text[words.start(match.start)]
+                if first.isupper():
+                    written = None
+                    kept = []
+                    for entry in entries:
+                        if entry.case == "upper":
+                            written = written or text[words.start(match.start):
+                                                      words.end(match.end - 1)]
+                            if not written.isupper():
+                                continue
+                        kept.append(entry)
+                    entries = tuple(kept)
+                else:
+                    entries = tuple(entry for entry in entries if not entry.case)
+                if not entries:
+                    continue
+                match = Match(match.start, match.end, entries)
+            candidates.append(match)
         candidates.sort(key=lambda m: (m.start - m.end, m.start))
-        taken = [False] * len(words.keys)
+        taken = bytearray(len(words.keys))
         resolved = []
         for match in candidates:
-            if any(taken[match.start:match.end]):
+            if taken.find(1, match.start, match.end) != -1:
                 continue
-            for index in range(match.start, match.end):
-                taken[index] = True
+            taken[match.start:match.end] = b"\x01" * (match.end - match.start)
             if match.entries[0].role != "block":
                 resolved.append(match)
         resolved.sort(key=lambda m: m.start)
@@ -472,8 +535,8 @@ class CompiledVocabulary:
         named_ministers = set()
         surname_mentions = []
         for field_name, words, match, entry in accepted:
-            phrase = words.text[words.starts[match.start]:words.ends[match.end - 1]]
-            evidence = Evidence(phrase, field_name, words.starts[match.start])
+            phrase = words.text[words.start(match.start):words.end(match.end - 1)]
+            evidence = Evidence(phrase, field_name, words.start(match.start))
             if entry.role == "surname":
                 surname_mentions.append((entry, evidence, words, match))
                 continue
@@ -507,11 +570,11 @@ def _claim(surnames, key, kind, tag_id):
 
 
 def _is_capitalised(words, index):
-    return words.text[words.starts[index]:words.starts[index] + 1].isupper()
+    return words.text[words.start(index):words.start(index) + 1].isupper()
 
 
 def _gap(words, before, after):
-    return words.text[words.ends[before]:words.starts[after]]
+    return words.text[words.end(before):words.start(after)]
 
 
 def _preceded_by_other_name(words, match):
@@ -522,7 +585,7 @@ def _preceded_by_other_name(words, match):
     gap = _gap(words, index, match.start)
     if gap.strip():
         return False
-    previous = words.text[words.starts[index]:words.ends[index]]
+    previous = words.text[words.start(index):words.end(index)]
     if previous.endswith(("'s", "’s")):
         return False
     return words.keys[index] not in TITLES and words.keys[index] not in SENTENCE_STARTERS
@@ -564,12 +627,12 @@ def _names_a_person(words, match):
         if words.keys[before] in HONORIFICS:
             return True
         if _is_capitalised(words, before) and words.keys[before] not in SENTENCE_STARTERS:
-            previous = words.text[words.starts[before]:words.ends[before]]
+            previous = words.text[words.start(before):words.end(before)]
             if not previous.endswith(("'s", "’s")) and words.keys[before] not in TITLES:
                 return True
     after = match.end
     if after < len(words.keys) and not _gap(words, match.end - 1, after).strip():
-        written = words.text[words.starts[match.start]:words.ends[match.end - 1]]
+        written = words.text[words.start(match.start):words.end(match.end - 1)]
         if not written.endswith(("'s", "’s")) and _is_capitalised(words, after):
             return True
     return False
@@ -578,8 +641,8 @@ def _names_a_person(words, match):
 def _paragraph_has(words, match, clues):
     """A clue to another meaning ("Atlanta" for Georgia) in the same paragraph."""
     text = words.text
-    start = text.rfind("\n", 0, words.starts[match.start]) + 1
-    end = text.find("\n", words.ends[match.end - 1])
+    start = text.rfind("\n", 0, words.start(match.start)) + 1
+    end = text.find("\n", words.end(match.end - 1))
     end = len(text) if end == -1 else end
     keys = " " + " ".join(normalise_phrase(text[start:end])) + " "
     return any(" " + " ".join(clue) + " " in keys for clue in clues)

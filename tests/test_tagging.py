@@ -58,14 +58,17 @@ def test_evidence_gives_phrase_field_and_offset(vocabulary):
     (lavrov,) = result["ministers"]
     assert lavrov.evidence == [
         Evidence("Lavrov", "headline", 0),
-        Evidence("Sergey Lavrov's", "body", 0),
+        Evidence("Sergey Lavrov", "body", 0),
     ]
 
 
 def test_surname_and_mr_surname_after_the_full_name(vocabulary):
-    result = vocabulary.tag(body="<p>Sergei Lavrov spoke.</p><p>Mr Lavrov and Lavrov’s aide.</p>")
-    phrases = [e.phrase for e in result["ministers"][0].evidence]
-    assert phrases == ["Sergei Lavrov", "Lavrov", "Lavrov’s"]
+    text = "Sergei Lavrov spoke.\nMr Lavrov and Lavrov’s aide."
+    result = vocabulary.tag(body=f"<p>{text}</p>")
+    evidence = result["ministers"][0].evidence
+    assert [(e.phrase, e.offset) for e in evidence] == [
+        ("Sergei Lavrov", 0), ("Lavrov", text.index("Lavrov and")), ("Lavrov", text.index("Lavrov’s"))
+    ]
 
 
 def test_derived_surname_alone_is_not_enough(vocabulary):
