@@ -233,6 +233,23 @@ def test_article_list_stays_within_ten_queries_for_a_hundred_articles(
         make_article(f"Story {i}", countries=["IN", "RU"], ministers=[lavrov], policies=[policy])
     india = country("IN").pk
     with django_assert_max_num_queries(10):
-        response = editor_client.get(LIST_URL, {"status": "live", "countries__id__exact": india})
+        response = editor_client.get(LIST_URL, {"status": "live", "country": india})
     assert response.status_code == 200
     assert response.content.decode().count("Sergey Lavrov") >= 100
+
+
+@pytest.mark.django_db
+def test_list_filters_by_country_minister_and_policy(editor_client):
+    lavrov, policy = make_minister(), make_policy()
+    make_article("Tagged with all three", countries=["RU"], ministers=[lavrov], policies=[policy])
+    make_article("Tagged with India only", countries=["IN"])
+    for params in ({"country": country("RU").pk}, {"minister": lavrov.pk},
+                   {"policy": policy.pk}):
+        page = editor_client.get(LIST_URL, params).content.decode()
+        assert "Tagged with all three" in page and "Tagged with India only" not in page
+
+
+@pytest.mark.django_db
+def test_nonsense_filter_value_is_not_a_server_error(editor_client):
+    response = editor_client.get(LIST_URL, {"country": "'; drop table"})
+    assert response.status_code in (200, 302)
