@@ -1,0 +1,110 @@
+"""The desk in a real browser: the body editor, the crash copy, and two people editing."""
+
+import os
+from pathlib import Path
+
+import pytest
+
+from articles.models import Article
+from tests.factories import make_article, make_editor, make_reporter
+
+CHROMIUM = Path("/usr/bin/chromium")
+ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+        "--disable-component-update", "--no-first-run", "--disable-sync"]
+PASSWORD = "correct horse battery"
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture(scope="module")
+def browser():
+    if not CHROMIUM.exists():
+        if os.environ.get("CI") == "true":
+            pytest.fail("CI needs Chromium at /usr/bin/chromium (apt-get install chromium)")
+        pytest.skip("Chromium is not installed at /usr/bin/chromium")
+    # Playwright's sync API runs an event loop in this thread; the ORM calls the tests
+    # make around it are plain synchronous ones.
+    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+        yield chromium
+        chromium.close()
+
+
+def logged_in_page(browser, live_server, user):
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    page.goto(f"{live_server.url}/admin/login/")
+    page.fill("#id_username", user.username)
+    page.fill("#id_password", PASSWORD)
+    page.click("input[type=submit]")
+    page.wait_for_selector("#content")
+    return page
+
+
+def change_url(live_server, article):
+    return f"{live_server.url}/admin/articles/article/{article.pk}/change/"
+
+
+def test_body_editor_formats_text_and_only_safe_markup_is_saved(browser, live_server):
+    """Arun types a paragraph, makes a word bold, adds a subheading; the page keeps it."""
+    reporter = make_reporter()
+    article = make_article(status=Article.Status.DRAFT, created_by=reporter,
+                           body="<p>First paragraph.</p>")
+    page = logged_in_page(browser, live_server, reporter)
+    page.goto(change_url(live_server, article))
+    area = page.locator(".nr-editor-area")
+    area.click()
+    page.keyboard.press("End")
+    page.keyboard.press("Enter")
+    page.keyboard.type("Moscow said yes")
+    page.keyboard.press("Shift+Home")
+    page.get_by_role("button", name="B", exact=True).click()
+    page.click("input[name=_continue]")
+    page.wait_for_selector(".messagelist .success")
+    article.refresh_from_db()
+    assert "<p>First paragraph.</p>" in article.body
+    assert "<b>Moscow said yes</b>" in article.body or \
+        "<strong>Moscow said yes</strong>" in article.body
+
+
+def test_a_crashed_tab_does_not_lose_the_draft(browser, live_server):
+    """The form is copied in the browser as Arun types; reopening offers it back."""
+    reporter = make_reporter()
+    article = make_article(status=Article.Status.DRAFT, created_by=reporter,
+                           standfirst="Before the crash.")
+    page = logged_in_page(browser, live_server, reporter)
+    page.goto(change_url(live_server, article))
+    page.fill("#id_standfirst", "Typed just before the tab crashed.")
+    page.wait_for_timeout(1200)  # the copy is written shortly after typing stops
+    page.goto(change_url(live_server, article))  # as if the tab had been reopened
+    page.get_by_role("button", name="Restore them").click()
+    assert page.input_value("#id_standfirst") == "Typed just before the tab crashed."
+    page.click("input[name=_continue]")
+    page.wait_for_selector(".messagelist .success")
+    article.refresh_from_db()
+    assert article.standfirst == "Typed just before the tab crashed."
+
+
+def test_second_of_two_editors_is_told_and_keeps_their_text(browser, live_server):
+    """Priya and a colleague edit one story in two browsers; the later save is refused."""
+    article = make_article(status=Article.Status.REVIEW, standfirst="Original.")
+    priya = logged_in_page(browser, live_server, make_editor("priya"))
+    colleague = logged_in_page(browser, live_server, make_editor("colleague"))
+    priya.goto(change_url(live_server, article))
+    colleague.goto(change_url(live_server, article))
+
+    colleague.fill("#id_standfirst", "Colleague's fix.")
+    colleague.click("input[name=_continue]")
+    colleague.wait_for_selector(".messagelist .success")
+
+    priya.fill("#id_standfirst", "Priya's rewrite.")
+    priya.click("input[name=_continue]")
+    error = priya.locator(".errornote, .errorlist.nonfield").first
+    error.wait_for()
+    assert "saved this article at" in priya.content()
+    assert priya.input_value("#id_standfirst") == "Priya's rewrite."
+    article.refresh_from_db()
+    assert article.standfirst == "Colleague's fix."
