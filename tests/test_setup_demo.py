@@ -1,0 +1,73 @@
+"""setup_demo: the demo newsroom `make run` serves, safe to set up twice."""
+
+import io
+
+import pytest
+from django.contrib.auth import authenticate
+from django.core.management import CommandError, call_command
+
+from articles.models import Article, Minister
+
+pytestmark = pytest.mark.django_db
+
+
+def setup_demo():
+    out = io.StringIO()
+    call_command("setup_demo", stdout=out, stderr=io.StringIO())
+    return out.getvalue()
+
+
+@pytest.fixture(autouse=True)
+def _debug(settings):
+    settings.DEBUG = True
+    # Hashing demo passwords at full strength would dominate this file's run time.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+def test_demo_has_published_review_and_scheduled_stories_with_tags():
+    output = setup_demo()
+
+    assert "Demo stories: imported 12, skipped 0, failed 0" in output
+    assert Article.objects.published().count() == 9
+    assert Article.objects.scheduled().count() == 1
+    assert Article.objects.filter(status=Article.Status.REVIEW).count() == 2
+    assert Minister.objects.filter(name="S. Jaishankar").exists()
+    story = Article.objects.get(fingerprint__isnull=False, headline__startswith="Sergey Lavrov")
+    assert set(story.countries.values_list("code", flat=True)) == {"IN", "RU"}
+    assert set(story.ministers.names()) == {"S. Jaishankar", "Sergey Lavrov"}
+    assert set(story.policies.names()) == {"Chennai–Vladivostok Maritime Corridor"}
+
+
+def test_latest_published_demo_story_is_recent():
+    setup_demo()
+    latest = Article.objects.published().order_by("-published_at").first()
+    from django.utils import timezone
+
+    assert (timezone.now() - latest.published_at).days <= 1
+
+
+def test_demo_accounts_are_printed_and_can_sign_in():
+    output = setup_demo()
+    for username, password in [("editor", "editor-demo-password"),
+                               ("reporter", "reporter-demo-password")]:
+        assert f"username: {username}" in output and password in output
+        user = authenticate(username=username, password=password)
+        assert user is not None and user.is_staff
+    assert authenticate(username="editor", password="editor-demo-password").groups.filter(
+        name="Editor").exists()
+
+
+def test_running_twice_changes_nothing_but_passwords():
+    setup_demo()
+    before = list(Article.objects.order_by("id").values("id", "status", "published_at"))
+
+    output = setup_demo()
+
+    assert "Demo stories: imported 0, skipped 12, failed 0" in output
+    assert list(Article.objects.order_by("id").values("id", "status", "published_at")) == before
+
+
+def test_refuses_without_debug(settings):
+    settings.DEBUG = False
+    with pytest.raises(CommandError, match="DEBUG"):
+        call_command("setup_demo", stdout=io.StringIO())
