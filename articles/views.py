@@ -16,7 +16,13 @@ from django.views.generic import ListView, TemplateView
 
 from articles import selectors
 from articles.models import Article, Country
-from articles.search import SearchParams, search_articles, snippet_html
+from articles.search import (
+    SEARCH_WINDOW,
+    SearchParams,
+    search_articles,
+    snippet_html,
+    uses_full_text,
+)
 
 # Saves within this time of publication (a last typo) do not show as an update.
 UPDATE_GRACE = timedelta(minutes=10)
@@ -328,6 +334,7 @@ class SearchView(ArticleListView):
         context.update(
             params=self.params,
             matching_tags=self.matching_tags,
+            search_window=SEARCH_WINDOW if uses_full_text() else None,
             choices=selectors.filter_choices(),
             page_query=query.urlencode(),
         )

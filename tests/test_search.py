@@ -165,3 +165,16 @@ def test_postgres_search_uses_the_stored_vector_not_a_computed_one(client, stori
     sql = " ".join(q["sql"] for q in queries.captured_queries)
     assert '"search_vector" @@ (websearch_to_tsquery' in sql
     assert "to_tsvector" not in sql
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="full-text search is PostgreSQL's")
+def test_postgres_ranks_only_the_newest_matches_of_a_common_word(client, monkeypatch):
+    from articles import search as search_module
+
+    monkeypatch.setattr(search_module, "SEARCH_WINDOW", 2)
+    now = timezone.now()
+    for age in (1, 2, 3):
+        make_article(f"Harbour report {age}", published_at=now - timedelta(days=age))
+    html = search(client, q="harbour")
+    assert "Harbour report 1" in html and "Harbour report 2" in html
+    assert "Harbour report 3" not in html
