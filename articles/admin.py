@@ -5,6 +5,7 @@ from django.contrib import admin, messages
 from django.contrib.admin.options import IncorrectLookupParameters, ShowFacets
 from django.contrib.admin.utils import unquote
 from django.contrib.admin.views.main import ChangeList
+from django.contrib.admin.widgets import RelatedFieldWidgetWrapper
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count
 from django.template.response import TemplateResponse
@@ -15,6 +16,7 @@ from reversion.admin import VersionAdmin
 from reversion.models import Version
 
 from articles import services, workflow
+from articles.admin_tagging import SuggestedTagsMixin
 from articles.forms import ArticleForm, VocabularyForm, VocabularyPicker
 from articles.history import article_changes
 from articles.models import (
@@ -129,7 +131,7 @@ class ArticleChangeList(ChangeList):
 
 
 @admin.register(Article)
-class ArticleAdmin(VersionAdmin):
+class ArticleAdmin(SuggestedTagsMixin, VersionAdmin):
     form = ArticleForm
     list_display = [
         "headline", "status_label", "published_at", "bylines",
@@ -242,10 +244,22 @@ class ArticleAdmin(VersionAdmin):
         if db_field.name in ("countries", "ministers", "policies"):
             # Closed vocabulary: the picker only offers existing entries, and the server
             # refuses any id that is not one (a typo can never create "Indai").
+            model = db_field.remote_field.model
+            related_admin = self.admin_site._registry.get(model)
+            widget = RelatedFieldWidgetWrapper(
+                VocabularyPicker(db_field, self.admin_site),
+                db_field.remote_field,
+                self.admin_site,
+                # Ministers and policies may be added from the form (the + button);
+                # countries never: the ISO list is closed.
+                can_add_related=model is not Country
+                and related_admin is not None
+                and related_admin.has_add_permission(request),
+            )
             return db_field.formfield(
                 form_class=forms.ModelMultipleChoiceField,
-                queryset=db_field.remote_field.model.objects.all(),
-                widget=VocabularyPicker(db_field, self.admin_site),
+                queryset=model.objects.all(),
+                widget=widget,
                 required=False,
             )
         return super().formfield_for_dbfield(db_field, request, **kwargs)
@@ -325,7 +339,12 @@ class VocabularyAdmin(admin.ModelAdmin):
     actions = ["merge"]
 
     def get_queryset(self, request):
-        return super().get_queryset(request).annotate(article_count=Count("tagged_items"))
+        # An aggregate drops the model's default order, which pagination needs.
+        return (
+            super().get_queryset(request)
+            .annotate(article_count=Count("tagged_items"))
+            .order_by("name")
+        )
 
     @admin.display(description="articles", ordering="article_count")
     def article_total(self, tag):

@@ -253,3 +253,22 @@ def test_list_filters_by_country_minister_and_policy(editor_client):
 def test_nonsense_filter_value_is_not_a_server_error(editor_client):
     response = editor_client.get(LIST_URL, {"country": "'; drop table"})
     assert response.status_code in (200, 302)
+
+
+@pytest.mark.django_db
+def test_tag_pickers_autocomplete_from_the_vocabulary(editor_client):
+    """Typing “ind” in the country picker offers India; ministers are found by name."""
+    make_minister("Sergey Lavrov")
+    url = reverse("admin:autocomplete")
+    base = {"app_label": "articles", "model_name": "article"}
+    countries = editor_client.get(url, {**base, "field_name": "countries", "term": "ind"})
+    assert "India" in [r["text"] for r in countries.json()["results"]]
+    ministers = editor_client.get(url, {**base, "field_name": "ministers", "term": "lavr"})
+    assert [r["text"] for r in ministers.json()["results"]] == ["Sergey Lavrov"]
+
+
+@pytest.mark.django_db
+def test_form_offers_adding_ministers_and_policies_but_never_countries(editor_client):
+    page = editor_client.get(ADD_URL).content.decode()
+    assert 'id="add_id_ministers"' in page and 'id="add_id_policies"' in page
+    assert 'id="add_id_countries"' not in page
