@@ -7,7 +7,7 @@ from django.contrib.admin.utils import unquote
 from django.contrib.admin.views.main import ChangeList
 from django.contrib.admin.widgets import RelatedFieldWidgetWrapper
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count
+from django.db.models import Case, Count, Value, When
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
@@ -333,6 +333,21 @@ class ArticleAdmin(SuggestedTagsMixin, VersionAdmin):
 
 class VocabularyAdmin(admin.ModelAdmin):
     form = VocabularyForm
+
+    def get_search_results(self, request, queryset, search_term):
+        """Best matches first: the exact name, then names starting with the term."""
+        queryset, duplicates = super().get_search_results(request, queryset, search_term)
+        term = search_term.strip()
+        if term:
+            queryset = queryset.annotate(
+                match_rank=Case(
+                    When(name__iexact=term, then=Value(0)),
+                    When(name__istartswith=term, then=Value(1)),
+                    default=Value(2),
+                )
+            ).order_by("match_rank", "name")
+        return queryset, duplicates
+
     search_fields = ["name"]
     readonly_fields = ["slug"]
     show_facets = ShowFacets.NEVER
@@ -408,9 +423,6 @@ class CountryAdmin(VocabularyAdmin):
     def has_delete_permission(self, request, obj=None):
         return False
 
-    def get_search_results(self, request, queryset, search_term):
-        queryset, duplicates = super().get_search_results(request, queryset, search_term)
-        return queryset.order_by("name"), duplicates
 
 
 @admin.register(Minister)

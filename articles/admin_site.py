@@ -7,6 +7,7 @@ class NewsroomAdminSite(admin.AdminSite):
     site_header = "Newsroom"
     site_title = "Newsroom"
     index_title = "Editorial desk"
+    enable_nav_sidebar = False  # the article list needs the width more than a menu
 
     def index(self, request, extra_context=None):
         context = {"desk": desk_overview(request.user), **(extra_context or {})}
