@@ -84,6 +84,11 @@ FILLER = (
     "since they began several years ago amid rising prices and changing alliances across "
     "the region"
 ).split()
+# The countries a foreign desk covers most, first; the rest follow in ISO order.
+MOST_COVERED = (
+    "IN RU CN US GB FR DE JP PK UA IL IR TR SA AE AU CA BR ZA KR BD LK NP AF ID EG NG "
+    "IT ES PL"
+).split()
 # A handful of words that occur in very few articles, for rare-word search benchmarks.
 RARE_WORDS = ("quillwort", "zephyrine", "obsidianite", "marramgrass", "halcyonate")
 
@@ -124,7 +129,10 @@ class Command(BaseCommand):
                 )
             self.delete_bench_articles(existing)
         with transaction.atomic():
-            countries = list(Country.objects.order_by("code"))
+            countries = sorted(
+                Country.objects.order_by("code"),
+                key=lambda c: MOST_COVERED.index(c.code) if c.code in MOST_COVERED else 99,
+            )
             if not countries:
                 raise CommandError("No countries: run migrate first.")
             ministers = self.seed_ministers(rng, countries)

@@ -1,0 +1,601 @@
+"""Newsroom benchmark harness: one command, see docs/PERFORMANCE.md.
+
+Seeds N articles into a PostgreSQL cluster of its own (port 5440) with a Redis of its own
+(port 6390), so it can restart them for the fault runs without touching anything else,
+then serves the site with gunicorn (2 sync workers, DEBUG off) pinned to CPU 1 and loads
+it with wrk pinned to CPU 0: 1 thread, 16 connections, a warm-up, then 3 runs whose
+median is reported. Every page is measured cold (page cache off) and warm, beside two
+floors of the same size (pre-rendered bytes, and a template with no database) and nginx.
+All traffic goes to 127.0.0.1.
+"""
+
+import argparse
+import json
+import os
+import re
+import shutil
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+PYTHON = sys.executable
+PG_VERSION = "15"
+PG_CLUSTER = "newsroom_bench"
+PG_PORT = 5440
+REDIS_PORT = 6390
+RESULTS = REPO / "bench" / "results"
+
+
+def log(message):
+    print(message, flush=True)
+
+
+def run(command, env=None, check=True, **kwargs):
+    return subprocess.run(command, env=env, check=check, text=True, **kwargs)
+
+
+def free_port():
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+# Services ------------------------------------------------------------------------
+
+
+def ensure_tools():
+    missing = [tool for tool in ("wrk", "nginx", "taskset") if not shutil.which(tool)]
+    if missing:
+        log(f"installing {', '.join(missing)}")
+        run(["apt-get", "update", "-qq"])
+        packages = {"wrk": "wrk", "nginx": "nginx-light", "taskset": "util-linux"}
+        run(["apt-get", "install", "-y", "-qq", *[packages[m] for m in missing]],
+            env={**os.environ, "DEBIAN_FRONTEND": "noninteractive"})
+
+
+def ensure_postgres():
+    """A cluster of the harness's own, trusted on localhost, so faults hit only it."""
+    clusters = run(["pg_lsclusters", "--no-header"], capture_output=True).stdout
+    if not any(line.split()[:2] == [PG_VERSION, PG_CLUSTER] for line in clusters.splitlines()):
+        log(f"creating PostgreSQL cluster {PG_CLUSTER} on port {PG_PORT}")
+        run(["pg_createcluster", PG_VERSION, PG_CLUSTER, "-p", str(PG_PORT),
+             "-o", "shared_buffers=512MB", "-o", "max_connections=200",
+             "-o", "synchronous_commit=off", "--", "-A", "trust"], capture_output=True)
+    if run(["pg_isready", "-q", "-h", "127.0.0.1", "-p", str(PG_PORT)], check=False).returncode:
+        run(["pg_ctlcluster", PG_VERSION, PG_CLUSTER, "start"])
+        wait_for(lambda: run(["pg_isready", "-q", "-h", "127.0.0.1", "-p", str(PG_PORT)],
+                             check=False).returncode == 0, "PostgreSQL")
+
+
+def restart_postgres():
+    run(["pg_ctlcluster", PG_VERSION, PG_CLUSTER, "restart", "-m", "fast"])
+
+
+def redis_alive():
+    return run(["redis-cli", "-p", str(REDIS_PORT), "ping"], check=False,
+               capture_output=True).stdout.strip() == "PONG"
+
+
+def start_redis():
+    if not redis_alive():
+        run(["redis-server", "--port", str(REDIS_PORT), "--bind", "127.0.0.1",
+             "--daemonize", "yes", "--save", "", "--appendonly", "no",
+             "--maxmemory", "512mb", "--maxmemory-policy", "allkeys-lru"],
+            capture_output=True)
+        wait_for(redis_alive, "Redis")
+
+
+def stop_redis():
+    run(["redis-cli", "-p", str(REDIS_PORT), "shutdown", "nosave"], check=False,
+        capture_output=True)
+
+
+def wait_for(predicate, what, timeout=60):
+    deadline = time.monotonic() + timeout
+    while not predicate():
+        if time.monotonic() > deadline:
+            raise SystemExit(f"{what} did not come up")
+        time.sleep(0.2)
+
+
+def psql(sql, database="postgres"):
+    return run(["psql", "-h", "127.0.0.1", "-p", str(PG_PORT), "-U", "postgres", "-d",
+                database, "-tAc", sql], capture_output=True).stdout.strip()
+
+
+# The app ---------------------------------------------------------------------------
+
+
+def app_env(database, page_cache=True, settings="newsroom.settings"):
+    env = {
+        key: value for key, value in os.environ.items()
+        if key not in ("DEBUG", "DATABASE_REPLICA_URL")
+    }
+    env.update(
+        DJANGO_SETTINGS_MODULE=settings,
+        SECRET_KEY=os.environ.get("SECRET_KEY", "bench-only-secret-key-not-for-production"),
+        DATABASE_URL=f"postgres://postgres@127.0.0.1:{PG_PORT}/{database}",
+        REDIS_URL=f"redis://127.0.0.1:{REDIS_PORT}/0",
+        SECURE_SSL_REDIRECT="0",
+        ALLOWED_HOSTS="127.0.0.1,localhost",
+        NEWSROOM_PAGE_CACHE="1" if page_cache else "0",
+        PYTHONPATH=str(REPO),
+    )
+    return env
+
+
+def manage(env, *arguments, **kwargs):
+    return run([PYTHON, str(REPO / "manage.py"), *arguments], env=env, cwd=REPO, **kwargs)
+
+
+def prepare_database(args):
+    database = f"newsroom_bench_{args.articles}"
+    exists = psql(f"SELECT 1 FROM pg_database WHERE datname = '{database}'") == "1"
+    if exists and args.reseed:
+        psql(f"DROP DATABASE {database}")
+        exists = False
+    if not exists:
+        psql(f"CREATE DATABASE {database}")
+    env = app_env(database)
+    manage(env, "migrate", "--noinput", "-v0")
+    count = psql(
+        "SELECT count(*) FROM articles_article WHERE fingerprint LIKE 'bench:%'", database
+    )
+    seconds = None
+    if count != str(args.articles):
+        log(f"seeding {args.articles} articles")
+        started = time.monotonic()
+        manage(env, "seed_bench", "--articles", str(args.articles), "--seed", "1",
+               "--replace")
+        seconds = round(time.monotonic() - started, 1)
+        log(f"seeded in {seconds} s")
+    manage(env, "collectstatic", "--noinput", "-v0")
+    return database, seconds
+
+
+class Server:
+    """gunicorn, 2 sync workers, pinned to CPU 1."""
+
+    def __init__(self, env, workers=2, cpu="1", ready_path="/robots.txt"):
+        self.port = free_port()
+        self.ready_path = ready_path
+        self.process = subprocess.Popen(
+            ["taskset", "-c", cpu, PYTHON, "-m", "gunicorn", "newsroom.wsgi",
+             "--workers", str(workers), "--bind", f"127.0.0.1:{self.port}",
+             "--log-level", "warning", "--timeout", "60"],
+            env=env, cwd=REPO, start_new_session=True,
+        )
+        wait_for(self.ready, "gunicorn")
+
+    def ready(self):
+        try:
+            urllib.request.urlopen(f"http://127.0.0.1:{self.port}{self.ready_path}", timeout=2)
+            return True
+        except urllib.error.HTTPError:
+            return True
+        except OSError:
+            if self.process.poll() is not None:
+                raise SystemExit("gunicorn exited") from None
+            return False
+
+    def worker_memory(self):
+        """Peak and current resident memory (MB) of each worker."""
+        children = Path(f"/proc/{self.process.pid}/task/{self.process.pid}/children")
+        out = []
+        for pid in children.read_text().split():
+            status = Path(f"/proc/{pid}/status").read_text()
+            fields = dict(
+                line.split(":", 1) for line in status.splitlines() if ":" in line
+            )
+            out.append({
+                "pid": int(pid),
+                "peak_mb": round(int(fields["VmHWM"].split()[0]) / 1024, 1),
+                "rss_mb": round(int(fields["VmRSS"].split()[0]) / 1024, 1),
+            })
+        return out
+
+    def stop(self):
+        os.killpg(self.process.pid, signal.SIGTERM)
+        self.process.wait(timeout=30)
+
+
+class Nginx:
+    """docs/nginx.conf, with local ports and paths, in front of a gunicorn server."""
+
+    def __init__(self, upstream_port):
+        self.dir = Path(tempfile.mkdtemp(prefix="newsroom-nginx-"))
+        self.port = free_port()
+        config = (REPO / "docs" / "nginx.conf").read_text()
+        replacements = {
+            "listen 80;": f"listen 127.0.0.1:{self.port};",
+            "server 127.0.0.1:8000;": f"server 127.0.0.1:{upstream_port};",
+            "/srv/newsroom/staticfiles/": f"{REPO / 'staticfiles'}/",
+            "/srv/newsroom/media/": f"{REPO / 'media'}/",
+            "/var/cache/nginx/newsroom": str(self.dir / "cache"),
+            "/var/log/nginx/newsroom.access.log": str(self.dir / "access.log"),
+        }
+        for old, new in replacements.items():
+            if old not in config:
+                raise SystemExit(f"docs/nginx.conf no longer contains {old!r}")
+            config = config.replace(old, new)
+        (self.dir / "nginx.conf").write_text(config)
+        self.globals = (
+            f"pid {self.dir / 'nginx.pid'}; error_log {self.dir / 'error.log'}; user root;"
+        )
+        run(["nginx", "-t", "-q", "-c", str(self.dir / "nginx.conf"), "-g", self.globals])
+        run(["taskset", "-c", "1", "nginx", "-c", str(self.dir / "nginx.conf"),
+             "-g", self.globals])
+        wait_for(self.ready, "nginx")
+
+    def ready(self):
+        try:
+            urllib.request.urlopen(f"http://127.0.0.1:{self.port}/robots.txt", timeout=2)
+            return True
+        except urllib.error.HTTPError:
+            return True
+        except OSError:
+            return False
+
+    def stop(self):
+        run(["nginx", "-c", str(self.dir / "nginx.conf"), "-g", self.globals, "-s", "stop"],
+            check=False)
+        time.sleep(0.5)
+        shutil.rmtree(self.dir, ignore_errors=True)
+
+
+# wrk ----------------------------------------------------------------------------------
+
+
+def wrk(url, seconds, connections=16, headers=(), timeout="2s"):
+    command = ["taskset", "-c", "0", "wrk", "-t1", f"-c{connections}", f"-d{seconds}s",
+               f"--timeout={timeout}"]
+    for header in headers:
+        command += ["-H", header]
+    output = run([*command, url], capture_output=True).stdout
+    rate = float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1))
+    non_2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
+    errors = re.search(
+        r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", output
+    )
+    latency = re.search(r"Latency\s+([\d.]+\w+)", output)
+    return {
+        "rps": rate,
+        "non_2xx": int(non_2xx.group(1)) if non_2xx else 0,
+        "connect_errors": int(errors.group(1)) if errors else 0,
+        "timeouts": int(errors.group(4)) if errors else 0,
+        "latency": latency.group(1) if latency else "",
+    }
+
+
+def measure(url, args, headers=()):
+    """Warm-up, then the median of three runs."""
+    wrk(url, args.warmup, headers=headers)
+    runs = [wrk(url, args.duration, headers=headers) for _ in range(args.runs)]
+    return {
+        "rps": round(statistics.median(r["rps"] for r in runs), 1),
+        "runs": [r["rps"] for r in runs],
+        "non_2xx": sum(r["non_2xx"] for r in runs),
+        "timeouts": sum(r["timeouts"] for r in runs),
+    }
+
+
+# Pages, queries and EXPLAIN (in this process, against the same database) -------------
+
+
+def setup_django(database):
+    os.environ.update(app_env(database, page_cache=False))
+    sys.path.insert(0, str(REPO))
+    import django
+
+    django.setup()
+
+
+def pick_pages():
+    """The URLs to measure: the most-covered tags, a recent article, searches."""
+    from django.db.models import Count, Q
+
+    from articles.models import Article, Country, Minister, Policy
+
+    live = Q(articles__in=Article.objects.published())
+
+    def top(model, n=1):
+        return list(model.objects.annotate(n=Count("articles", filter=live)).order_by("-n")[:n])
+
+    first, second = top(Country, 2)
+    article = Article.objects.published().order_by("-published_at").first()
+    middle = Article.objects.published().order_by("published_at")[
+        Article.objects.published().count() // 2
+    ].published_at
+    q = urllib.parse.quote
+    pages = {
+        "home": "/",
+        "article": article.get_absolute_url(),
+        "country": first.get_absolute_url(),
+        "minister": top(Minister)[0].get_absolute_url(),
+        "policy": top(Policy)[0].get_absolute_url(),
+        "bilateral": f"/countries/{first.slug}/{second.slug}/",
+        "archive month": f"/archive/{middle.year:04d}/{middle.month:02d}/",
+        "search common": f"/search/?q={q('trade')}",
+        "search rare": f"/search/?q={q('quillwort')}",
+        "search phrase": f"/search/?q={q(chr(34) + 'next round of talks' + chr(34))}",
+        "latest feed": "/feeds/latest/",
+        "sitemap": "/sitemap.xml",
+        "country page 500": f"{first.get_absolute_url()}?page=500",
+    }
+    return pages
+
+
+def staff_session():
+    from django.contrib.auth.models import User
+    from django.test import Client
+
+    user, _ = User.objects.get_or_create(
+        username="bench-editor", defaults={"is_staff": True, "is_superuser": True}
+    )
+    client = Client()
+    client.force_login(user)
+    return client.cookies["sessionid"].value
+
+
+def count_queries(pages, session):
+    """Queries, status and bytes per page, rendered uncached with Django's test client."""
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    out = {}
+    for name, url in pages.items():
+        client = Client(HTTP_HOST="127.0.0.1")
+        if name == "admin list":
+            client.cookies["sessionid"] = session
+        first = client.get(url)  # fills per-process caches (vocabulary, templates)
+        if first.status_code in (301, 302):
+            # Measure the canonical address (e.g. a bilateral page's slug order).
+            url = pages[name] = first["Location"]
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(url)
+        out[name] = {
+            "status": response.status_code,
+            "bytes": len(response.content),
+            "queries": len(queries.captured_queries),
+            "sql": [q["sql"] for q in queries.captured_queries],
+        }
+    return out
+
+
+def explain(sql_by_page):
+    """EXPLAIN ANALYZE of each page's queries (not the session/auth lookups)."""
+    from django.db import connection
+
+    plans = {}
+    with connection.cursor() as cursor:
+        for name, info in sql_by_page.items():
+            plans[name] = []
+            for sql in info["sql"]:
+                if not sql.lstrip().upper().startswith("SELECT") or "django_session" in sql \
+                        or "auth_user" in sql:
+                    continue
+                cursor.execute(f"EXPLAIN (ANALYZE, BUFFERS OFF, COSTS OFF) {sql}")
+                plans[name].append({
+                    "sql": sql,
+                    "plan": "\n".join(row[0] for row in cursor.fetchall()),
+                })
+    return plans
+
+
+# The run --------------------------------------------------------------------------
+
+
+def ratio(value, floor):
+    return round(value / floor, 2) if floor else None
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--articles", type=int, default=100_000)
+    parser.add_argument("--quick", action="store_true",
+                        help="5,000 articles, 1 s warm-up, 3 x 3 s runs: for iterating")
+    parser.add_argument("--reseed", action="store_true", help="drop and reseed the database")
+    parser.add_argument("--warmup", type=int, default=5)
+    parser.add_argument("--duration", type=int, default=15)
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--pages", help="comma-separated page names to measure (default all)")
+    parser.add_argument("--faults", action="store_true",
+                        help="also: 64 connections for 30 s, Redis stopped and PostgreSQL "
+                        "restarted mid-run")
+    parser.add_argument("--no-load", action="store_true",
+                        help="seed, count queries and EXPLAIN only")
+    args = parser.parse_args()
+    if args.quick:
+        if args.articles == 100_000:
+            args.articles = 5_000
+        args.warmup, args.duration = 1, 3
+
+    ensure_tools()
+    ensure_postgres()
+    start_redis()
+    database, seed_seconds = prepare_database(args)
+    setup_django(database)
+    pages = pick_pages()
+    pages["admin list"] = "/admin/articles/article/?status=live"
+    session = staff_session()
+    if args.pages:
+        wanted = {name.strip() for name in args.pages.split(",")}
+        pages = {name: url for name, url in pages.items() if name in wanted}
+    info = count_queries(pages, session)
+    plans = explain(info)
+    for name, page in info.items():
+        log(f"{name:18} {pages[name]:60} {page['status']} {page['bytes']:>7} B "
+            f"{page['queries']} queries")
+    result = {
+        "articles": args.articles, "seed_seconds": seed_seconds, "pages": {},
+        "settings": {"warmup": args.warmup, "duration": args.duration, "runs": args.runs},
+    }
+    if not args.no_load:
+        result.update(load(args, database, pages, info, session))
+        if args.faults:
+            result["faults"] = faults(database, pages)
+    for name, page in info.items():
+        result["pages"].setdefault(name, {}).update(
+            url=pages[name], status=page["status"], bytes=page["bytes"],
+            queries=page["queries"],
+        )
+    report(result)
+    RESULTS.mkdir(exist_ok=True)
+    label = f"{args.articles}{'-quick' if args.quick else ''}"
+    (RESULTS / f"{label}.json").write_text(json.dumps(result, indent=2))
+    (RESULTS / f"{label}-explain.json").write_text(json.dumps(plans, indent=2))
+    log(f"written: bench/results/{label}.json and {label}-explain.json")
+
+
+def load(args, database, pages, info, session):
+    out = {"pages": {}, "floors": {}, "memory": {}}
+    reference = info.get("home", next(iter(info.values())))["bytes"]
+
+    floor = Server(
+        app_env(database, settings="bench.floor_settings"),
+        ready_path=f"/floor/bytes/{reference}/",
+    )
+    try:
+        for kind in ("bytes", "template"):
+            url = f"http://127.0.0.1:{floor.port}/floor/{kind}/{reference}/"
+            out["floors"][kind] = {"bytes": reference, **measure(url, args)}
+            log(f"floor {kind:9} {reference} B: {out['floors'][kind]['rps']} req/s")
+    finally:
+        floor.stop()
+    floors = out["floors"]
+
+    for mode, cached in (("cold", False), ("warm", True)):
+        server = Server(app_env(database, page_cache=cached))
+        try:
+            for name, url in pages.items():
+                headers = ()
+                if name == "admin list":
+                    if cached:
+                        continue
+                    headers = (f"Cookie: sessionid={session}",)
+                status = fetch_status(f"http://127.0.0.1:{server.port}{url}", headers)
+                if status != 200:
+                    log(f"WARNING: {mode} {name} answers {status}")
+                figures = measure(f"http://127.0.0.1:{server.port}{url}", args, headers)
+                figures["status"] = status
+                figures["vs_template_floor"] = ratio(figures["rps"], floors["template"]["rps"])
+                figures["vs_bytes_floor"] = ratio(figures["rps"], floors["bytes"]["rps"])
+                out["pages"].setdefault(name, {})[mode] = figures
+                log(f"{mode} {name:18} {figures['rps']:>8} req/s  "
+                    f"x{figures['vs_template_floor']} template floor  "
+                    f"x{figures['vs_bytes_floor']} bytes floor  "
+                    f"non-2xx {figures['non_2xx']} timeouts {figures['timeouts']}")
+            out["memory"][mode] = server.worker_memory()
+            if cached:
+                out["nginx"] = through_nginx(server, args, pages)
+        finally:
+            server.stop()
+    return out
+
+
+def fetch_status(url, headers=()):
+    request = urllib.request.Request(
+        url, headers=dict(header.split(": ", 1) for header in headers)
+    )
+    try:
+        with urllib.request.urlopen(request, timeout=30) as response:
+            return response.status
+    except urllib.error.HTTPError as error:
+        return error.code
+    except OSError as error:
+        return f"failed: {error}"
+
+
+def through_nginx(server, args, pages):
+    """A warm page through docs/nginx.conf, and nginx's static-file rate as ceiling."""
+    proxy = Nginx(server.port)
+    try:
+        static = next((REPO / "staticfiles").rglob("*.css"), None)
+        results = {}
+        page = pages.get("article", "/")
+        results["article via nginx"] = measure(f"http://127.0.0.1:{proxy.port}{page}", args)
+        if static:
+            path = "/static/" + str(static.relative_to(REPO / "staticfiles"))
+            results["static file"] = measure(
+                f"http://127.0.0.1:{proxy.port}{path}", args, ("Connection: close",)
+            )
+            results["static file"]["bytes"] = static.stat().st_size
+        for name, figures in results.items():
+            log(f"nginx {name:18} {figures['rps']:>8} req/s")
+        return results
+    finally:
+        proxy.stop()
+
+
+def faults(database, pages):
+    """64 connections for 30 s; Redis stopped mid-run; PostgreSQL restarted mid-run."""
+    out = {}
+    server = Server(app_env(database, page_cache=True))
+    try:
+        base = f"http://127.0.0.1:{server.port}"
+        for name in ("home", "article"):
+            out[f"64 connections {name}"] = wrk(base + pages[name], 30, connections=64)
+        cold = Server(app_env(database, page_cache=False))
+        try:
+            out["64 connections article cold"] = wrk(
+                f"http://127.0.0.1:{cold.port}{pages['article']}", 30, connections=64
+            )
+        finally:
+            cold.stop()
+
+        def during(action, restore, seconds=30, delay=8, outage=8):
+            proc = subprocess.Popen(
+                ["taskset", "-c", "0", "wrk", "-t1", "-c16", f"-d{seconds}s", "--timeout=5s",
+                 base + pages["article"]], stdout=subprocess.PIPE, text=True,
+            )
+            time.sleep(delay)
+            action()
+            time.sleep(outage)
+            restore()
+            output = proc.communicate()[0]
+            after = urllib.request.urlopen(base + pages["article"], timeout=10).status
+            return {"wrk": output, "status_after": after}
+
+        out["redis stopped"] = during(stop_redis, start_redis)
+        out["postgres restarted"] = during(restart_postgres, lambda: None, outage=2)
+    finally:
+        server.stop()
+        start_redis()
+    for name, figures in out.items():
+        log(f"fault {name}: {json.dumps(figures)[:400]}")
+    return out
+
+
+def report(result):
+    pages = result["pages"]
+    floors = result.get("floors", {})
+    log("")
+    log(f"Newsroom bench, {result['articles']} articles "
+        f"(seeded in {result['seed_seconds']} s)" if result["seed_seconds"] else
+        f"Newsroom bench, {result['articles']} articles")
+    for kind, figures in floors.items():
+        log(f"  floor {kind}: {figures['rps']} req/s at {figures['bytes']} B")
+    log(f"  {'page':18} {'q':>2} {'bytes':>7} {'cold':>8} {'/tpl':>5} {'warm':>8} {'/bytes':>6}")
+    for name, page in pages.items():
+        cold = page.get("cold", {}).get("rps", "")
+        warm = page.get("warm", {}).get("rps", "")
+        log(f"  {name:18} {page['queries']:>2} {page['bytes']:>7} {cold:>8} "
+            f"{page.get('cold', {}).get('vs_template_floor', ''):>5} {warm:>8} "
+            f"{page.get('warm', {}).get('vs_bytes_floor', ''):>6}")
+    for mode, workers in result.get("memory", {}).items():
+        log(f"  workers after {mode} run: "
+            + ", ".join(f"{w['peak_mb']} MB peak / {w['rss_mb']} MB now" for w in workers))
+
+
+if __name__ == "__main__":
+    main()
