@@ -1,12 +1,20 @@
-"""Sitemaps: every public article and tag page, and the Google News sitemap."""
+"""Sitemaps: every public article and tag page, and the Google News sitemap.
+
+``/sitemap.xml`` is a urlset: the tag pages and the newest ARTICLES_PER_PAGE articles.
+Older articles are on ``/sitemap.xml?p=2`` and on, all listed by the sitemap index
+``/sitemap-index.xml`` (robots.txt names it), so each response stays small whatever
+the size of the archive.
+"""
 
 from datetime import timedelta
 
 from django.conf import settings
 from django.contrib.sitemaps import Sitemap
+from django.contrib.sitemaps import views as sitemap_views
 from django.contrib.sites.shortcuts import get_current_site
 from django.db.models import Max, Value
 from django.template.response import TemplateResponse
+from django.urls import reverse
 from django.utils import timezone
 
 from articles import selectors
@@ -14,10 +22,12 @@ from articles.models import Article
 
 NEWS_WINDOW = timedelta(days=2)
 NEWS_MAX = 1000
+ARTICLES_PER_PAGE = 2000
 
 
 class ArticleSitemap(Sitemap):
     changefreq = "weekly"
+    limit = ARTICLES_PER_PAGE
 
     def items(self):
         return selectors.listing().only("slug", "published_at", "updated_at")
@@ -45,7 +55,8 @@ class TagSitemap(Sitemap):
             .order_by()
             for kind, tax in selectors.TAXONOMIES.items()
         ]
-        return parts[0].union(*parts[1:], all=True).order_by("kind", "tag__slug")
+        # A list, so the paginator's count does not run the aggregate a second time.
+        return list(parts[0].union(*parts[1:], all=True).order_by("kind", "tag__slug"))
 
     def location(self, item):
         return self.tag_urls.link(item[0], None, "", item[1]).url
@@ -80,6 +91,24 @@ class NewsSitemap(Sitemap):
 
 
 SITEMAPS = {"articles": ArticleSitemap, "tags": TagSitemap}
+
+
+def sitemap(request):
+    """The sitemap urlset: page 1 has the tag pages too, later pages older articles."""
+    page = request.GET.get("p", "1")
+    sitemaps = SITEMAPS if page == "1" else {"articles": ArticleSitemap}
+    return sitemap_views.sitemap(request, sitemaps=sitemaps)
+
+
+def sitemap_index(request):
+    """Every page of ``/sitemap.xml``, for crawlers that read more than the first."""
+    pages = ArticleSitemap().paginator.num_pages
+    url = request.build_absolute_uri(reverse("articles:sitemap"))
+    locations = [url] + [f"{url}?p={n}" for n in range(2, pages + 1)]
+    return TemplateResponse(
+        request, "sitemaps/index.xml", {"locations": locations},
+        content_type="application/xml; charset=utf-8",
+    )
 
 
 def news_sitemap(request):

@@ -1,10 +1,8 @@
 """Public URLs: the contract in DESIGN.md ("Public URLs")."""
 
-from django.contrib.sitemaps.views import sitemap
 from django.urls import path, re_path
 
-from articles import feeds, views
-from articles.sitemaps import SITEMAPS, news_sitemap
+from articles import feeds, sitemaps, views
 
 app_name = "articles"
 
@@ -43,7 +41,8 @@ urlpatterns = [
     path("search/", views.SearchView.as_view(), name="search"),
     path("search/feed/", feeds.SearchFeed(), name="search-feed"),
     path("feeds/latest/", feeds.LatestFeed(), name="latest-feed"),
-    path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
-    path("news-sitemap.xml", news_sitemap, name="news-sitemap"),
+    path("sitemap.xml", sitemaps.sitemap, name="sitemap"),
+    path("sitemap-index.xml", sitemaps.sitemap_index, name="sitemap-index"),
+    path("news-sitemap.xml", sitemaps.news_sitemap, name="news-sitemap"),
     path("robots.txt", views.RobotsView.as_view(), name="robots"),
 ]

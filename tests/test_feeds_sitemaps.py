@@ -116,3 +116,20 @@ def test_news_sitemap_is_capped(client, monkeypatch, room):
     monkeypatch.setattr(sitemaps, "NEWS_MAX", 2)
     root = ET.fromstring(client.get("/news-sitemap.xml").content)
     assert len(root.findall(f"{SITEMAP_NS}url")) == 2
+
+
+def test_sitemap_index_lists_every_sitemap_page_with_older_articles(client, room, monkeypatch):
+    from articles.sitemaps import ArticleSitemap
+
+    monkeypatch.setattr(ArticleSitemap, "limit", 2)
+    root = ET.fromstring(client.get("/sitemap-index.xml").content)
+    locs = [s.findtext(f"{SITEMAP_NS}loc") for s in root.findall(f"{SITEMAP_NS}sitemap")]
+    assert locs == ["http://testserver/sitemap.xml", "http://testserver/sitemap.xml?p=2"]
+    second = ET.fromstring(client.get("/sitemap.xml", {"p": "2"}).content)
+    second_locs = [u.findtext(f"{SITEMAP_NS}loc") for u in second.findall(f"{SITEMAP_NS}url")]
+    assert second_locs == [f"http://testserver{room.articles[2].get_absolute_url()}"]
+
+
+@pytest.mark.parametrize("page", ["0", "3", "x"])
+def test_sitemap_page_out_of_range_is_404(client, room, page):
+    assert client.get("/sitemap.xml", {"p": page}).status_code == 404

@@ -45,6 +45,7 @@ def page_urls(room):
         f"/archive/{year}/feed/",
         "/search/feed/?q=freight",
         "/sitemap.xml",
+        "/sitemap-index.xml",
         "/news-sitemap.xml",
     ]
 
