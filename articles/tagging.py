@@ -704,11 +704,9 @@ def new_suggestions(article, *, vocabulary=None):
     suggestions = suggest_tags(article, vocabulary=vocabulary)
     if article.pk is None:
         return suggestions
-    present = {
-        COUNTRIES: set(article.countries.values_list("id", flat=True)),
-        MINISTERS: set(article.ministers.values_list("id", flat=True)),
-        POLICIES: set(article.policies.values_list("id", flat=True)),
-    }
+    # .all() uses tags prefetched by the caller (the admin list action does).
+    present = {taxonomy: {tag.id for tag in getattr(article, taxonomy).all()}
+               for taxonomy in TAXONOMIES}
     return {
         taxonomy: [s for s in items if s.tag_id not in present[taxonomy]]
         for taxonomy, items in suggestions.items()
