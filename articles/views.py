@@ -5,11 +5,13 @@ from datetime import date, datetime, time, timedelta
 
 from django.conf import settings
 from django.contrib.admin.views.decorators import staff_member_required
+from django.core.paginator import Paginator
 from django.core.serializers.json import DjangoJSONEncoder
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.utils.safestring import mark_safe
 from django.views.decorators.cache import never_cache
 from django.views.generic import ListView, TemplateView
@@ -24,6 +26,8 @@ from articles.search import (
     uses_full_text,
 )
 
+# Listings page back this far (5,000 articles); the date archives reach the rest.
+MAX_LISTING_PAGES = 250
 # Saves within this time of publication (a last typo) do not show as an update.
 UPDATE_GRACE = timedelta(minutes=10)
 JSON_SCRIPT_ESCAPES = {ord("<"): "\\u003C", ord(">"): "\\u003E", ord("&"): "\\u0026"}
@@ -53,6 +57,23 @@ def local_day_range(year, month=None, day=None):
     )
 
 
+class BoundedPaginator(Paginator):
+    """Counts at most ``max_pages`` pages of a listing, so neither the count nor the
+    deepest OFFSET grows with the archive; older articles are reached by the archives.
+    """
+
+    max_pages = MAX_LISTING_PAGES
+
+    @cached_property
+    def count(self):
+        cap = self.max_pages * self.per_page
+        return min(self.object_list[: cap + 1].count(), cap)
+
+    @cached_property
+    def is_truncated(self):
+        return self.count == self.max_pages * self.per_page
+
+
 class ArticleListView(ListView):
     """A paginated listing of published articles shown as cards.
 
@@ -60,6 +81,7 @@ class ArticleListView(ListView):
     """
 
     paginate_by = settings.NEWSROOM_PAGE_SIZE
+    paginator_class = BoundedPaginator
     feed_url = None
 
     def articles(self):

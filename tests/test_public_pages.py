@@ -327,3 +327,15 @@ def test_unsafe_body_markup_never_reaches_the_page(client):
     html = client.get(article.get_absolute_url()).content.decode()
     assert "Fine text" in html
     assert 'alert("x")</script>' not in html and "onerror" not in html
+
+
+def test_listings_page_back_a_bounded_distance_then_point_to_the_archive(client, monkeypatch):
+    from articles.views import BoundedPaginator
+
+    monkeypatch.setattr(BoundedPaginator, "max_pages", 2)
+    for i in range(45):
+        make_article(f"Bounded story {i}", countries=["IN"])
+    url = country("IN").get_absolute_url()
+    last = client.get(url, {"page": "2"}).content.decode()
+    assert "Page 2 of 2" in last and "Older articles are in the archive" in last
+    assert client.get(url, {"page": "3"}).status_code == 404
