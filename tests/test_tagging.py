@@ -67,7 +67,9 @@ def test_surname_and_mr_surname_after_the_full_name(vocabulary):
     result = vocabulary.tag(body=f"<p>{text}</p>")
     evidence = result["ministers"][0].evidence
     assert [(e.phrase, e.offset) for e in evidence] == [
-        ("Sergei Lavrov", 0), ("Lavrov", text.index("Lavrov and")), ("Lavrov", text.index("Lavrov’s"))
+        ("Sergei Lavrov", 0),
+        ("Lavrov", text.index("Lavrov and")),
+        ("Lavrov", text.index("Lavrov’s")),
     ]
 
 
