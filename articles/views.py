@@ -2,6 +2,7 @@
 
 import json
 from datetime import date, datetime, time, timedelta
+from math import ceil
 
 from django.conf import settings
 from django.contrib.admin.views.decorators import staff_member_required
@@ -58,20 +59,26 @@ def local_day_range(year, month=None, day=None):
 
 
 class BoundedPaginator(Paginator):
-    """Counts at most ``max_pages`` pages of a listing, so neither the count nor the
-    deepest OFFSET grows with the archive; older articles are reached by the archives.
+    """Pages back at most ``max_pages``, so the deepest OFFSET does not grow with the
+    archive; the date archives reach older articles.
     """
 
     max_pages = MAX_LISTING_PAGES
 
     @cached_property
-    def count(self):
-        cap = self.max_pages * self.per_page
-        return min(self.object_list[: cap + 1].count(), cap)
+    def all_pages(self):
+        """How many pages the whole listing would take."""
+        if self.count == 0 and not self.allow_empty_first_page:
+            return 0
+        return ceil(max(1, self.count - self.orphans) / self.per_page)
+
+    @cached_property
+    def num_pages(self):
+        return min(self.all_pages, self.max_pages)
 
     @cached_property
     def is_truncated(self):
-        return self.count == self.max_pages * self.per_page
+        return self.all_pages > self.max_pages
 
 
 class ArticleListView(ListView):
