@@ -1,0 +1,134 @@
+"""The public site in a real browser: an editor publishes, a reader finds and follows it.
+
+Screenshots of the home and article pages at phone and desktop widths are saved under
+``$SCREENSHOT_DIR`` (default ``test-artifacts/screenshots``).
+"""
+
+import os
+import re
+from pathlib import Path
+
+import pytest
+
+from articles.models import Article
+from tests.factories import country, make_editor, make_minister, make_policy
+
+CHROMIUM = Path("/usr/bin/chromium")
+ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+        "--disable-component-update", "--no-first-run", "--disable-sync"]
+PASSWORD = "correct horse battery"
+WIDTHS = {"phone": 360, "desktop": 1280}
+HEADLINE = "Port authorities in Chennai and Vladivostok agree winter schedule"
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture(scope="module")
+def browser():
+    if not CHROMIUM.exists():
+        if os.environ.get("CI") == "true":
+            pytest.fail("CI needs Chromium at /usr/bin/chromium (apt-get install chromium)")
+        pytest.skip("Chromium is not installed at /usr/bin/chromium (apt-get install chromium)")
+    # Playwright's sync API runs an event loop in this thread; the ORM calls the tests
+    # make around it are plain synchronous ones.
+    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def screenshot_dir():
+    path = Path(os.environ.get("SCREENSHOT_DIR", "test-artifacts/screenshots"))
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def pick_tag(page, field, typed, choice):
+    """Choose ``choice`` in the admin's autocomplete for ``field`` by typing ``typed``."""
+    page.click(f"#id_{field} + .select2")
+    search = page.locator(".select2-container--open .select2-search__field")
+    search.fill(typed)
+    page.locator(".select2-results__option", has_text=choice).first.click()
+
+
+def publish_as_editor(browser, live_server, editor):
+    page = browser.new_context(viewport={"width": 1280, "height": 900}).new_page()
+    page.goto(f"{live_server.url}/admin/login/")
+    page.fill("#id_username", editor.username)
+    page.fill("#id_password", PASSWORD)
+    page.click("input[type=submit]")
+    page.wait_for_selector("#content")
+
+    page.goto(f"{live_server.url}/admin/articles/article/add/")
+    page.fill("#id_headline", HEADLINE)
+    page.fill("#id_standfirst", "Ice-class freighters will sail every ten days from December.")
+    editor_area = page.locator(".nr-editor-area")
+    if editor_area.count():
+        editor_area.click()
+        page.keyboard.type("Harbour masters signed the timetable on Tuesday.")
+    else:
+        page.fill("#id_body", "<p>Harbour masters signed the timetable on Tuesday.</p>")
+    page.fill("#id_dateline", "Chennai")
+    page.fill("#id_bylines", "Priya Sharma")
+    pick_tag(page, "countries", "India", "India")
+    pick_tag(page, "countries", "Russia", "Russia")
+    pick_tag(page, "ministers", "Lavrov", "Sergey Lavrov")
+    pick_tag(page, "policies", "Maritime", "Maritime corridor")
+    page.select_option("#id_status", "published")
+    page.click("input[name=_save]")
+    page.wait_for_selector(".messagelist .success")
+    page.context.close()
+
+
+def test_editor_publishes_and_reader_finds_the_story_everywhere(
+    browser, live_server, screenshot_dir
+):
+    """Priya publishes a tagged story; Meera finds it on the home, country, bilateral
+    and search pages, reads it, and follows its tag links."""
+    editor = make_editor()
+    make_minister("Sergey Lavrov", country=country("RU"), aliases=["Lavrov"])
+    make_policy("Maritime corridor", description="Sea routes between the two coasts.")
+
+    publish_as_editor(browser, live_server, editor)
+    article = Article.objects.get(headline=HEADLINE)
+    assert article.is_public
+    assert set(article.countries.values_list("code", flat=True)) == {"IN", "RU"}
+
+    reader = browser.new_context(viewport={"width": 1280, "height": 900},
+                                 java_script_enabled=False).new_page()
+    base = live_server.url
+    for path in ("/", "/countries/india/", "/countries/russia/", "/countries/india/russia/"):
+        reader.goto(base + path)
+        assert reader.get_by_role("link", name=HEADLINE).count() == 1, path
+
+    reader.goto(base + "/")
+    reader.fill("#site-search-q", "Chennai Vladivostok")
+    reader.press("#site-search-q", "Enter")
+    reader.wait_for_url(re.compile(r"/search/\?q=Chennai"))
+    first_result = reader.locator(".card__headline a").first
+    assert first_result.inner_text() == HEADLINE
+    first_result.click()
+    reader.wait_for_url(re.compile(re.escape(article.get_absolute_url()) + "$"))
+    assert reader.locator("h1").inner_text() == HEADLINE
+    assert "Harbour masters signed the timetable" in reader.locator(".article__body").inner_text()
+
+    for name, heading in (("Sergey Lavrov", "Sergey Lavrov"), ("Maritime corridor",
+                          "Maritime corridor"), ("Russia", "Russia")):
+        reader.goto(base + article.get_absolute_url())
+        reader.locator(".article__tags").get_by_role("link", name=name, exact=True).click()
+        assert reader.locator("h1").inner_text() == heading
+        assert reader.get_by_role("link", name=HEADLINE).count() == 1
+
+    for label, width in WIDTHS.items():
+        page = browser.new_context(viewport={"width": width, "height": 900}).new_page()
+        for name, path in (("home", "/"), ("article", article.get_absolute_url())):
+            page.goto(base + path)
+            page.screenshot(path=str(screenshot_dir / f"{name}-{label}-{width}.png"),
+                            full_page=True)
+            # Nothing wider than the viewport: the page reads without sideways scrolling.
+            assert page.evaluate("document.documentElement.scrollWidth") <= width
+        page.context.close()
