@@ -317,7 +317,13 @@ def wire_files(paths):
     """The files to import: files as given, folders searched for *.txt and *.jsonl."""
     for path in map(Path, paths):
         if path.is_dir():
-            found = [p for p in path.rglob("*") if p.suffix in (".txt", ".jsonl") and p.is_file()]
+            # Hidden files (".DS_Store", "._story.txt" from macOS) are not wire copy.
+            found = [
+                p for p in path.rglob("*")
+                if p.suffix.lower() in (".txt", ".jsonl")
+                and not any(part.startswith(".") for part in p.relative_to(path).parts)
+                and p.is_file()
+            ]
             yield from sorted(found)
         else:
             yield path
@@ -330,12 +336,12 @@ def import_file(path, *, publish=False, autotag=True, vocabulary=None, shift=Non
         if not path.is_file():
             raise ImportFailed("no such file")
         size = path.stat().st_size
-        if size > settings.NEWSROOM_IMPORT_MAX_BYTES and path.suffix != ".jsonl":
+        if size > settings.NEWSROOM_IMPORT_MAX_BYTES and path.suffix.lower() != ".jsonl":
             raise ImportFailed(
                 f"file is {size} bytes, over the limit of "
                 f"{settings.NEWSROOM_IMPORT_MAX_BYTES} (NEWSROOM_IMPORT_MAX_BYTES)"
             )
-        if path.suffix == ".jsonl":
+        if path.suffix.lower() == ".jsonl":
             with path.open(encoding="utf-8-sig") as handle:
                 created, skipped = import_export_lines(lines=handle, name=path.name)
             return FileResult(

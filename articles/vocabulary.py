@@ -69,7 +69,7 @@ def validate_vocabulary(data):
     """Every problem in the parsed file, each as 'place: message'; empty when loadable."""
     if not isinstance(data, dict):
         return ["top level: must be an object with countries, ministers and policies"]
-    errors = [f"{key}: unknown section" for key in data if key not in SECTIONS]
+    errors = []
     known_codes = set(Country.objects.values_list("code", flat=True))
     for section, fields in SECTIONS.items():
         items = data.get(section, [])
@@ -88,7 +88,7 @@ def validate_vocabulary(data):
 
 
 def _validate_item(place, section, item, fields, known_codes):
-    errors = [f"{place}.{key}: unknown field" for key in item if key not in fields]
+    errors = []
     required = REQUIRED[section]
     value = item.get(required)
     if not isinstance(value, str) or not value.strip():
@@ -109,7 +109,7 @@ def _validate_item(place, section, item, fields, known_codes):
             errors.append(f"{place}.code: unknown ISO 3166-1 country code {value!r}")
     if section == "ministers":
         code = item.get("country")
-        if isinstance(code, str) and code.strip().upper() not in known_codes:
+        if isinstance(code, str) and code.strip() and _country(code) is None:
             errors.append(f"{place}.country: unknown ISO 3166-1 country code {code!r}")
         for key in ("in_office_from", "in_office_to"):
             if isinstance(item.get(key), str):
@@ -118,6 +118,34 @@ def _validate_item(place, section, item, fields, known_codes):
                 except ValueError:
                     errors.append(f"{place}.{key}: must be a date YYYY-MM-DD")
     return errors
+
+
+def vocabulary_warnings(data):
+    """What the loader ignores: sections and fields the format does not have."""
+    if not isinstance(data, dict):
+        return []
+    warnings = [f"{key}: unknown section, ignored" for key in data if key not in SECTIONS]
+    for section, fields in SECTIONS.items():
+        items = data.get(section)
+        if not isinstance(items, list):
+            continue
+        for index, item in enumerate(items):
+            if isinstance(item, dict):
+                warnings += [
+                    f"{section}[{index}].{key}: unknown field, ignored"
+                    for key in item if key not in fields
+                ]
+    return warnings
+
+
+def _country(value):
+    """The country an ISO code (or, leniently, an exact English name) names, or None."""
+    value = value.strip()
+    return (
+        Country.objects.filter(code=value.upper()).first()
+        if len(value) == 2
+        else Country.objects.filter(name__iexact=value).first()
+    )
 
 
 def _alias_clashes(ministers):
@@ -200,9 +228,7 @@ def _find_tag(model, name):
 
 
 def _load_minister(item, summary):
-    country = None
-    if item.get("country"):
-        country = Country.objects.get(code=item["country"].strip().upper())
+    country = _country(item["country"]) if item.get("country") else None
     values = {
         "office": item.get("office"),
         "country": country,

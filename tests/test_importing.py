@@ -169,12 +169,14 @@ def test_folders_are_searched_recursively_for_txt(tmp_path):
     write(tmp_path, "one.txt", STORY)
     write(nested, "two.txt", STORY.replace("Thursday", "Friday"))
     write(nested, "notes.md", "not a wire file")
+    write(nested, "._two.txt", b"\x00\x05 macOS resource fork")
+    write(tmp_path, "THREE.TXT", STORY.replace("Thursday", "Monday"))
 
     code, out, _ = run(str(tmp_path))
 
     assert code == 0
-    assert Article.objects.count() == 2
-    assert "imported 2, skipped 0, failed 0" in out
+    assert Article.objects.count() == 3
+    assert "imported 3, skipped 0, failed 0" in out
 
 
 def test_clashing_headlines_get_distinct_slugs(tmp_path):

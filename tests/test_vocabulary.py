@@ -1,5 +1,6 @@
 """load_vocabulary: validates the whole file first, writes in one go, idempotent."""
 
+import io
 import json
 
 import pytest
@@ -90,7 +91,6 @@ def test_a_merged_spelling_updates_the_surviving_minister(tmp_path):
         ({"policies": {"name": "P"}}, "policies: must be a list"),
         ({"ministers": [{"name": "A B", "in_office_from": "2023-02-30"}]}, "in_office_from"),
         ([], "top level: must be an object"),
-        ({"people": []}, "people: unknown section"),
     ],
 )
 def test_invalid_file_names_the_place_and_changes_nothing(tmp_path, data, message):
@@ -102,6 +102,18 @@ def test_invalid_file_names_the_place_and_changes_nothing(tmp_path, data, messag
     assert not Minister.objects.exists()
     assert not Policy.objects.exists()
     assert Country.objects.get(code="IN").aliases == []
+
+
+def test_unknown_sections_and_fields_are_ignored_with_a_warning(tmp_path):
+    data = dict(VOCABULARY, people=[], ministers=[{"name": "Wang Yi", "slug": "wang-yi",
+                                                   "country": "China"}])
+    err = io.StringIO()
+
+    call_command("load_vocabulary", write(tmp_path, data), stdout=io.StringIO(), stderr=err)
+
+    assert "people: unknown section, ignored" in err.getvalue()
+    assert "ministers[0].slug: unknown field, ignored" in err.getvalue()
+    assert Minister.objects.get(name="Wang Yi").country.code == "CN"
 
 
 def test_alias_claimed_by_two_ministers_is_refused_with_its_place():

@@ -2,7 +2,12 @@
 
 from django.core.management.base import BaseCommand, CommandError
 
-from articles.vocabulary import VocabularyError, load_vocabulary, read_vocabulary_file
+from articles.vocabulary import (
+    VocabularyError,
+    load_vocabulary,
+    read_vocabulary_file,
+    vocabulary_warnings,
+)
 
 
 class Command(BaseCommand):
@@ -17,7 +22,8 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         path = options["file"]
         try:
-            summary = load_vocabulary(data=read_vocabulary_file(path))
+            data = read_vocabulary_file(path)
+            summary = load_vocabulary(data=data)
         except VocabularyError as error:
             lines = [f"{path}: {message}" if not message.startswith(path) else message
                      for message in error.errors]
@@ -25,4 +31,6 @@ class Command(BaseCommand):
                 f"vocabulary not loaded, nothing changed ({len(lines)} error(s)):\n"
                 + "\n".join(lines)
             ) from error
+        for warning in vocabulary_warnings(data):
+            self.stderr.write(f"{path}: {warning}")
         self.stdout.write(f"Loaded {path}: {summary}")
