@@ -328,6 +328,7 @@ class CompiledVocabulary:
         self.names = {COUNTRIES: {}, MINISTERS: {}, POLICIES: {}}
         self.codes = {}
         self.population = {}
+        self.given_names = {}  # minister id -> first words of their names ("sergey")
         phrases = {}  # key tuple -> {(taxonomy, tag_id): (role, case, original)}
 
         def add(phrase, taxonomy, tag_id, role):
@@ -350,6 +351,9 @@ class CompiledVocabulary:
         surnames = {}  # one-word key -> {"last"|"explicit"|"given": minister ids}
         for tag_id, name, aliases in ministers:
             self.names[MINISTERS][tag_id] = name
+            self.given_names[tag_id] = {
+                words[0] for words in map(normalise_phrase, (name, *aliases)) if len(words) > 1
+            }
             for phrase in (name, *aliases):
                 key = normalise_phrase(phrase)
                 if len(key) > 1:
@@ -542,7 +546,19 @@ class CompiledVocabulary:
             if entry.taxonomy == MINISTERS:
                 named_ministers.add(entry.tag_id)
             self._add(by_tag, entry.taxonomy, entry.tag_id, evidence)
-        for entry, evidence, words, match in surname_mentions:
+        rest = []
+        for mention in surname_mentions:
+            # "Sergei Lavrov" for Sergey Lavrov: the full name in another spelling.
+            entry, evidence, words, match = mention
+            minister = self._spelling_variant(entry, words, match)
+            if minister is None:
+                rest.append(mention)
+                continue
+            named_ministers.add(minister)
+            start = words.start(match.start - 1)
+            phrase = words.text[start:words.end(match.end - 1)]
+            self._add(by_tag, MINISTERS, minister, Evidence(phrase, evidence.field, start))
+        for entry, evidence, words, match in rest:
             minister = _surname_refers_to(entry, words, match, named_ministers)
             if minister is not None:
                 self._add(by_tag, MINISTERS, minister, evidence)
@@ -555,6 +571,17 @@ class CompiledVocabulary:
             suggestions.sort(key=lambda s: (order[s.evidence[0].field], s.evidence[0].offset))
         return result
 
+    def _spelling_variant(self, entry, words, match):
+        """The minister whose given name the word before the surname spells differently."""
+        if not _preceded_by_other_name(words, match):
+            return None
+        given = words.keys[match.start - 1]
+        found = [
+            minister for minister in entry.surname_of
+            if any(_close_spelling(given, known) for known in self.given_names[minister])
+        ]
+        return found[0] if len(found) == 1 else None
+
     def _add(self, by_tag, taxonomy, tag_id, evidence):
         suggestion = by_tag.get((taxonomy, tag_id))
         if suggestion is None:
@@ -562,6 +589,23 @@ class CompiledVocabulary:
                 taxonomy, tag_id, self.names[taxonomy][tag_id]
             )
         suggestion.evidence.append(evidence)
+
+
+def _close_spelling(word, known):
+    """Sergei/Sergey, Andriy/Andrii: same first letter, at most two letters apart."""
+    if word == known:
+        return True
+    if word[:1] != known[:1] or min(len(word), len(known)) < 4:
+        return False
+    if abs(len(word) - len(known)) > 2:
+        return False
+    previous = list(range(len(known) + 1))
+    for i, a in enumerate(word, start=1):
+        current = [i]
+        for j, b in enumerate(known, start=1):
+            current.append(min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a != b)))
+        previous = current
+    return previous[-1] <= 2
 
 
 def _claim(surnames, key, kind, tag_id):
