@@ -406,7 +406,13 @@ class CompiledVocabulary:
 
     def _entries(self, claims, surname_of):
         if ("", 0) in claims:
-            return (Entry("", 0, "block", ""),)
+            # A blocking phrase ("Indian Ocean") stops country matches only; if the
+            # vocabulary names a minister or policy so, that still counts.
+            others = [
+                Entry(t, i, role, case) for (t, i), (role, case) in claims.items()
+                if t in (MINISTERS, POLICIES)
+            ]
+            return tuple(others) or (Entry("", 0, "block", ""),)
         countries = [(k, v) for k, v in claims.items() if k[0] == COUNTRIES]
         if len(countries) > 1:
             # The newsroom's own names and aliases are trusted as written. A package

@@ -184,6 +184,15 @@ def test_names_demonyms_capitals_and_acronyms_find_countries(vocabulary, text, e
     assert countries(vocabulary, text) == expected
 
 
+def test_a_blocking_phrase_that_is_a_policy_name_still_tags_the_policy():
+    vocabulary = CompiledVocabulary(
+        countries=COUNTRIES, ministers=[], policies=[(1, "Eurasian Economic Union", [])]
+    )
+    result = tags(vocabulary, "Russia hosted the Eurasian Economic Union summit.")
+    assert result == {"countries": ["Russia"], "ministers": [],
+                      "policies": ["Eurasian Economic Union"]}
+
+
 def test_country_codes_are_not_words(vocabulary):
     assert countries(vocabulary, "IT spending and IN stock") == []
 
