@@ -1,6 +1,8 @@
 """The auto-tagger's rules, one behaviour per test, on a small in-memory vocabulary."""
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from articles import tagging
 from articles.tagging import CompiledVocabulary, Evidence, apply_suggestions, suggest_tags
@@ -237,3 +239,21 @@ def test_apply_adds_only_accepted_suggestions_and_never_removes():
     assert set(article.countries.values_list("code", flat=True)) == {"FR", "RU"}
     assert not article.ministers.exists()
     assert apply_suggestions(article=article, suggestions=suggestions) == 2
+
+
+PIECES = ["India", "Russia’s", "  ", "\n\n", ", ", "— ", "“Sergey Lavrov”", "Mr Lavrov",
+          "‘Made In India’", "talks", "…", "Türkiye", "U.S.", " \t ", "(China)",
+          "Papua New Guinea", "Jaishankar's", "–", "'", " said.", "Çavuşoğlu"]
+
+
+@given(st.lists(st.sampled_from(PIECES), max_size=40), st.lists(st.sampled_from(" \n")))
+@settings(max_examples=300, deadline=None)
+def test_evidence_offsets_point_at_the_phrase_as_written(pieces, spaces):
+    vocabulary = CompiledVocabulary(countries=COUNTRIES, ministers=MINISTERS, policies=POLICIES)
+    text = "".join(p + (spaces[i % len(spaces)] if spaces else " ") for i, p in enumerate(pieces))
+    for items in vocabulary.tag(headline=text).values():
+        for suggestion in items:
+            for evidence in suggestion.evidence:
+                assert text[evidence.offset:evidence.offset + len(evidence.phrase)] == (
+                    evidence.phrase
+                )
