@@ -29,12 +29,13 @@ def browser():
         if os.environ.get("CI") == "true":
             pytest.fail("CI needs Chromium at /usr/bin/chromium (apt-get install chromium)")
         pytest.skip("Chromium is not installed at /usr/bin/chromium (apt-get install chromium)")
-    # Playwright's sync API runs an event loop in this thread; the ORM calls the tests
-    # make around it are plain synchronous ones.
-    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
     from playwright.sync_api import sync_playwright
 
-    with sync_playwright() as playwright:
+    # Playwright's sync API runs an event loop in this thread; the ORM calls the tests
+    # make around it are plain synchronous ones. Scoped to these tests: left set, it
+    # would fail `check --deploy` in later tests.
+    with pytest.MonkeyPatch.context() as patch, sync_playwright() as playwright:
+        patch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
         chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
         yield chromium
         chromium.close()
