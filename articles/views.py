@@ -2,6 +2,7 @@
 
 import json
 from datetime import date, datetime, time, timedelta
+from html import unescape
 from math import ceil
 
 from django.conf import settings
@@ -13,7 +14,9 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
+from django.utils.html import strip_tags
 from django.utils.safestring import mark_safe
+from django.utils.text import Truncator
 from django.views.decorators.cache import never_cache
 from django.views.generic import ListView, TemplateView
 
@@ -29,6 +32,8 @@ from articles.search import (
 
 # Listings page back this far (5,000 articles); the date archives reach the rest.
 MAX_LISTING_PAGES = 250
+# Wire copy has no standfirst: its summary is the body's opening words.
+SUMMARY_WORDS = 40
 # Saves within this time of publication (a last typo) do not show as an update.
 UPDATE_GRACE = timedelta(minutes=10)
 JSON_SCRIPT_ESCAPES = {ord("<"): "\\u003C", ord(">"): "\\u003E", ord("&"): "\\u0026"}
@@ -124,21 +129,31 @@ class HomeView(TemplateView):
         return context
 
 
-def article_json_ld(request, article, tags):
+def article_summary(article):
+    """The standfirst, or for wire copy without one the opening words of the body."""
+    if article.standfirst:
+        return article.standfirst
+    return Truncator(unescape(strip_tags(article.body))).words(SUMMARY_WORDS)
+
+
+def article_json_ld(request, article, tags, *, summary, modified):
     """schema.org NewsArticle for the article, safe to place inside a <script> tag."""
     url = request.build_absolute_uri(article.get_absolute_url())
+    publisher = {"@type": "NewsMediaOrganization", "name": settings.NEWSROOM_NAME,
+                 "url": request.build_absolute_uri(reverse("articles:home"))}
     data = {
         "@context": "https://schema.org",
         "@type": "NewsArticle",
         "headline": article.headline,
-        "description": article.standfirst,
+        "description": summary,
         "url": url,
         "mainEntityOfPage": url,
         "datePublished": article.published_at,
-        "dateModified": max(article.updated_at, article.published_at or article.updated_at),
-        "author": [{"@type": "Person", "name": name} for name in article.authors],
-        "publisher": {"@type": "NewsMediaOrganization", "name": settings.NEWSROOM_NAME,
-                      "url": request.build_absolute_uri("/")},
+        "dateModified": modified,
+        # Wire copy has no byline: the newsroom itself is then the author.
+        "author": [{"@type": "Person", "name": name} for name in article.authors]
+        or [publisher],
+        "publisher": publisher,
         "about": [{"@type": "Thing", "name": tag.name,
                    "url": request.build_absolute_uri(tag.url)} for tag in tags],
         "keywords": [tag.name for tag in tags],
@@ -153,10 +168,18 @@ def article_json_ld(request, article, tags):
 
 
 def shown_update_time(article, corrections):
-    """When readers are told the article was updated: the latest note, else a later save."""
+    """When readers are told the article was updated: the latest note, else a later save.
+
+    A save counts only if it came after publication and after the article was first
+    written: importing an old wire story is not an update of it.
+    """
     if corrections:
         return corrections[-1].created_at
-    if article.published_at and article.updated_at - article.published_at > UPDATE_GRACE:
+    if (
+        article.published_at
+        and article.updated_at - article.published_at > UPDATE_GRACE
+        and article.updated_at - article.created_at > UPDATE_GRACE
+    ):
         return article.updated_at
     return None
 
@@ -164,6 +187,8 @@ def shown_update_time(article, corrections):
 def render_article(request, article, *, preview=False):
     tags = selectors.article_tags(article)
     corrections = list(article.corrections.all())
+    updated_at = shown_update_time(article, corrections)
+    summary = article_summary(article)
     context = {
         "article": article,
         "tags": tags,
@@ -171,10 +196,14 @@ def render_article(request, article, *, preview=False):
         "ministers": [t for t in tags if t.kind == "minister"],
         "policies": [t for t in tags if t.kind == "policy"],
         "corrections": corrections,
-        "updated_at": shown_update_time(article, corrections),
+        "updated_at": updated_at,
+        "summary": summary,
         "related": selectors.related_articles(article, tags),
         "canonical_url": request.build_absolute_uri(article.get_absolute_url()),
-        "json_ld": article_json_ld(request, article, tags),
+        "json_ld": article_json_ld(
+            request, article, tags, summary=summary,
+            modified=updated_at or article.published_at or article.updated_at,
+        ),
         "image_url": request.build_absolute_uri(article.image.url) if article.image else "",
         "preview": preview,
     }

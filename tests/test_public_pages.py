@@ -339,3 +339,29 @@ def test_listings_page_back_a_bounded_distance_then_point_to_the_archive(client,
     last = client.get(url, {"page": "2"}).content.decode()
     assert "Page 2 of 2" in last and "Older articles are in the archive" in last
     assert client.get(url, {"page": "3"}).status_code == 404
+
+
+def test_wire_story_without_standfirst_or_byline_still_has_summary_and_author(client):
+    with time_machine.travel("2026-04-02 10:00:00Z", tick=False):
+        article = make_article(
+            "Wire copy about grain", standfirst="", bylines="",
+            published_at=timezone.now() - timedelta(days=400),
+            body="<p>Grain &amp; oilseed shipments resumed through the strait.</p>",
+        )
+        html = client.get(article.get_absolute_url()).content.decode()
+    assert '<meta name="description" content="Grain &amp; oilseed shipments resumed' in html
+    data = json_ld(html)
+    assert data["description"].startswith("Grain & oilseed shipments resumed")
+    assert data["author"] == [data["publisher"]]
+    assert "Updated <time" not in html, "importing an old story is not an update"
+
+
+def test_an_edit_after_publication_shows_as_an_update(client):
+    with time_machine.travel("2026-04-02 10:00:00Z", tick=False):
+        article = make_article("Talks resume", published_at=timezone.now())
+    with time_machine.travel("2026-04-02 15:00:00Z", tick=False):
+        article.standfirst = "Talks resumed after a recess."
+        article.save()
+        html = client.get(article.get_absolute_url()).content.decode()
+    assert 'Updated <time datetime="2026-04-02T15:00:00' in html
+    assert json_ld(html)["dateModified"].startswith("2026-04-02T15:00:00")
