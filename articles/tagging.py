@@ -71,6 +71,15 @@ GOVERNMENT_WORDS = frozenset({
     "officials", "authorities", "government", "ministry", "minister", "leaders",
     "spokesman", "spokeswoman", "spokesperson", "sources",
 })
+# "Jordan Valley", "Georgia Government": a capitalised word after the name that is not
+# a surname.
+NOT_A_SURNAME = frozenset({
+    "valley", "river", "times", "today", "army", "armed", "forces", "government", "ministry",
+    "embassy", "foreign", "street", "square", "bridge", "university", "airlines", "airways",
+    "bank", "national", "state", "post", "news", "sea", "ocean", "coast", "border",
+    "crossing", "king", "queen", "prime", "president", "minister", "police", "parliament",
+    "and", "or", "on", "in", "to", "is", "has", "was", "said", "says", "will", "would",
+})
 MIN_PERMUTED_WORDS = 3
 PERMUTED_RUN_RE = re.compile(f"1{{{MIN_PERMUTED_WORDS},}}")
 
@@ -132,6 +141,7 @@ HONORIFICS = frozenset(map(_normalise_word, HONORIFICS))
 TITLES = frozenset(map(_normalise_word, TITLES))
 SENTENCE_STARTERS = frozenset(map(_normalise_word, SENTENCE_STARTERS))
 GOVERNMENT_WORDS = frozenset(map(_normalise_word, GOVERNMENT_WORDS))
+NOT_A_SURNAME = frozenset(map(_normalise_word, NOT_A_SURNAME))
 
 
 def normalise_phrase(phrase):
@@ -379,6 +389,10 @@ class CompiledVocabulary:
             normalise_phrase(name): [normalise_phrase(c) for c in clues]
             for name, clues in country_data()["context_clues"].items()
         }
+        self.context_keep = {
+            normalise_phrase(name): [normalise_phrase(c) for c in clues]
+            for name, clues in country_data()["context_keep"].items()
+        }
         self.person_names = {normalise_phrase(p) for p in country_data()["person_names"]}
 
         self.automaton = ahocorasick.Automaton()
@@ -470,19 +484,37 @@ class CompiledVocabulary:
                  "body": body_text(body)}
         accepted = []  # (field, words, match, entry)
         people = set()  # person-prone names ("Jordan") seen as a person's name
+        hays = []
         for field_name in FIELDS:
             words = _Words(texts[field_name])
+            hays.append(words.hay)
             for match in self._resolve(words, self._find(words)):
                 for entry in match.entries:
                     if self._keeps(entry, match, words, people):
                         accepted.append((field_name, words, match, entry))
-        # Once "Jordan Bardella" is in the story, a later bare "Jordan" is him too.
-        accepted = [
-            item for item in accepted
-            if item[3].taxonomy != COUNTRIES
-            or tuple(item[1].keys[item[2].start:item[2].end]) not in people
-        ]
-        return self._suggestions(accepted)
+        story = " ".join(hays)
+        kept = []
+        for item in accepted:
+            words, match, entry = item[1], item[2], item[3]
+            key = tuple(words.keys[match.start:match.end]) if entry.taxonomy == COUNTRIES else ()
+            # Once "Jordan Bardella" is in the story, a later bare "Jordan" is him too.
+            if key in people:
+                continue
+            if key in self.context_clues and self._other_meaning(key, words, match, story):
+                continue
+            kept.append(item)
+        return self._suggestions(kept)
+
+    def _other_meaning(self, key, words, match, story):
+        """Georgia the US state: a clue in the paragraph, or in a story with none of
+        the country's own clues (Tbilisi, Caucasus)."""
+        clues = self.context_clues[key]
+        if _paragraph_has(words, match, clues):
+            return True
+        if not any(" " + " ".join(clue) + " " in story for clue in clues):
+            return False
+        keep = self.context_keep.get(key, ())
+        return not any(" " + " ".join(clue) + " " in story for clue in keep)
 
     def _resolve(self, words, found):
         """Longest phrase first; a shorter phrase overlapping an accepted one is dropped.
@@ -532,9 +564,6 @@ class CompiledVocabulary:
             return False
         if key in self.person_names and _names_a_person(words, match):
             people.add(key)
-            return False
-        clues = self.context_clues.get(key)
-        if clues and _paragraph_has(words, match, clues):
             return False
         return True
 
@@ -681,8 +710,7 @@ def _names_a_person(words, match):
                 return True
     after = match.end
     if after < len(words.keys) and not _gap(words, match.end - 1, after).strip():
-        written = words.text[words.start(match.start):words.end(match.end - 1)]
-        if not written.endswith(("'s", "’s")) and _is_capitalised(words, after):
+        if _is_capitalised(words, after) and words.keys[after] not in NOT_A_SURNAME:
             return True
     return False
 

@@ -195,6 +195,21 @@ def test_a_blocking_phrase_that_is_a_policy_name_still_tags_the_policy():
                       "policies": ["Eurasian Economic Union"]}
 
 
+def test_georgia_the_us_state_is_recognised_from_anywhere_in_the_story(vocabulary):
+    story = "<p>Georgia will send a trade mission abroad.</p><p>The governor said so.</p>"
+    assert vocabulary.tag(body=story)["countries"] == []
+    story += "<p>Tbilisi was not amused.</p>"
+    assert [s.name for s in vocabulary.tag(body=story)["countries"]] == ["Georgia"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["Air India flew to India.", "India Today said India would.", "The Jordan Valley in Jordan."],
+)
+def test_a_name_after_a_capitalised_word_does_not_hide_the_country(vocabulary, text):
+    assert countries(vocabulary, text) in (["India"], ["Jordan"])
+
+
 def test_country_codes_are_not_words(vocabulary):
     assert countries(vocabulary, "IT spending and IN stock") == []
 
