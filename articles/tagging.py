@@ -81,7 +81,7 @@ NOT_A_SURNAME = frozenset({
     "and", "or", "on", "in", "to", "is", "has", "was", "said", "says", "will", "would",
 })
 MIN_PERMUTED_WORDS = 3
-PERMUTED_RUN_RE = re.compile(f"1{{{MIN_PERMUTED_WORDS},}}")
+PERMUTED_RUN_RE = re.compile(b"\x01{%d,}" % MIN_PERMUTED_WORDS)
 
 
 def _fold_table():
@@ -193,7 +193,7 @@ class Entry:
 
 
 # A phrase found in a field: word indexes [start, end) and what it may mean.
-Match = namedtuple("Match", "start end entries")
+Match = namedtuple("Match", "start end entries cased", defaults=(True,))
 
 
 class _Words:
@@ -416,7 +416,8 @@ class CompiledVocabulary:
 
     def _add_pattern(self, key, entries):
         pattern = " " + " ".join(key) + " "
-        self.automaton.add_word(pattern, (len(key), len(pattern), entries))
+        cased = any(entry.case for entry in entries)
+        self.automaton.add_word(pattern, (len(key), len(pattern), entries, cased))
 
     def _entries(self, claims, surname_of):
         if ("", 0) in claims:
@@ -452,12 +453,12 @@ class CompiledVocabulary:
         if not words.keys or not len(self.automaton):
             return []
         found = []
-        for end, (length, chars, entries) in self.automaton.iter(words.hay):
+        for end, (length, chars, entries, cased) in self.automaton.iter(words.hay):
             # `end` is the pattern's trailing space; its first word starts two
             # characters after the pattern's start.
             start = words.index_at(end - chars + 2)
             if start is not None:
-                found.append(Match(start, start + length, entries))
+                found.append(Match(start, start + length, entries, cased))
         found += self._find_permuted(words)
         return found
 
@@ -467,7 +468,8 @@ class CompiledVocabulary:
             return []
         found = []
         keys = words.keys
-        inside = "".join(["1" if key in self.permuted_words else "0" for key in keys])
+        # One byte per word, 1 where the word occurs in a reordered-policy name (all C).
+        inside = bytes(map(self.permuted_words.__contains__, keys))
         for run in PERMUTED_RUN_RE.finditer(inside):
             for size in self.permuted_lengths:
                 if size > run.end() - run.start():
@@ -475,7 +477,7 @@ class CompiledVocabulary:
                 for start in range(run.start(), run.end() - size + 1):
                     entries = self.permuted.get(tuple(sorted(keys[start:start + size])))
                     if entries:
-                        found.append(Match(start, start + size, entries))
+                        found.append(Match(start, start + size, entries, False))
         return found
 
     def tag(self, *, headline="", standfirst="", body=""):
@@ -525,7 +527,7 @@ class CompiledVocabulary:
         text = words.text
         for match in found:
             entries = match.entries
-            if any(entry.case for entry in entries):
+            if match.cased:
                 first = text[words.start(match.start)]
                 if first.isupper():
                     written = None
@@ -542,7 +544,7 @@ class CompiledVocabulary:
                     entries = tuple(entry for entry in entries if not entry.case)
                 if not entries:
                     continue
-                match = Match(match.start, match.end, entries)
+                match = Match(match.start, match.end, entries, False)
             candidates.append(match)
         candidates.sort(key=lambda m: (m.start - m.end, m.start))
         taken = bytearray(len(words.keys))
