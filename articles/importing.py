@@ -358,6 +358,8 @@ def import_file(path, *, publish=False, autotag=True, vocabulary=None, shift=Non
         return FileResult(path, "failed", f"not UTF-8 text: {error.reason}")
     except OSError as error:
         return FileResult(path, "failed", f"cannot read: {error.strerror}")
+    except Exception as error:  # noqa: BLE001 - one broken file must not stop 10,000
+        return FileResult(path, "failed", f"not stored ({type(error).__name__}: {error})")
     if not created:
         return FileResult(
             path, "skipped", f"skipped (already imported as #{article.pk})", skipped=1
