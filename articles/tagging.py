@@ -347,8 +347,9 @@ class CompiledVocabulary:
                 return
             claims = phrases.setdefault(key, {})
             previous = claims.get((taxonomy, tag_id))
-            # A vocabulary name or alias outranks what a package says about the phrase.
-            if previous is None or previous[0] in ("package", "capital"):
+            # A vocabulary name or alias outranks what a package says about the phrase,
+            # but a capital stays a capital ("in Moscow" is a place) even when listed.
+            if previous is None or previous[0] == "package":
                 claims[(taxonomy, tag_id)] = (role, _case_rule(phrase, taxonomy))
 
         for tag_id, code, name, aliases in countries:
