@@ -32,7 +32,9 @@ def test_demo_has_published_review_and_scheduled_stories_with_tags():
     assert Article.objects.scheduled().count() == 1
     assert Article.objects.filter(status=Article.Status.REVIEW).count() == 2
     assert Minister.objects.filter(name="S. Jaishankar").exists()
-    story = Article.objects.get(fingerprint__isnull=False, headline__startswith="Sergey Lavrov")
+    story = Article.objects.get(headline="Lavrov promises Jaishankar discounted oil")
+    assert story.standfirst.startswith("Sergey Lavrov told S. Jaishankar")
+    assert story.slug == "lavrov-promises-jaishankar-discounted-oil"
     assert set(story.countries.values_list("code", flat=True)) == {"IN", "RU"}
     assert set(story.ministers.names()) == {"S. Jaishankar", "Sergey Lavrov"}
     assert set(story.policies.names()) == {"Chennai–Vladivostok Maritime Corridor"}

@@ -18,7 +18,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
 
-from articles.importing import import_file, parse_wire
+from articles.importing import import_file, parse_wire, unique_slug
 from articles.roles import EDITOR, REPORTER
 from articles.tagging import get_vocabulary
 from articles.vocabulary import VocabularyError, load_vocabulary, read_vocabulary_file
@@ -26,6 +26,20 @@ from articles.vocabulary import VocabularyError, load_vocabulary, read_vocabular
 DEMO = Path(__file__).resolve().parent.parent.parent / "demo"
 IN_REVIEW = {"11_agnipath_review.txt", "12_eaeu_trade.txt"}
 SCHEDULED = "09_bri_ports.txt"
+# Published demo stories got an editor's headline; the wire's first sentence becomes
+# the standfirst. Stories in review keep the derived headline, flagged for review.
+EDITED_HEADLINES = {
+    "01_russia_defence.txt": "India and Russia to build fighter-jet parts together",
+    "02_instc_rail.txt": "First full run of the North–South corridor's eastern line",
+    "03_quad_japan.txt": "Japan and India widen Quad coastguard training",
+    "04_grain_turkiye.txt": "Türkiye seeks a new Black Sea grain arrangement",
+    "05_global_gateway.txt": "EU to fund a data cable under the Caspian",
+    "06_uae_cepa.txt": "India–UAE trade up a fifth under the CEPA",
+    "07_png_police.txt": "Australia to train Papua New Guinea's police",
+    "08_vienna_talks.txt": "No return to the nuclear deal in sight at Vienna talks",
+    "09_bri_ports.txt": "China eases loan terms for a Pakistani port",
+    "10_lavrov_visit.txt": "Lavrov promises Jaishankar discounted oil",
+}
 ACCOUNTS = [
     ("editor", "editor-demo-password", EDITOR, "Priya", "Sharma"),
     ("reporter", "reporter-demo-password", REPORTER, "Arun", "Kumar"),
@@ -86,12 +100,18 @@ class Command(BaseCommand):
         if not published:
             return
         article.headline_needs_review = False
+        if name in EDITED_HEADLINES:
+            article.standfirst = article.headline + "."
+            article.headline = EDITED_HEADLINES[name]
+            article.slug = unique_slug(article.headline, fallback=article.slug)
         if name == SCHEDULED:
             tomorrow = timezone.localdate() + datetime.timedelta(days=1)
             article.published_at = datetime.datetime.combine(
                 tomorrow, datetime.time(9, 0), tzinfo=timezone.get_current_timezone()
             )
-        article.save(update_fields=["headline_needs_review", "published_at"])
+        article.save(update_fields=[
+            "headline", "slug", "standfirst", "headline_needs_review", "published_at",
+        ])
 
     @transaction.atomic
     def reset_account(self, username, password, role, first_name, last_name):
