@@ -8,6 +8,7 @@ construction. The same --seed (and --until date) always gives the same data.
 
 import random
 import time
+from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
 from datetime import time as dtime
 
@@ -29,6 +30,7 @@ from articles.models import (
 
 FINGERPRINT_PREFIX = "bench:"
 BATCH_SIZE = 2000
+INSERT_WORKERS = 2
 MINISTERS = 500
 POLICIES = 200
 BODY_WORDS = 600
@@ -142,10 +144,25 @@ class Command(BaseCommand):
             f"{len(policies)} policies"
         )
         generator = ArticleGenerator(rng, countries, ministers, policies, until, count)
-        for start in range(0, count, BATCH_SIZE):
-            self.insert_batch(generator, start, min(count, start + BATCH_SIZE), options)
-            if options["verbosity"] >= 2 or (start // BATCH_SIZE) % 10 == 9:
-                self.stdout.write(f"  {min(count, start + BATCH_SIZE)} articles")
+        # On PostgreSQL the database does most of the work (the search-vector trigger):
+        # two connections insert while this thread generates the next batch. Inside an
+        # outer transaction (tests) other connections could not see it: insert inline.
+        parallel = connection.vendor == "postgresql" and not connection.in_atomic_block
+        with ThreadPoolExecutor(max_workers=INSERT_WORKERS if parallel else 1) as pool:
+            pending = []
+            for start in range(0, count, BATCH_SIZE):
+                stop = min(count, start + BATCH_SIZE)
+                batch = [generator.article(index) for index in range(start, stop)]
+                if parallel:
+                    pending.append(pool.submit(self.insert_in_thread, batch, generator))
+                    while len(pending) > INSERT_WORKERS:
+                        pending.pop(0).result()
+                else:
+                    self.insert_batch(batch, generator)
+                if options["verbosity"] >= 2 or (start // BATCH_SIZE) % 10 == 9:
+                    self.stdout.write(f"  {stop} articles")
+            for future in pending:
+                future.result()
         if connection.vendor == "postgresql":
             with connection.cursor() as cursor:
                 cursor.execute("ANALYZE articles_article")
@@ -224,13 +241,16 @@ class Command(BaseCommand):
         stored = Policy.objects.in_bulk(generated, field_name="name")
         return [stored[name] for name in generated]
 
+    def insert_in_thread(self, batch, generator):
+        try:
+            self.insert_batch(batch, generator)
+        finally:
+            connection.close()
+
     @transaction.atomic
-    def insert_batch(self, generator, start, stop, options):
-        articles, tags = [], []
-        for index in range(start, stop):
-            article, article_tags = generator.article(index)
-            articles.append(article)
-            tags.append(article_tags)
+    def insert_batch(self, batch, generator):
+        articles = [article for article, _tags in batch]
+        tags = [article_tags for _article, article_tags in batch]
         Article.objects.bulk_create(articles, batch_size=500)
         if not articles[0].pk:
             # Backends that cannot return ids from a bulk insert: read them back.
