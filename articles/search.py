@@ -109,12 +109,15 @@ def search_articles(params, matching_tags=()):
 
 
 def _apply_filters(articles, params):
-    for kind in TAXONOMIES:
-        slug = getattr(params, kind)
-        if slug:
-            tax = TAXONOMIES[kind]
+    for kind, tax in TAXONOMIES.items():
+        value = getattr(params, kind)
+        if value:
+            # A slug from a link, or a name or alias typed into the form.
+            tags = tax.model.objects.filter(
+                Q(slug=value) | Q(name__icontains=value) | Q(aliases__icontains=value)
+            )
             articles = articles.filter(
-                pk__in=tax.through.objects.filter(tag__slug=slug).values("content_object_id")
+                pk__in=tax.through.objects.filter(tag__in=tags).values("content_object_id")
             )
     if params.date_from:
         articles = articles.filter(published_at__gte=_day_start(params.date_from))

@@ -272,14 +272,6 @@ def search_tag_matches(text, *, limit=6):
     return [urls.link(*row) for row in rows]
 
 
-def filter_choices():
-    """Every country, minister and policy as (kind, name, slug), for search filters."""
-    parts = [
-        tax.model.objects.annotate(kind=Value(kind)).values_list("kind", "name", "slug")
-        .order_by()
-        for kind, tax in TAXONOMIES.items()
-    ]
-    choices = {kind: [] for kind in TAXONOMIES}
-    for kind, name, slug in parts[0].union(*parts[1:], all=True).order_by("name"):
-        choices[kind].append((slug, name))
-    return choices
+def country_choices():
+    """Every country as (slug, name), A-Z, for the search filter."""
+    return list(Country.objects.order_by("name").values_list("slug", "name"))

@@ -393,7 +393,7 @@ class SearchView(ArticleListView):
             params=self.params,
             matching_tags=self.matching_tags,
             search_window=SEARCH_WINDOW if uses_full_text() else None,
-            choices=selectors.filter_choices(),
+            countries=selectors.country_choices(),
             page_query=query.urlencode(),
         )
         return context

@@ -178,3 +178,9 @@ def test_postgres_ranks_only_the_newest_matches_of_a_common_word(client, monkeyp
     html = search(client, q="harbour")
     assert "Harbour report 1" in html and "Harbour report 2" in html
     assert "Harbour report 3" not in html
+
+
+def test_minister_filter_accepts_a_typed_name_or_alias(client, stories):
+    assert "Foreign minister visits" in search(client, q="visit", minister="Lavrov")
+    assert "Foreign minister visits" in search(client, q="visit", minister="sergey lavrov")
+    assert "Foreign minister visits" not in search(client, q="visit", minister="Jaishankar")
