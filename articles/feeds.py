@@ -14,7 +14,10 @@ FEED_SIZE = 20
 
 
 class ArticleFeed(Feed):
-    """Shared item rendering: standfirst as description, authors, tags as categories."""
+    """Shared item rendering: standfirst as description, authors, tags as categories.
+
+    Items are ArticleCards, so the tags of the whole feed come from one query.
+    """
 
     def __call__(self, request, *args, **kwargs):
         response = super().__call__(request, *args, **kwargs)
@@ -22,7 +25,7 @@ class ArticleFeed(Feed):
         return response
 
     def items(self, obj=None):
-        return self.articles(obj).with_tags()[:FEED_SIZE]
+        return selectors.cards(self.articles(obj)[:FEED_SIZE])
 
     def articles(self, obj):
         return selectors.listing()
@@ -33,24 +36,26 @@ class ArticleFeed(Feed):
     def description(self, obj=None):
         return f"The latest articles from {settings.NEWSROOM_NAME}."
 
-    def item_title(self, item):
-        return item.headline
+    def item_title(self, card):
+        return card.article.headline
 
-    def item_description(self, item):
-        return item.standfirst
+    def item_link(self, card):
+        return card.article.get_absolute_url()
 
-    def item_pubdate(self, item):
-        return item.published_at
+    def item_description(self, card):
+        return card.article.standfirst
 
-    def item_updateddate(self, item):
-        return item.updated_at
+    def item_pubdate(self, card):
+        return card.article.published_at
 
-    def item_author_name(self, item):
-        return ", ".join(item.authors) or None
+    def item_updateddate(self, card):
+        return card.article.updated_at
 
-    def item_categories(self, item):
-        return [tag.name for tag in (*item.countries.all(), *item.ministers.all(),
-                                     *item.policies.all())]
+    def item_author_name(self, card):
+        return ", ".join(card.article.authors) or None
+
+    def item_categories(self, card):
+        return [tag.name for tag in card.tags]
 
 
 class LatestFeed(ArticleFeed):
