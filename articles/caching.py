@@ -18,6 +18,7 @@ Signal receivers here are cache bookkeeping only. ``QuerySet.update()`` and othe
 writes send no signals: code that uses them calls ``bump_content_generation()``.
 """
 
+import contextvars
 import hashlib
 import time
 import uuid
@@ -67,6 +68,7 @@ def bump_content_generation():
     stored under the new generation.
     """
     _set_state(UNKNOWN)
+    _state_for_request.set(None)
     connection = transaction.get_connection()
     if connection.in_atomic_block and not any(
         func is _bump_after_commit for _sids, func, _robust in connection.run_on_commit
@@ -101,7 +103,51 @@ def current_state(state):
 
 def content_generation():
     """The current content generation (renewed if a scheduled article has come due)."""
-    return current_state(cache.get(STATE_KEY))[0]
+    return _request_state()[0]
+
+
+# The cache state as read once per request (by the middleware), so data caches
+# (remember()) add no extra round trip for it. None outside a request: read each time.
+_state_for_request = contextvars.ContextVar("newsroom_cache_state", default=None)
+
+
+def _request_state():
+    state = _state_for_request.get()
+    if state is None:
+        state = current_state(cache.get(STATE_KEY))
+        if _in_request.get():
+            _state_for_request.set(state)
+    return state
+
+
+_in_request = contextvars.ContextVar("newsroom_in_request", default=False)
+_MISSING = object()
+
+
+def remember(name, compute, *key_parts, timeout=3600):
+    """compute(), cached under the current content generation and ``key_parts``.
+
+    For costly reads that change only when content does (tag counts, related articles,
+    aggregates): any write bumps the generation, so a remembered value is never stale.
+    """
+    state = _request_state()
+    raw = ":".join([name, *map(str, key_parts)])
+    key = f"remember:{state[0]}:{hashlib.sha1(raw.encode(), usedforsecurity=False).hexdigest()}"
+    value = cache.get(key, _MISSING)
+    if value is _MISSING:
+        value = compute()
+        if may_store(state):
+            cache.set(key, value, timeout=timeout)
+    return value
+
+
+def may_store(state):
+    """False just after a change when a read replica may still be behind."""
+    # A value read from a replica that has not replayed the write yet must not be kept.
+    if "replica" not in settings.DATABASES:
+        return True
+    lag = getattr(settings, "NEWSROOM_REPLICA_LAG_SECONDS", 5)
+    return time.time() - state[2] >= lag
 
 
 def page_key(request):
@@ -137,6 +183,15 @@ class PageCacheMiddleware:
         return self._bypass_prefixes
 
     def __call__(self, request):
+        in_request = _in_request.set(True)
+        state_token = _state_for_request.set(None)
+        try:
+            return self.respond(request)
+        finally:
+            _state_for_request.reset(state_token)
+            _in_request.reset(in_request)
+
+    def respond(self, request):
         if request.path.startswith(self.bypass_prefixes()):
             return self.get_response(request)
         if is_personal(request):
@@ -156,6 +211,7 @@ class PageCacheMiddleware:
         found = cache.get_many([STATE_KEY, key])
         entry = found.get(key)
         state = current_state(found.get(STATE_KEY))
+        _state_for_request.set(state)
         if entry is not None and entry[0] == state[0]:
             _generation, content, headers, etag, rendered_at = entry
             response = HttpResponse(content, headers=headers)
@@ -167,7 +223,7 @@ class PageCacheMiddleware:
         rendered_at = int(time.time())
         etag = etag_for(response.content)
         self.add_validators(response, etag, rendered_at)
-        if request.method == "GET" and self.may_store(state):
+        if request.method == "GET" and may_store(state):
             headers = [(k, v) for k, v in response.items() if k.lower() not in UNSTORED_HEADERS]
             cache.set(
                 key,
@@ -183,15 +239,6 @@ class PageCacheMiddleware:
             return False
         cache_control = response.get("Cache-Control", "").lower()
         return not any(word in cache_control for word in ("private", "no-store", "no-cache"))
-
-    @staticmethod
-    def may_store(state):
-        # With a read replica, a page rendered just after a bump may come from a replica
-        # that has not replayed the write yet: serve it, but do not keep it.
-        if "replica" not in settings.DATABASES:
-            return True
-        lag = getattr(settings, "NEWSROOM_REPLICA_LAG_SECONDS", 5)
-        return time.time() - state[2] >= lag
 
     @staticmethod
     def add_validators(response, etag, rendered_at):

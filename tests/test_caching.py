@@ -250,3 +250,23 @@ def test_last_modified_is_the_render_time(client):
     with time_machine.travel(moment, tick=False):
         make_article()
         assert get(client)["Last-Modified"] == http_date(moment.timestamp())
+
+
+def test_remembered_values_last_until_the_next_change():
+    calls = []
+
+    def compute():
+        calls.append(1)
+        return len(calls)
+
+    assert caching.remember("answer", compute, "x") == 1
+    assert caching.remember("answer", compute, "x") == 1
+    assert caching.remember("answer", compute, "y") == 2
+    make_article()
+    assert caching.remember("answer", compute, "x") == 3
+
+
+def test_remember_computes_every_time_when_redis_is_down():
+    with override_settings(CACHES=REDIS_DOWN, DJANGO_REDIS_IGNORE_EXCEPTIONS=True):
+        values = [caching.remember("n", lambda: object()) for _ in range(2)]
+    assert values[0] is not values[1]
