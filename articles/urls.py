@@ -32,6 +32,7 @@ urlpatterns = [
          name="bilateral-feed"),
     *taxonomy_urls("ministers", "minister"),
     *taxonomy_urls("policies", "policy"),
+    path("archive/", views.ArchiveIndexView.as_view(), name="archive-index"),
     re_path(rf"^archive/{YEAR}/$", views.ArchiveView.as_view(), name="archive-year"),
     re_path(rf"^archive/{YEAR}/feed/$", feeds.ArchiveFeed(), name="archive-year-feed"),
     re_path(rf"^archive/{YEAR}/{MONTH}/$", views.ArchiveView.as_view(),

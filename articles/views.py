@@ -124,7 +124,6 @@ class HomeView(TemplateView):
             cards=latest[1:],
             most_covered=selectors.most_covered(),
             feed_url=reverse("articles:latest-feed"),
-            archive_year=timezone.localdate().year,
         )
         return context
 
@@ -352,6 +351,9 @@ class ArchiveView(ArticleListView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
+        if not context["paginator"].count:
+            # An empty period is no page: crawlers must not find endless empty years.
+            raise Http404("Nothing was published in this period.")
         months = []
         if not self.month:
             months = Article.objects.published().filter(
@@ -359,6 +361,19 @@ class ArchiveView(ArticleListView):
             ).datetimes("published_at", "month", order="DESC")
         context.update(first_day=self.first_day, month=self.month, months=months,
                        year=self.kwargs["year"])
+        return context
+
+
+class ArchiveIndexView(TemplateView):
+    """The years that have published articles, newest first."""
+
+    template_name = "articles/archive_index.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["years"] = Article.objects.published().datetimes(
+            "published_at", "year", order="DESC"
+        )
         return context
 
 

@@ -2,7 +2,7 @@
 
 import json
 import re
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import pytest
 import time_machine
@@ -254,7 +254,16 @@ def test_archives_by_year_and_month(client):
     assert "June diplomacy roundup" in month and "May diplomacy roundup" not in month
 
 
-@pytest.mark.parametrize("url", ["/archive/2026/13/", "/archive/2026/00/", "/archive/0000/"])
+def test_archive_index_lists_years_with_published_articles(client):
+    make_article("Old story", published_at=timezone.make_aware(datetime(2019, 6, 1, 12)))
+    make_article("Unpublished old story", status=Article.Status.DRAFT,
+                 published_at=timezone.make_aware(datetime(2017, 6, 1, 12)))
+    html = client.get(reverse("articles:archive-index")).content.decode()
+    assert 'href="/archive/2019/"' in html and "/archive/2017/" not in html
+
+
+@pytest.mark.parametrize("url", ["/archive/2026/13/", "/archive/2026/00/", "/archive/0000/",
+                                 "/archive/1999/", "/archive/2019/02/"])
 def test_impossible_archive_dates_are_404(client, url):
     assert client.get(url).status_code == 404
 

@@ -33,6 +33,7 @@ def page_urls(room):
         room.lavrov.get_absolute_url(),
         room.energy.get_absolute_url(),
         "/countries/india/russia/",
+        "/archive/",
         f"/archive/{year}/",
         f"/archive/{year}/{month}/",
         "/search/?q=freight",
