@@ -21,8 +21,8 @@ BUDGET = 6
 
 
 def page_urls(room):
-    year = timezone.localdate().strftime("%Y")
-    month = timezone.localdate().strftime("%m")
+    newest = timezone.localtime(room.articles[0].published_at)
+    year, month = newest.strftime("%Y"), newest.strftime("%m")
     return [
         "/",
         room.articles[0].get_absolute_url(),
