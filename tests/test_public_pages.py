@@ -374,3 +374,22 @@ def test_an_edit_after_publication_shows_as_an_update(client):
         html = client.get(article.get_absolute_url()).content.decode()
     assert 'Updated <time datetime="2026-04-02T15:00:00' in html
     assert json_ld(html)["dateModified"].startswith("2026-04-02T15:00:00")
+
+
+def test_article_image_has_alt_text_caption_and_appears_in_metadata(client, settings, tmp_path):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    settings.MEDIA_ROOT = tmp_path
+    gif = (b"GIF89a\x01\x00\x01\x00\x80\x00\x00\x00\x00\x00\xff\xff\xff!\xf9\x04\x01\x00"
+           b"\x00\x00\x00,\x00\x00\x00\x00\x01\x00\x01\x00\x00\x02\x02D\x01\x00;")
+    article = make_article(
+        "Harbour cranes arrive", image=SimpleUploadedFile("cranes.gif", gif, "image/gif"),
+        image_alt="Two cranes on a barge", image_caption="The cranes reached port at dawn.",
+        image_credit="Staff photographer",
+    )
+    html = client.get(article.get_absolute_url()).content.decode()
+    assert f'<img src="{article.image.url}" alt="Two cranes on a barge">' in html
+    assert "The cranes reached port at dawn." in html and "Staff photographer" in html
+    assert f'<meta property="og:image" content="http://testserver{article.image.url}">' in html
+    assert '<meta name="twitter:card" content="summary_large_image">' in html
+    assert json_ld(html)["image"] == [f"http://testserver{article.image.url}"]
