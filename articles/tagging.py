@@ -24,6 +24,7 @@ from functools import cache
 from itertools import accumulate
 from operator import add
 from pathlib import Path
+from typing import NamedTuple
 
 import ahocorasick
 import pycountry
@@ -154,14 +155,15 @@ def body_text(body):
     return html.unescape(TAG_RE.sub("", BLOCK_END_RE.sub("\n", body or "")))
 
 
-@dataclass(frozen=True)
-class Evidence:
+class Evidence(NamedTuple):
+    """Why a tag is suggested: the phrase as written, its field and offset there."""
+
     phrase: str
     field: str
     offset: int
 
     def as_dict(self):
-        return {"phrase": self.phrase, "field": self.field, "offset": self.offset}
+        return self._asdict()
 
 
 @dataclass
@@ -193,7 +195,7 @@ class Entry:
 
 
 # A phrase found in a field: word indexes [start, end) and what it may mean.
-Match = namedtuple("Match", "start end entries cased", defaults=(True,))
+Match = namedtuple("Match", "start end entries cased", defaults=(2,))
 
 
 class _Words:
@@ -242,11 +244,6 @@ class _Words:
     def end(self, index):
         return self._original(self.hay_starts[index] + len(self.keys[index]) - 1) + 1
 
-    def index_at(self, hay_position):
-        index = bisect_left(self.hay_starts, hay_position)
-        if index < len(self.hay_starts) and self.hay_starts[index] == hay_position:
-            return index
-        return None
 
 
 @cache
@@ -417,7 +414,10 @@ class CompiledVocabulary:
 
     def _add_pattern(self, key, entries):
         pattern = " " + " ".join(key) + " "
-        cased = any(entry.case for entry in entries)
+        # 0: no case rule; 1: every meaning needs a capital (the common case, checked
+        # with one character); 2: mixed rules, checked entry by entry.
+        cases = {entry.case for entry in entries}
+        cased = 0 if cases == {""} else 1 if cases == {"title"} else 2
         self.automaton.add_word(pattern, (len(key), len(pattern), entries, cased))
 
     def _entries(self, claims, surname_of):
@@ -454,12 +454,13 @@ class CompiledVocabulary:
         if not words.keys or not len(self.automaton):
             return []
         found = []
+        starts = words.hay_starts
         for end, (length, chars, entries, cased) in self.automaton.iter(words.hay):
             # `end` is the pattern's trailing space; its first word starts two
-            # characters after the pattern's start.
-            start = words.index_at(end - chars + 2)
-            if start is not None:
-                found.append(Match(start, start + length, entries, cased))
+            # characters after the pattern's start (always a word start: patterns are
+            # bounded by spaces).
+            start = bisect_left(starts, end - chars + 2)
+            found.append(Match(start, start + length, entries, cased))
         found += self._find_permuted(words)
         return found
 
@@ -478,7 +479,7 @@ class CompiledVocabulary:
                 for start in range(run.start(), run.end() - size + 1):
                     entries = self.permuted.get(tuple(sorted(keys[start:start + size])))
                     if entries:
-                        found.append(Match(start, start + size, entries, False))
+                        found.append(Match(start, start + size, entries, 0))
         return found
 
     def tag(self, *, headline="", standfirst="", body=""):
@@ -527,6 +528,10 @@ class CompiledVocabulary:
         candidates = []
         text = words.text
         for match in found:
+            if match.cased == 1:
+                if text[words.start(match.start)].isupper():
+                    candidates.append(match)
+                continue
             entries = match.entries
             if match.cased:
                 first = text[words.start(match.start)]
@@ -545,7 +550,7 @@ class CompiledVocabulary:
                     entries = tuple(entry for entry in entries if not entry.case)
                 if not entries:
                     continue
-                match = Match(match.start, match.end, entries, False)
+                match = Match(match.start, match.end, entries, 0)
             candidates.append(match)
         candidates.sort(key=lambda m: (m.start - m.end, m.start))
         taken = bytearray(len(words.keys))
