@@ -32,7 +32,7 @@ def test_home_shows_lead_story_latest_articles_and_most_covered_tags(client, roo
     assert "Delegates weigh shipping corridor, session 0" in html
     assert "Delegates weigh shipping corridor, session 2" in html
     assert 'class="card card--lead"' in html
-    assert "Most covered this month" in html
+    assert "Most covered, last 30 days" in html
     assert room.lavrov.get_absolute_url() in html
     assert "Unfinished draft" not in html and "Embargoed story" not in html
     assert html.count("<h1") == 1
