@@ -13,32 +13,11 @@ import pytest
 from articles.models import Article
 from tests.factories import country, make_editor, make_minister, make_policy
 
-CHROMIUM = Path("/usr/bin/chromium")
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--no-first-run", "--disable-sync"]
 PASSWORD = "correct horse battery"
 WIDTHS = {"phone": 360, "desktop": 1280}
 HEADLINE = "Port authorities in Chennai and Vladivostok agree winter schedule"
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture(scope="module")
-def browser():
-    if not CHROMIUM.exists():
-        if os.environ.get("CI") == "true":
-            pytest.fail("CI needs Chromium at /usr/bin/chromium (apt-get install chromium)")
-        pytest.skip("Chromium is not installed at /usr/bin/chromium (apt-get install chromium)")
-    from playwright.sync_api import sync_playwright
-
-    # Playwright's sync API runs an event loop in this thread; the ORM calls the tests
-    # make around it are plain synchronous ones. Scoped to these tests: left set, it
-    # would fail `check --deploy` in later tests.
-    with pytest.MonkeyPatch.context() as patch, sync_playwright() as playwright:
-        patch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
-        yield chromium
-        chromium.close()
 
 
 @pytest.fixture

@@ -1,36 +1,13 @@
 """The desk in a real browser: the body editor, the crash copy, and two people editing."""
 
-import os
-from pathlib import Path
-
 import pytest
 
 from articles.models import Article
 from tests.factories import make_article, make_editor, make_reporter
 
-CHROMIUM = Path("/usr/bin/chromium")
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--no-first-run", "--disable-sync"]
 PASSWORD = "correct horse battery"
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture(scope="module")
-def browser():
-    if not CHROMIUM.exists():
-        if os.environ.get("CI") == "true":
-            pytest.fail("CI needs Chromium at /usr/bin/chromium (apt-get install chromium)")
-        pytest.skip("Chromium is not installed at /usr/bin/chromium")
-    # Playwright's sync API runs an event loop in this thread; the ORM calls the tests
-    # make around it are plain synchronous ones.
-    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
-        yield chromium
-        chromium.close()
 
 
 def logged_in_page(browser, live_server, user):
@@ -78,7 +55,10 @@ def test_a_crashed_tab_does_not_lose_the_draft(browser, live_server):
     page = logged_in_page(browser, live_server, reporter)
     page.goto(change_url(live_server, article))
     page.fill("#id_standfirst", "Typed just before the tab crashed.")
-    page.wait_for_timeout(1200)  # the copy is written shortly after typing stops
+    # The copy is written shortly after typing stops.
+    page.wait_for_function(
+        f"(localStorage.getItem('newsroom:article:{article.pk}') || '').includes('crashed')"
+    )
     page.goto(change_url(live_server, article))  # as if the tab had been reopened
     page.get_by_role("button", name="Restore them").click()
     assert page.input_value("#id_standfirst") == "Typed just before the tab crashed."
