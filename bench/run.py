@@ -264,12 +264,15 @@ class Nginx:
 # wrk ----------------------------------------------------------------------------------
 
 
-def wrk(url, seconds, connections=16, headers=(), timeout="2s"):
+def wrk_command(url, seconds, connections=16, headers=(), timeout="2s"):
     command = ["taskset", "-c", "0", "wrk", "-t1", f"-c{connections}", f"-d{seconds}s",
                f"--timeout={timeout}"]
     for header in headers:
         command += ["-H", header]
-    output = run([*command, url], capture_output=True).stdout
+    return [*command, url]
+
+
+def parse_wrk(output):
     rate = float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1))
     non_2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
     errors = re.search(
@@ -280,9 +283,15 @@ def wrk(url, seconds, connections=16, headers=(), timeout="2s"):
         "rps": rate,
         "non_2xx": int(non_2xx.group(1)) if non_2xx else 0,
         "connect_errors": int(errors.group(1)) if errors else 0,
+        "read_errors": int(errors.group(2)) if errors else 0,
         "timeouts": int(errors.group(4)) if errors else 0,
         "latency": latency.group(1) if latency else "",
     }
+
+
+def wrk(url, seconds, connections=16, headers=(), timeout="2s"):
+    command = wrk_command(url, seconds, connections, headers, timeout)
+    return parse_wrk(run(command, capture_output=True).stdout)
 
 
 def measure(url, args, headers=()):
@@ -556,39 +565,41 @@ def through_nginx(server, args, pages):
 def faults(database, pages):
     """64 connections for 30 s; Redis stopped mid-run; PostgreSQL restarted mid-run."""
     out = {}
-    server = Server(app_env(database, page_cache=True))
+    article = pages["article"]
+
+    def during(server, action, restore, seconds=30, delay=8, outage=8):
+        """Load for `seconds`; `action` after `delay`, `restore` `outage` s later."""
+        url = f"http://127.0.0.1:{server.port}{article}"
+        proc = subprocess.Popen(wrk_command(url, seconds, timeout="5s"),
+                                stdout=subprocess.PIPE, text=True)
+        time.sleep(delay)
+        action()
+        time.sleep(outage)
+        restore()
+        figures = parse_wrk(proc.communicate()[0])
+        figures["status_after"] = fetch_status(url)
+        return figures
+
+    warm = Server(app_env(database, page_cache=True))
     try:
-        base = f"http://127.0.0.1:{server.port}"
         for name in ("home", "article"):
-            out[f"64 connections {name}"] = wrk(base + pages[name], 30, connections=64)
-        cold = Server(app_env(database, page_cache=False))
-        try:
-            out["64 connections article cold"] = wrk(
-                f"http://127.0.0.1:{cold.port}{pages['article']}", 30, connections=64
-            )
-        finally:
-            cold.stop()
-
-        def during(action, restore, seconds=30, delay=8, outage=8):
-            proc = subprocess.Popen(
-                ["taskset", "-c", "0", "wrk", "-t1", "-c16", f"-d{seconds}s", "--timeout=5s",
-                 base + pages["article"]], stdout=subprocess.PIPE, text=True,
-            )
-            time.sleep(delay)
-            action()
-            time.sleep(outage)
-            restore()
-            output = proc.communicate()[0]
-            after = urllib.request.urlopen(base + pages["article"], timeout=10).status
-            return {"wrk": output, "status_after": after}
-
-        out["redis stopped"] = during(stop_redis, start_redis)
-        out["postgres restarted"] = during(restart_postgres, lambda: None, outage=2)
+            url = f"http://127.0.0.1:{warm.port}{pages[name]}"
+            out[f"64 connections, 30 s, {name} (warm)"] = wrk(url, 30, connections=64)
+        out["Redis stopped for 8 s (warm article)"] = during(warm, stop_redis, start_redis)
     finally:
-        server.stop()
+        warm.stop()
         start_redis()
+    cold = Server(app_env(database, page_cache=False))
+    try:
+        url = f"http://127.0.0.1:{cold.port}{article}"
+        out["64 connections, 30 s, article (cold)"] = wrk(url, 30, connections=64)
+        out["PostgreSQL restarted (cold article)"] = during(
+            cold, restart_postgres, lambda: None, outage=2
+        )
+    finally:
+        cold.stop()
     for name, figures in out.items():
-        log(f"fault {name}: {json.dumps(figures)[:400]}")
+        log(f"fault {name}: {json.dumps(figures)}")
     return out
 
 
