@@ -94,7 +94,6 @@ class ArticleListView(ListView):
 
     paginate_by = settings.NEWSROOM_PAGE_SIZE
     paginator_class = BoundedPaginator
-    feed_url = None
 
     def articles(self):
         return selectors.listing()
