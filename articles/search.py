@@ -126,11 +126,12 @@ def _apply_filters(articles, params):
     return articles
 
 
+# Far enough from date.min/max that the site's time zone never overflows in UTC.
+EARLIEST_DAY, LATEST_DAY = date(2, 1, 1), date(9998, 12, 31)
+
+
 def _day_start(day, plus_days=0):
-    try:
-        day = day + timedelta(days=plus_days)
-    except OverflowError:
-        day = date.max
+    day = min(max(day, EARLIEST_DAY), LATEST_DAY) + timedelta(days=plus_days)
     return timezone.make_aware(datetime.combine(day, time.min))
 
 

@@ -39,6 +39,9 @@ UPDATE_GRACE = timedelta(minutes=10)
 JSON_SCRIPT_ESCAPES = {ord("<"): "\\u003C", ord(">"): "\\u003E", ord("&"): "\\u0026"}
 
 
+FIRST_YEAR, LAST_YEAR = 2, 9998
+
+
 def local_day_range(year, month=None, day=None):
     """Aware [start, end) datetimes of a year, month or day in the site time zone.
 
@@ -46,6 +49,9 @@ def local_day_range(year, month=None, day=None):
     """
     try:
         year = int(year)
+        if not FIRST_YEAR <= year <= LAST_YEAR:
+            # Year 1 (or 9999) in a zone east (or west) of UTC overflows in UTC.
+            raise ValueError(f"year {year} is out of range")
         if day is not None:
             start = date(year, int(month), int(day))
             end = start + timedelta(days=1)

@@ -50,3 +50,16 @@ def test_search_answers_200_for_any_query(client, room, query):
     assert response.status_code == 200, query
     # The search page has no scripts of its own: any <script would be the query unescaped.
     assert "<script" not in response.content.decode().lower()
+
+
+@pytest.mark.parametrize("zone", ["Asia/Kolkata", "America/Los_Angeles"])
+@pytest.mark.parametrize("url", [
+    "/archive/0001/", "/archive/0001/01/", "/0001/01/01/x/", "/archive/0001/feed/",
+    "/archive/9999/", "/archive/9999/12/", "/9999/12/31/x/",
+    "/search/?from=0001-01-01", "/search/feed/?from=0001-01-01",
+    "/search/?to=9999-12-31", "/search/?from=9999-12-31&to=0001-01-01",
+])
+def test_extreme_dates_are_not_server_errors_in_any_time_zone(client, room, settings, zone, url):
+    """Year 1 east of UTC (or 9999 west of it) does not exist in UTC: 404 or 200, never 500."""
+    settings.TIME_ZONE = zone
+    assert client.get(url).status_code in {200, 404}
