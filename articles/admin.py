@@ -8,6 +8,8 @@ from django.contrib.admin.views.main import ChangeList
 from django.contrib.admin.widgets import RelatedFieldWidgetWrapper
 from django.core.exceptions import PermissionDenied
 from django.db.models import Case, Count, Value, When
+from django.http import Http404
+from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
@@ -281,15 +283,31 @@ class ArticleAdmin(SuggestedTagsMixin, VersionAdmin):
             by=request.user,
             expected_version=form.cleaned_data.get("version"),
             headline_changed=change and "headline" in form.changed_data,
+            before=getattr(request, "newsroom_saved_article", None),
         )
 
     def revision_view(self, request, object_id, version_id, extra_context=None):
         # Reverting rewrites the row before the form is shown; remember the article as it
         # was saved, so the revert is checked against (and numbered after) that version.
-        request.newsroom_saved_article = (
-            Article.objects.select_related("updated_by").filter(pk=unquote(object_id)).first()
-        )
+        saved = Article.objects.select_related("updated_by").filter(
+            pk=unquote(object_id)
+        ).first()
+        if saved is None:
+            raise Http404("No such article.")
+        if not workflow.can_edit(request.user, saved):
+            raise PermissionDenied
+        request.newsroom_saved_article = saved
         return super().revision_view(request, object_id, version_id, extra_context)
+
+    def recover_view(self, request, version_id, extra_context=None):
+        # Recovering is for deleted articles only, and for those who may edit any article;
+        # an existing article is reverted through its history, under the rules above.
+        version = get_object_or_404(Version, pk=version_id)
+        if not request.user.has_perm("articles.edit_any_article"):
+            raise PermissionDenied
+        if Article.objects.filter(pk=version.object_id).exists():
+            raise PermissionDenied
+        return super().recover_view(request, version_id, extra_context)
 
     def history_view(self, request, object_id, extra_context=None):
         response = super().history_view(request, object_id, extra_context)

@@ -12,13 +12,13 @@ all suggestions to the selected articles the user may edit.
 from django.contrib import messages
 from django.http import HttpResponseRedirect
 
+from articles import services
 from articles.tagging import (
     COUNTRIES,
     MINISTERS,
     POLICIES,
     apply_suggestions,
     body_text,
-    get_vocabulary,
     new_suggestions,
 )
 
@@ -125,16 +125,13 @@ class SuggestedTagsMixin:
 
     def suggest_tags(self, request, queryset):
         """Add every suggested tag to the selected articles the user may edit."""
-        vocabulary = get_vocabulary()
         articles = tags = unchanged = 0
         refused = []
-        for article in queryset.prefetch_related("countries", "ministers", "policies"):
+        for article in queryset:
             if not self.has_change_permission(request, article):
                 refused.append(article.headline)
                 continue
-            added = apply_suggestions(
-                article=article, suggestions=new_suggestions(article, vocabulary=vocabulary)
-            )
+            added = services.article_add_suggested_tags(article=article, by=request.user)
             if added:
                 articles += 1
                 tags += added

@@ -47,22 +47,27 @@ def _record(by, comment):
 
 
 @transaction.atomic
-def article_save(*, article, by, expected_version=None, headline_changed=False):
-    """Save an edit: refuse it if someone saved first or if the role may not make it."""
+def article_save(*, article, by, expected_version=None, headline_changed=False, before=None):
+    """Save an edit: refuse it if someone saved first or if the role may not make it.
+
+    `before` is the article as saved before this edit, when the row was already
+    rewritten in this transaction (a revert); the rules are checked against it.
+    """
     if article.pk is None:
         _check_transition(by, None, article.status)
         article.created_by = by
         article.version = 1
     else:
         current = _lock(article)
-        if expected_version is not None and expected_version < current.version:
-            raise StaleEdit(current)
-        if not workflow.can_edit(by, current):
+        before = before or current
+        if expected_version is not None and expected_version < before.version:
+            raise StaleEdit(before)
+        if not workflow.can_edit(by, before):
             raise PermissionDenied("You may not edit this article.")
-        _check_transition(by, current.status, article.status)
-        if not workflow.can_publish(by) and article.published_at != current.published_at:
+        _check_transition(by, before.status, article.status)
+        if not workflow.can_publish(by) and article.published_at != before.published_at:
             raise PermissionDenied("Only editors may change the publication time.")
-        article.version = max(current.version, expected_version or 0) + 1
+        article.version = max(current.version, before.version, expected_version or 0) + 1
     if article.status == Article.Status.PUBLISHED and article.published_at is None:
         article.published_at = timezone.now()
     if headline_changed:
@@ -98,9 +103,11 @@ def article_submit(*, article, by):
 
 def article_publish(*, article, by, at=None):
     """Publish now, or schedule when `at` (or the article's own time) is in the future."""
-    if at is None and article.status != Article.Status.PUBLISHED and article.published_at:
+    never_published = article.status in (Article.Status.DRAFT, Article.Status.REVIEW)
+    if at is None and never_published and article.published_at:
         # A time set before publishing (e.g. while in review) is honoured as a schedule
-        # only if it is still to come; a stale past time becomes "now".
+        # only if it is still to come; a stale past time becomes "now". A withdrawn
+        # article keeps its time, and so its address, when it is published again.
         at = article.published_at if article.published_at > timezone.now() else timezone.now()
     comment = "Scheduled" if at and at > timezone.now() else "Published"
     return _transition(
@@ -116,6 +123,32 @@ def article_withdraw(*, article, by):
 def article_return_to_draft(*, article, by):
     """Send an article in review (or withdrawn) back to its writer as a draft."""
     return _transition(article, by=by, target=Article.Status.DRAFT, comment="Returned to draft")
+
+
+def article_add_suggested_tags(*, article, by, accept=None):
+    """Add the auto-tagger's suggestions (those keyed in `accept`, if given) as an edit.
+
+    A new version, recorded in history, so an editor with the form open cannot silently
+    undo it. Returns the number of tags added.
+    """
+    from articles.tagging import apply_suggestions, new_suggestions
+
+    with transaction.atomic(), reversion.create_revision():
+        current = _lock(article)
+        if not workflow.can_edit(by, current):
+            raise PermissionDenied("You may not edit this article.")
+        suggestions = new_suggestions(article)
+        added = apply_suggestions(article=article, suggestions=suggestions, accept=accept)
+        if added:
+            article.version = current.version + 1
+            article.updated_by = by
+            article.save(update_fields=["version", "updated_by", "updated_at"])
+            names = sorted(
+                item.name for items in suggestions.values() for item in items
+                if accept is None or item.key in accept
+            )
+            _record(by, f"Added suggested tags: {', '.join(names)}")
+    return added
 
 
 VOCABULARY_MODELS = (Country, Minister, Policy)

@@ -1,6 +1,7 @@
 """History: every save is recorded with who and what changed, and can be reverted."""
 
 import pytest
+from django.test import Client
 from django.urls import reverse
 from reversion.models import Version
 
@@ -82,3 +83,37 @@ def test_history_page_shows_what_the_editor_changed(editor_client):
     ).content.decode()
     assert "<del>v2</del> <ins>Talks ended with a deal.</ins>" in page
     assert "+ Russia" in page
+
+
+@pytest.mark.django_db
+def test_reporter_cannot_revert_a_published_story_back_to_their_draft(
+    reporter_client, reporter, editor
+):
+    """Reverting is editing: a published story is out of the reporter's hands."""
+    editor_client = Client()
+    editor_client.force_login(editor)
+    article = make_article(status=Article.Status.DRAFT, created_by=reporter,
+                           headline="Reporter's draft")
+    reporter_client.post(change_url(article), article_post_data(article, standfirst="v2"))
+    draft_version = Version.objects.get_for_object(article).get()
+    editor_client.post(reverse("admin:articles_article_changelist"),
+                       {"action": "publish_now", "_selected_action": [article.pk]})
+
+    revert_url = reverse("admin:articles_article_revision", args=[article.pk, draft_version.pk])
+    data = article_post_data(article, status="draft", headline="Rewritten after publication")
+    assert reporter_client.get(revert_url).status_code == 403
+    assert reporter_client.post(revert_url, data).status_code == 403
+    recover_url = reverse("admin:articles_article_recover", args=[draft_version.pk])
+    assert reporter_client.post(recover_url, data).status_code == 403
+    article.refresh_from_db()
+    assert article.status == Article.Status.PUBLISHED
+    assert article.headline == "Reporter's draft"
+
+
+@pytest.mark.django_db
+def test_editor_cannot_recover_an_article_that_still_exists(editor_client):
+    article = make_article(status=Article.Status.REVIEW)
+    editor_client.post(change_url(article), article_post_data(article, standfirst="v2"))
+    version = Version.objects.get_for_object(article).get()
+    url = reverse("admin:articles_article_recover", args=[version.pk])
+    assert editor_client.get(url).status_code == 403

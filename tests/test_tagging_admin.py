@@ -2,6 +2,7 @@
 
 import pytest
 from django.urls import reverse
+from reversion.models import Version
 
 from articles.models import Article
 from tests.admin_forms import article_post_data
@@ -134,3 +135,23 @@ def test_list_action_skips_articles_the_reporter_may_not_edit(reporter_client, r
     assert list(own.ministers.names()) == ["Sergey Lavrov"]
     assert not others.ministers.exists()
     assert "you may not edit" in response.content.decode()
+
+
+def test_list_action_is_a_new_version_so_an_open_form_cannot_undo_it(
+    editor_client, vocabulary
+):
+    """Tags added by the action are not silently removed by a form opened before it."""
+    article = wire_story()
+    opened_before = article_post_data(article, standfirst="Edited in an open form.")
+    editor_client.post(LIST_URL, {"action": "suggest_tags", "_selected_action": [article.pk]})
+    article.refresh_from_db()
+    assert article.version == 2
+
+    response = editor_client.post(change_url(article), opened_before)
+
+    assert response.status_code == 200
+    assert "saved this article at" in response.content.decode()
+    assert list(article.ministers.names()) == ["Sergey Lavrov"]
+    assert Version.objects.get_for_object(article)[0].revision.get_comment().startswith(
+        "Added suggested tags: "
+    )

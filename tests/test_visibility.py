@@ -5,6 +5,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 import time_machine
 from django.core.exceptions import PermissionDenied
+from django.utils import timezone
 
 from articles import services
 from articles.models import Article
@@ -54,3 +55,15 @@ def test_workflow_refuses_impossible_transitions(editor, reporter):
         services.article_publish(article=draft, by=reporter)
     services.article_submit(article=draft, by=reporter)
     assert draft.status == Article.Status.REVIEW
+
+
+@pytest.mark.django_db
+def test_republishing_a_withdrawn_story_keeps_its_address(editor):
+    """Readers' links and search engines' copies keep working after a withdraw-republish."""
+    article = make_article(published_at=timezone.now() - timedelta(days=30))
+    url = article.get_absolute_url()
+    services.article_withdraw(article=article, by=editor)
+    services.article_publish(article=article, by=editor)
+    article.refresh_from_db()
+    assert article.get_absolute_url() == url
+    assert article.is_public
