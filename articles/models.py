@@ -32,7 +32,9 @@ class VocabularyTag(TagBase):
         ordering = ["name"]
 
     def slugify(self, tag, i=None):
-        slug = slugify(tag)
+        # ASCII where the name allows ("sergey-lavrov"); a name in another script keeps
+        # its letters ("王毅") rather than getting an empty slug.
+        slug = slugify(tag) or slugify(tag, allow_unicode=True) or "entry"
         return f"{slug}-{i}" if i is not None else slug
 
     def all_names(self):

@@ -1,6 +1,6 @@
 """Public URLs: the contract in DESIGN.md ("Public URLs")."""
 
-from django.urls import path, re_path
+from django.urls import path, re_path, register_converter
 
 from articles import feeds, sitemaps, views
 
@@ -11,17 +11,33 @@ MONTH = r"(?P<month>[0-9]{2})"
 DAY = r"(?P<day>[0-9]{2})"
 
 
+class TagSlugConverter:
+    """Tag slugs are ASCII where the name allows, Unicode for names in other scripts."""
+
+    regex = r"[-\w]+"
+
+    def to_python(self, value):
+        return value
+
+    def to_url(self, value):
+        return value
+
+
+register_converter(TagSlugConverter, "tagslug")
+
+
 def taxonomy_urls(prefix, kind):
     return [
         path(f"{prefix}/", views.TagIndexView.as_view(kind=kind), name=f"{kind}-list"),
-        path(f"{prefix}/<slug:slug>/", views.TagDetailView.as_view(kind=kind),
+        path(f"{prefix}/<tagslug:slug>/", views.TagDetailView.as_view(kind=kind),
              name=f"{kind}-detail"),
-        path(f"{prefix}/<slug:slug>/feed/", feeds.TagFeed(kind), name=f"{kind}-feed"),
+        path(f"{prefix}/<tagslug:slug>/feed/", feeds.TagFeed(kind), name=f"{kind}-feed"),
     ]
 
 
 urlpatterns = [
     path("", views.HomeView.as_view(), name="home"),
+    path("feed/", feeds.LatestFeed(), name="home-feed"),  # the home page is a listing too
     re_path(rf"^{YEAR}/{MONTH}/{DAY}/(?P<slug>[-\w]+)/$", views.article_detail,
             name="article-detail"),
     path("preview/<int:pk>/", views.article_preview, name="article-preview"),

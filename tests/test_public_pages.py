@@ -393,3 +393,20 @@ def test_article_image_has_alt_text_caption_and_appears_in_metadata(client, sett
     assert f'<meta property="og:image" content="http://testserver{article.image.url}">' in html
     assert '<meta name="twitter:card" content="summary_large_image">' in html
     assert json_ld(html)["image"] == [f"http://testserver{article.image.url}"]
+
+
+@pytest.mark.django_db
+def test_ministers_named_in_other_scripts_get_working_pages(client):
+    """A vocabulary entry in Chinese or Cyrillic is linked and has its own page."""
+    from tests.factories import make_article, make_minister
+
+    wang = make_minister("王毅", office="Minister of Foreign Affairs")
+    lavrov = make_minister("Сергей Лавров")
+    make_article("Talks in Beijing", ministers=[wang, lavrov])
+    assert (wang.slug, lavrov.slug) == ("王毅", "сергей-лавров")
+    index = client.get("/ministers/")
+    assert index.status_code == 200
+    for minister in (wang, lavrov):
+        page = client.get(minister.get_absolute_url())
+        assert page.status_code == 200 and minister.name in page.content.decode()
+    assert client.get("/feed/").status_code == 200
