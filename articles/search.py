@@ -5,6 +5,7 @@ minister or a policy (or one of its aliases) finds the articles tagged with it.
 """
 
 import html
+import json
 import re
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
@@ -108,14 +109,23 @@ def search_articles(params, matching_tags=()):
     return _word_match(articles, params.q, tag_match)
 
 
+def filter_tags(model, value):
+    """The tags a filter value names: a slug from a link, or a whole name or alias typed
+    in ("Lavrov"), never a fragment ("oman" is not Romania). A lazy queryset."""
+    value = value.strip()
+    # An alias matches whole: its JSON string form, quotes included, in the stored list
+    # (SQLite stores JSON with \u escapes, PostgreSQL's jsonb prints the characters).
+    alias = json.dumps(value, ensure_ascii=connection.vendor != "postgresql")
+    return model.objects.filter(
+        Q(slug=value) | Q(name__iexact=value) | Q(aliases__icontains=alias)
+    )
+
+
 def _apply_filters(articles, params):
     for kind, tax in TAXONOMIES.items():
         value = getattr(params, kind)
         if value:
-            # A slug from a link, or a name or alias typed into the form.
-            tags = tax.model.objects.filter(
-                Q(slug=value) | Q(name__icontains=value) | Q(aliases__icontains=value)
-            )
+            tags = filter_tags(tax.model, value)
             articles = articles.filter(
                 pk__in=tax.through.objects.filter(tag__in=tags).values("content_object_id")
             )

@@ -5,6 +5,7 @@ number of queries whatever the number of articles or tags involved, so a page's
 query count does not grow with its content.
 """
 
+import re
 from dataclasses import dataclass, field
 from datetime import timedelta
 
@@ -255,21 +256,46 @@ def related_articles(article, tags, *, limit=4):
     )
 
 
+def _words(text):
+    return re.findall(r"\w+", text.casefold())
+
+
+def _contains_phrase(words, phrase_words):
+    n = len(phrase_words)
+    return n > 0 and any(words[i:i + n] == phrase_words for i in range(len(words) - n + 1))
+
+
 def search_tag_matches(text, *, limit=6):
-    """Tags whose name or an alias contains ``text``: one query across the taxonomies."""
-    text = text.strip()
-    if len(text) < 3:
+    """Tags named in the query (by name or alias, as whole words): one query.
+
+    "Lavrov" finds Sergey Lavrov, "Chennai Vladivostok corridor" a policy named so; "man"
+    finds neither Oman nor Germany. When no tag is named in the query, tags whose name
+    holds the whole query as words ("Sudan" in South Sudan) are offered instead.
+    """
+    query_words = [word for word in _words(text) if len(word) >= 3]
+    if not query_words:
         return []
+    candidates = Q()
+    for word in query_words[:8]:
+        candidates |= Q(name__icontains=word) | Q(aliases__icontains=word)
     parts = [
-        tax.model.objects.filter(Q(name__icontains=text) | Q(aliases__icontains=text))
+        tax.model.objects.filter(candidates)
         .annotate(kind=Value(kind))
-        .values_list("kind", "pk", "name", "slug")
+        .values_list("kind", "pk", "name", "slug", "aliases")
         .order_by()
         for kind, tax in TAXONOMIES.items()
     ]
+    rows = list(parts[0].union(*parts[1:], all=True).order_by("name")[:200])
+    all_words = _words(text)
+    named, holding = [], []
+    for kind, pk, name, slug, aliases in rows:
+        names = [_words(n) for n in [name, *(aliases or [])]]
+        if any(_contains_phrase(all_words, n) for n in names):
+            named.append((kind, pk, name, slug))
+        elif any(_contains_phrase(n, all_words) for n in names):
+            holding.append((kind, pk, name, slug))
     urls = TagUrls()
-    rows = parts[0].union(*parts[1:], all=True).order_by("name")[:limit]
-    return [urls.link(*row) for row in rows]
+    return [urls.link(*row) for row in (named or holding)[:limit]]
 
 
 def country_choices():

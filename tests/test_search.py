@@ -184,3 +184,26 @@ def test_minister_filter_accepts_a_typed_name_or_alias(client, stories):
     assert "Foreign minister visits" in search(client, q="visit", minister="Lavrov")
     assert "Foreign minister visits" in search(client, q="visit", minister="sergey lavrov")
     assert "Foreign minister visits" not in search(client, q="visit", minister="Jaishankar")
+
+
+@pytest.mark.django_db
+def test_filters_and_tag_matches_take_whole_names_not_fragments(client):
+    """Filtering by Oman does not bring Romania; searching "man" names no country."""
+    from tests.factories import make_article, make_minister
+
+    make_article("Muscat port deal", countries=["OM"])
+    make_article("Bucharest budget vote", countries=["RO"])
+    lavrov = make_minister("Sergey Lavrov", aliases=["Lavrov", "Mr Lavrov"])
+    make_article("Moscow briefing", ministers=[lavrov])
+
+    oman = client.get("/search/", {"country": "oman"}).content.decode()
+    assert "Muscat port deal" in oman and "Bucharest budget vote" not in oman
+    by_alias = client.get("/search/", {"minister": "lavrov"}).content.decode()
+    assert "Moscow briefing" in by_alias
+    by_fragment = client.get("/search/", {"minister": "lav"}).content.decode()
+    assert "Moscow briefing" not in by_fragment
+
+    from articles.selectors import search_tag_matches
+    fragment = [t.name for t in search_tag_matches("man")]
+    assert "Oman" not in fragment and "Germany" not in fragment
+    assert [t.name for t in search_tag_matches("what did Lavrov say")] == ["Sergey Lavrov"]
