@@ -26,6 +26,8 @@ class VocabularyTag(TagBase):
         help_text="Other names the copy may use, one per line: spellings, surnames, "
         "demonyms, capitals. The auto-tagger and search use them.",
     )
+    # Lets the auto-tagger notice any change to the vocabulary with one cheap query.
+    updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         abstract = True

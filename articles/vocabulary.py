@@ -191,7 +191,7 @@ def load_vocabulary(*, data):
         for item in data.get("countries", []):
             country = Country.objects.select_for_update().get(code=item["code"].strip().upper())
             if _merge_aliases(country, item.get("aliases") or []):
-                country.save(update_fields=["aliases"])
+                country.save(update_fields=["aliases", "updated_at"])
                 summary.updated["countries"] += 1
         for item in data.get("ministers", []):
             _load_minister(item, summary)

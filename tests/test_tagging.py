@@ -230,6 +230,17 @@ def test_vocabulary_is_rebuilt_when_a_tag_or_alias_changes():
 
 
 @pytest.mark.django_db
+def test_vocabulary_is_rebuilt_after_an_edit_that_keeps_every_length():
+    """A rename to a name of the same length is still noticed."""
+    article = make_article(body="<p>Sergey Shoigu spoke.</p>")
+    minister = make_minister("Sergey Lavrov", aliases=["Lavrov"])
+    assert suggest_tags(article)["ministers"] == []
+    minister.name, minister.aliases = "Sergey Shoigu", ["Shoigu"]
+    minister.save()
+    assert [s.name for s in suggest_tags(article)["ministers"]] == ["Sergey Shoigu"]
+
+
+@pytest.mark.django_db
 def test_compiled_vocabulary_is_reused_while_nothing_changes():
     first = tagging.get_vocabulary()
     assert tagging.get_vocabulary() is first
