@@ -20,7 +20,9 @@ def export_record(article):
         "id": article.pk,
         "headline": article.headline,
         "slug": article.slug,
-        "url": article.get_absolute_url(),
+        # Only a published (or scheduled) article has an address; a draft's would change
+        # with the day of the export.
+        "url": article.get_absolute_url() if article.published_at else None,
         "status": article.status,
         "published_at": _iso(article.published_at),
         "dateline": article.dateline,
@@ -34,6 +36,10 @@ def export_record(article):
             {"kind": c.kind, "note": c.note, "created_at": _iso(c.created_at)}
             for c in article.corrections.all()
         ],
+        # Beyond DESIGN.md's fields: what a restore needs to keep the desk's state and to
+        # keep refusing wire copy that was already imported.
+        "headline_needs_review": article.headline_needs_review,
+        "fingerprint": article.fingerprint,
     }
 
 

@@ -286,7 +286,11 @@ def _article_from_record(record):
         standfirst=record.get("standfirst") or "",
         body=record.get("body") or "",
         bylines=", ".join(record.get("authors") or []),
+        headline_needs_review=bool(record.get("headline_needs_review")),
+        fingerprint=record.get("fingerprint") or None,
     )
+    if article.fingerprint and Article.objects.filter(fingerprint=article.fingerprint).exists():
+        return None  # the same wire copy is already here under another slug
     article.full_clean(exclude=["fingerprint", "image"], validate_unique=False)
     article.save()
     article.countries.set(countries)

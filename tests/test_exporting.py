@@ -64,6 +64,8 @@ def test_export_line_has_the_design_fields(settings):
             {"kind": "correction", "note": "Corrected a name.",
              "created_at": "2023-12-28T15:00:00+05:30"}
         ],
+        "headline_needs_review": False,
+        "fingerprint": None,
     }
 
 
@@ -109,6 +111,26 @@ def test_export_then_import_into_empty_database_then_export_gives_same_lines(tmp
 
     assert without_ids(second) == without_ids(first)
     assert Minister.objects.count() == 2
+
+
+def test_a_restored_archive_still_refuses_wire_copy_it_already_holds(tmp_path):
+    """After export and restore, importing the original wire file again creates nothing."""
+    wire = tmp_path / "wire.txt"
+    wire.write_text("date 2024-03-01 Ministers met in Delhi on Friday. They agreed.\n",
+                    encoding="utf-8")
+    call_command("import_articles", str(wire), stdout=io.StringIO())
+    dump = tmp_path / "dump.jsonl"
+    export("--output", str(dump))
+    assert json.loads(dump.read_text(encoding="utf-8"))["url"] is None  # not published
+
+    Article.objects.all().delete()
+    call_command("import_articles", str(dump), stdout=io.StringIO())
+    restored = Article.objects.get()
+    assert restored.headline_needs_review and restored.fingerprint
+
+    out = io.StringIO()
+    call_command("import_articles", str(wire), stdout=out)
+    assert "imported 0, skipped 1, failed 0" in out.getvalue()
 
 
 def test_importing_an_export_twice_skips_what_exists(tmp_path):
