@@ -14,7 +14,7 @@ FEED_SIZE = 20
 
 
 class ArticleFeed(Feed):
-    """Shared item rendering: standfirst as description, authors, tags as categories.
+    """Shared item rendering: the summary as description, authors, tags as categories.
 
     Items are ArticleCards, so the tags of the whole feed come from one query.
     """
@@ -25,7 +25,9 @@ class ArticleFeed(Feed):
         return response
 
     def items(self, obj=None):
-        return selectors.cards(self.articles(obj)[:FEED_SIZE])
+        # With the body: wire copy has no standfirst, and its summary comes from the body.
+        articles = self.articles(obj).defer(None).defer("search_vector")
+        return selectors.cards(articles[:FEED_SIZE])
 
     def articles(self, obj):
         return selectors.listing()
@@ -43,7 +45,7 @@ class ArticleFeed(Feed):
         return card.article.get_absolute_url()
 
     def item_description(self, card):
-        return card.article.standfirst
+        return card.article.summary
 
     def item_pubdate(self, card):
         return card.article.published_at

@@ -1,16 +1,21 @@
 """Articles and the newsroom's three taxonomies: countries, ministers, policies."""
 
+from html import unescape
+
 import reversion
 from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.text import slugify
+from django.utils.html import strip_tags
+from django.utils.text import Truncator, slugify
 from taggit.managers import TaggableManager
 from taggit.models import TagBase, TaggedItemBase
 
 from articles.sanitising import sanitise_html
+
+SUMMARY_WORDS = 40  # words of the body that stand in for a missing standfirst
 
 
 def aliases_default():
@@ -312,6 +317,13 @@ class Article(models.Model):
         if self.is_scheduled:
             return "Scheduled"
         return self.get_status_display()
+
+    @property
+    def summary(self):
+        """The standfirst, or for wire copy without one the opening words of the body."""
+        if self.standfirst:
+            return self.standfirst
+        return Truncator(unescape(strip_tags(self.body))).words(SUMMARY_WORDS)
 
     @property
     def authors(self):

@@ -2,7 +2,6 @@
 
 import json
 from datetime import date, datetime, time, timedelta
-from html import unescape
 from math import ceil
 
 from django.conf import settings
@@ -14,9 +13,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
-from django.utils.html import strip_tags
 from django.utils.safestring import mark_safe
-from django.utils.text import Truncator
 from django.views.decorators.cache import never_cache
 from django.views.generic import ListView, TemplateView
 
@@ -33,7 +30,6 @@ from articles.search import (
 # Listings page back this far (5,000 articles); the date archives reach the rest.
 MAX_LISTING_PAGES = 250
 # Wire copy has no standfirst: its summary is the body's opening words.
-SUMMARY_WORDS = 40
 # Saves within this time of publication (a last typo) do not show as an update.
 UPDATE_GRACE = timedelta(minutes=10)
 JSON_SCRIPT_ESCAPES = {ord("<"): "\\u003C", ord(">"): "\\u003E", ord("&"): "\\u0026"}
@@ -133,13 +129,6 @@ class HomeView(TemplateView):
         return context
 
 
-def article_summary(article):
-    """The standfirst, or for wire copy without one the opening words of the body."""
-    if article.standfirst:
-        return article.standfirst
-    return Truncator(unescape(strip_tags(article.body))).words(SUMMARY_WORDS)
-
-
 def article_json_ld(request, article, tags, *, summary, modified):
     """schema.org NewsArticle for the article, safe to place inside a <script> tag."""
     url = request.build_absolute_uri(article.get_absolute_url())
@@ -192,7 +181,7 @@ def render_article(request, article, *, preview=False):
     tags = selectors.article_tags(article)
     corrections = list(article.corrections.all())
     updated_at = shown_update_time(article, corrections)
-    summary = article_summary(article)
+    summary = article.summary
     context = {
         "article": article,
         "tags": tags,

@@ -133,3 +133,14 @@ def test_sitemap_index_lists_every_sitemap_page_with_older_articles(client, room
 @pytest.mark.parametrize("page", ["0", "3", "x"])
 def test_sitemap_page_out_of_range_is_404(client, room, page):
     assert client.get("/sitemap.xml", {"p": page}).status_code == 404
+
+
+@pytest.mark.django_db
+def test_feed_describes_wire_copy_without_standfirst_by_its_opening_words(client):
+    """A feed reader shows something under every headline, wire copy included."""
+    from tests.factories import make_article
+
+    make_article("Wire story", standfirst="",
+                 body="<p>Ministers met in Delhi on Friday to sign the accord.</p>")
+    feed = client.get("/feeds/latest/").content.decode()
+    assert "Ministers met in Delhi on Friday to sign the accord." in feed
