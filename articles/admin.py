@@ -21,16 +21,7 @@ from articles import services, workflow
 from articles.admin_tagging import SuggestedTagsMixin
 from articles.forms import ArticleForm, VocabularyForm, VocabularyPicker
 from articles.history import article_changes
-from articles.models import (
-    Article,
-    Correction,
-    Country,
-    Minister,
-    Policy,
-    TaggedCountry,
-    TaggedMinister,
-    TaggedPolicy,
-)
+from articles.models import TAXONOMIES, Article, Correction, Country, Minister, Policy
 
 
 class StatusFilter(admin.SimpleListFilter):
@@ -77,22 +68,13 @@ class TagFilter(admin.SimpleListFilter):
         return queryset.filter(pk__in=tagged)
 
 
-class CountryFilter(TagFilter):
-    title = "country"
-    parameter_name = "country"
-    through = TaggedCountry
+def tag_filter(taxonomy):
+    return type(f"{taxonomy.model.__name__}Filter", (TagFilter,), {
+        "title": taxonomy.kind, "parameter_name": taxonomy.kind, "through": taxonomy.through,
+    })
 
 
-class MinisterFilter(TagFilter):
-    title = "minister"
-    parameter_name = "minister"
-    through = TaggedMinister
-
-
-class PolicyFilter(TagFilter):
-    title = "policy"
-    parameter_name = "policy"
-    through = TaggedPolicy
+TAG_FILTERS = [tag_filter(taxonomy) for taxonomy in TAXONOMIES.values()]
 
 
 class CorrectionInline(admin.TabularInline):
@@ -141,7 +123,7 @@ class ArticleAdmin(SuggestedTagsMixin, VersionAdmin):
     ]
     list_display_links = ["headline"]
     list_filter = [
-        StatusFilter, "headline_needs_review", CountryFilter, MinisterFilter, PolicyFilter,
+        StatusFilter, "headline_needs_review", *TAG_FILTERS,
         "published_at",
     ]
     list_per_page = 100

@@ -7,24 +7,11 @@ from django.utils.html import escape, strip_tags
 from django.utils.safestring import mark_safe
 from reversion.models import Version
 
-from articles.models import (
-    Article,
-    Country,
-    Minister,
-    Policy,
-    TaggedCountry,
-    TaggedMinister,
-    TaggedPolicy,
-)
+from articles.models import TAXONOMIES, Article
 
 TEXT_FIELDS = ["headline", "standfirst", "body", "dateline", "bylines", "slug"]
+MANAGERS = [t.manager for t in TAXONOMIES.values()]
 OTHER_FIELDS = ["status", "published_at", "headline_needs_review", "image_alt"]
-TAXONOMIES = [
-    ("countries", TaggedCountry, Country),
-    ("ministers", TaggedMinister, Minister),
-    ("policies", TaggedPolicy, Policy),
-]
-
 
 def word_diff(old, new):
     """The words removed and added between two texts, marked up with <del> and <ins>."""
@@ -49,9 +36,9 @@ def word_diff(old, new):
 def _tag_ids_by_revision(revision_ids):
     """{revision id: {taxonomy: set of tag ids}} in one query over the stored versions."""
     content_types = {
-        ContentType.objects.get_for_model(through).pk: name for name, through, _ in TAXONOMIES
+        ContentType.objects.get_for_model(t.through).pk: t.manager for t in TAXONOMIES.values()
     }
-    tags = {rid: {name: set() for name, _, _ in TAXONOMIES} for rid in revision_ids}
+    tags = {rid: {t.manager: set() for t in TAXONOMIES.values()} for rid in revision_ids}
     stored = Version.objects.filter(
         revision_id__in=revision_ids, content_type_id__in=content_types
     )
@@ -69,11 +56,11 @@ def article_changes(versions):
     tags = _tag_ids_by_revision([v.revision_id for v in versions])
     all_ids = {
         name: set().union(*(tags[v.revision_id][name] for v in versions)) if versions else set()
-        for name, _, _ in TAXONOMIES
+        for name in MANAGERS
     }
     names = {
-        name: dict(model.objects.filter(pk__in=all_ids[name]).values_list("pk", "name"))
-        for name, _, model in TAXONOMIES
+        t.manager: dict(t.model.objects.filter(pk__in=all_ids[t.manager]).values_list("pk", "name"))
+        for t in TAXONOMIES.values()
     }
     result = []
     for newer, older in zip(versions, [*versions[1:], None], strict=True):
@@ -88,7 +75,7 @@ def article_changes(versions):
         for field in OTHER_FIELDS:
             if new.get(field) != old.get(field):
                 changes.append((_label(field), f"{old.get(field)} → {new.get(field)}"))
-        for name, _, _ in TAXONOMIES:
+        for name in MANAGERS:
             now = tags[newer.revision_id][name]
             before = tags[older.revision_id][name]
             added = sorted(names[name].get(pk, f"#{pk}") for pk in now - before)

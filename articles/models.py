@@ -1,5 +1,6 @@
 """Articles and the newsroom's three taxonomies: countries, ministers, policies."""
 
+from dataclasses import dataclass
 from html import unescape
 
 import reversion
@@ -345,3 +346,26 @@ class Correction(models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()}: {self.note[:60]}"
+
+
+@dataclass(frozen=True)
+class Taxonomy:
+    """One of the three vocabularies and how articles reach it."""
+
+    kind: str  # "country": URL names, filters, search parameters
+    manager: str  # "countries": the TaggableManager on Article
+    model: type
+    through: type
+    article_relation: str  # Article's reverse name for the through rows
+    detail_url_name: str
+    weight: int  # a shared minister or policy says more about relatedness than a country
+
+
+TAXONOMIES = {
+    "country": Taxonomy("country", "countries", Country, TaggedCountry, "tagged_countries",
+                        "articles:country-detail", 1),
+    "minister": Taxonomy("minister", "ministers", Minister, TaggedMinister,
+                         "tagged_ministers", "articles:minister-detail", 3),
+    "policy": Taxonomy("policy", "policies", Policy, TaggedPolicy, "tagged_policies",
+                       "articles:policy-detail", 3),
+}

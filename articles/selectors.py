@@ -15,34 +15,14 @@ from django.urls import reverse
 from django.utils import timezone
 
 from articles.models import (
+    TAXONOMIES,
     Article,
     Country,
     Minister,
     Policy,
     TaggedCountry,
-    TaggedMinister,
-    TaggedPolicy,
 )
 
-
-@dataclass(frozen=True)
-class Taxonomy:
-    kind: str
-    model: type
-    through: type
-    article_relation: str
-    detail_url_name: str
-    weight: int
-
-
-TAXONOMIES = {
-    "country": Taxonomy("country", Country, TaggedCountry, "tagged_countries",
-                        "articles:country-detail", 1),
-    "minister": Taxonomy("minister", Minister, TaggedMinister, "tagged_ministers",
-                         "articles:minister-detail", 3),
-    "policy": Taxonomy("policy", Policy, TaggedPolicy, "tagged_policies",
-                       "articles:policy-detail", 3),
-}
 KIND_ORDER = {kind: i for i, kind in enumerate(TAXONOMIES)}
 
 # "Often covered with" looks at this many of a tag's latest articles, so a tag with

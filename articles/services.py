@@ -6,7 +6,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from articles import workflow
-from articles.models import Article, Country, Minister, Policy
+from articles.models import TAXONOMIES, Article, Minister, Policy
 
 
 class StaleEdit(Exception):
@@ -151,7 +151,7 @@ def article_add_suggested_tags(*, article, by, accept=None):
     return added
 
 
-VOCABULARY_MODELS = (Country, Minister, Policy)
+VOCABULARY_MODELS = {taxonomy.model for taxonomy in TAXONOMIES.values()}
 
 
 @transaction.atomic

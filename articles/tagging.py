@@ -806,9 +806,9 @@ def apply_suggestions(*, article, suggestions, accept=None):
 
     Never removes a tag. Returns the number of tags added.
     """
-    from articles.models import Country, Minister, Policy
+    from articles.models import TAXONOMIES as REGISTRY
 
-    models = {COUNTRIES: Country, MINISTERS: Minister, POLICIES: Policy}
+    models = {taxonomy.manager: taxonomy.model for taxonomy in REGISTRY.values()}
     added = 0
     for taxonomy, items in suggestions.items():
         ids = [s.tag_id for s in items if accept is None or s.key in accept]
