@@ -141,6 +141,27 @@ def remember(name, compute, *key_parts, timeout=3600):
     return value
 
 
+def remember_many(name, keys, compute):
+    """{key: value} for every key, cached under the current content generation.
+
+    One cache round trip for all of them; ``compute(missing_keys)`` returns the values
+    not found (e.g. rendered article cards), which are then stored together.
+    """
+    state = _request_state()
+    prefix = f"remember:{state[0]}:{name}:"
+    keys = list(keys)
+    found = cache.get_many([prefix + str(key) for key in keys])
+    values = {key: found[prefix + str(key)] for key in keys if prefix + str(key) in found}
+    missing = [key for key in keys if key not in values]
+    if missing:
+        computed = compute(missing)
+        values.update(computed)
+        if may_store(state):
+            cache.set_many({prefix + str(key): value for key, value in computed.items()},
+                           timeout=3600)
+    return values
+
+
 def may_store(state):
     """False just after a change when a read replica may still be behind."""
     # A value read from a replica that has not replayed the write yet must not be kept.

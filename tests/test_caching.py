@@ -270,3 +270,28 @@ def test_remember_computes_every_time_when_redis_is_down():
     with override_settings(CACHES=REDIS_DOWN, DJANGO_REDIS_IGNORE_EXCEPTIONS=True):
         values = [caching.remember("n", lambda: object()) for _ in range(2)]
     assert values[0] is not values[1]
+
+
+def test_cards_are_rendered_once_per_generation_and_never_stale():
+    from articles.selectors import cards
+    from articles.templatetags.card_cache import cards_html
+
+    article = make_article("Cached card")
+    first = cards_html(cards([article]))
+    assert "Cached card" in first
+    Article.objects.filter(pk=article.pk).update(headline="Renamed quietly")
+    assert cards_html(cards(Article.objects.filter(pk=article.pk))) == first
+    caching.bump_content_generation()
+    assert "Renamed quietly" in cards_html(cards(Article.objects.filter(pk=article.pk)))
+
+
+def test_search_cards_with_snippets_are_always_rendered():
+    from articles.selectors import cards
+    from articles.templatetags.card_cache import cards_html
+
+    article = make_article("Snippet card")
+    [card] = cards([article])
+    card.snippet = "first snippet"
+    assert "first snippet" in cards_html([card])
+    card.snippet = "second snippet"
+    assert "second snippet" in cards_html([card])

@@ -1,0 +1,37 @@
+"""Article cards rendered once per content generation and article version, then reused.
+
+A listing page is mostly its 20 cards; rendering them with Django's template engine is
+most of an uncached page's cost. Their HTML is kept in the cache under the content
+generation (any write renews it, see articles.caching), so a card is never stale, and
+fetched for a whole page in one round trip.
+"""
+
+from django import template
+from django.template.loader import get_template
+from django.utils.safestring import mark_safe
+
+from articles.caching import remember_many
+
+register = template.Library()
+
+CARD_TEMPLATE = "includes/article_card.html"
+
+
+@register.simple_tag
+def cards_html(cards):
+    """The cards' HTML in order; search cards (with a snippet) are rendered each time."""
+    card_template = get_template(CARD_TEMPLATE)
+
+    def render(card):
+        return card_template.render({"card": card})
+
+    def key(card):
+        return f"{card.article.pk}.{card.article.version}"
+
+    reusable = {key(card): card for card in cards if not card.snippet}
+    cached = remember_many(
+        "card", reusable, lambda missing: {k: render(reusable[k]) for k in missing}
+    )
+    return mark_safe(  # noqa: S308 - HTML rendered by our own autoescaping template
+        "".join(cached[key(card)] if not card.snippet else render(card) for card in cards)
+    )
