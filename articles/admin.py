@@ -9,7 +9,7 @@ from django.contrib.admin.widgets import RelatedFieldWidgetWrapper
 from django.core.exceptions import PermissionDenied
 from django.db.models import Case, Count, Value, When
 from django.http import Http404
-from django.shortcuts import get_object_or_404
+from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
@@ -20,7 +20,7 @@ from reversion.models import Version
 from articles import services, workflow
 from articles.admin_tagging import SuggestedTagsMixin
 from articles.forms import ArticleForm, VocabularyForm, VocabularyPicker
-from articles.history import article_changes
+from articles.history import article_changes, missing_tags
 from articles.models import TAXONOMIES, Article, Correction, Country, Minister, Policy
 
 
@@ -209,6 +209,8 @@ class ArticleAdmin(SuggestedTagsMixin, VersionAdmin):
         return workflow.can_publish(request.user)
 
     def get_readonly_fields(self, request, obj=None):
+        # During a revert `obj` is the old version; the rules follow the article as saved.
+        obj = getattr(request, "newsroom_saved_article", None) or obj
         readonly = ["audit"]
         if not workflow.can_publish(request.user):
             readonly.append("published_at")
@@ -278,6 +280,18 @@ class ArticleAdmin(SuggestedTagsMixin, VersionAdmin):
             raise Http404("No such article.")
         if not workflow.can_edit(request.user, saved):
             raise PermissionDenied
+        version = get_object_or_404(Version, pk=version_id, object_id=saved.pk)
+        missing = missing_tags(version.revision_id)
+        if missing:
+            self.message_user(
+                request,
+                f"That version carries {missing} tag{'s' if missing != 1 else ''} that "
+                "have since been merged into another entry or deleted, so it cannot be "
+                "restored as it was. Nothing was changed: copy what you need from the "
+                "history below into the article instead.",
+                messages.ERROR,
+            )
+            return redirect("admin:articles_article_history", saved.pk)
         request.newsroom_saved_article = saved
         return super().revision_view(request, object_id, version_id, extra_context)
 

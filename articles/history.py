@@ -50,6 +50,16 @@ def _tag_ids_by_revision(revision_ids):
     return tags
 
 
+def missing_tags(revision_id):
+    """How many tags a stored version carries that no longer exist (merged or deleted)."""
+    stored = _tag_ids_by_revision([revision_id])[revision_id]
+    return sum(
+        len(stored[t.manager] - set(t.model.objects.filter(pk__in=stored[t.manager])
+                                    .values_list("pk", flat=True)))
+        for t in TAXONOMIES.values()
+    )
+
+
 def article_changes(versions):
     """For each version of an article (newest first), the fields it changed, as a list."""
     versions = list(versions)

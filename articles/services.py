@@ -25,11 +25,16 @@ class StaleEdit(Exception):
         )
 
 
+# Statuses of an article that readers have seen at its address.
+PUBLIC_ONCE = (Article.Status.PUBLISHED, Article.Status.WITHDRAWN)
+
+
 def _lock(article):
     return (
         Article.objects.select_for_update(of=("self",))
         .select_related("updated_by")
-        .only("version", "status", "published_at", "updated_at", "updated_by", "created_by")
+        .only("version", "status", "published_at", "updated_at", "updated_by", "created_by",
+              "slug")
         .get(pk=article.pk)
     )
 
@@ -68,6 +73,10 @@ def article_save(*, article, by, expected_version=None, headline_changed=False, 
         if not workflow.can_publish(by) and article.published_at != before.published_at:
             raise PermissionDenied("Only editors may change the publication time.")
         article.version = max(current.version, before.version, expected_version or 0) + 1
+        if before is not current and before.status in PUBLIC_ONCE:
+            # A revert brings back text and tags, never an older address: readers' links
+            # and search engines' copies of a published story keep working.
+            article.slug, article.published_at = before.slug, before.published_at
     if article.status == Article.Status.PUBLISHED and article.published_at is None:
         article.published_at = timezone.now()
     if headline_changed:

@@ -117,3 +117,47 @@ def test_editor_cannot_recover_an_article_that_still_exists(editor_client):
     version = Version.objects.get_for_object(article).get()
     url = reverse("admin:articles_article_recover", args=[version.pk])
     assert editor_client.get(url).status_code == 403
+
+
+@pytest.mark.django_db
+def test_reverting_to_a_version_whose_tag_was_merged_away_is_refused_clearly(editor_client):
+    """A version tagged with a since-merged minister cannot come back as it was: say so."""
+    from articles import services
+    from tests.factories import make_minister
+
+    sergey, sergei = make_minister("Sergey Lavrov"), make_minister("Sergei Lavrov")
+    article = make_article(status=Article.Status.REVIEW, ministers=[sergei])
+    editor_client.post(change_url(article), article_post_data(article, standfirst="v2"))
+    version = Version.objects.get_for_object(article).get()
+    services.tag_merge(keep=sergey, merged=[sergei])
+
+    revert_url = reverse("admin:articles_article_revision", args=[article.pk, version.pk])
+    response = editor_client.post(revert_url, article_post_data(article), follow=True)
+    assert response.status_code == 200
+    assert "have since been merged into another entry or deleted" in response.content.decode()
+    assert list(article.ministers.names()) == ["Sergey Lavrov"]
+
+
+@pytest.mark.django_db
+def test_reverting_a_published_story_keeps_its_address(editor_client, editor):
+    """Bringing back an old version of a live story changes its words, not its URL."""
+    from articles import services
+
+    article = make_article(status=Article.Status.REVIEW, headline="Long wire headline",
+                           slug="long-wire-headline")
+    editor_client.post(change_url(article), article_post_data(article, standfirst="v1"))
+    wire_version = Version.objects.get_for_object(article).get()
+    editor_client.post(change_url(article), article_post_data(
+        article, headline="Short headline", slug="short-headline"))
+    services.article_publish(article=Article.objects.get(pk=article.pk), by=editor)
+    article.refresh_from_db()
+    url = article.get_absolute_url()
+
+    revert_url = reverse("admin:articles_article_revision", args=[article.pk, wire_version.pk])
+    data = article_post_data(article, headline="Long wire headline", status="published")
+    data.pop("slug")  # read-only once published: the form does not send it
+    response = editor_client.post(revert_url, data)
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    article.refresh_from_db()
+    assert article.headline == "Long wire headline"
+    assert article.get_absolute_url() == url
