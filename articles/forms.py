@@ -42,6 +42,24 @@ class VocabularyForm(forms.ModelForm):
         "demonyms, capitals. The auto-tagger and search use them.",
     )
 
+    def clean(self):
+        """A name or alias may stand for one entry only, or the tagger could not choose."""
+        cleaned = super().clean()
+        mine = [n for n in [cleaned.get("name") or self.instance.name,
+                            *(cleaned.get("aliases") or [])] if n]
+        others = type(self.instance).objects.exclude(pk=self.instance.pk)
+        claimed = {}
+        for name, aliases in others.values_list("name", "aliases"):
+            for other_name in [name, *aliases]:
+                claimed.setdefault(other_name.casefold(), name)
+        for name in mine:
+            owner = claimed.get(name.casefold())
+            if owner:
+                field = "name" if name == cleaned.get("name") else "aliases"
+                self.add_error(field, f"“{name}” already stands for {owner}. Merge the two "
+                               "entries instead (the Merge action on the list).")
+        return cleaned
+
 
 class VocabularyPicker(AutocompleteSelectMultiple):
     """Autocomplete for tags that re-displays only real ids, whatever was posted."""

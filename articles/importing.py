@@ -21,7 +21,7 @@ from django.utils.dateparse import parse_datetime
 from django.utils.html import escape
 from django.utils.text import slugify
 
-from articles.models import Article, Correction, Country, Minister, Policy
+from articles.models import DASHES Article, Correction, Country, Minister, Policy
 from articles.tagging import apply_suggestions, suggest_tags
 
 HEADLINE_MAX = 110
@@ -177,7 +177,7 @@ def derive_headline(paragraph):
 
 def unique_slug(text, *, fallback):
     """slugify(text), with -2, -3... added when another article has it."""
-    base = slugify(text)
+    base = slugify(DASHES.sub(" ", text))
     if len(base) > SLUG_WORDS_MAX:
         base = base[: SLUG_WORDS_MAX + 1].rsplit("-", 1)[0]
     base = base[: SLUG_MAX - 8].strip("-") or fallback

@@ -1,5 +1,6 @@
 """Articles and the newsroom's three taxonomies: countries, ministers, policies."""
 
+import re
 from dataclasses import dataclass
 from html import unescape
 
@@ -16,6 +17,7 @@ from taggit.models import TagBase, TaggedItemBase
 
 from articles.sanitising import sanitise_html
 
+DASHES = re.compile(r"[\u2010-\u2015\u2212]")
 SUMMARY_WORDS = 40  # words of the body that stand in for a missing standfirst
 
 
@@ -42,6 +44,8 @@ class VocabularyTag(TagBase):
     def slugify(self, tag, i=None):
         # ASCII where the name allows ("sergey-lavrov"); a name in another script keeps
         # its letters ("王毅") rather than getting an empty slug.
+        # Dashes join words: "North–South Corridor" is north-south-corridor.
+        tag = DASHES.sub(" ", tag)
         slug = slugify(tag) or slugify(tag, allow_unicode=True) or "entry"
         return f"{slug}-{i}" if i is not None else slug
 
@@ -324,7 +328,9 @@ class Article(models.Model):
         """The standfirst, or for wire copy without one the opening words of the body."""
         if self.standfirst:
             return self.standfirst
-        return Truncator(unescape(strip_tags(self.body))).words(SUMMARY_WORDS)
+        # A space where paragraphs end, so "programme.</p><p>Mr" reads "programme. Mr".
+        text = strip_tags(self.body.replace("</p>", "</p> "))
+        return Truncator(" ".join(unescape(text).split())).words(SUMMARY_WORDS)
 
     @property
     def authors(self):

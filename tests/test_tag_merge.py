@@ -50,3 +50,22 @@ def test_reporter_cannot_merge_vocabulary(reporter_client):
     reporter_client.post(reverse("admin:articles_minister_changelist"),
                          {"action": "merge", "_selected_action": [a.pk, b.pk], "keep": a.pk})
     assert Minister.objects.count() == 2
+
+
+@pytest.mark.django_db
+def test_a_second_entry_cannot_claim_a_name_or_alias_already_taken(editor_client):
+    """Two ministers answering to "Lavrov" would leave the tagger unable to choose."""
+    make_minister("Sergey Lavrov", aliases=["Lavrov"])
+    response = editor_client.post(reverse("admin:articles_minister_add"), {
+        "name": "Sergei Lavrov", "office": "", "aliases": "Lavrov",
+    })
+    assert response.status_code == 200
+    assert "“Lavrov” already stands for Sergey Lavrov" in response.content.decode()
+    assert Minister.objects.count() == 1
+
+
+@pytest.mark.django_db
+def test_dashes_in_names_become_hyphens_in_slugs():
+    from tests.factories import make_policy
+
+    assert make_policy("North–South Transport Corridor").slug == "north-south-transport-corridor"
