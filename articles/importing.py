@@ -21,7 +21,7 @@ from django.utils.dateparse import parse_datetime
 from django.utils.html import escape
 from django.utils.text import slugify
 
-from articles.models import DASHES Article, Correction, Country, Minister, Policy
+from articles.models import DASHES, Article, Correction, Country, Minister, Policy
 from articles.tagging import apply_suggestions, suggest_tags
 
 HEADLINE_MAX = 110
