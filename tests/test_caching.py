@@ -295,3 +295,16 @@ def test_search_cards_with_snippets_are_always_rendered():
     assert "first snippet" in cards_html([card])
     card.snippet = "second snippet"
     assert "second snippet" in cards_html([card])
+
+
+def test_publishing_and_withdrawing_through_the_services_show_at_once(client, editor):
+    from articles.services import article_publish, article_withdraw
+
+    article = make_article("Desk story", slug="desk", status=Article.Status.REVIEW)
+    assert b"Desk story" not in get(client).content
+    article_publish(article=article, by=editor)
+    assert b"Desk story" in get(client).content
+    assert get(client, "/a/desk/").status_code == 200
+    article_withdraw(article=article, by=editor)
+    assert b"Desk story" not in get(client).content
+    assert get(client, "/a/desk/").status_code == 404
