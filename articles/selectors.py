@@ -278,6 +278,17 @@ def search_tag_matches(text, *, limit=6):
     return [urls.link(*row) for row in (named or holding)[:limit]]
 
 
+def tag_with_alias_slug(model, slug):
+    """The entry one of whose aliases has this slug: where a merged entry's page went."""
+    word = slug.split("-")[0]
+    if not word:
+        return None
+    for tag in model.objects.filter(aliases__icontains=word):
+        if any(tag.slugify(alias) == slug for alias in tag.aliases):
+            return tag
+    return None
+
+
 def country_choices():
     """Every country as (slug, name), A-Z, for the search filter."""
     return list(Country.objects.order_by("name").values_list("slug", "name"))

@@ -96,6 +96,7 @@ class ArticleListView(ListView):
 
     paginate_by = settings.NEWSROOM_PAGE_SIZE
     paginator_class = BoundedPaginator
+    empty_is_404 = False
 
     def articles(self):
         return selectors.listing()
@@ -108,6 +109,9 @@ class ArticleListView(ListView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
+        if self.empty_is_404 and not context["object_list"]:
+            # Checked on the page already fetched (ListView's allow_empty costs a query).
+            raise Http404("Nothing has been published here.")
         context["cards"] = selectors.cards(context["object_list"])
         context["feed_url"] = self.get_feed_url()
         return context
@@ -257,12 +261,19 @@ class TagDetailView(ArticleListView):
 
     template_name = "articles/tag_detail.html"
     kind = None
+    empty_is_404 = True  # an entry nobody has written about is not a page for readers
 
     def get(self, request, *args, **kwargs):
         model = selectors.TAXONOMIES[self.kind].model
         queryset = model.objects.select_related("country") if self.kind == "minister" \
             else model.objects.all()
-        self.tag = get_object_or_404(queryset, slug=kwargs["slug"])
+        self.tag = queryset.filter(slug=kwargs["slug"]).first()
+        if self.tag is None:
+            # A merged-away entry lives on as an alias of the one it was merged into.
+            merged_into = selectors.tag_with_alias_slug(model, kwargs["slug"])
+            if merged_into is None:
+                raise Http404("No such entry.")
+            return redirect(merged_into.get_absolute_url(), permanent=True)
         return super().get(request, *args, **kwargs)
 
     def articles(self):
@@ -297,6 +308,7 @@ class BilateralView(ArticleListView):
     """Articles tagged with both countries; the pair's canonical order is A–Z by slug."""
 
     template_name = "articles/bilateral.html"
+    empty_is_404 = True  # two countries never covered together have no page
 
     def get(self, request, *args, **kwargs):
         self.first, self.second, canonical = bilateral_pair(kwargs["slug"], kwargs["other"])

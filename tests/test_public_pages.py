@@ -410,3 +410,28 @@ def test_ministers_named_in_other_scripts_get_working_pages(client):
         page = client.get(minister.get_absolute_url())
         assert page.status_code == 200 and minister.name in page.content.decode()
     assert client.get("/feed/").status_code == 200
+
+
+@pytest.mark.django_db
+def test_a_merged_ministers_old_page_redirects_to_the_kept_one(client):
+    from articles import services
+    from tests.factories import make_article, make_minister
+
+    sergey, sergei = make_minister("Sergey Lavrov"), make_minister("Sergei Lavrov")
+    make_article("Talks", ministers=[sergei])
+    services.tag_merge(keep=sergey, merged=[sergei])
+    response = client.get("/ministers/sergei-lavrov/")
+    assert response.status_code == 301
+    assert response["Location"] == "/ministers/sergey-lavrov/"
+    assert client.get("/ministers/nobody-at-all/").status_code == 404
+
+
+@pytest.mark.django_db
+def test_entries_and_pairs_nobody_has_written_about_are_not_pages(client):
+    """No soft 404s: an empty country page or bilateral page answers 404."""
+    from tests.factories import make_article
+
+    make_article("Moscow talks", countries=["RU"])
+    assert client.get("/countries/russia/").status_code == 200
+    assert client.get("/countries/antarctica/").status_code == 404
+    assert client.get("/countries/antarctica/russia/").status_code == 404
