@@ -25,7 +25,7 @@ from django.db.models import (
 )
 from django.db.models.functions import Concat
 from django.utils import timezone
-from django.utils.html import escape
+from django.utils.html import escape, strip_tags
 from django.utils.safestring import mark_safe
 
 from articles.models import Article
@@ -231,7 +231,8 @@ def _word_match(articles, text, tag_match):
             Q(headline__icontains=word) | Q(standfirst__icontains=word)
             | Q(body__icontains=word)
         )
-    return listing(articles)
+    # With the body: the snippet shows where the words are, often past the standfirst.
+    return listing(articles).defer(None).defer("search_vector")
 
 
 def snippet_html(article, text):
@@ -244,9 +245,26 @@ def snippet_html(article, text):
         return mark_safe(
             safe.replace(MARK_START, "<mark>").replace(MARK_STOP, "</mark>")
         )
-    include, _ = query_words(text)
-    safe = escape(article.standfirst)
-    for word in include:
-        pattern = re.compile(re.escape(escape(word)), re.IGNORECASE)
-        safe = pattern.sub(lambda m: f"{MARK_START}{m.group(0)}{MARK_STOP}", safe)
+    # The plain fallback: a window of text around the first word found, whole words
+    # marked (never "in" inside "jointly"), words shorter than three letters left alone.
+    words = [w for w in query_words(text)[0] if len(w) >= 3]
+    plain = " ".join(f"{article.standfirst} {_plain_text(article)}".split())
+    patterns = [re.compile(rf"(?<!\w){re.escape(w)}(?!\w)", re.IGNORECASE) for w in words]
+    first = min((m.start() for p in patterns if (m := p.search(plain))), default=0)
+    start = plain.rfind(" ", 0, max(0, first - SNIPPET_CONTEXT)) + 1 if first else 0
+    window = plain[start:start + SNIPPET_LENGTH]
+    window = ("… " if start else "") + window + (" …" if start + SNIPPET_LENGTH < len(plain)
+                                                 else "")
+    for pattern in patterns:
+        window = pattern.sub(lambda m: f"{MARK_START}{m.group(0)}{MARK_STOP}", window)
+    safe = escape(window)
     return mark_safe(safe.replace(MARK_START, "<mark>").replace(MARK_STOP, "</mark>"))
+
+
+SNIPPET_CONTEXT, SNIPPET_LENGTH = 80, 280
+
+
+def _plain_text(article):
+    if "body" in article.get_deferred_fields():
+        return ""
+    return html.unescape(strip_tags(article.body.replace("</p>", "</p> ")))

@@ -207,3 +207,16 @@ def test_filters_and_tag_matches_take_whole_names_not_fragments(client):
     fragment = [t.name for t in search_tag_matches("man")]
     assert "Oman" not in fragment and "Germany" not in fragment
     assert [t.name for t in search_tag_matches("what did Lavrov say")] == ["Sergey Lavrov"]
+
+
+@pytest.mark.django_db
+def test_snippet_shows_the_words_where_they_are_marking_whole_words_only(client):
+    """Searching "Chennai Vladivostok" shows the body passage, marked; "in" marks nothing."""
+    from tests.factories import make_article
+
+    make_article("Shipping plan", standfirst="",
+                 body="<p>Officials jointly reviewed ageing ports.</p>"
+                      "<p>The Chennai to Vladivostok route opens in spring.</p>")
+    page = client.get("/search/", {"q": "Chennai Vladivostok in"}).content.decode()
+    assert "<mark>Chennai</mark> to <mark>Vladivostok</mark>" in page
+    assert "jo<mark>in</mark>tly" not in page
