@@ -580,7 +580,9 @@ class CompiledVocabulary:
         by_tag = {}
         named_ministers = set()
         surname_mentions = []
+        texts = {}  # field name -> its text, to judge a single mention in context
         for field_name, words, match, entry in accepted:
+            texts.setdefault(field_name, words.text)
             phrase = words.text[words.start(match.start):words.end(match.end - 1)]
             evidence = Evidence(phrase, field_name, words.start(match.start))
             if entry.role == "surname":
@@ -608,6 +610,8 @@ class CompiledVocabulary:
         result = {taxonomy: [] for taxonomy in TAXONOMIES}
         order = {name: index for index, name in enumerate(FIELDS)}
         for suggestion in by_tag.values():
+            if suggestion.taxonomy == MINISTERS and not _salient(suggestion, texts):
+                continue
             suggestion.evidence.sort(key=lambda e: (order[e.field], e.offset))
             result[suggestion.taxonomy].append(suggestion)
         for suggestions in result.values():
@@ -632,6 +636,32 @@ class CompiledVocabulary:
                 taxonomy, tag_id, self.names[taxonomy][tag_id]
             )
         suggestion.evidence.append(evidence)
+
+
+SPEAKS_AFTER = re.compile(
+    r"^[^.!?\n]{0,30}?\b(said|says|told|tells|announced|announces|added|adds|warned|"
+    r"urged|insisted|stated|declared|argued|replied|noted|wrote|confirmed|denied)\b",
+    re.IGNORECASE,
+)
+SPEAKS_BEFORE = re.compile(r"\b(said|says|according to|told by)\W*$", re.IGNORECASE)
+
+
+def _salient(suggestion, texts):
+    """A minister the story is about, not one named in passing ("…between Prime Minister
+    Modi and President Putin" in a closing line): named twice, named in the headline,
+    standfirst or first paragraph, or named as the one speaking ("X said")."""
+    if len(suggestion.evidence) >= 2:
+        return True
+    evidence = suggestion.evidence[0]
+    if evidence.field != "body":
+        return True
+    text = texts.get("body", "")
+    lead_end = text.find("\n") % (len(text) + 1)
+    if evidence.offset < lead_end:
+        return True
+    after = text[evidence.offset + len(evidence.phrase):]
+    before = text[max(0, evidence.offset - 20):evidence.offset]
+    return bool(SPEAKS_AFTER.match(after) or SPEAKS_BEFORE.search(before))
 
 
 def _close_spelling(word, known):

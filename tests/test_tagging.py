@@ -283,3 +283,16 @@ def test_evidence_offsets_point_at_the_phrase_as_written(pieces, spaces):
                 assert text[evidence.offset:evidence.offset + len(evidence.phrase)] == (
                     evidence.phrase
                 )
+
+
+@pytest.mark.django_db
+def test_a_minister_named_once_in_passing_is_not_suggested_but_one_quoted_is():
+    """A closing aside names no subject; a minister who speaks in the story is one."""
+    make_minister("Narendra Modi")
+    make_minister("Piyush Goyal")
+    article = make_article(body=(
+        "<p>Trade talks resumed in Moscow on Monday.</p>"
+        "<p>Commerce Minister Piyush Goyal said a deal could close within a year.</p>"
+        "<p>He also praised the rapport between Prime Minister Narendra Modi and his hosts.</p>"
+    ))
+    assert [s.name for s in suggest_tags(article)["ministers"]] == ["Piyush Goyal"]

@@ -91,6 +91,9 @@ SEED_VOCABULARY = {
     "ministers": [
         {"name": "S. Jaishankar", "country": "IN", "aliases": ["S Jaishankar", "Jaishankar"]},
         {"name": "Sergey Lavrov", "country": "RU", "aliases": ["Sergei Lavrov", "Lavrov"]},
+        # Named once, in passing, in the seed's closing line: not what it is about.
+        {"name": "Narendra Modi", "office": "Prime Minister", "country": "IN"},
+        {"name": "Vladimir Putin", "office": "President", "country": "RU"},
     ],
     "policies": [
         {"name": "Make in India", "aliases": ["Made in India"]},
