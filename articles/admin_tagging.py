@@ -20,6 +20,7 @@ from articles.tagging import (
     apply_suggestions,
     body_text,
     new_suggestions,
+    suggest_tags,
 )
 
 ACCEPT_FIELD = "accept_suggestion"
@@ -83,8 +84,16 @@ class SuggestedTagsMixin:
     def render_change_form(self, request, context, add=False, change=False, form_url="",
                            obj=None):
         if obj is not None and obj.pk:
-            suggestions = new_suggestions(obj)
-            context["tag_suggestions"] = suggestion_panel(obj, suggestions)
+            found = suggest_tags(obj)
+            present = {taxonomy: {tag.id for tag in getattr(obj, taxonomy).all()}
+                       for taxonomy in found}
+            new = {t: [s for s in items if s.tag_id not in present[t]]
+                   for t, items in found.items()}
+            applied = {t: [s for s in items if s.tag_id in present[t]]
+                       for t, items in found.items()}
+            context["tag_suggestions"] = suggestion_panel(obj, new)
+            # Why the tags already on the article (an import's, say) are there.
+            context["tag_evidence"] = suggestion_panel(obj, applied)
             context["tag_suggestions_accept"] = self.has_change_permission(request, obj)
             context["accept_field"] = ACCEPT_FIELD
             context["accept_all_button"] = ACCEPT_ALL_BUTTON

@@ -155,3 +155,11 @@ def test_list_action_is_a_new_version_so_an_open_form_cannot_undo_it(
     assert Version.objects.get_for_object(article)[0].revision.get_comment().startswith(
         "Added suggested tags: "
     )
+
+
+def test_change_form_shows_why_the_tags_already_applied_are_there(editor_client, vocabulary):
+    """After an import applied tags, the editor still sees the phrase behind each."""
+    article = wire_story(ministers=[vocabulary["lavrov"]])
+    page = editor_client.get(change_url(article)).content.decode()
+    assert "Where the text names the tags it already has" in page
+    assert "<mark>Sergey Lavrov</mark>" in page
