@@ -149,9 +149,8 @@ def parse_wire(text):
     return WireText(date=date, paragraphs=paragraphs, fingerprint=fingerprint)
 
 
-def derive_headline(paragraph):
-    """The first sentence, cut at a word boundary to at most 110 characters."""
-    sentence = paragraph
+def first_sentence(paragraph):
+    """The paragraph's first sentence, whole; initials and titles do not end it."""
     for match in SENTENCE_END_RE.finditer(paragraph):
         word = paragraph[: match.start()].rsplit(None, 1)[-1] if match.start() else ""
         word = word.lstrip("\"“‘'([")
@@ -159,9 +158,13 @@ def derive_headline(paragraph):
         # "S." and "U.S." are initials; "Mr." is a title: the sentence goes on.
         if len(bare) <= 1 or (len(bare) <= 3 and "." in word) or bare.lower() in ABBREVIATIONS:
             continue
-        sentence = paragraph[: match.start() + 1]
-        break
-    sentence = sentence.strip()
+        return paragraph[: match.start() + 1].strip()
+    return paragraph.strip()
+
+
+def derive_headline(paragraph):
+    """The first sentence, cut at a word boundary to at most 110 characters."""
+    sentence = first_sentence(paragraph)
     if sentence.endswith(".") and not sentence.endswith(".."):
         sentence = sentence[:-1]
     if len(sentence) <= HEADLINE_MAX:

@@ -18,14 +18,16 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
 
-from articles.importing import import_file, parse_wire, unique_slug
+from articles.importing import first_sentence, import_file, parse_wire, unique_slug
 from articles.roles import EDITOR, REPORTER
-from articles.tagging import get_vocabulary
+from articles.tagging import body_text, get_vocabulary
 from articles.vocabulary import VocabularyError, load_vocabulary, read_vocabulary_file
 
 DEMO = Path(__file__).resolve().parent.parent.parent / "demo"
 IN_REVIEW = {"11_agnipath_review.txt", "12_eaeu_trade.txt"}
 SCHEDULED = "09_bri_ports.txt"
+DEMO_BYLINES = ["Arun Kumar", "Meera Iyer", "Daniel Okafor", "Arun Kumar, Lena Fischer"]
+
 # Published demo stories got an editor's headline; the wire's first sentence becomes
 # the standfirst. Stories in review keep the derived headline, flagged for review.
 EDITED_HEADLINES = {
@@ -100,8 +102,10 @@ class Command(BaseCommand):
         if not published:
             return
         article.headline_needs_review = False
+        # Wire copy carries no byline; the demo desk credits its own (fictional) reporters.
+        article.bylines = DEMO_BYLINES[sum(map(ord, name)) % len(DEMO_BYLINES)]
         if name in EDITED_HEADLINES:
-            article.standfirst = article.headline + "."
+            article.standfirst = first_sentence(body_text(article.body).split("\n")[0])
             article.headline = EDITED_HEADLINES[name]
             article.slug = unique_slug(article.headline, fallback=article.slug)
         if name == SCHEDULED:
@@ -111,6 +115,7 @@ class Command(BaseCommand):
             )
         article.save(update_fields=[
             "headline", "slug", "standfirst", "headline_needs_review", "published_at",
+            "bylines",
         ])
 
     @transaction.atomic
