@@ -2,6 +2,7 @@
 
 import re
 from dataclasses import dataclass
+from datetime import timedelta
 from html import unescape
 
 import reversion
@@ -19,6 +20,7 @@ from articles.sanitising import sanitise_html
 
 DASHES = re.compile(r"[\u2010-\u2015\u2212]")
 SUMMARY_WORDS = 40  # words of the body that stand in for a missing standfirst
+UPDATE_GRACE = timedelta(minutes=10)  # saves this soon after publication are not updates
 
 
 def aliases_default():
@@ -322,6 +324,22 @@ class Article(models.Model):
         if self.is_scheduled:
             return "Scheduled"
         return self.get_status_display()
+
+    def update_time(self, corrections=()):
+        """When readers are told the article was updated: the latest note, else a later save.
+
+        A save counts only if it came after publication and after the article was first
+        written: importing an old wire story is not an update of it.
+        """
+        if corrections:
+            return corrections[-1].created_at
+        if (
+            self.published_at
+            and self.updated_at - self.published_at > UPDATE_GRACE
+            and self.updated_at - self.created_at > UPDATE_GRACE
+        ):
+            return self.updated_at
+        return None
 
     @property
     def summary(self):

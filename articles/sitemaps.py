@@ -30,10 +30,11 @@ class ArticleSitemap(Sitemap):
     limit = ARTICLES_PER_PAGE
 
     def items(self):
-        return selectors.listing().only("slug", "published_at", "updated_at")
+        return selectors.listing().only("slug", "published_at", "updated_at", "created_at")
 
     def lastmod(self, item):
-        return max(item.updated_at, item.published_at)
+        # The same rule as the page's dateModified: an import is not a modification.
+        return item.update_time() or item.published_at
 
     def get_latest_lastmod(self):
         # The default walks every item again; the newest change is one aggregate away.

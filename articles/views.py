@@ -31,7 +31,6 @@ from articles.search import (
 MAX_LISTING_PAGES = 250
 # Wire copy has no standfirst: its summary is the body's opening words.
 # Saves within this time of publication (a last typo) do not show as an update.
-UPDATE_GRACE = timedelta(minutes=10)
 JSON_SCRIPT_ESCAPES = {ord("<"): "\\u003C", ord(">"): "\\u003E", ord("&"): "\\u0026"}
 
 
@@ -164,27 +163,10 @@ def article_json_ld(request, article, tags, *, summary, modified):
     return mark_safe(text.translate(JSON_SCRIPT_ESCAPES))
 
 
-def shown_update_time(article, corrections):
-    """When readers are told the article was updated: the latest note, else a later save.
-
-    A save counts only if it came after publication and after the article was first
-    written: importing an old wire story is not an update of it.
-    """
-    if corrections:
-        return corrections[-1].created_at
-    if (
-        article.published_at
-        and article.updated_at - article.published_at > UPDATE_GRACE
-        and article.updated_at - article.created_at > UPDATE_GRACE
-    ):
-        return article.updated_at
-    return None
-
-
 def render_article(request, article, *, preview=False):
     tags = selectors.article_tags(article)
     corrections = list(article.corrections.all())
-    updated_at = shown_update_time(article, corrections)
+    updated_at = article.update_time(corrections)
     summary = article.summary
     context = {
         "article": article,
