@@ -13,6 +13,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.html import format_html
 from reversion.admin import VersionAdmin
 from reversion.models import Version
@@ -173,8 +174,8 @@ class ArticleAdmin(SuggestedTagsMixin, VersionAdmin):
     @admin.display(description="status", ordering="status")
     def status_label(self, article):
         if article.is_scheduled:
-            when = timezone.localtime(article.published_at)
-            return f"Scheduled {when:%d %b %H:%M}"
+            # In the admin's own format, like the publication time beside it.
+            return f"Scheduled {date_format(timezone.localtime(article.published_at), 'j M, P')}"
         return article.get_status_display()
 
     @admin.display(description="countries")
@@ -327,6 +328,14 @@ class ArticleAdmin(SuggestedTagsMixin, VersionAdmin):
     @admin.action(description="Publish selected articles now", permissions=["publish"])
     def publish_now(self, request, queryset):
         _run_action(self, request, queryset, services.article_publish, "published")
+        unchecked = [a.headline for a in queryset if a.headline_needs_review]
+        if unchecked:
+            self.message_user(
+                request,
+                f"Published with a wire headline nobody has checked yet: "
+                f"{'; '.join(unchecked)}. Review them from the desk.",
+                messages.WARNING,
+            )
 
     @admin.action(description="Submit selected articles for review", permissions=["change"])
     def submit_for_review(self, request, queryset):

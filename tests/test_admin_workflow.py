@@ -144,7 +144,7 @@ def test_editor_schedules_and_the_list_shows_scheduled_not_published(editor_clie
     assert response.status_code == 302
     assert not Article.objects.published().filter(pk=article.pk).exists()
     listing = editor_client.get(LIST_URL).content.decode()
-    assert f"Scheduled {at:%d %b} 09:00" in listing
+    assert f"Scheduled {at.day} {at:%b}, 9 a.m." in listing
 
 
 @pytest.mark.django_db
