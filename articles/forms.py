@@ -106,6 +106,12 @@ class ArticleForm(forms.ModelForm):
         cleaned = super().clean()
         if self.saved is not None:
             version = cleaned.get("version")
-            if version is None or version < self.saved.version:
+            if version is None:
+                raise forms.ValidationError(
+                    "This form did not say which version of the article it edits, so it "
+                    "cannot be saved safely. Reload the article and make the change again.",
+                    code="no_version",
+                )
+            if version < self.saved.version:
                 raise forms.ValidationError(str(StaleEdit(self.saved)), code="stale")
         return cleaned

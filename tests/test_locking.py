@@ -62,3 +62,16 @@ def test_service_refuses_a_stale_version(editor):
     with pytest.raises(services.StaleEdit):
         services.article_save(article=stale, by=editor, expected_version=1)
     assert Article.objects.get(pk=article.pk).headline != "Overwrite"
+
+
+@pytest.mark.django_db
+def test_a_form_without_a_version_is_refused_and_says_why(editor_client):
+    article = make_article(status=Article.Status.REVIEW)
+    for version in ("", "abc"):
+        response = editor_client.post(
+            change_url(article), article_post_data(article, version=version, headline="X")
+        )
+        assert response.status_code == 200
+        assert "did not say which version" in response.content.decode()
+    article.refresh_from_db()
+    assert article.headline != "X"
