@@ -349,7 +349,7 @@ def pick_pages():
         "archive month": f"/archive/{middle.year:04d}/{middle.month:02d}/",
         "search common": f"/search/?q={q('trade')}",
         "search rare": f"/search/?q={q('quillwort')}",
-        "search phrase": f"/search/?q={q(chr(34) + 'next round of talks' + chr(34))}",
+        "search phrase": f"/search/?q={q(chr(34) + 'discuss the pipeline' + chr(34))}",
         "latest feed": "/feeds/latest/",
         "sitemap": "/sitemap.xml",
         f"country page {deepest}": f"{first.get_absolute_url()}?page={deepest}",
