@@ -54,9 +54,51 @@ def _new_generation():
     return uuid.uuid4().hex[:16]
 
 
-def _set_state(next_at):
+class GuardedCache:
+    """The shared cache, left alone for a while after a call that was slow.
+
+    django-redis turns Redis errors into misses, but a Redis that does not answer costs a
+    socket timeout on every call. After one slow call this process stops asking for
+    ``BACKOFF_SECONDS`` and serves uncached pages at full speed meanwhile.
+    """
+
+    SLOW_SECONDS = 0.2
+    BACKOFF_SECONDS = 5.0
+
+    def __init__(self):
+        self.down_until = 0.0
+
+    def call(self, default, method, *args, **kwargs):
+        if time.monotonic() < self.down_until:
+            return default
+        started = time.monotonic()
+        try:
+            return getattr(cache, method)(*args, **kwargs)
+        finally:
+            if time.monotonic() - started > self.SLOW_SECONDS:
+                self.down_until = time.monotonic() + self.BACKOFF_SECONDS
+
+    def get(self, key, default=None):
+        return self.call(default, "get", key, default)
+
+    def get_many(self, keys):
+        return self.call({}, "get_many", keys)
+
+    def set(self, key, value, timeout):
+        return self.call(None, "set", key, value, timeout=timeout)
+
+    def set_many(self, values, timeout):
+        return self.call([], "set_many", values, timeout=timeout)
+
+
+shared = GuardedCache()
+
+
+def _set_state(next_at, store=None):
     state = (_new_generation(), next_at, time.time())
-    cache.set(STATE_KEY, state, timeout=None)
+    # Reads renew the state through the guard; a bump always tries to reach Redis, as
+    # other servers must see it.
+    (store or cache.set)(STATE_KEY, state, timeout=None)
     return state
 
 
@@ -97,7 +139,7 @@ def next_scheduled_timestamp():
 def current_state(state):
     """The state to render under: renewed when unset, unknown or past a scheduled time."""
     if state is None or state[1] == UNKNOWN or (state[1] is not None and time.time() >= state[1]):
-        return _set_state(next_scheduled_timestamp())
+        return _set_state(next_scheduled_timestamp(), store=shared.set)
     return state
 
 
@@ -114,7 +156,7 @@ _state_for_request = contextvars.ContextVar("newsroom_cache_state", default=None
 def _request_state():
     state = _state_for_request.get()
     if state is None:
-        state = current_state(cache.get(STATE_KEY))
+        state = current_state(shared.get(STATE_KEY))
         if _in_request.get():
             _state_for_request.set(state)
     return state
@@ -133,11 +175,11 @@ def remember(name, compute, *key_parts, timeout=3600):
     state = _request_state()
     raw = ":".join([name, *map(str, key_parts)])
     key = f"remember:{state[0]}:{hashlib.sha1(raw.encode(), usedforsecurity=False).hexdigest()}"
-    value = cache.get(key, _MISSING)
+    value = shared.get(key, _MISSING)
     if value is _MISSING:
         value = compute()
         if may_store(state):
-            cache.set(key, value, timeout=timeout)
+            shared.set(key, value, timeout=timeout)
     return value
 
 
@@ -150,15 +192,15 @@ def remember_many(name, keys, compute):
     state = _request_state()
     prefix = f"remember:{state[0]}:{name}:"
     keys = list(keys)
-    found = cache.get_many([prefix + str(key) for key in keys])
+    found = shared.get_many([prefix + str(key) for key in keys])
     values = {key: found[prefix + str(key)] for key in keys if prefix + str(key) in found}
     missing = [key for key in keys if key not in values]
     if missing:
         computed = compute(missing)
         values.update(computed)
         if may_store(state):
-            cache.set_many({prefix + str(key): value for key, value in computed.items()},
-                           timeout=3600)
+            shared.set_many({prefix + str(key): value for key, value in computed.items()},
+                            timeout=3600)
     return values
 
 
@@ -229,7 +271,7 @@ class PageCacheMiddleware:
             return response
 
         key = page_key(request)
-        found = cache.get_many([STATE_KEY, key])
+        found = shared.get_many([STATE_KEY, key])
         entry = found.get(key)
         state = current_state(found.get(STATE_KEY))
         _state_for_request.set(state)
@@ -246,7 +288,7 @@ class PageCacheMiddleware:
         self.add_validators(response, etag, rendered_at)
         if request.method == "GET" and may_store(state):
             headers = [(k, v) for k, v in response.items() if k.lower() not in UNSTORED_HEADERS]
-            cache.set(
+            shared.set(
                 key,
                 (state[0], response.content, headers, etag, rendered_at),
                 timeout=getattr(settings, "NEWSROOM_PAGE_CACHE_TIMEOUT", 3600),

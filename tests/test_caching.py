@@ -308,3 +308,28 @@ def test_publishing_and_withdrawing_through_the_services_show_at_once(client, ed
     article_withdraw(article=article, by=editor)
     assert b"Desk story" not in get(client).content
     assert get(client, "/a/desk/").status_code == 404
+
+
+def test_a_slow_cache_is_left_alone_for_a_while(client, monkeypatch):
+    """A Redis that does not answer costs one timeout, not one per cache call."""
+    make_article("Served while Redis hangs")
+    calls = []
+
+    def hanging_get_many(keys):
+        calls.append(keys)
+        clock[0] += 1.0  # the call took a second
+        return {}
+
+    clock = [1000.0]
+    monkeypatch.setattr(caching.time, "monotonic", lambda: clock[0])
+    monkeypatch.setattr(caching.cache, "get_many", hanging_get_many)
+    monkeypatch.setattr(caching.shared, "down_until", 0.0)
+    first = get(client)
+    assert b"Served while Redis hangs" in first.content
+    assert len(calls) == 1
+    second = get(client)
+    assert b"Served while Redis hangs" in second.content
+    assert len(calls) == 1, "the cache is skipped during the back-off"
+    clock[0] += caching.GuardedCache.BACKOFF_SECONDS
+    get(client)
+    assert len(calls) == 2, "and tried again after it"
