@@ -265,7 +265,7 @@ class PageCacheMiddleware:
             return self.get_response(request)
         if not page_cache_enabled():
             response = self.get_response(request)
-            if self.is_storable(response):
+            if self.is_storable(request, response):
                 rendered_at = int(time.time())
                 self.add_validators(response, etag_for(response.content), rendered_at)
             return response
@@ -281,7 +281,7 @@ class PageCacheMiddleware:
             return answer(request, response, etag, rendered_at, "hit")
 
         response = self.get_response(request)
-        if not self.is_storable(response):
+        if not self.is_storable(request, response):
             return response
         rendered_at = int(time.time())
         etag = etag_for(response.content)
@@ -296,9 +296,14 @@ class PageCacheMiddleware:
         return answer(request, response, etag, rendered_at, "miss")
 
     @staticmethod
-    def is_storable(response):
-        """Only plain 200 pages that set no cookie and did not ask to stay private."""
+    def is_storable(request, response):
+        """Only plain 200 pages that set no cookie and did not ask to stay private.
+
+        A page that used a CSRF token carries the visitor's own token: never shared.
+        """
         if response.status_code != 200 or response.streaming or response.cookies:
+            return False
+        if request.META.get("CSRF_COOKIE_NEEDS_UPDATE"):
             return False
         cache_control = response.get("Cache-Control", "").lower()
         return not any(word in cache_control for word in ("private", "no-store", "no-cache"))

@@ -2,6 +2,7 @@
 
 from django.contrib import admin
 from django.http import HttpResponse
+from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404
 from django.urls import include, path
 from django.views.decorators.cache import never_cache
@@ -37,6 +38,10 @@ def sets_cookie(request):
     return response
 
 
+def form_page(request):
+    return HttpResponse(f"<form>{get_token(request)}</form>")
+
+
 @never_cache
 def private_page(request):
     return HttpResponse("private")
@@ -48,6 +53,7 @@ urlpatterns = [
     path("m/<slug:slug>/", minister_detail, name="minister"),
     path("cookie/", sets_cookie),
     path("private/", private_page),
+    path("form/", form_page),
     # The real site too, so shared templates (the 404 page) can reverse its names.
     path("admin/", admin.site.urls),
     path("site/", include("articles.urls")),

@@ -183,6 +183,13 @@ def test_errors_cookies_and_private_responses_are_not_cached(client):
     assert "X-Page-Cache" not in get(client, "/private/")
 
 
+def test_a_page_with_a_csrf_token_is_never_shared(client):
+    """It carries the visitor's own token, even for one who already has the cookie."""
+    client.cookies["csrftoken"] = "a" * 32
+    get(client, "/form/")
+    assert "X-Page-Cache" not in get(client, "/form/")
+
+
 def test_post_is_never_served_from_cache(client):
     make_article()
     get(client)
