@@ -177,6 +177,9 @@ NEWSROOM_PAGE_SIZE = 20
 # Anonymous full-page cache (articles.caching); off only to measure uncached pages.
 NEWSROOM_PAGE_CACHE = env_bool("NEWSROOM_PAGE_CACHE", default=True)
 NEWSROOM_PAGE_SHARED_MAX_AGE = int(os.environ.get("NEWSROOM_PAGE_SHARED_MAX_AGE", "10"))
+# Writes invalidate cached pages at once; this bound is for what changes with the clock
+# alone (the news sitemap's two days, the home page's thirty).
+NEWSROOM_PAGE_CACHE_TIMEOUT = int(os.environ.get("NEWSROOM_PAGE_CACHE_TIMEOUT", "300"))
 
 LOGGING = {
     "version": 1,
