@@ -6,6 +6,7 @@ query count does not grow with its content.
 """
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import timedelta
 
@@ -14,6 +15,7 @@ from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 
+from articles.caching import remember
 from articles.models import (
     TAXONOMIES,
     Article,
@@ -104,11 +106,46 @@ def article_tags(article):
     return tags_by_article([article.pk])[article.pk]
 
 
+class PageTags:
+    """The tags of a page of articles, fetched in one query on first use.
+
+    Cards whose HTML comes from the card cache never read their tags, so a listing
+    served from it skips the query.
+    """
+
+    def __init__(self, article_ids):
+        self.article_ids = list(article_ids)
+        self.by_article = None
+
+    def of(self, article_id):
+        if self.by_article is None:
+            self.by_article = tags_by_article(self.article_ids)
+        return self.by_article[article_id]
+
+
+class LazyTags(Sequence):
+    """One card's TagLinks, read from its page's PageTags when first needed."""
+
+    def __init__(self, page_tags, article_id):
+        self.page_tags = page_tags
+        self.article_id = article_id
+
+    def __getitem__(self, index):
+        return self.page_tags.of(self.article_id)[index]
+
+    def __len__(self):
+        return len(self.page_tags.of(self.article_id))
+
+    def __eq__(self, other):
+        return list(self) == list(other)
+
+
 def cards(articles):
-    """Wrap a page of articles as cards carrying their tags: one query for all tags."""
+    """Wrap a page of articles as cards carrying their tags: one query for all tags,
+    run only if a card's tags are read."""
     articles = list(articles)
-    tags = tags_by_article(a.pk for a in articles)
-    return [ArticleCard(article=a, tags=tags[a.pk]) for a in articles]
+    page_tags = PageTags(a.pk for a in articles)
+    return [ArticleCard(article=a, tags=LazyTags(page_tags, a.pk)) for a in articles]
 
 
 def listing(queryset=None):
@@ -135,8 +172,14 @@ def articles_tagged_both(first, second):
 def co_occurring_tags(tag, *, limit=24):
     """Tags most often on the same articles as ``tag``, across the three taxonomies.
 
-    Counts over the tag's latest CO_OCCURRENCE_WINDOW published articles; one query.
+    Counts over the tag's latest CO_OCCURRENCE_WINDOW published articles; one query,
+    remembered until content changes.
     """
+    return remember("co-occurring", lambda: _co_occurring_tags(tag, limit=limit),
+                    type(tag).__name__, tag.pk, limit)
+
+
+def _co_occurring_tags(tag, *, limit):
     own = tag_link(tag)
     recent = (
         articles_tagged(tag).order_by("-published_at", "-id").values("pk")[:CO_OCCURRENCE_WINDOW]
@@ -158,6 +201,17 @@ def co_occurring_tags(tag, *, limit=24):
 
 
 def most_covered(*, days=TRENDING_DAYS, per_kind=8, now=None):
+    """Per taxonomy, the tags with most published articles in the last ``days`` days.
+
+    Remembered until content changes, and for at most ten minutes as the window slides.
+    """
+    if now is not None:
+        return _most_covered(days=days, per_kind=per_kind, now=now)
+    return remember("most-covered", lambda: _most_covered(days=days, per_kind=per_kind),
+                    days, per_kind, timeout=600)
+
+
+def _most_covered(*, days, per_kind, now=None):
     """Per taxonomy, the tags with most published articles in the last ``days`` days.
 
     One query for the three taxonomies; its size is bounded by the tags used in the
@@ -199,6 +253,13 @@ def tag_index(kind):
 
 
 def related_articles(article, tags, *, limit=4):
+    """Published articles sharing the most tags with ``article``; remembered until
+    content changes."""
+    return remember("related", lambda: _related_articles(article, tags, limit=limit),
+                    article.pk, limit)
+
+
+def _related_articles(article, tags, *, limit):
     """Published articles sharing the most tags with ``article``, in one query.
 
     A shared minister or policy weighs three times a shared country. Scoring looks at

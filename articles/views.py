@@ -17,7 +17,7 @@ from django.utils.safestring import mark_safe
 from django.views.decorators.cache import never_cache
 from django.views.generic import ListView, TemplateView
 
-from articles import selectors
+from articles import caching, selectors
 from articles.models import Article, Country
 from articles.search import (
     SEARCH_WINDOW,
@@ -70,6 +70,20 @@ class BoundedPaginator(Paginator):
     """
 
     max_pages = MAX_LISTING_PAGES
+    # Set by the view: names the listing, so its count can be remembered.
+    count_key = None
+
+    @cached_property
+    def count(self):
+        """The listing's size, remembered until content changes (see articles.caching).
+
+        Counting a big tag's published articles is the costliest query of a listing at
+        100,000 articles; the answer changes only when content does.
+        """
+        if self.count_key is None:
+            return Paginator.count.func(self)
+        return caching.remember("listing-count", lambda: Paginator.count.func(self),
+                                self.count_key)
 
     @cached_property
     def all_pages(self):
@@ -105,6 +119,13 @@ class ArticleListView(ListView):
 
     def get_feed_url(self):
         return None
+
+    def get_paginator(self, *args, **kwargs):
+        paginator = super().get_paginator(*args, **kwargs)
+        query = self.request.GET.copy()
+        query.pop(self.page_kwarg, None)
+        paginator.count_key = f"{self.request.path}?{query.urlencode()}"
+        return paginator
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
