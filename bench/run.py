@@ -134,6 +134,8 @@ def app_env(database, page_cache=True, settings="newsroom.settings"):
         SECRET_KEY=os.environ.get("SECRET_KEY", "bench-only-secret-key-not-for-production"),
         DATABASE_URL=f"postgres://postgres@127.0.0.1:{PG_PORT}/{database}",
         REDIS_URL=f"redis://127.0.0.1:{REDIS_PORT}/0",
+        # One prefix per database: cached pages and data never cross databases.
+        CACHE_KEY_PREFIX=database,
         SECURE_SSL_REDIRECT="0",
         ALLOWED_HOSTS="127.0.0.1,localhost",
         NEWSROOM_PAGE_CACHE="1" if page_cache else "0",
@@ -446,6 +448,8 @@ def main():
     ensure_tools()
     ensure_postgres()
     start_redis()
+    # Every run starts from an empty cache (warm figures warm up within the run).
+    run(["redis-cli", "-p", str(REDIS_PORT), "flushall"], capture_output=True)
     database, seed_seconds = prepare_database(args)
     setup_django(database)
     pages = pick_pages()
