@@ -166,6 +166,45 @@ _in_request = contextvars.ContextVar("newsroom_in_request", default=False)
 _MISSING = object()
 
 
+class GenerationMemory:
+    """Remembered values of the current generation, also kept in this process's memory.
+
+    The generation is read from the shared cache once per request, so a value kept here
+    is used only while it is current, exactly like its copy in Redis: never stale. Within
+    a generation a worker then needs no round trip (and no unpickling) for the listing
+    counts, related tags and article cards it has already used. Bounded: the oldest
+    entries go first; everything goes when the generation changes.
+    """
+
+    MAX_ENTRIES = 5000
+
+    def __init__(self):
+        self.generation = None
+        self.values = {}
+
+    def get(self, generation, key):
+        if generation != self.generation:
+            return _MISSING
+        value, expires = self.values.get(key, (_MISSING, 0.0))
+        if value is not _MISSING and expires < time.monotonic():
+            self.values.pop(key, None)
+            return _MISSING
+        return value
+
+    def set(self, generation, key, value, timeout):
+        if generation != self.generation:
+            self.generation, self.values = generation, {}
+        while len(self.values) >= self.MAX_ENTRIES:
+            self.values.pop(next(iter(self.values)), None)
+        self.values[key] = (value, time.monotonic() + timeout)
+
+    def clear(self):
+        self.generation, self.values = None, {}
+
+
+memory = GenerationMemory()
+
+
 def remember(name, compute, *key_parts, timeout=3600):
     """compute(), cached under the current content generation and ``key_parts``.
 
@@ -173,34 +212,53 @@ def remember(name, compute, *key_parts, timeout=3600):
     aggregates): any write bumps the generation, so a remembered value is never stale.
     """
     state = _request_state()
+    generation = state[0]
     raw = ":".join([name, *map(str, key_parts)])
-    key = f"remember:{state[0]}:{hashlib.sha1(raw.encode(), usedforsecurity=False).hexdigest()}"
+    key = f"remember:{generation}:{hashlib.sha1(raw.encode(), usedforsecurity=False).hexdigest()}"
+    value = memory.get(generation, key)
+    if value is not _MISSING:
+        return value
     value = shared.get(key, _MISSING)
     if value is _MISSING:
         value = compute()
-        if may_store(state):
-            shared.set(key, value, timeout=timeout)
+        if not may_store(state):
+            return value
+        shared.set(key, value, timeout=timeout)
+    memory.set(generation, key, value, timeout)
     return value
 
 
-def remember_many(name, keys, compute):
+def remember_many(name, keys, compute, timeout=3600):
     """{key: value} for every key, cached under the current content generation.
 
-    One cache round trip for all of them; ``compute(missing_keys)`` returns the values
-    not found (e.g. rendered article cards), which are then stored together.
+    One cache round trip at most for all of them; ``compute(missing_keys)`` returns the
+    values not found (e.g. rendered article cards), which are then stored together.
     """
     state = _request_state()
-    prefix = f"remember:{state[0]}:{name}:"
+    generation = state[0]
+    prefix = f"remember:{generation}:{name}:"
     keys = list(keys)
-    found = shared.get_many([prefix + str(key) for key in keys])
-    values = {key: found[prefix + str(key)] for key in keys if prefix + str(key) in found}
-    missing = [key for key in keys if key not in values]
-    if missing:
-        computed = compute(missing)
-        values.update(computed)
-        if may_store(state):
-            shared.set_many({prefix + str(key): value for key, value in computed.items()},
-                            timeout=3600)
+    values = {}
+    for key in keys:
+        value = memory.get(generation, prefix + str(key))
+        if value is not _MISSING:
+            values[key] = value
+    wanted = [key for key in keys if key not in values]
+    if not wanted:
+        return values
+    found = shared.get_many([prefix + str(key) for key in wanted])
+    fetched = {key: found[prefix + str(key)] for key in wanted if prefix + str(key) in found}
+    missing = [key for key in wanted if key not in fetched]
+    computed = compute(missing) if missing else {}
+    storable = may_store(state)
+    if computed and storable:
+        shared.set_many({prefix + str(key): value for key, value in computed.items()},
+                        timeout=timeout)
+    if storable:
+        for key, value in {**fetched, **computed}.items():
+            memory.set(generation, prefix + str(key), value, timeout)
+    values.update(fetched)
+    values.update(computed)
     return values
 
 

@@ -12,10 +12,10 @@ from datetime import timedelta
 
 from django.db.models import Count, IntegerField, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce
-from django.urls import reverse
 from django.utils import timezone
 
 from articles.caching import remember
+from articles.links import cached_reverse
 from articles.models import (
     TAXONOMIES,
     Article,
@@ -55,18 +55,10 @@ class ArticleCard:
 
 
 class TagUrls:
-    """Builds tag URLs by substitution: one reverse() per taxonomy, not per link."""
-
-    PLACEHOLDER = "slug-placeholder"
-
-    def __init__(self):
-        self.templates = {
-            kind: reverse(tax.detail_url_name, kwargs={"slug": self.PLACEHOLDER})
-            for kind, tax in TAXONOMIES.items()
-        }
+    """Builds tag links with URLs reversed once per process (articles.links)."""
 
     def link(self, kind, pk, name, slug, count=0):
-        url = self.templates[kind].replace(self.PLACEHOLDER, slug, 1)
+        url = cached_reverse(TAXONOMIES[kind].detail_url_name, slug=slug)
         return TagLink(kind, pk, name, slug, url, count)
 
 

@@ -18,6 +18,7 @@ from django.views.decorators.cache import never_cache
 from django.views.generic import ListView, TemplateView
 
 from articles import caching, selectors
+from articles.links import cached_reverse
 from articles.models import Article, Country
 from articles.search import (
     SEARCH_WINDOW,
@@ -146,9 +147,10 @@ class HomeView(TemplateView):
         latest = selectors.cards(selectors.listing()[: self.latest_count])
         context.update(
             lead=latest[0] if latest else None,
+            lead_cards=latest[:1],
             cards=latest[1:],
             most_covered=selectors.most_covered(),
-            feed_url=reverse("articles:latest-feed"),
+            feed_url=cached_reverse("articles:latest-feed"),
         )
         return context
 
@@ -252,11 +254,12 @@ def bilateral_links(country, related, limit=5):
     """(country TagLink, bilateral page URL) for the countries most covered with this one."""
     links = []
     for other in related:
+        if len(links) == limit:
+            break
         if other.kind == "country":
             first, second = sorted((country.slug, other.slug))
-            url = reverse("articles:bilateral", kwargs={"slug": first, "other": second})
-            links.append((other, url))
-    return links[:limit]
+            links.append((other, cached_reverse("articles:bilateral", slug=first, other=second)))
+    return links
 
 
 class TagDetailView(ArticleListView):
@@ -283,7 +286,7 @@ class TagDetailView(ArticleListView):
         return selectors.articles_tagged(self.tag)
 
     def get_feed_url(self):
-        return reverse(f"articles:{self.kind}-feed", kwargs={"slug": self.tag.slug})
+        return cached_reverse(f"articles:{self.kind}-feed", slug=self.tag.slug)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -326,8 +329,8 @@ class BilateralView(ArticleListView):
         return selectors.articles_tagged_both(self.first, self.second)
 
     def get_feed_url(self):
-        return reverse("articles:bilateral-feed",
-                       kwargs={"slug": self.first.slug, "other": self.second.slug})
+        return cached_reverse("articles:bilateral-feed", slug=self.first.slug,
+                              other=self.second.slug)
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(first=self.first, second=self.second, **kwargs)

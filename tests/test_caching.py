@@ -340,3 +340,39 @@ def test_a_slow_cache_is_left_alone_for_a_while(client, monkeypatch):
     clock[0] += caching.GuardedCache.BACKOFF_SECONDS
     get(client)
     assert len(calls) == 2, "and tried again after it"
+
+
+def test_a_value_kept_in_process_memory_is_dropped_when_another_server_bumps():
+    """Another server's write changes the generation in Redis only: this process must
+    not answer from its own memory of the old generation."""
+    calls = []
+
+    def compute():
+        calls.append(1)
+        return len(calls)
+
+    assert caching.remember("kept", compute) == 1
+    assert caching.remember("kept", compute) == 1
+    caching.cache.set(caching.STATE_KEY, ("from-another-server", None, 0.0), timeout=None)
+    assert caching.remember("kept", compute) == 2
+
+
+def test_process_memory_is_bounded_and_honours_timeouts():
+    memory = caching.GenerationMemory()
+    memory.MAX_ENTRIES = 3
+    for n in range(5):
+        memory.set("g1", f"k{n}", n, timeout=60)
+    assert [memory.get("g1", f"k{n}") for n in range(5)][2:] == [2, 3, 4]
+    assert memory.get("g1", "k0") is caching._MISSING
+    assert memory.get("g2", "k4") is caching._MISSING
+    memory.set("g1", "expired", "old", timeout=-1)
+    assert memory.get("g1", "expired") is caching._MISSING
+
+
+def test_home_lead_story_card_is_never_stale(client):
+    article = make_article("First lead headline")
+    assert "First lead headline" in get(client, "/").content.decode()
+    article.headline = "Corrected lead headline"
+    article.save()
+    page = get(client, "/").content.decode()
+    assert "Corrected lead headline" in page and "First lead headline" not in page

@@ -18,15 +18,19 @@ CARD_TEMPLATE = "includes/article_card.html"
 
 
 @register.simple_tag
-def cards_html(cards):
-    """The cards' HTML in order; search cards (with a snippet) are rendered each time."""
+def cards_html(cards, lead=False):
+    """The cards' HTML in order; search cards (with a snippet) are rendered each time.
+
+    ``lead`` renders them as the home page's lead story (a bigger headline).
+    """
     card_template = get_template(CARD_TEMPLATE)
+    variant = "lead" if lead else "card"
 
     def render(card):
-        return card_template.render({"card": card})
+        return card_template.render({"card": card, "lead": lead})
 
     def key(card):
-        return f"{card.article.pk}.{card.article.version}"
+        return f"{variant}.{card.article.pk}.{card.article.version}"
 
     reusable = {key(card): card for card in cards if not card.snippet}
     cached = remember_many(

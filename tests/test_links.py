@@ -1,0 +1,31 @@
+"""URLs reversed once and reused (articles.links) are exactly what reverse() gives."""
+
+import pytest
+from django.urls import reverse, set_script_prefix
+
+from articles.links import cached_reverse
+
+
+@pytest.mark.parametrize("slug", ["india", "sergey-lavrov", "нарендра-моди", "日本"])
+def test_cached_reverse_matches_reverse_for_any_slug(slug):
+    assert cached_reverse("articles:country-detail", slug=slug) == reverse(
+        "articles:country-detail", kwargs={"slug": slug}
+    )
+    assert cached_reverse("articles:minister-feed", slug=slug) == reverse(
+        "articles:minister-feed", kwargs={"slug": slug}
+    )
+
+
+def test_cached_reverse_with_two_slugs():
+    assert cached_reverse("articles:bilateral", slug="china", other="india") == reverse(
+        "articles:bilateral", kwargs={"slug": "china", "other": "india"}
+    )
+
+
+def test_cached_reverse_follows_the_script_prefix():
+    try:
+        set_script_prefix("/news/")
+        assert cached_reverse("articles:home") == "/news/"
+    finally:
+        set_script_prefix("/")
+    assert cached_reverse("articles:home") == "/"
