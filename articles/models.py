@@ -9,13 +9,13 @@ import reversion
 from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
 from django.db import models
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import strip_tags
 from django.utils.text import Truncator, slugify
 from taggit.managers import TaggableManager
 from taggit.models import TagBase, TaggedItemBase
 
+from articles.links import cached_reverse
 from articles.sanitising import sanitise_html
 
 DASHES = re.compile(r"[\u2010-\u2015\u2212]")
@@ -64,7 +64,7 @@ class Country(VocabularyTag):
         verbose_name_plural = "countries"
 
     def get_absolute_url(self):
-        return reverse("articles:country-detail", kwargs={"slug": self.slug})
+        return cached_reverse("articles:country-detail", slug=self.slug)
 
 
 class Minister(VocabularyTag):
@@ -86,7 +86,7 @@ class Minister(VocabularyTag):
         pass
 
     def get_absolute_url(self):
-        return reverse("articles:minister-detail", kwargs={"slug": self.slug})
+        return cached_reverse("articles:minister-detail", slug=self.slug)
 
 
 class Policy(VocabularyTag):
@@ -96,7 +96,7 @@ class Policy(VocabularyTag):
         verbose_name_plural = "policies"
 
     def get_absolute_url(self):
-        return reverse("articles:policy-detail", kwargs={"slug": self.slug})
+        return cached_reverse("articles:policy-detail", slug=self.slug)
 
 
 @reversion.register()
@@ -293,14 +293,12 @@ class Article(models.Model):
 
     def get_absolute_url(self):
         local = timezone.localtime(self.published_at or timezone.now())
-        return reverse(
+        return cached_reverse(
             "articles:article-detail",
-            kwargs={
-                "year": f"{local.year:04d}",
-                "month": f"{local.month:02d}",
-                "day": f"{local.day:02d}",
-                "slug": self.slug,
-            },
+            year=f"{local.year:04d}",
+            month=f"{local.month:02d}",
+            day=f"{local.day:02d}",
+            slug=self.slug,
         )
 
     @property

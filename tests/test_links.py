@@ -29,3 +29,14 @@ def test_cached_reverse_follows_the_script_prefix():
     finally:
         set_script_prefix("/")
     assert cached_reverse("articles:home") == "/"
+
+
+@pytest.mark.parametrize(
+    "year, month, day, slug",
+    [("2026", "11", "22", "talks-in-2022"), ("2033", "02", "11", "x"), ("1111", "22", "33", "1111")],
+)
+def test_cached_reverse_puts_date_parts_in_their_places(year, month, day, slug):
+    kwargs = {"year": year, "month": month, "day": day, "slug": slug}
+    assert cached_reverse("articles:article-detail", **kwargs) == reverse(
+        "articles:article-detail", kwargs=kwargs
+    )

@@ -350,6 +350,37 @@ def test_listings_page_back_a_bounded_distance_then_point_to_the_archive(client,
     assert client.get(url, {"page": "3"}).status_code == 404
 
 
+def test_deep_listing_pages_read_from_anchors_show_exactly_the_offset_pages(
+    client, monkeypatch
+):
+    """Deep pages start from a remembered first article instead of an OFFSET: the same
+    articles, in the same order, ties in publication time included; a new story moves
+    every page along at once."""
+    from articles import views
+
+    monkeypatch.setattr(views.ArticleListView, "paginate_by", 3)
+    monkeypatch.setattr(views, "KEYSET_FROM_PAGE", 1)
+    same_minute = timezone.now() - timedelta(days=2)
+    for i in range(11):
+        make_article(f"Anchor story {i:02d}", countries=["IN"],
+                     published_at=same_minute if i in (3, 4, 5, 6) else None)
+    url = country("IN").get_absolute_url()
+
+    def headlines(page):
+        html = client.get(url, {"page": page}).content.decode()
+        return re.findall(r"Anchor story \d\d", html)
+
+    def expected():
+        ordered = Article.objects.published().order_by("-published_at", "-id")
+        names = [a.headline for a in ordered]
+        return [names[i:i + 3] for i in range(0, len(names), 3)]
+
+    assert [headlines(n) for n in range(1, 5)] == expected()
+    make_article("Anchor story 99", countries=["IN"])
+    assert [headlines(n) for n in range(1, 5)] == expected()[:4]
+    assert headlines(2)[0] == expected()[1][0] != "Anchor story 99"
+
+
 def test_wire_story_without_standfirst_or_byline_still_has_summary_and_author(client):
     with time_machine.travel("2026-04-02 10:00:00Z", tick=False):
         article = make_article(
