@@ -4,7 +4,6 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.options import IncorrectLookupParameters, ShowFacets
 from django.contrib.admin.utils import unquote
-from django.contrib.admin.views.main import ChangeList
 from django.contrib.admin.widgets import AutocompleteSelect, RelatedFieldWidgetWrapper
 from django.core.exceptions import PermissionDenied
 from django.db.models import Case, Count, Value, When
@@ -19,6 +18,7 @@ from reversion.admin import VersionAdmin
 from reversion.models import Version
 
 from articles import services, workflow
+from articles.admin_list import BoundedChangeList, BoundedPaginator, page_number
 from articles.admin_tagging import SuggestedTagsMixin
 from articles.forms import ArticleForm, VocabularyForm, VocabularyPicker
 from articles.history import article_changes, missing_tags
@@ -135,7 +135,7 @@ def _run_action(modeladmin, request, queryset, service, done):
         modeladmin.message_user(request, reason, messages.WARNING)
 
 
-class ArticleChangeList(ChangeList):
+class ArticleChangeList(BoundedChangeList):
     def get_queryset(self, request, exclude_parameters=None):
         # The list shows no body, and tag names come as columns of the list query:
         # no query per taxonomy or per row.
@@ -159,6 +159,8 @@ class ArticleAdmin(SuggestedTagsMixin, VersionAdmin):
         "published_at",
     ]
     list_per_page = 100
+    # Reversion's list (with its "Recover deleted articles" link) plus the bounded parts.
+    change_list_template = "admin/articles/article/change_list.html"
     list_select_related = False
     search_fields = ["headline", "standfirst", "bylines", "slug"]
     date_hierarchy = "published_at"
@@ -203,6 +205,12 @@ class ArticleAdmin(SuggestedTagsMixin, VersionAdmin):
 
     def get_changelist(self, request, **kwargs):
         return ArticleChangeList
+
+    def get_paginator(self, request, queryset, per_page, orphans=0,
+                      allow_empty_first_page=True):
+        return BoundedPaginator(queryset, per_page, orphans=orphans,
+                                allow_empty_first_page=allow_empty_first_page,
+                                page=page_number(request))
 
     def changelist_view(self, request, extra_context=None):
         if request.method == "POST":  # actions change articles: record them in history

@@ -1,11 +1,17 @@
-"""The editors' article list stays cheap at any size: short tag filters with a search."""
+"""The editors' article list stays cheap at any size: short tag filters with a search,
+a bounded count, date links without a scan of every row."""
 
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from articles.admin import ArticleAdmin
+from articles.admin_list import BoundedPaginator
+from articles.models import Country
 from tests.factories import country, make_article, make_minister, make_policy
 
 pytestmark = pytest.mark.django_db
@@ -61,3 +67,69 @@ def test_filtering_by_minister_and_policy_found_by_search(editor_client):
     for params in ({"minister": lavrov.pk}, {"policy": policy.pk}):
         page = editor_client.get(LIST_URL, params).content.decode()
         assert "Old Lavrov story" in page and "Untagged story" not in page
+
+
+def test_long_list_says_more_than_instead_of_counting_every_row(editor_client, monkeypatch):
+    """Past the bound the list says “more than”, and the count query stops there."""
+    monkeypatch.setattr(ArticleAdmin, "list_per_page", 2)
+    monkeypatch.setattr(BoundedPaginator, "bound", 4)
+    monkeypatch.setattr(BoundedPaginator, "pages_ahead", 1)
+    for i in range(7):
+        make_article(f"Story {i}")
+
+    with CaptureQueriesContext(connection) as queries:
+        page = editor_client.get(LIST_URL, {"status": "live"}).content.decode()
+
+    assert "More than 4 articles" in page
+    assert "7 articles" not in page
+    counts = [q["sql"] for q in queries.captured_queries if q["sql"].startswith("SELECT COUNT(")]
+    assert len(counts) == 1 and "LIMIT 5" in counts[0]
+    # Paging on counts further: from page 3 the rest of the list is in reach.
+    page = editor_client.get(LIST_URL, {"status": "live", "p": 3}).content.decode()
+    assert "7 articles" in page and "More than" not in page
+    assert 'href="?p=4&amp;status=live"' in page
+
+
+def test_short_list_gives_the_exact_count(editor_client):
+    make_article("Only one")
+    page = editor_client.get(LIST_URL, {"status": "live"}).content.decode()
+    assert "1 article\n" in page and "More than" not in page
+
+
+def test_date_links_span_first_to_last_date_without_listing_every_row(editor_client):
+    """Year links from the first to the last year; no DISTINCT over the articles."""
+    make_article("2019 story", published_at=datetime(2019, 3, 5, 9, tzinfo=UTC))
+    make_article("2022 story", published_at=datetime(2022, 6, 5, 9, tzinfo=UTC))
+    make_article("2022 later", published_at=datetime(2022, 9, 8, 9, tzinfo=UTC))
+
+    with CaptureQueriesContext(connection) as queries:
+        page = editor_client.get(LIST_URL).content.decode()
+    assert not any("DISTINCT" in q["sql"] for q in queries.captured_queries)
+    for year in (2019, 2020, 2021, 2022):
+        assert f'href="?published_at__year={year}">{year}</a>' in page
+
+    months = editor_client.get(LIST_URL, {"published_at__year": 2022}).content.decode()
+    assert "June 2022" in months and "September 2022" in months
+    assert "May 2022" not in months and "October 2022" not in months
+    assert "2022 later" in months and "2019 story" not in months
+
+    days = editor_client.get(
+        LIST_URL, {"published_at__year": 2022, "published_at__month": 9}
+    ).content.decode()
+    assert 'published_at__day=8' in days and "2022 story" not in days
+
+
+def test_filtered_list_page_is_a_fixed_handful_of_queries(
+    editor_client, django_assert_max_num_queries
+):
+    """Session, user, the month's most covered, the chosen tag, a bounded count, the rows
+    and the date span: the same for 3 articles or 100,000."""
+    lavrov, policy = make_minister(), make_policy()
+    for i in range(30):
+        make_article(f"Story {i}", countries=["IN", "RU"], ministers=[lavrov],
+                     policies=[policy])
+    russia = Country.objects.get(code="RU").pk
+    editor_client.get(LIST_URL)  # the month's most covered is remembered after this
+    with django_assert_max_num_queries(6):
+        response = editor_client.get(LIST_URL, {"status": "live", "country": russia})
+    assert response.content.decode().count("Sergey Lavrov") >= 30
