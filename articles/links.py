@@ -10,6 +10,7 @@ putting the arguments in their places.
 from functools import lru_cache
 from urllib.parse import quote
 
+from django.conf import settings
 from django.urls import get_script_prefix, get_urlconf, reverse
 
 # Characters reverse() leaves unquoted in a path (django.urls.resolvers).
@@ -41,7 +42,8 @@ def cached_reverse(viewname, **kwargs):
     For URL arguments that accept their placeholder: slugs, and the article URL's year,
     month and day.
     """
-    pieces = _pieces(viewname, tuple(sorted(kwargs)), get_script_prefix(), get_urlconf())
+    urlconf = get_urlconf() or settings.ROOT_URLCONF
+    pieces = _pieces(viewname, tuple(sorted(kwargs)), get_script_prefix(), urlconf)
     return "".join(
         piece if i % 2 == 0 else quote(str(kwargs[piece]), safe=SAFE)
         for i, piece in enumerate(pieces)

@@ -94,8 +94,15 @@ def tags_by_article(article_ids):
 
 
 def article_tags(article):
-    """The article's TagLinks, in one query."""
-    return tags_by_article([article.pk])[article.pk]
+    """The article's TagLinks, in one query, remembered until content changes."""
+    return remember("article-tags", lambda: tags_by_article([article.pk])[article.pk],
+                    article.pk)
+
+
+def article_corrections(article):
+    """The article's corrections, oldest first; remembered until content changes."""
+    return remember("article-corrections", lambda: list(article.corrections.all()),
+                    article.pk)
 
 
 class PageTags:
@@ -329,6 +336,18 @@ def search_tag_matches(text, *, limit=6):
             holding.append((kind, pk, name, slug))
     urls = TagUrls()
     return [urls.link(*row) for row in (named or holding)[:limit]]
+
+
+def tag_by_slug(kind, slug):
+    """The country, minister (with its country) or policy with this slug, or None;
+    remembered until content changes."""
+    def find():
+        model = TAXONOMIES[kind].model
+        queryset = model.objects.select_related("country") if kind == "minister" \
+            else model.objects.all()
+        return queryset.filter(slug=slug).first()
+
+    return remember("tag", find, kind, slug)
 
 
 def tag_with_alias_slug(model, slug):

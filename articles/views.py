@@ -19,7 +19,7 @@ from django.views.generic import ListView, TemplateView
 
 from articles import caching, selectors
 from articles.links import cached_reverse
-from articles.models import Article, Country
+from articles.models import Article
 from articles.search import (
     SEARCH_WINDOW,
     SearchParams,
@@ -224,7 +224,7 @@ def article_json_ld(request, article, tags, *, summary, modified):
 
 def render_article(request, article, *, preview=False):
     tags = selectors.article_tags(article)
-    corrections = list(article.corrections.all())
+    corrections = selectors.article_corrections(article)
     updated_at = article.update_time(corrections)
     summary = article.summary
     context = {
@@ -307,9 +307,7 @@ class TagDetailView(ArticleListView):
 
     def get(self, request, *args, **kwargs):
         model = selectors.TAXONOMIES[self.kind].model
-        queryset = model.objects.select_related("country") if self.kind == "minister" \
-            else model.objects.all()
-        self.tag = queryset.filter(slug=kwargs["slug"]).first()
+        self.tag = selectors.tag_by_slug(self.kind, kwargs["slug"])
         if self.tag is None:
             # A merged-away entry lives on as an alias of the one it was merged into.
             merged_into = selectors.tag_with_alias_slug(model, kwargs["slug"])
@@ -340,10 +338,10 @@ def bilateral_pair(slug, other):
     """The two countries of a bilateral page, or Http404; tells if the order is canonical."""
     if slug == other:
         raise Http404("A country has no bilateral page with itself.")
-    countries = {c.slug: c for c in Country.objects.filter(slug__in=[slug, other])}
-    if len(countries) != 2:
+    first, second = (selectors.tag_by_slug("country", s) for s in (slug, other))
+    if first is None or second is None:
         raise Http404("No such country.")
-    return countries[slug], countries[other], slug < other
+    return first, second, slug < other
 
 
 class BilateralView(ArticleListView):

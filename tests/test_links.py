@@ -40,3 +40,9 @@ def test_cached_reverse_puts_date_parts_in_their_places(year, month, day, slug):
     assert cached_reverse("articles:article-detail", **kwargs) == reverse(
         "articles:article-detail", kwargs=kwargs
     )
+
+
+def test_cached_reverse_follows_the_urlconf(settings):
+    assert cached_reverse("articles:country-detail", slug="india") == "/countries/india/"
+    settings.ROOT_URLCONF = "tests.pagecache_urls"
+    assert cached_reverse("articles:country-detail", slug="india") == "/site/countries/india/"
