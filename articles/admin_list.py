@@ -1,17 +1,25 @@
-"""The article list at 100,000 articles: counts and date links that stay cheap.
+"""The article list at 100,000 articles: counts, date links and rows that stay cheap.
 
-Django's changelist counts every matching row on each view and lists the distinct
-years (or months, or days) of every matching row for its date links. The pieces here
-do the same jobs bounded.
+Django's changelist counts every matching row on each view, lists the distinct years
+(or months, or days) of every matching row for its date links, and renders each cell
+through a chain of lookups, a widget template for the checkbox and a URL resolution
+for the link: ~100 ms a view for 100 rows. The pieces here do the same jobs bounded.
 """
 
-from datetime import date, datetime
+from datetime import date, datetime, time
+from functools import lru_cache
 
+from django.contrib.admin.templatetags.admin_list import result_headers
+from django.contrib.admin.templatetags.admin_urls import add_preserved_filters
 from django.contrib.admin.views.main import PAGE_VAR, ChangeList
+from django.core.exceptions import FieldDoesNotExist
 from django.core.paginator import Paginator
 from django.db import models
-from django.utils import formats, timezone
+from django.urls import reverse
+from django.utils import formats, timezone, translation
 from django.utils.functional import cached_property
+from django.utils.html import conditional_escape, escape
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import capfirst
 
 
@@ -129,6 +137,153 @@ class BoundedChangeList(ChangeList):
         else:
             back = None
         return {"show": True, "back": back, "choices": choices}
+
+    def result_table(self):
+        """Headers and rows as Django's result_list renders them, each row built once.
+
+        None when a column needs Django's own rendering (editable lists, columns that
+        are neither fields nor admin methods); the template then falls back to it.
+        """
+        if self.formset is not None:
+            return None
+        cells = self._cell_renderers()
+        if cells is None:
+            return None
+        headers = list(result_headers(self))
+        return {
+            "headers": headers,
+            "num_sorted_fields": sum(1 for h in headers if h["sortable"] and h["sorted"]),
+            "rows": [
+                mark_safe("".join(cell(result) for cell in cells))
+                for result in self.result_list
+            ],
+        }
+
+    def _cell_renderers(self):
+        """One function per column, chosen once per page rather than once per cell."""
+        empty = self.model_admin.get_empty_value_display()
+        renderers = []
+        first_link = True
+        for name in self.list_display:
+            if name == "action_checkbox":
+                renderers.append(self._checkbox_cell)
+                continue
+            if not isinstance(name, str):
+                return None
+            try:
+                field = self.lookup_opts.get_field(name)
+            except FieldDoesNotExist:
+                method = getattr(self.model_admin, name, None)
+                if not callable(method):
+                    return None
+                value_of, is_date = method, False
+            else:
+                if field.is_relation or field.choices or isinstance(
+                    field, models.BooleanField
+                ):
+                    return None
+                value_of = _attribute(field.attname)
+                is_date = isinstance(field, (models.DateField, models.TimeField))
+            classes = f"field-{name}{' nowrap' if is_date else ''}"
+            if self.list_display_links is not None and (
+                name in self.list_display_links
+                or (first_link and not self.list_display_links)
+            ):
+                first_link = False
+                renderers.append(self._link_cell(classes, value_of, empty))
+            else:
+                renderers.append(_plain_cell(classes, value_of, empty))
+        return renderers
+
+    def _checkbox_cell(self, result):
+        return (
+            f'<td class="action-checkbox"><input type="checkbox" name="_selected_action" '
+            f'value="{result.pk}" class="action-select" aria-label="Select this object '
+            f'for an action - {escape(str(result))}"></td>'
+        )
+
+    def _link_cell(self, classes, value_of, empty):
+        # One reverse() and one preserved-filters merge for the page; each row swaps in
+        # its id (the query string is URL-encoded, so the path marker cannot recur).
+        marker = "/0/change/"
+        url = reverse(
+            f"{self.model_admin.admin_site.name}:{self.opts.app_label}_"
+            f"{self.opts.model_name}_change",
+            args=(0,),
+        )
+        url = escape(add_preserved_filters(
+            {"preserved_filters": self.preserved_filters, "opts": self.opts}, url
+        ))
+        before, _, after = url.partition(marker)
+
+        def cell(result):
+            return (
+                f'<th class="{classes}"><a href="{before}/{result.pk}/change/{after}">'
+                f"{_display(value_of(result), empty)}</a></th>"
+            )
+
+        return cell
+
+
+def _attribute(attname):
+    return lambda result: getattr(result, attname)
+
+
+def _plain_cell(classes, value_of, empty):
+    def cell(result):
+        return f'<td class="{classes}">{_display(value_of(result), empty)}</td>'
+
+    return cell
+
+
+def _display(value, empty):
+    """A value as the admin lists it (dates in the site's format), escaped."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return empty
+    if isinstance(value, SafeString):
+        return value
+    if isinstance(value, datetime):
+        return _datetime_text(timezone.template_localtime(value))
+    if isinstance(value, date):
+        return formats.localize(value)
+    return conditional_escape(str(value))
+
+
+def _datetime_text(value):
+    """formats.localize(value), from remembered date and time halves when it can be.
+
+    Formatting a datetime costs ~30 µs (two columns of 100 rows: 6 ms a page); a list's
+    rows share few days and the minutes of a day are 1,440, so each half is formatted
+    once. Only when the site's format is "<date>, <time>" to the minute (en-gb:
+    "24 Nov 2026, 10:55 p.m."); otherwise Django formats the whole value.
+    """
+    language = translation.get_language()
+    if not _splits_by_minute(language):
+        return formats.localize(value)
+    return (
+        f"{_date_half(value.date(), language)}, "
+        f"{_time_half(value.hour, value.minute, language)}"
+    )
+
+
+@lru_cache(maxsize=64)
+def _splits_by_minute(language):
+    datetime_format = formats.get_format("DATETIME_FORMAT")
+    date_format = formats.get_format("DATE_FORMAT")
+    time_format = formats.get_format("TIME_FORMAT")
+    return datetime_format == f"{date_format}, {time_format}" and not any(
+        code in time_format for code in "suUeOTZcrI"
+    )
+
+
+@lru_cache(maxsize=4096)
+def _date_half(day, language):
+    return formats.date_format(day, "DATE_FORMAT")
+
+
+@lru_cache(maxsize=2 * 1440)
+def _time_half(hour, minute, language):
+    return formats.time_format(time(hour, minute), "TIME_FORMAT")
 
 
 def page_number(request):
