@@ -7,39 +7,31 @@ minister or a policy (or one of its aliases) finds the articles tagged with it.
 import html
 import json
 import re
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta
 
 from django.db import connection
-from django.db.models import (
-    Case,
-    Exists,
-    F,
-    FloatField,
-    Func,
-    OuterRef,
-    Q,
-    TextField,
-    Value,
-    When,
-)
-from django.db.models.functions import Concat
+from django.db.models import Exists, F, FloatField, OuterRef, Q, Subquery, TextField, Value
+from django.db.models.functions import Cast, Coalesce
+from django.template.loader import get_template
 from django.utils import timezone
-from django.utils.html import escape, strip_tags
+from django.utils.html import escape, format_html
 from django.utils.safestring import mark_safe
 
+from articles.caching import remember, remember_many
 from articles.models import Article
-from articles.selectors import TAXONOMIES, listing
+from articles.selectors import TAXONOMIES, country_choices, listing, search_tag_matches
+from articles.templatetags.card_cache import CARD_TEMPLATE
 
 MAX_QUERY_LENGTH = 200
 MAX_WORDS = 8
-# Private-use characters mark highlights in PostgreSQL's snippets; they cannot
-# appear in article text, so the snippet can be escaped first and marked up after.
-MARK_START = "\ue000"
-MARK_STOP = "\ue001"
+# Marks where a cached result card takes its snippet (private-use characters around
+# a name: not something an article's headline or tags would hold).
+SNIPPET_SLOT = "\ue002search-snippet\ue002"
 SEARCH_CONFIG = "english"
 # Full-text search ranks at most this many of the newest matching articles.
-SEARCH_WINDOW = 1000
+SEARCH_WINDOW = 200
 # A tag match lifts an article above one that merely mentions the words once.
 TAG_MATCH_BONUS = 0.2
 
@@ -93,20 +85,68 @@ def uses_full_text():
 
 
 def search_articles(params, matching_tags=()):
-    """Published articles matching the search, best first; a lazy queryset.
+    """Published articles matching the search, newest first; a lazy queryset (feeds).
 
     ``matching_tags`` (TagLinks whose name or alias matched the query, from
-    ``selectors.search_tag_matches``) adds the articles carrying those tags. Without
-    any, PostgreSQL answers from the GIN index alone.
+    ``selectors.search_tag_matches``) adds the articles carrying those tags. On
+    PostgreSQL these are the newest ``SEARCH_WINDOW`` matches, found through the GIN
+    index alone.
     """
-    articles = Article.objects.published()
-    articles = _apply_filters(articles, params)
+    articles = _apply_filters(Article.objects.published(), params)
     if not params.q:
         return listing(articles)
     tag_match = _tag_match(matching_tags)
     if uses_full_text():
-        return _full_text(articles, params.q, tag_match)
+        window = _window(articles, _search_query(params.q), tag_match, ("pk",))
+        return listing(Article.objects.filter(pk__in=window))
     return _word_match(articles, params.q, tag_match)
+
+
+def ranked_search(params, matching_tags=()):
+    """What the search page lists, for the paginator: the best of the newest matches
+    first on PostgreSQL (``RankedResults``), the newest first elsewhere (a queryset).
+    """
+    if not params.q or not uses_full_text():
+        return search_articles(params, matching_tags)
+    tag_ids = sorted((tag.kind, tag.pk) for tag in matching_tags)
+    ids, lexemes = remember(
+        "search-ranking", lambda: _rank(params, matching_tags), SEARCH_WINDOW,
+        params.q, params.country, params.minister, params.policy, params.date_from,
+        params.date_to, tag_ids,
+    )
+    return RankedResults(ids, Highlighter(lexemes, stems=True))
+
+
+class RankedResults(Sequence):
+    """The ranked article ids of a search; a slice fetches only its own articles.
+
+    The ranking (a few hundred ids) is remembered per content generation, so turning
+    the page or repeating a search costs one query for the 20 articles shown.
+    """
+
+    def __init__(self, ids, highlighter):
+        self.ids = ids
+        self.highlighter = highlighter
+
+    def __len__(self):
+        return len(self.ids)
+
+    def __getitem__(self, index):
+        if not isinstance(index, slice):
+            return self[index:index + 1 or None][0]
+        ids = self.ids[index]
+        # With the body (the snippet shows where the words are), not the vector. The
+        # visibility rule as everywhere: the ranking was remembered, the rows are read now.
+        found = Article.objects.published().defer("search_vector").in_bulk(ids)
+        return [found[pk] for pk in ids if pk in found]
+
+
+def highlighter_for(results, text):
+    """The highlighter for a page of search results: the query's stems on PostgreSQL,
+    its words (three letters or more) elsewhere."""
+    if isinstance(results, RankedResults):
+        return results.highlighter
+    return Highlighter([w for w in query_words(text)[0] if len(w) >= 3])
 
 
 def filter_tags(model, value):
@@ -158,48 +198,88 @@ def _tag_match(matching_tags):
     return match
 
 
-def _full_text(articles, text, tag_match):
-    from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank
+def _tag_bonus(matching_tags):
+    """TAG_MATCH_BONUS for an article carrying one of the tags, else 0.
 
-    query = SearchQuery(text, search_type="websearch", config=SEARCH_CONFIG)
-    rank = SearchRank(F("search_vector"), query)
-    # Ranking reads every matching row's vector: a word found in most of the archive
-    # would cost a scan. Rank only the newest SEARCH_WINDOW matches instead; a news
-    # reader wants the relevant among the recent, and the cost stays bounded. Text
-    # and tag matches are windowed apart so each uses its own index.
+    A subquery per ranked row: as CASE WHEN EXISTS, PostgreSQL hashes every article
+    of the tag first (40,000 for India, ~60 ms) to rank a few hundred.
+    """
+    bonus = Value(TAG_MATCH_BONUS, output_field=FloatField())
+    found = [
+        Subquery(
+            tax.through.objects.filter(content_object_id=OuterRef("pk"), tag_id__in=ids)
+            .annotate(bonus=bonus).values("bonus")[:1]
+        )
+        for kind, tax in TAXONOMIES.items()
+        if (ids := [tag.pk for tag in matching_tags if tag.kind == kind])
+    ]
+    return Coalesce(*found, Value(0.0), output_field=FloatField())
+
+
+def _search_query(text):
+    from django.contrib.postgres.search import SearchQuery
+
+    return SearchQuery(text, search_type="websearch", config=SEARCH_CONFIG)
+
+
+def _window(articles, query, tag_match, fields):
+    """The newest SEARCH_WINDOW text matches, and as many tag matches: ``fields`` of each.
+
+    Ranking reads every candidate's vector, so a word found in most of the archive
+    would cost a scan: a news reader wants the relevant among the recent, and the cost
+    stays bounded. Text and tag matches are windowed apart so each uses its own index.
+    """
     newest = ("-published_at", "-id")
     window = (
-        articles.filter(search_vector=query).order_by(*newest).values("pk")[:SEARCH_WINDOW]
+        articles.filter(search_vector=query).order_by(*newest).values(*fields)[:SEARCH_WINDOW]
     )
     if tag_match is not None:
-        tagged = articles.filter(tag_match).order_by(*newest).values("pk")[:SEARCH_WINDOW]
-        window = window.union(tagged)
-        rank = rank + Case(
-            When(tag_match, then=Value(TAG_MATCH_BONUS)), default=Value(0.0),
-            output_field=FloatField(),
-        )
-    # The snippet is drawn from text without markup: the body's tags are stripped
-    # so the highlight never splits an element.
-    plain = Concat("standfirst", Value(" "), _strip_markup("body"), output_field=TextField())
-    return (
-        Article.objects.filter(pk__in=window)
-        .defer("body", "search_vector")
-        .annotate(
-            rank=rank,
-            snippet=SearchHeadline(
-                plain, query, config=SEARCH_CONFIG, start_sel=MARK_START,
-                stop_sel=MARK_STOP, max_words=35, min_words=15, max_fragments=2,
-                fragment_delimiter=" … ",
-            ),
-        )
-        .order_by("-rank", "-published_at", "-id")
-    )
+        tagged = articles.filter(tag_match).order_by(*newest).values(*fields)
+        window = window.union(tagged[:SEARCH_WINDOW])
+    return window
 
 
-def _strip_markup(field):
-    """SQL that replaces HTML tags in ``field`` by spaces (PostgreSQL)."""
-    return Func(F(field), Value(r"<[^>]+>"), Value(" "), Value("g"),
-                function="regexp_replace", output_field=TextField())
+def _rank(params, matching_tags):
+    """(ids best first, the query's lexemes): one query over the window.
+
+    Each candidate is ranked as it is found, in the same scan: no second lookup of the
+    window's rows, and only ids and ranks travel. Headline words weigh most
+    (the vector's weight A), then the standfirst's (B); a tag named in the query lifts
+    its articles above those that merely mention the words.
+    """
+    from django.contrib.postgres.search import SearchRank
+
+    articles = _apply_filters(Article.objects.published(), params)
+    query = _search_query(params.q)
+    tag_match = _tag_match(matching_tags)
+    rank = SearchRank(F("search_vector"), query)
+    if tag_match is not None:
+        rank = rank + _tag_bonus(matching_tags)
+    articles = articles.annotate(rank=rank, query_text=Cast(query, TextField()))
+    window = _window(articles, query, tag_match, ("pk", "published_at", "rank", "query_text"))
+    rows = sorted(window, key=lambda r: (r["rank"], r["published_at"], r["pk"]), reverse=True)
+    lexemes = query_lexemes(rows[0]["query_text"]) if rows else []
+    return [r["pk"] for r in rows], lexemes
+
+
+def query_lexemes(tsquery):
+    """The lexemes a tsquery (as text) looks for, leaving out negated ones (``!'oil'``)."""
+    lexemes, negated, depth = [], [], 0
+    for token in re.findall(r"!|\(|\)|'(?:[^']|'')*'", tsquery):
+        if token == "!":
+            negated.append(depth)
+        elif token == "(":
+            depth += 1
+        elif token == ")":
+            depth -= 1
+            while negated and negated[-1] > depth:
+                negated.pop()
+        else:
+            if negated and negated[-1] == depth:
+                negated.pop()
+            elif not negated:
+                lexemes.append(token[1:-1].replace("''", "'"))
+    return list(dict.fromkeys(lexemes))
 
 
 def query_words(text):
@@ -235,36 +315,158 @@ def _word_match(articles, text, tag_match):
     return listing(articles).defer(None).defer("search_vector")
 
 
-def snippet_html(article, text):
-    """Safe HTML for a result's snippet, the query's words wrapped in <mark>."""
-    raw = getattr(article, "snippet", None)
-    if raw:
-        # PostgreSQL's snippet is text from sanitised HTML: unescape the entities,
-        # escape everything, then turn the private-use markers into <mark>.
-        safe = escape(html.unescape(raw))
-        return mark_safe(
-            safe.replace(MARK_START, "<mark>").replace(MARK_STOP, "</mark>")
-        )
-    # The plain fallback: a window of text around the first word found, whole words
-    # marked (never "in" inside "jointly"), words shorter than three letters left alone.
-    words = [w for w in query_words(text)[0] if len(w) >= 3]
-    plain = " ".join(f"{article.standfirst} {_plain_text(article)}".split())
-    patterns = [re.compile(rf"(?<!\w){re.escape(w)}(?!\w)", re.IGNORECASE) for w in words]
-    first = min((m.start() for p in patterns if (m := p.search(plain))), default=0)
-    start = plain.rfind(" ", 0, max(0, first - SNIPPET_CONTEXT)) + 1 if first else 0
-    window = plain[start:start + SNIPPET_LENGTH]
-    window = ("… " if start else "") + window + (" …" if start + SNIPPET_LENGTH < len(plain)
-                                                 else "")
-    for pattern in patterns:
-        window = pattern.sub(lambda m: f"{MARK_START}{m.group(0)}{MARK_STOP}", window)
-    safe = escape(window)
-    return mark_safe(safe.replace(MARK_START, "<mark>").replace(MARK_STOP, "</mark>"))
-
-
+# Endings the English stemmer removes (or the word forms it folds together): a
+# lexeme "pipelin" stands for pipeline and pipelines, "trade" for trading and traded.
+WORD_ENDINGS = (
+    "s|es|ed|d|ing|ings|ingly|edly|ly|y|er|ers|ion|ions|ment|ments|ness|al|ally|ive|ity"
+    "|ities|ous|ance|ence|ent|ism|ize|ized|izes|izing|ic|ical|ate|ated|ates|ating|ation"
+    "|ations|ful|able|ably|ible"
+)
 SNIPPET_CONTEXT, SNIPPET_LENGTH = 80, 280
+_MARKUP = re.compile(r"<[^>]*>")
 
 
-def _plain_text(article):
-    if "body" in article.get_deferred_fields():
-        return ""
-    return html.unescape(strip_tags(article.body.replace("</p>", "</p> ")))
+def _word_pattern(word, stems):
+    """A regular expression for the written forms of a word, or of a stem's family."""
+    if not stems:
+        return re.escape(word)
+    core = word[:-1] if len(word) > 3 and word[-1] in "ei" else word
+    # "polici" is written policy or policies; a final e may be dropped ("pipelin").
+    join = "(?:i|y|ie)" if word[len(core):] == "i" else "e?"
+    # A doubled final consonant: "ship" in shipping.
+    double = f"{re.escape(core[-1])}?" if core[-1:].isalpha() and core[-1] not in "aeiouy" else ""
+    return f"{re.escape(core)}{double}{join}(?:{WORD_ENDINGS}){{0,2}}(?:'s)?"
+
+
+class Highlighter:
+    """Finds a result's passage where the query's words are and marks them.
+
+    ``stems`` (PostgreSQL's lexemes, stop words already left out) also mark the
+    words of the same family ("trading" for "trade"), as the full-text match found
+    them; plain words are marked whole only, never "in" inside "jointly".
+    """
+
+    def __init__(self, words, *, stems=False):
+        words = list(dict.fromkeys(w.lower() for w in words if w))[:MAX_WORDS]
+        # One expression per word, each starting with its letters, so the regex engine
+        # can skip ahead to them; matched on lower-cased text. Case-insensitive
+        # expressions are ten times slower and serve only text whose length lower()
+        # changes.
+        sources = [rf"{_word_pattern(word, stems)}(?!\w)" for word in words]
+        self.patterns = [re.compile(source) for source in sources]
+        self.folded = [re.compile(source, re.IGNORECASE) for source in sources]
+
+    def find(self, text):
+        """(start, end, which word) of each of the query's words in ``text``, in order."""
+        lowered = text.lower()
+        patterns = self.patterns
+        if len(lowered) != len(text):
+            lowered, patterns = text, self.folded
+        found = [
+            (m.start(), m.end(), i)
+            for i, pattern in enumerate(patterns)
+            for m in pattern.finditer(lowered)
+            if not m.start() or not _is_word_char(text[m.start() - 1])
+        ]
+        return sorted(found)
+
+    def snippet(self, article):
+        """Safe HTML: a passage of the standfirst and body, the query's words in <mark>."""
+        text = plain_text(f"{article.standfirst} {_body(article)}")
+        found = self.find(text)
+        first = _best_passage(found) if found else 0
+        start = text.rfind(" ", 0, max(0, first - SNIPPET_CONTEXT)) + 1 if first else 0
+        end = start + SNIPPET_LENGTH
+        if end < len(text):
+            end = max(text.rfind(" ", start + SNIPPET_LENGTH // 2, end), first + 1, end - 40)
+        parts = ["… " if start else ""]
+        position = start
+        for match_start, match_end, _ in found:
+            if match_start < position or match_end > end:
+                continue
+            parts += [escape(text[position:match_start]), "<mark>",
+                      escape(text[match_start:match_end]), "</mark>"]
+            position = match_end
+        parts += [escape(text[position:end]), " …" if end < len(text) else ""]
+        return mark_safe("".join(parts))  # noqa: S308 - every piece of text escaped
+
+
+def _is_word_char(char):
+    return char.isalnum() or char == "_"
+
+
+def _best_passage(found):
+    """Where the passage starts: at the match followed by the most different words."""
+    best, best_count = found[0][0], 0
+    for i, (start, _, _) in enumerate(found[:50]):
+        reach = start + SNIPPET_LENGTH - SNIPPET_CONTEXT
+        words = {word for s, _, word in found[i:i + 50] if s < reach}
+        if len(words) > best_count:
+            best, best_count = start, len(words)
+    return best
+
+
+def plain_text(html_text):
+    """Text of sanitised HTML: tags dropped (as spaces), entities decoded, spaces folded."""
+    text = _MARKUP.sub(" ", html_text)
+    if "&" in text:
+        text = html.unescape(text)
+    return " ".join(text.split())
+
+
+def _body(article):
+    return "" if "body" in article.get_deferred_fields() else article.body
+
+
+def result_cards_html(cards, highlighter):
+    """The result cards' HTML in order, each with its snippet.
+
+    A result card is the listing card with a snippet in place of the standfirst. Its
+    HTML is rendered once per article version with a slot for the snippet and kept
+    like the listing cards (articles.caching), so a search renders no card templates
+    once its articles have been shown; each search fills in its own snippets.
+    """
+    card_template = get_template(CARD_TEMPLATE)
+
+    def render(card, snippet):
+        return card_template.render({"card": replace(card, snippet=snippet)})
+
+    def key(card):
+        return f"{card.article.pk}.{card.article.version}"
+
+    slotted = {key(card): card for card in cards}
+    cached = remember_many(
+        "search-card", slotted,
+        lambda missing: {k: render(slotted[k], SNIPPET_SLOT) for k in missing},
+    )
+    html_parts = []
+    for card in cards:
+        snippet = highlighter.snippet(card.article)
+        # An article with no text has no snippet: its card shows what a listing shows.
+        part = cached[key(card)].replace(SNIPPET_SLOT, snippet) if snippet else render(card, "")
+        html_parts.append(part)
+    return mark_safe("".join(html_parts))  # noqa: S308 - rendered by our own templates
+
+
+def tags_named_in(text):
+    """The tags the query names (selectors.search_tag_matches), remembered per content
+    generation."""
+    if not text:
+        return []
+    return remember("search-tags", lambda: search_tag_matches(text), text)
+
+
+def country_options(selected):
+    """The country filter's <option>s, A-Z, the one whose slug is ``selected`` chosen.
+
+    Rendered once per content generation: a template loop over 249 countries costs
+    more than the rest of the search form.
+    """
+    options = remember("search-country-options", lambda: "".join(
+        format_html('<option value="{}">{}</option>', slug, name)
+        for slug, name in country_choices()
+    ))
+    if selected:
+        chosen = format_html('<option value="{}"', selected)
+        options = options.replace(f"{chosen}>", f"{chosen} selected>", 1)
+    return mark_safe(options)  # noqa: S308 - built with format_html

@@ -23,8 +23,11 @@ from articles.models import Article
 from articles.search import (
     SEARCH_WINDOW,
     SearchParams,
-    search_articles,
-    snippet_html,
+    country_options,
+    highlighter_for,
+    ranked_search,
+    result_cards_html,
+    tags_named_in,
     uses_full_text,
 )
 
@@ -430,31 +433,31 @@ class SearchView(ArticleListView):
 
     def get(self, request, *args, **kwargs):
         self.params = SearchParams.from_query_dict(request.GET)
-        self.matching_tags = selectors.search_tag_matches(self.params.q)
+        self.matching_tags = tags_named_in(self.params.q)
         return super().get(request, *args, **kwargs)
 
     def articles(self):
         if self.params.is_empty:
             return Article.objects.none()
-        return search_articles(self.params, self.matching_tags)
+        return ranked_search(self.params, self.matching_tags)
 
     def get_feed_url(self):
         if self.params.is_empty:
             return None
-        return f"{reverse('articles:search-feed')}?{self.request.GET.urlencode()}"
+        return f"{cached_reverse('articles:search-feed')}?{self.request.GET.urlencode()}"
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        if self.params.q:
-            for card in context["cards"]:
-                card.snippet = snippet_html(card.article, self.params.q)
+        if self.params.q and context["cards"]:
+            highlighter = highlighter_for(self.object_list, self.params.q)
+            context["results_html"] = result_cards_html(context["cards"], highlighter)
         query = self.request.GET.copy()
         query.pop("page", None)
         context.update(
             params=self.params,
             matching_tags=self.matching_tags,
             search_window=SEARCH_WINDOW if uses_full_text() else None,
-            countries=selectors.country_choices(),
+            country_options=country_options(self.params.country),
             page_query=query.urlencode(),
         )
         return context
