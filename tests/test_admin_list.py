@@ -60,6 +60,31 @@ def test_a_tag_found_by_search_filters_the_list_and_shows_as_chosen(editor_clien
     )
 
 
+def test_tag_search_finds_an_entry_by_a_former_name_or_alias(editor_client):
+    """Typing the wording a story used finds the entry it was merged into."""
+    make_policy("Make in India", aliases=["Made in India"])
+    found = editor_client.get(reverse("admin:autocomplete"), {
+        "app_label": "articles", "model_name": "article", "field_name": "policies",
+        "term": "made in",
+    }).json()["results"]
+    assert [r["text"] for r in found] == ["Make in India"]
+
+
+def test_tag_search_answers_without_counting_each_entrys_articles(editor_client):
+    """Each keystroke in a tag search reads the vocabulary only, never the tag rows."""
+    make_article("India story", countries=["IN"])
+    with CaptureQueriesContext(connection) as queries:
+        found = editor_client.get(reverse("admin:autocomplete"), {
+            "app_label": "articles", "model_name": "article", "field_name": "countries",
+            "term": "ind",
+        }).json()["results"]
+    assert found[0]["text"] == "India"
+    assert not any("articles_taggedcountry" in q["sql"] for q in queries.captured_queries)
+    # The vocabulary's own list still shows how many articles each entry has.
+    page = editor_client.get(reverse("admin:articles_country_changelist"), {"q": "India"})
+    assert page.context["cl"].result_list[0].article_count == 1
+
+
 def test_filtering_by_minister_and_policy_found_by_search(editor_client):
     lavrov, policy = make_minister(), make_policy()
     make_article("Old Lavrov story", ministers=[lavrov], policies=[policy],
