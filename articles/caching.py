@@ -176,33 +176,48 @@ class GenerationMemory:
     entries go first; everything goes when the generation changes.
     """
 
-    MAX_ENTRIES = 5000
-
-    def __init__(self):
+    def __init__(self, max_entries=5000, max_bytes=None):
+        self.max_entries = max_entries
+        self.max_bytes = max_bytes
         self.generation = None
         self.values = {}
+        self.bytes = 0
 
     def get(self, generation, key):
         if generation != self.generation:
             return _MISSING
-        value, expires = self.values.get(key, (_MISSING, 0.0))
+        value, expires, _size = self.values.get(key, (_MISSING, 0.0, 0))
         if value is not _MISSING and expires < time.monotonic():
-            self.values.pop(key, None)
+            self._drop(key)
             return _MISSING
         return value
 
-    def set(self, generation, key, value, timeout):
+    def set(self, generation, key, value, timeout, size=0):
         if generation != self.generation:
-            self.generation, self.values = generation, {}
-        while len(self.values) >= self.MAX_ENTRIES:
-            self.values.pop(next(iter(self.values)), None)
-        self.values[key] = (value, time.monotonic() + timeout)
+            self.clear()
+            self.generation = generation
+        if self.max_bytes is not None and size > self.max_bytes:
+            return
+        self._drop(key)
+        while self.values and (
+            len(self.values) >= self.max_entries
+            or (self.max_bytes is not None and self.bytes + size > self.max_bytes)
+        ):
+            self._drop(next(iter(self.values)))
+        self.values[key] = (value, time.monotonic() + timeout, size)
+        self.bytes += size
+
+    def _drop(self, key):
+        _value, _expires, size = self.values.pop(key, (None, 0.0, 0))
+        self.bytes -= size
 
     def clear(self):
-        self.generation, self.values = None, {}
+        self.generation, self.values, self.bytes = None, {}, 0
 
 
 memory = GenerationMemory()
+# Whole cached pages, kept in process memory too: a hit then fetches only the state.
+page_memory = GenerationMemory(max_entries=2000, max_bytes=32 * 1024 * 1024)
 
 
 def remember(name, compute, *key_parts, timeout=3600):
@@ -329,10 +344,13 @@ class PageCacheMiddleware:
             return response
 
         key = page_key(request)
-        found = shared.get_many([STATE_KEY, key])
-        entry = found.get(key)
-        state = current_state(found.get(STATE_KEY))
+        state = current_state(shared.get(STATE_KEY))
         _state_for_request.set(state)
+        entry = page_memory.get(state[0], key)
+        if entry is _MISSING:
+            entry = shared.get(key)
+            if entry is not None and entry[0] == state[0]:
+                page_memory.set(state[0], key, entry, self.timeout(), size=len(entry[1]))
         if entry is not None and entry[0] == state[0]:
             _generation, content, headers, etag, rendered_at = entry
             response = HttpResponse(content, headers=headers)
@@ -346,12 +364,14 @@ class PageCacheMiddleware:
         self.add_validators(response, etag, rendered_at)
         if request.method == "GET" and may_store(state):
             headers = [(k, v) for k, v in response.items() if k.lower() not in UNSTORED_HEADERS]
-            shared.set(
-                key,
-                (state[0], response.content, headers, etag, rendered_at),
-                timeout=getattr(settings, "NEWSROOM_PAGE_CACHE_TIMEOUT", 3600),
-            )
+            entry = (state[0], response.content, headers, etag, rendered_at)
+            shared.set(key, entry, timeout=self.timeout())
+            page_memory.set(state[0], key, entry, self.timeout(), size=len(entry[1]))
         return answer(request, response, etag, rendered_at, "miss")
+
+    @staticmethod
+    def timeout():
+        return getattr(settings, "NEWSROOM_PAGE_CACHE_TIMEOUT", 3600)
 
     @staticmethod
     def is_storable(request, response):

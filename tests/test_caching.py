@@ -322,14 +322,15 @@ def test_a_slow_cache_is_left_alone_for_a_while(client, monkeypatch):
     make_article("Served while Redis hangs")
     calls = []
 
-    def hanging_get_many(keys):
+    def hanging(keys, default=None):
         calls.append(keys)
         clock[0] += 1.0  # the call took a second
-        return {}
+        return {} if isinstance(keys, list) else default
 
     clock = [1000.0]
     monkeypatch.setattr(caching.time, "monotonic", lambda: clock[0])
-    monkeypatch.setattr(caching.cache, "get_many", hanging_get_many)
+    monkeypatch.setattr(caching.cache, "get_many", hanging)
+    monkeypatch.setattr(caching.cache, "get", hanging)
     monkeypatch.setattr(caching.shared, "down_until", 0.0)
     first = get(client)
     assert b"Served while Redis hangs" in first.content
@@ -359,7 +360,7 @@ def test_a_value_kept_in_process_memory_is_dropped_when_another_server_bumps():
 
 def test_process_memory_is_bounded_and_honours_timeouts():
     memory = caching.GenerationMemory()
-    memory.MAX_ENTRIES = 3
+    memory.max_entries = 3
     for n in range(5):
         memory.set("g1", f"k{n}", n, timeout=60)
     assert [memory.get("g1", f"k{n}") for n in range(5)][2:] == [2, 3, 4]
@@ -376,3 +377,26 @@ def test_home_lead_story_card_is_never_stale(client):
     article.save()
     page = get(client, "/").content.decode()
     assert "Corrected lead headline" in page and "First lead headline" not in page
+
+
+def test_pages_kept_in_process_memory_are_bounded_in_bytes():
+    memory = caching.GenerationMemory(max_entries=100, max_bytes=10)
+    memory.set("g1", "a", b"12345", timeout=60, size=5)
+    memory.set("g1", "b", b"12345", timeout=60, size=5)
+    memory.set("g1", "c", b"1234", timeout=60, size=4)
+    assert memory.get("g1", "a") is caching._MISSING
+    assert memory.get("g1", "b") == b"12345" and memory.bytes == 9
+    memory.set("g1", "huge", b"x" * 11, timeout=60, size=11)
+    assert memory.get("g1", "huge") is caching._MISSING and memory.bytes == 9
+
+
+def test_a_page_kept_in_process_memory_is_not_served_after_another_servers_write(client):
+    article = make_article("Before the other server's edit")
+    assert get(client, "/").headers["X-Page-Cache"] == "miss"
+    assert get(client, "/").headers["X-Page-Cache"] == "hit"
+    Article.objects.filter(pk=article.pk).update(headline="After the other server's edit")
+    # The other server's write reaches this one only through the state in Redis.
+    caching.cache.set(caching.STATE_KEY, ("from-another-server", None, 0.0), timeout=None)
+    response = get(client, "/")
+    assert response.headers["X-Page-Cache"] == "miss"
+    assert "After the other server's edit" in response.content.decode()

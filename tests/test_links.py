@@ -33,7 +33,11 @@ def test_cached_reverse_follows_the_script_prefix():
 
 @pytest.mark.parametrize(
     "year, month, day, slug",
-    [("2026", "11", "22", "talks-in-2022"), ("2033", "02", "11", "x"), ("1111", "22", "33", "1111")],
+    [
+        ("2026", "11", "22", "talks-in-2022"),
+        ("2033", "02", "11", "x"),
+        ("1111", "22", "33", "1111"),
+    ],
 )
 def test_cached_reverse_puts_date_parts_in_their_places(year, month, day, slug):
     kwargs = {"year": year, "month": month, "day": day, "slug": slug}
