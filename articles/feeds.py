@@ -7,7 +7,7 @@ from django.urls import reverse
 
 from articles import selectors
 from articles.models import Article
-from articles.search import SearchParams, search_articles
+from articles.search import SearchParams, search_articles, tags_named_in
 from articles.views import bilateral_pair, local_day_range
 
 FEED_SIZE = 20
@@ -153,8 +153,7 @@ class SearchFeed(ArticleFeed):
     def articles(self, obj):
         if obj.is_empty:
             return Article.objects.none()
-        matching = selectors.search_tag_matches(obj.q)
-        return search_articles(obj, matching).order_by("-published_at", "-id")
+        return search_articles(obj, tags_named_in(obj.q), newest=FEED_SIZE)
 
     def title(self, obj):
         return f"Search: {obj.q} — {settings.NEWSROOM_NAME}"

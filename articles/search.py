@@ -84,20 +84,19 @@ def uses_full_text():
     return connection.vendor == "postgresql"
 
 
-def search_articles(params, matching_tags=()):
+def search_articles(params, matching_tags=(), *, newest=SEARCH_WINDOW):
     """Published articles matching the search, newest first; a lazy queryset (feeds).
 
     ``matching_tags`` (TagLinks whose name or alias matched the query, from
     ``selectors.search_tag_matches``) adds the articles carrying those tags. On
-    PostgreSQL these are the newest ``SEARCH_WINDOW`` matches, found through the GIN
-    index alone.
+    PostgreSQL these are the ``newest`` matches (a feed needs only its own size).
     """
     articles = _apply_filters(Article.objects.published(), params)
     if not params.q:
         return listing(articles)
     tag_match = _tag_match(matching_tags)
     if uses_full_text():
-        window = _window(articles, _search_query(params.q), tag_match, ("pk",))
+        window = _window(articles, _search_query(params.q), tag_match, ("pk",), newest)
         return listing(Article.objects.filter(pk__in=window))
     return _word_match(articles, params.q, tag_match)
 
@@ -222,20 +221,18 @@ def _search_query(text):
     return SearchQuery(text, search_type="websearch", config=SEARCH_CONFIG)
 
 
-def _window(articles, query, tag_match, fields):
-    """The newest SEARCH_WINDOW text matches, and as many tag matches: ``fields`` of each.
+def _window(articles, query, tag_match, fields, size):
+    """The newest ``size`` text matches, and as many tag matches: ``fields`` of each.
 
     Ranking reads every candidate's vector, so a word found in most of the archive
     would cost a scan: a news reader wants the relevant among the recent, and the cost
     stays bounded. Text and tag matches are windowed apart so each uses its own index.
     """
     newest = ("-published_at", "-id")
-    window = (
-        articles.filter(search_vector=query).order_by(*newest).values(*fields)[:SEARCH_WINDOW]
-    )
+    window = articles.filter(search_vector=query).order_by(*newest).values(*fields)[:size]
     if tag_match is not None:
         tagged = articles.filter(tag_match).order_by(*newest).values(*fields)
-        window = window.union(tagged[:SEARCH_WINDOW])
+        window = window.union(tagged[:size])
     return window
 
 
@@ -256,7 +253,8 @@ def _rank(params, matching_tags):
     if tag_match is not None:
         rank = rank + _tag_bonus(matching_tags)
     articles = articles.annotate(rank=rank, query_text=Cast(query, TextField()))
-    window = _window(articles, query, tag_match, ("pk", "published_at", "rank", "query_text"))
+    fields = ("pk", "published_at", "rank", "query_text")
+    window = _window(articles, query, tag_match, fields, SEARCH_WINDOW)
     rows = sorted(window, key=lambda r: (r["rank"], r["published_at"], r["pk"]), reverse=True)
     lexemes = query_lexemes(rows[0]["query_text"]) if rows else []
     return [r["pk"] for r in rows], lexemes
