@@ -107,6 +107,8 @@ def test_long_list_says_more_than_instead_of_counting_every_row(editor_client, m
         page = editor_client.get(LIST_URL, {"status": "live"}).content.decode()
 
     assert "More than 4 articles" in page
+    assert "Select all matching articles (more than 4 articles)" in page
+    assert "Select all 4 articles" not in page
     assert "7 articles" not in page
     counts = [q["sql"] for q in queries.captured_queries if q["sql"].startswith("SELECT COUNT(")]
     assert len(counts) == 1 and "LIMIT 5" in counts[0]
