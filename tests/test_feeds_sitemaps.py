@@ -4,9 +4,11 @@ import xml.etree.ElementTree as ET
 from datetime import timedelta
 
 import pytest
+import time_machine
 from django.utils import timezone
 
-from tests.factories import make_article
+from articles.models import Article
+from tests.factories import make_article, make_minister
 from tests.public_data import build_newsroom
 
 pytestmark = pytest.mark.django_db
@@ -119,9 +121,9 @@ def test_news_sitemap_is_capped(client, monkeypatch, room):
 
 
 def test_sitemap_index_lists_every_sitemap_page_with_older_articles(client, room, monkeypatch):
-    from articles.sitemaps import ArticleSitemap
+    from articles import sitemaps
 
-    monkeypatch.setattr(ArticleSitemap, "limit", 2)
+    monkeypatch.setattr(sitemaps, "ARTICLES_PER_PAGE", 2)
     root = ET.fromstring(client.get("/sitemap-index.xml").content)
     locs = [s.findtext(f"{SITEMAP_NS}loc") for s in root.findall(f"{SITEMAP_NS}sitemap")]
     assert locs == ["http://testserver/sitemap.xml", "http://testserver/sitemap.xml?p=2"]
@@ -130,9 +132,95 @@ def test_sitemap_index_lists_every_sitemap_page_with_older_articles(client, room
     assert second_locs == [f"http://testserver{room.articles[2].get_absolute_url()}"]
 
 
-@pytest.mark.parametrize("page", ["0", "3", "x"])
+@pytest.mark.parametrize("page", ["0", "3", "x", "-1", "1.5", "", "9" * 5000])
 def test_sitemap_page_out_of_range_is_404(client, room, page):
     assert client.get("/sitemap.xml", {"p": page}).status_code == 404
+
+
+def sitemap_entries(client, params=None):
+    response = client.get("/sitemap.xml", params or {})
+    assert response.status_code == 200
+    root = ET.fromstring(response.content)
+    return {u.findtext(f"{SITEMAP_NS}loc"): u.findtext(f"{SITEMAP_NS}lastmod")
+            for u in root.findall(f"{SITEMAP_NS}url")}
+
+
+def test_sitemap_is_for_crawlers_only(client, room):
+    """As Django's sitemap view answers: XML, and not to be indexed itself."""
+    response = client.get("/sitemap.xml")
+    assert response["Content-Type"].startswith("application/xml")
+    assert response["X-Robots-Tag"] == "noindex, noodp, noarchive"
+    root = ET.fromstring(response.content)
+    url = root.find(f"{SITEMAP_NS}url")
+    assert url.findtext(f"{SITEMAP_NS}changefreq") == "weekly"
+
+
+def test_sitemap_pages_list_every_article_once_when_times_tie(client, monkeypatch):
+    """Pages split newest first; articles published at the same moment across a page
+    boundary are neither repeated nor skipped."""
+    from articles import sitemaps
+
+    monkeypatch.setattr(sitemaps, "ARTICLES_PER_PAGE", 3)
+    moment = timezone.now() - timedelta(days=3)
+    tied = [make_article(f"Tied story {i}", slug=f"tied-{i}", published_at=moment)
+            for i in range(5)]
+    newer = make_article("Newer story", slug="newer", published_at=moment + timedelta(hours=1))
+    older = [make_article(f"Older story {i}", slug=f"older-{i}",
+                          published_at=moment - timedelta(hours=i + 1)) for i in range(4)]
+    pages = [list(sitemap_entries(client, {"p": str(p)})) for p in (1, 2, 3, 4)]
+    assert client.get("/sitemap.xml", {"p": "5"}).status_code == 404
+    listed = [loc.removeprefix("http://testserver") for page in pages for loc in page]
+    expected = [a.get_absolute_url() for a in
+                [newer, *sorted(tied, key=lambda a: -a.pk), *older]]
+    assert listed == expected
+    assert [len(page) for page in pages] == [3, 3, 3, 1]
+
+
+def test_sitemap_shows_a_new_article_and_drops_a_withdrawn_one_at_once(client, room):
+    """What the sitemap lists is remembered, but never after content changes."""
+    assert f"http://testserver{room.articles[0].get_absolute_url()}" in sitemap_entries(client)
+    fresh = make_article("Fresh report", slug="fresh-report", countries=["BR"])
+    room.articles[0].status = Article.Status.WITHDRAWN
+    room.articles[0].save()
+    entries = sitemap_entries(client)
+    assert f"http://testserver{fresh.get_absolute_url()}" in entries
+    assert "http://testserver/countries/brazil/" in entries
+    assert f"http://testserver{room.articles[0].get_absolute_url()}" not in entries
+
+
+def test_sitemap_lastmod_is_the_later_edit_not_the_import(client):
+    """An edit after publication moves lastmod; importing an old story does not."""
+    with time_machine.travel("2026-04-02 10:00:00Z", tick=False):
+        edited = make_article("Talks resume", slug="talks-resume", published_at=timezone.now())
+        imported = make_article("Old wire story", slug="old-wire",
+                                published_at=timezone.now() - timedelta(days=400))
+    with time_machine.travel("2026-04-05 15:00:00Z", tick=False):
+        edited.standfirst = "Talks resumed after a recess."
+        edited.save()
+        entries = sitemap_entries(client)
+    assert entries[f"http://testserver{edited.get_absolute_url()}"] == "2026-04-05"
+    assert entries[f"http://testserver{imported.get_absolute_url()}"] == "2025-02-26"
+
+
+def test_sitemap_tag_lastmod_is_its_newest_article(client):
+    with time_machine.travel("2026-04-02 10:00:00Z", tick=False):
+        make_article("Older India story", slug="older-india", countries=["IN"],
+                     published_at=timezone.now() - timedelta(days=9))
+        make_article("Newer India story", slug="newer-india", countries=["IN"],
+                     published_at=timezone.now() - timedelta(days=2))
+        make_article("Unpublished India story", slug="draft-india", countries=["IN"],
+                     status=Article.Status.DRAFT)
+        entries = sitemap_entries(client)
+    assert entries["http://testserver/countries/india/"] == "2026-03-31"
+
+
+def test_sitemap_escapes_and_encodes_tag_addresses(client):
+    """A name in another script keeps its letters in the slug; the loc is percent-encoded."""
+    minister = make_minister("王毅", office="Foreign Minister")
+    make_article("Talks in Beijing", slug="talks-beijing", ministers=[minister])
+    entries = sitemap_entries(client)
+    assert f"http://testserver{minister.get_absolute_url()}" in entries
+    assert "http://testserver/ministers/%E7%8E%8B%E6%AF%85/" in entries
 
 
 @pytest.mark.django_db
