@@ -322,6 +322,7 @@ WORD_ENDINGS = (
 )
 SNIPPET_CONTEXT, SNIPPET_LENGTH = 80, 280
 _MARKUP = re.compile(r"<[^>]*>")
+_SPACES = re.compile(r"\s+")
 
 
 def _word_pattern(word, stems):
@@ -370,23 +371,31 @@ class Highlighter:
 
     def snippet(self, article):
         """Safe HTML: a passage of the standfirst and body, the query's words in <mark>."""
-        text = plain_text(f"{article.standfirst} {_body(article)}")
+        text = plain_text(f"{article.standfirst} {_body(article)}").strip()
         found = self.find(text)
         first = _best_passage(found) if found else 0
         start = text.rfind(" ", 0, max(0, first - SNIPPET_CONTEXT)) + 1 if first else 0
         end = start + SNIPPET_LENGTH
         if end < len(text):
             end = max(text.rfind(" ", start + SNIPPET_LENGTH // 2, end), first + 1, end - 40)
-        parts = ["… " if start else ""]
+        parts = []
         position = start
         for match_start, match_end, _ in found:
             if match_start < position or match_end > end:
                 continue
-            parts += [escape(text[position:match_start]), "<mark>",
+            parts += [_passage(text[position:match_start]), "<mark>",
                       escape(text[match_start:match_end]), "</mark>"]
             position = match_end
-        parts += [escape(text[position:end]), " …" if end < len(text) else ""]
-        return mark_safe("".join(parts))  # noqa: S308 - every piece of text escaped
+        parts.append(_passage(text[position:end]))
+        passage = "".join(parts).strip()
+        return mark_safe(  # noqa: S308 - every piece of text escaped
+            f"{'… ' if start else ''}{passage}{' …' if end < len(text) else ''}"
+        )
+
+
+def _passage(text):
+    """Escaped, with runs of spaces (paragraph breaks) folded into one."""
+    return escape(_SPACES.sub(" ", text))
 
 
 def _is_word_char(char):
@@ -405,11 +414,13 @@ def _best_passage(found):
 
 
 def plain_text(html_text):
-    """Text of sanitised HTML: tags dropped (as spaces), entities decoded, spaces folded."""
+    """Text of sanitised HTML: tags dropped (as spaces), entities decoded.
+
+    Runs of spaces are left for the passage shown to fold: folding a whole body costs
+    more than finding the words in it.
+    """
     text = _MARKUP.sub(" ", html_text)
-    if "&" in text:
-        text = html.unescape(text)
-    return " ".join(text.split())
+    return html.unescape(text) if "&" in text else text
 
 
 def _body(article):
