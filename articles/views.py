@@ -160,6 +160,9 @@ class ArticleListView(ListView):
     def get_feed_url(self):
         return None
 
+    def page_cards(self, object_list):
+        return selectors.referenced_cards(object_list)
+
     def get_paginator(self, *args, **kwargs):
         paginator = super().get_paginator(*args, **kwargs)
         query = self.request.GET.copy()
@@ -169,10 +172,10 @@ class ArticleListView(ListView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        if self.empty_is_404 and not context["object_list"]:
+        context["cards"] = self.page_cards(context["object_list"])
+        if self.empty_is_404 and not context["cards"]:
             # Checked on the page already fetched (ListView's allow_empty costs a query).
             raise Http404("Nothing has been published here.")
-        context["cards"] = selectors.cards(context["object_list"])
         context["feed_url"] = self.get_feed_url()
         return context
 
@@ -183,7 +186,7 @@ class HomeView(TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        latest = selectors.cards(selectors.listing()[: self.latest_count])
+        latest = selectors.referenced_cards(selectors.listing()[: self.latest_count])
         context.update(
             lead=latest[0] if latest else None,
             lead_cards=latest[:1],
@@ -440,6 +443,9 @@ class SearchView(ArticleListView):
         if self.params.is_empty:
             return Article.objects.none()
         return ranked_search(self.params, self.matching_tags)
+
+    def page_cards(self, object_list):
+        return selectors.cards(object_list)
 
     def get_feed_url(self):
         if self.params.is_empty:

@@ -30,7 +30,7 @@ def cards_html(cards, lead=False):
         return card_template.render({"card": card, "lead": lead})
 
     def key(card):
-        return f"{variant}.{card.article.pk}.{card.article.version}"
+        return f"{variant}.{card.key}"
 
     reusable = {key(card): card for card in cards if not card.snippet}
     cached = remember_many(
