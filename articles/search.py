@@ -113,7 +113,7 @@ def ranked_search(params, matching_tags=()):
         params.q, params.country, params.minister, params.policy, params.date_from,
         params.date_to, tag_ids,
     )
-    return RankedResults(ids, Highlighter(lexemes, stems=True))
+    return RankedResults(ids, Highlighter(lexemes, stems=True), window=SEARCH_WINDOW)
 
 
 class RankedResults(Sequence):
@@ -123,9 +123,11 @@ class RankedResults(Sequence):
     the page or repeating a search costs one query for the 20 articles shown.
     """
 
-    def __init__(self, ids, highlighter):
+    def __init__(self, ids, highlighter, *, window):
         self.ids = ids
         self.highlighter = highlighter
+        # How many of the newest matches were ranked (of each kind, text and tags).
+        self.window = window
 
     def __len__(self):
         return len(self.ids)

@@ -21,14 +21,12 @@ from articles import caching, selectors
 from articles.links import cached_reverse
 from articles.models import Article
 from articles.search import (
-    SEARCH_WINDOW,
     SearchParams,
     country_options,
     highlighter_for,
     ranked_search,
     result_cards_html,
     tags_named_in,
-    uses_full_text,
 )
 
 # Listings page back this far (5,000 articles); the date archives reach the rest.
@@ -462,7 +460,7 @@ class SearchView(ArticleListView):
         context.update(
             params=self.params,
             matching_tags=self.matching_tags,
-            search_window=SEARCH_WINDOW if uses_full_text() else None,
+            search_window=getattr(self.object_list, "window", None),
             country_options=country_options(self.params.country),
             page_query=query.urlencode(),
         )

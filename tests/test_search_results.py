@@ -139,3 +139,30 @@ def test_postgres_repeated_search_reads_only_the_articles_shown(client):
         html = search(client, q="convoy")
     assert html.count('<article class="card') == 3
     assert len(queries) == 1, [q["sql"][:80] for q in queries.captured_queries]
+
+
+@postgres_only
+def test_postgres_headline_then_standfirst_then_body_matches(client):
+    now = timezone.now()
+    make_article("Budget vote", slug="body", published_at=now - timedelta(hours=1),
+                 standfirst="Members argued late.", body="<p>A word on sanctions.</p>")
+    make_article("Budget row", slug="standfirst", published_at=now - timedelta(hours=2),
+                 standfirst="Sanctions split the chamber.", body="<p>Members argued.</p>")
+    make_article("Sanctions widened", slug="headline", published_at=now - timedelta(hours=3),
+                 standfirst="Members argued late.", body="<p>Members argued.</p>")
+    html = search(client, q="sanctions")
+    assert html.index("Sanctions widened") < html.index("Budget row") < html.index("Budget vote")
+
+
+@postgres_only
+def test_postgres_a_common_word_ranks_the_latest_matches_and_says_so(client, monkeypatch):
+    from articles import search as search_module
+
+    monkeypatch.setattr(search_module, "SEARCH_WINDOW", 3)
+    now = timezone.now()
+    for age in range(5):
+        make_article(f"Convoy report {age}", published_at=now - timedelta(days=age))
+    html = search(client, q="convoy")
+    assert "The most relevant of the latest 3 matches" in html
+    assert html.count('<article class="card') == 3
+    assert "Convoy report 3" not in html and "Convoy report 4" not in html
