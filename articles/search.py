@@ -13,7 +13,7 @@ from datetime import date, datetime, time, timedelta
 
 from django.db import connection
 from django.db.models import Exists, F, FloatField, OuterRef, Q, Subquery, TextField, Value
-from django.db.models.functions import Cast, Coalesce
+from django.db.models.functions import Cast, Coalesce, Extract
 from django.template.loader import get_template
 from django.utils import timezone
 from django.utils.html import escape, format_html
@@ -254,10 +254,14 @@ def _rank(params, matching_tags):
     rank = SearchRank(F("search_vector"), query)
     if tag_match is not None:
         rank = rank + _tag_bonus(matching_tags)
-    articles = articles.annotate(rank=rank, query_text=Cast(query, TextField()))
-    fields = ("pk", "published_at", "rank", "query_text")
+    # Equal ranks go newest first; the time as seconds, which read faster than dates.
+    published = Cast(Extract("published_at", "epoch"), FloatField())
+    articles = articles.annotate(
+        rank=rank, published=published, query_text=Cast(query, TextField())
+    )
+    fields = ("pk", "published", "rank", "query_text")
     window = _window(articles, query, tag_match, fields, SEARCH_WINDOW)
-    rows = sorted(window, key=lambda r: (r["rank"], r["published_at"], r["pk"]), reverse=True)
+    rows = sorted(window, key=lambda r: (r["rank"], r["published"], r["pk"]), reverse=True)
     lexemes = query_lexemes(rows[0]["query_text"]) if rows else []
     return [r["pk"] for r in rows], lexemes
 
