@@ -1,11 +1,24 @@
-"""RSS 2.0 feeds: the latest articles, and one for every listing page."""
+"""RSS 2.0 feeds: the latest articles, and one for every listing page.
+
+An article reads the same in every feed it is in, so what a feed shows of it (its
+FeedItem: headline, address, summary, authors, tags) is remembered per article until
+content changes, and so is the list of articles of each named feed
+(``articles.caching``): a feed read again within a content generation costs no query.
+"""
+
+from dataclasses import dataclass
+from datetime import datetime
+from io import StringIO
 
 from django.conf import settings
 from django.contrib.syndication.views import Feed
-from django.shortcuts import get_object_or_404, redirect
+from django.http import Http404
+from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils.feedgenerator import Rss201rev2Feed
 
 from articles import selectors
+from articles.caching import remember, remember_many
 from articles.models import Article
 from articles.search import SearchParams, search_articles, tags_named_in
 from articles.views import bilateral_pair, local_day_range
@@ -13,11 +26,60 @@ from articles.views import bilateral_pair, local_day_range
 FEED_SIZE = 20
 
 
-class ArticleFeed(Feed):
-    """Shared item rendering: the summary as description, authors, tags as categories.
+@dataclass(frozen=True)
+class FeedItem:
+    """What a feed shows of one article."""
 
-    Items are ArticleCards, so the tags of the whole feed come from one query.
-    """
+    title: str
+    path: str
+    description: str
+    pubdate: datetime
+    updateddate: datetime
+    author_name: str | None
+    categories: tuple
+
+
+def feed_items(article_ids):
+    """The FeedItems of the given articles, in their order: remembered per article, the
+    missing ones read in two queries (the articles with their body, their tags)."""
+    found = remember_many("feed-item", article_ids, _read_feed_items)
+    return [found[pk] for pk in article_ids]
+
+
+def _read_feed_items(article_ids):
+    # With the body: wire copy has no standfirst, and its summary comes from the body.
+    articles = Article.objects.filter(pk__in=article_ids).only(
+        "headline", "slug", "standfirst", "body", "bylines", "published_at", "updated_at"
+    )
+    tags = selectors.tags_by_article(article_ids)
+    return {
+        article.pk: FeedItem(
+            title=article.headline,
+            path=article.get_absolute_url(),
+            description=article.summary,
+            pubdate=article.published_at,
+            updateddate=article.updated_at,
+            author_name=", ".join(article.authors) or None,
+            categories=tuple(tag.name for tag in tags[article.pk]),
+        )
+        for article in articles
+    }
+
+
+class RssFeed(Rss201rev2Feed):
+    """Django's RSS 2.0, written in memory and given to the response in one piece: the
+    response would otherwise encode each of the thousand small writes of a feed."""
+
+    def write(self, outfile, encoding):
+        buffer = StringIO()
+        super().write(buffer, encoding)
+        outfile.write(buffer.getvalue())
+
+
+class ArticleFeed(Feed):
+    """Shared item rendering: the summary as description, authors, tags as categories."""
+
+    feed_type = RssFeed
 
     def __call__(self, request, *args, **kwargs):
         response = super().__call__(request, *args, **kwargs)
@@ -25,9 +87,16 @@ class ArticleFeed(Feed):
         return response
 
     def items(self, obj=None):
-        # With the body: wire copy has no standfirst, and its summary comes from the body.
-        articles = self.articles(obj).defer(None).defer("search_vector")
-        return selectors.cards(articles[:FEED_SIZE])
+        def newest():
+            return list(self.articles(obj).values_list("pk", flat=True)[:FEED_SIZE])
+
+        key = self.items_key(obj)
+        article_ids = newest() if key is None else remember("feed-articles", newest, *key)
+        return feed_items(article_ids)
+
+    def items_key(self, obj):
+        """Names the feed, so its list of articles can be remembered; None: read each time."""
+        return None
 
     def articles(self, obj):
         return selectors.listing()
@@ -38,29 +107,32 @@ class ArticleFeed(Feed):
     def description(self, obj=None):
         return f"The latest articles from {settings.NEWSROOM_NAME}."
 
-    def item_title(self, card):
-        return card.article.headline
+    def item_title(self, item):
+        return item.title
 
-    def item_link(self, card):
-        return card.article.get_absolute_url()
+    def item_link(self, item):
+        return item.path
 
-    def item_description(self, card):
-        return card.article.summary
+    def item_description(self, item):
+        return item.description
 
-    def item_pubdate(self, card):
-        return card.article.published_at
+    def item_pubdate(self, item):
+        return item.pubdate
 
-    def item_updateddate(self, card):
-        return card.article.updated_at
+    def item_updateddate(self, item):
+        return item.updateddate
 
-    def item_author_name(self, card):
-        return ", ".join(card.article.authors) or None
+    def item_author_name(self, item):
+        return item.author_name
 
-    def item_categories(self, card):
-        return [tag.name for tag in card.tags]
+    def item_categories(self, item):
+        return item.categories
 
 
 class LatestFeed(ArticleFeed):
+    def items_key(self, obj):
+        return ("latest",)
+
     def link(self):
         return reverse("articles:home")
 
@@ -73,7 +145,13 @@ class TagFeed(ArticleFeed):
         self.kind = kind
 
     def get_object(self, request, slug):
-        return get_object_or_404(selectors.TAXONOMIES[self.kind].model, slug=slug)
+        tag = selectors.tag_by_slug(self.kind, slug)
+        if tag is None:
+            raise Http404(f"No {self.kind} with this address.")
+        return tag
+
+    def items_key(self, obj):
+        return (self.kind, obj.pk)
 
     def articles(self, obj):
         return selectors.articles_tagged(obj)
@@ -97,6 +175,9 @@ class BilateralFeed(ArticleFeed):
 
     def get_object(self, request, slug, other):
         return self.pair
+
+    def items_key(self, obj):
+        return ("bilateral", obj[0].pk, obj[1].pk)
 
     def articles(self, obj):
         return selectors.articles_tagged_both(*obj)
@@ -125,6 +206,9 @@ class ArchiveFeed(ArticleFeed):
         start, end, first_day = local_day_range(year, month)
         return {"start": start, "end": end, "first_day": first_day, "year": year,
                 "month": month}
+
+    def items_key(self, obj):
+        return ("archive", obj["start"].isoformat(), obj["end"].isoformat())
 
     def articles(self, obj):
         return selectors.listing(

@@ -232,3 +232,51 @@ def test_feed_describes_wire_copy_without_standfirst_by_its_opening_words(client
                  body="<p>Ministers met in Delhi on Friday to sign the accord.</p>")
     feed = client.get("/feeds/latest/").content.decode()
     assert "Ministers met in Delhi on Friday to sign the accord." in feed
+
+
+def test_feeds_show_an_edit_and_a_new_article_at_once(client, room):
+    """Feed items are remembered, but never after content changes."""
+    rss_items(client, "/feeds/latest/")
+    rss_items(client, "/countries/india/feed/")
+    article = room.articles[0]
+    article.headline = "Delegates sign the corridor deal"
+    article.save()
+    article.countries.add(room.china)
+    fresh = make_article("Fresh India report", slug="fresh-india", countries=[room.india],
+                         published_at=timezone.now() - timedelta(minutes=5))
+    for url in ("/feeds/latest/", "/countries/india/feed/"):
+        items = rss_items(client, url)
+        assert [i.findtext("title") for i in items[:2]] == [
+            "Fresh India report", "Delegates sign the corridor deal"], url
+        assert "China" in {c.text for c in items[1].findall("category")}
+        assert items[0].findtext("link").endswith(fresh.get_absolute_url())
+
+
+def test_feed_drops_a_withdrawn_article_at_once(client, room):
+    rss_items(client, "/ministers/sergey-lavrov/feed/")
+    room.articles[0].status = Article.Status.WITHDRAWN
+    room.articles[0].save()
+    titles = [i.findtext("title") for i in rss_items(client, "/ministers/sergey-lavrov/feed/")]
+    assert room.articles[0].headline not in titles
+    assert titles[0] == room.articles[1].headline
+
+
+def test_feed_read_again_needs_no_query(client, room, django_assert_num_queries):
+    """Within a content generation a feed is built from remembered items."""
+    rss_items(client, "/countries/india/russia/feed/")
+    with django_assert_num_queries(0):
+        items = rss_items(client, "/countries/india/russia/feed/")
+    assert items[0].findtext("title") == room.articles[0].headline
+
+
+def test_feed_has_twenty_items_with_authors_and_the_latest_change_as_build_date(client):
+    with time_machine.travel("2026-04-02 10:00:00Z", tick=False):
+        for i in range(22):
+            make_article(f"Story {i}", slug=f"story-n{i}", bylines="Arun Kumar, Priya Sharma",
+                         published_at=timezone.now() - timedelta(hours=i + 1))
+        channel = ET.fromstring(client.get("/feeds/latest/").content).find("channel")
+    items = channel.findall("item")
+    assert len(items) == 20
+    assert items[0].findtext("{http://purl.org/dc/elements/1.1/}creator") == (
+        "Arun Kumar, Priya Sharma")
+    assert channel.findtext("lastBuildDate") == "Thu, 02 Apr 2026 10:00:00 +0000"
