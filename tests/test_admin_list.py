@@ -1,6 +1,7 @@
 """The editors' article list stays cheap at any size: short tag filters with a search,
 a bounded count, date links without a scan of every row, rows rendered once."""
 
+import re
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -18,6 +19,11 @@ from tests.factories import country, make_article, make_minister, make_policy
 pytestmark = pytest.mark.django_db
 
 LIST_URL = reverse("admin:articles_article_changelist")
+
+
+def squeezed(html):
+    """HTML without the whitespace between tags."""
+    return re.sub(r">\s+<", "><", html)
 
 
 def sidebar(page, title):
@@ -162,6 +168,11 @@ def test_rows_are_what_djangos_own_list_renders(editor_client):
     assert cl.result_table()["rows"] == django_rows
     page = response.content.decode()
     assert "Tomorrow&#x27;s story" in page
+    action_form = "".join(
+        f"<label>{field.label} {field}</label>" if field.label else str(field)
+        for field in response.context["action_form"]
+    )
+    assert squeezed(action_form) in squeezed(page)
     response = editor_client.get(LIST_URL)
     cl = response.context["cl"]
     assert cl.result_table()["rows"] == ["".join(cells) for cells in results(cl)]
