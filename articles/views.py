@@ -83,30 +83,49 @@ class BoundedPaginator(Paginator):
         """The listing's size, remembered until content changes (see articles.caching).
 
         Counting a big tag's published articles is the costliest query of a listing at
-        100,000 articles; the answer changes only when content does.
+        100,000 articles; the answer changes only when content does. A newest-first
+        listing counts only up to one past its deepest page: all its page numbers need.
         """
         if self.count_key is None:
             return Paginator.count.func(self)
+        if self.is_newest_first():
+            return caching.remember(
+                "listing-count", lambda: self.object_list[: self.deepest_row + 1].count(),
+                self.count_key,
+            )
         return caching.remember("listing-count", lambda: Paginator.count.func(self),
                                 self.count_key)
+
+    @property
+    def deepest_row(self):
+        return self.max_pages * self.per_page
 
     def page(self, number):
         """The page; deep pages of a newest-first listing start from a remembered anchor.
 
         ``OFFSET 4,980`` makes PostgreSQL walk 5,000 rows of a big tag on every request
         (~100 ms at 100,000 articles). Instead, the first article of every page is
-        remembered (one walk per content generation) and a deep page reads just its 20
-        rows from there: ``published_at``/``id`` at most the anchor's, newest first.
+        remembered (one walk per content generation, which also gives the count) and a
+        deep page reads just its 20 rows from there: ``published_at``/``id`` at most
+        the anchor's, newest first.
         """
-        number = self.validate_number(number)
-        if number <= KEYSET_FROM_PAGE or not self.is_newest_first():
+        if not self.is_deep(number):
             return super().page(number)
-        published_at, pk = self.anchors()[number - 1]
+        anchors, count = self.anchors()
+        self.__dict__.setdefault("count", count)
+        number = self.validate_number(number)
+        published_at, pk = anchors[number - 1]
         # The plain bound lets PostgreSQL start its index scan at the anchor.
         rows = self.object_list.filter(published_at__lte=published_at).exclude(
             published_at=published_at, pk__gt=pk
         )[: self.per_page]
         return self._get_page(rows, number, self)
+
+    def is_deep(self, number):
+        try:
+            return int(number) > KEYSET_FROM_PAGE and self.is_newest_first()
+        except (TypeError, ValueError):
+            return False  # validate_number() answers a page that is not a number
 
     def is_newest_first(self):
         query = getattr(self.object_list, "query", None)
@@ -114,12 +133,13 @@ class BoundedPaginator(Paginator):
                 and tuple(query.order_by) == NEWEST_FIRST)
 
     def anchors(self):
-        """(published_at, id) of the first article of each page, remembered per generation."""
+        """(published_at, id) of the first article of each page, and the bounded count,
+        remembered until content changes."""
         def compute():
-            rows = self.object_list.values_list("published_at", "pk")[
-                : self.num_pages * self.per_page
-            ]
-            return list(rows)[:: self.per_page]
+            rows = list(self.object_list.values_list("published_at", "pk")[
+                : self.deepest_row + 1
+            ])
+            return rows[: self.deepest_row : self.per_page], len(rows)
 
         return caching.remember("listing-anchors", compute, self.count_key)
 

@@ -8,8 +8,19 @@ from tests.factories import make_editor, make_reporter
 
 
 @pytest.fixture(autouse=True)
-def _clear_cache():
-    """Each test starts with an empty cache, so cached pages never leak between tests."""
+def _clear_cache(monkeypatch):
+    """Each test starts with an empty cache, so cached pages never leak between tests.
+
+    A cache call slower than GuardedCache.SLOW_SECONDS makes the process leave the cache
+    alone for a while: on a loaded test machine a pause in the in-memory cache must not
+    turn that on (tests of the back-off set their own threshold).
+    """
+    from articles import caching
+
+    monkeypatch.setattr(caching.GuardedCache, "SLOW_SECONDS", 30.0)
+    monkeypatch.setattr(caching.shared, "down_until", 0.0)
+    caching.memory.clear()
+    caching.page_memory.clear()
     cache.clear()
     yield
     cache.clear()

@@ -328,6 +328,7 @@ def test_a_slow_cache_is_left_alone_for_a_while(client, monkeypatch):
         return {} if isinstance(keys, list) else default
 
     clock = [1000.0]
+    monkeypatch.setattr(caching.GuardedCache, "SLOW_SECONDS", 0.2)
     monkeypatch.setattr(caching.time, "monotonic", lambda: clock[0])
     monkeypatch.setattr(caching.cache, "get_many", hanging)
     monkeypatch.setattr(caching.cache, "get", hanging)
