@@ -280,3 +280,19 @@ def test_feed_has_twenty_items_with_authors_and_the_latest_change_as_build_date(
     assert items[0].findtext("{http://purl.org/dc/elements/1.1/}creator") == (
         "Arun Kumar, Priya Sharma")
     assert channel.findtext("lastBuildDate") == "Thu, 02 Apr 2026 10:00:00 +0000"
+
+
+def test_news_sitemap_follows_the_clock_and_escapes_headlines(client, settings):
+    """An article leaves the news sitemap two days after publication, with no save."""
+    settings.NEWSROOM_PAGE_CACHE = False  # what the page says, not how long it is cached
+    with time_machine.travel("2026-04-02 10:00:00Z", tick=False):
+        make_article("Tariffs <b>& quotas</b>", slug="tariffs",
+                     published_at=timezone.now() - timedelta(hours=47))
+        root = ET.fromstring(client.get("/news-sitemap.xml").content)
+        assert [u.findtext(f"{NEWS_NS}news/{NEWS_NS}title")
+                for u in root.findall(f"{SITEMAP_NS}url")] == ["Tariffs <b>& quotas</b>"]
+        assert root.findtext(f"{SITEMAP_NS}url/{NEWS_NS}news/{NEWS_NS}publication_date") == (
+            "2026-03-31T11:00:00+00:00")
+    with time_machine.travel("2026-04-02 11:30:00Z", tick=False):
+        root = ET.fromstring(client.get("/news-sitemap.xml").content)
+        assert root.findall(f"{SITEMAP_NS}url") == []
