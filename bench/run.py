@@ -396,8 +396,10 @@ def count_queries(pages, session):
         # First with every cache empty (as just after a write): all the page's queries.
         cache.clear()
         caching.memory.clear()
+        started = time.perf_counter()
         with CaptureQueriesContext(connection) as empty:
             client.get(url)
+        empty_ms = (time.perf_counter() - started) * 1000
         # Then as the load runs: remembered counts and aggregates in the data caches.
         with CaptureQueriesContext(connection) as queries:
             response = client.get(url)
@@ -406,6 +408,8 @@ def count_queries(pages, session):
             "bytes": len(response.content),
             "queries": len(queries.captured_queries),
             "queries_empty_caches": len(empty.captured_queries),
+            # One render in this process just after a write (every cache empty).
+            "ms_empty_caches": round(empty_ms, 1),
             "sql": [q["sql"] for q in empty.captured_queries],
         }
     return out
@@ -476,7 +480,8 @@ def main():
     plans = explain(info)
     for name, page in info.items():
         log(f"{name:18} {pages[name]:60} {page['status']} {page['bytes']:>7} B "
-            f"{page['queries']} queries ({page['queries_empty_caches']} with empty caches)")
+            f"{page['queries']} queries ({page['queries_empty_caches']} with empty caches, "
+            f"rendered in {page['ms_empty_caches']} ms)")
     result = {
         "articles": args.articles, "seed_seconds": seed_seconds, "pages": {},
         "load_average_at_start": os.getloadavg(),
@@ -490,6 +495,7 @@ def main():
         result["pages"].setdefault(name, {}).update(
             url=pages[name], status=page["status"], bytes=page["bytes"],
             queries=page["queries"], queries_empty_caches=page["queries_empty_caches"],
+            ms_empty_caches=page["ms_empty_caches"],
         )
     result["load_average_at_end"] = os.getloadavg()
     report(result)
