@@ -11,8 +11,21 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta
 
-from django.db import connection
-from django.db.models import Exists, F, FloatField, OuterRef, Q, Subquery, TextField, Value
+from django.db import connection, connections
+from django.db.models import (
+    BooleanField,
+    Case,
+    Exists,
+    F,
+    FloatField,
+    Func,
+    OuterRef,
+    Q,
+    Subquery,
+    TextField,
+    Value,
+    When,
+)
 from django.db.models.functions import Cast, Coalesce, Extract
 from django.template.loader import get_template
 from django.utils import timezone
@@ -34,6 +47,10 @@ SEARCH_CONFIG = "english"
 SEARCH_WINDOW = 200
 # A tag match lifts an article above one that merely mentions the words once.
 TAG_MATCH_BONUS = 0.2
+# A phrase is checked against each candidate's stored word positions, so a rare (or
+# absent) phrase of common words would read the whole archive (~0.7 s at 100,000
+# articles): it is looked for among the newest PHRASE_REACH articles with all its words.
+PHRASE_REACH = 2000
 
 
 def clean_text(value, max_length=MAX_QUERY_LENGTH):
@@ -96,7 +113,8 @@ def search_articles(params, matching_tags=(), *, newest=SEARCH_WINDOW):
         return listing(articles)
     tag_match = _tag_match(matching_tags)
     if uses_full_text():
-        window = _window(articles, _search_query(params.q), tag_match, ("pk",), newest)
+        window = _window(articles, _search_query(params.q), tag_match, ("pk",), newest,
+                         phrase_reach(params.q))
         return listing(Article.objects.filter(pk__in=window))
     return _word_match(articles, params.q, tag_match)
 
@@ -109,11 +127,12 @@ def ranked_search(params, matching_tags=()):
         return search_articles(params, matching_tags)
     tag_ids = sorted((tag.kind, tag.pk) for tag in matching_tags)
     ids, lexemes = remember(
-        "search-ranking", lambda: _rank(params, matching_tags), SEARCH_WINDOW,
+        "search-ranking", lambda: _rank(params, matching_tags), SEARCH_WINDOW, PHRASE_REACH,
         params.q, params.country, params.minister, params.policy, params.date_from,
         params.date_to, tag_ids,
     )
-    return RankedResults(ids, Highlighter(lexemes, stems=True), window=SEARCH_WINDOW)
+    return RankedResults(ids, Highlighter(lexemes, stems=True), window=SEARCH_WINDOW,
+                         reach=phrase_reach(params.q))
 
 
 class RankedResults(Sequence):
@@ -123,11 +142,13 @@ class RankedResults(Sequence):
     the page or repeating a search costs one query for the 20 articles shown.
     """
 
-    def __init__(self, ids, highlighter, *, window):
+    def __init__(self, ids, highlighter, *, window, reach=None):
         self.ids = ids
         self.highlighter = highlighter
         # How many of the newest matches were ranked (of each kind, text and tags).
         self.window = window
+        # For a phrase: among how many of the newest articles with all its words.
+        self.reach = reach
 
     def __len__(self):
         return len(self.ids)
@@ -223,15 +244,56 @@ def _search_query(text):
     return SearchQuery(text, search_type="websearch", config=SEARCH_CONFIG)
 
 
-def _window(articles, query, tag_match, fields, size):
+def phrase_reach(text):
+    """PHRASE_REACH when PostgreSQL will look for words in order, else None.
+
+    A quoted phrase, or a word its parser splits ("free-trade", "d'Ivoire"). Not with
+    an excluded word: dropping the order inside "-\"free market\"" would exclude more.
+    """
+    if re.search(r"(?:^|\s)-", text):
+        return None
+    return PHRASE_REACH if '"' in text or re.search(r"\w['_-]\w", text) else None
+
+
+class _Matches(Func):
+    """``vector @@ query`` for a query that is an expression, not typed text."""
+
+    template = "%(expressions)s"
+    arg_joiner = " @@ "
+    output_field = BooleanField()
+
+
+def _words_in_any_order(query):
+    """The query with the word order of its phrases dropped: 'a' <-> 'b' as 'a' & 'b'.
+
+    The tsquery's own lexemes, so no stemming twice; PostgreSQL computes it once, when
+    it plans the query. Without positions to check, the GIN index answers it alone.
+    """
+    from django.contrib.postgres.search import SearchQueryField
+
+    text = Cast(query, TextField())
+    order_dropped = Func(text, Value("<[0-9-]+>"), Value("&"), Value("g"),
+                         function="regexp_replace", output_field=TextField())
+    return Cast(order_dropped, SearchQueryField())
+
+
+def _window(articles, query, tag_match, fields, size, reach=None):
     """The newest ``size`` text matches, and as many tag matches: ``fields`` of each.
 
     Ranking reads every candidate's vector, so a word found in most of the archive
     would cost a scan: a news reader wants the relevant among the recent, and the cost
     stays bounded. Text and tag matches are windowed apart so each uses its own index.
+    With a ``reach``, text matches are looked for only among the newest ``reach``
+    articles holding all the words (phrase_reach()).
     """
     newest = ("-published_at", "-id")
-    window = articles.filter(search_vector=query).order_by(*newest).values(*fields)[:size]
+    text_matches = articles.filter(search_vector=query)
+    if reach:
+        candidates = articles.filter(_Matches(F("search_vector"), _words_in_any_order(query)))
+        text_matches = text_matches.filter(
+            pk__in=candidates.order_by(*newest).values("pk")[:reach]
+        )
+    window = text_matches.order_by(*newest).values(*fields)[:size]
     if tag_match is not None:
         tagged = articles.filter(tag_match).order_by(*newest).values(*fields)
         window = window.union(tagged[:size])
@@ -260,10 +322,46 @@ def _rank(params, matching_tags):
         rank=rank, published=published, query_text=Cast(query, TextField())
     )
     fields = ("pk", "published", "rank", "query_text")
-    window = _window(articles, query, tag_match, fields, SEARCH_WINDOW)
-    rows = sorted(window, key=lambda r: (r["rank"], r["published"], r["pk"]), reverse=True)
+    reach = phrase_reach(params.q)
+    if reach:
+        rows = _phrase_rows(articles, query, fields, reach)
+        if tag_match is not None:
+            tagged = articles.filter(tag_match).order_by("-published_at", "-id")
+            found = {row["pk"] for row in rows}
+            rows += [row for row in tagged.values(*fields)[:SEARCH_WINDOW]
+                     if row["pk"] not in found]
+    else:
+        rows = list(_window(articles, query, tag_match, fields, SEARCH_WINDOW))
+    rows.sort(key=lambda r: (r["rank"], r["published"], r["pk"]), reverse=True)
     lexemes = query_lexemes(rows[0]["query_text"]) if rows else []
     return [r["pk"] for r in rows], lexemes
+
+
+def _phrase_rows(articles, query, fields, reach):
+    """``fields`` of the newest SEARCH_WINDOW phrase matches among the newest ``reach``
+    articles with all the phrase's words: one scan, which stops at the window's end.
+
+    The phrase is tested in the scan that finds the candidates (PostgreSQL has no
+    subquery in FROM through the ORM, hence the SQL around the compiled queryset), so
+    each candidate's row is read once; only matches are ranked.
+    """
+    is_match = _Matches(F("search_vector"), query)
+    candidates = (
+        articles.filter(_Matches(F("search_vector"), _words_in_any_order(query)))
+        .annotate(is_match=is_match,
+                  rank=Case(When(is_match, then=F("rank")), default=Value(0.0)))
+        .order_by("-published_at", "-id")
+        .values(*fields, "is_match")[:reach]
+    )
+    sql, params = candidates.query.sql_with_params()
+    columns = ", ".join(connection.ops.quote_name(name) for name in fields)
+    with connections[candidates.db].cursor() as cursor:
+        # The candidates come newest first; the window is the first matches of them.
+        cursor.execute(
+            f"SELECT {columns} FROM ({sql}) AS candidates WHERE is_match LIMIT %s",
+            [*params, SEARCH_WINDOW],
+        )
+        return [dict(zip(fields, row, strict=True)) for row in cursor.fetchall()]
 
 
 def query_lexemes(tsquery):

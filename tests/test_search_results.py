@@ -166,3 +166,27 @@ def test_postgres_a_common_word_ranks_the_latest_matches_and_says_so(client, mon
     assert "The most relevant of the latest 3 matches" in html
     assert html.count('<article class="card') == 3
     assert "Convoy report 3" not in html and "Convoy report 4" not in html
+
+
+@postgres_only
+def test_postgres_a_phrase_is_looked_for_among_the_latest_articles_with_its_words(
+    client, monkeypatch
+):
+    """Each candidate's word positions are read: the reach is bounded, and said so;
+    dates reach further back."""
+    from articles import search as search_module
+
+    monkeypatch.setattr(search_module, "PHRASE_REACH", 3)
+    now = timezone.now()
+    for age in range(3):
+        make_article(f"Pipeline update {age}", published_at=now - timedelta(days=age),
+                     body="<p>The pipeline is what ministers will discuss.</p>")
+    make_article("Old pipeline talks", published_at=now - timedelta(days=30),
+                 body="<p>Ministers met to discuss the pipeline.</p>")
+    html = search(client, q='"discuss the pipeline"')
+    assert "0 results among the latest 3 articles with all these words" in html
+    assert "Old pipeline talks" not in html
+    before = (now - timedelta(days=10)).date().isoformat()
+    older = search(client, q='"discuss the pipeline"', to=before)
+    assert "Old pipeline talks" in older
+    assert "<mark>discuss</mark> the <mark>pipeline</mark>" in older
