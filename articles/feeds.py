@@ -39,31 +39,42 @@ class FeedItem:
     categories: tuple
 
 
-def feed_items(article_ids):
-    """The FeedItems of the given articles, in their order: remembered per article, the
-    missing ones read in two queries (the articles with their body, their tags)."""
-    found = remember_many("feed-item", article_ids, _read_feed_items)
+# With the body: wire copy has no standfirst, and its summary comes from the body.
+ITEM_FIELDS = ("headline", "slug", "standfirst", "body", "bylines", "published_at",
+               "updated_at")
+
+
+def feed_items(article_ids, read=()):
+    """The FeedItems of the given articles, in their order: remembered per article.
+
+    Missing ones are made from the articles already ``read`` (with ITEM_FIELDS), the
+    others read in one query, and the tags of all of them in one more.
+    """
+    def make(missing):
+        wanted = set(missing)
+        articles = {a.pk: a for a in read if a.pk in wanted}
+        unread = [pk for pk in missing if pk not in articles]
+        if unread:
+            articles.update(
+                (a.pk, a) for a in Article.objects.filter(pk__in=unread).only(*ITEM_FIELDS)
+            )
+        tags = selectors.tags_by_article(articles)
+        return {pk: _feed_item(article, tags[pk]) for pk, article in articles.items()}
+
+    found = remember_many("feed-item", article_ids, make)
     return [found[pk] for pk in article_ids]
 
 
-def _read_feed_items(article_ids):
-    # With the body: wire copy has no standfirst, and its summary comes from the body.
-    articles = Article.objects.filter(pk__in=article_ids).only(
-        "headline", "slug", "standfirst", "body", "bylines", "published_at", "updated_at"
+def _feed_item(article, tags):
+    return FeedItem(
+        title=article.headline,
+        path=article.get_absolute_url(),
+        description=article.summary,
+        pubdate=article.published_at,
+        updateddate=article.updated_at,
+        author_name=", ".join(article.authors) or None,
+        categories=tuple(tag.name for tag in tags),
     )
-    tags = selectors.tags_by_article(article_ids)
-    return {
-        article.pk: FeedItem(
-            title=article.headline,
-            path=article.get_absolute_url(),
-            description=article.summary,
-            pubdate=article.published_at,
-            updateddate=article.updated_at,
-            author_name=", ".join(article.authors) or None,
-            categories=tuple(tag.name for tag in tags[article.pk]),
-        )
-        for article in articles
-    }
 
 
 class RssFeed(Rss201rev2Feed):
@@ -87,12 +98,16 @@ class ArticleFeed(Feed):
         return response
 
     def items(self, obj=None):
+        read = []
+
         def newest():
-            return list(self.articles(obj).values_list("pk", flat=True)[:FEED_SIZE])
+            # The items' own columns come along, for items not remembered yet.
+            read.extend(self.articles(obj).only(*ITEM_FIELDS)[:FEED_SIZE])
+            return [article.pk for article in read]
 
         key = self.items_key(obj)
         article_ids = newest() if key is None else remember("feed-articles", newest, *key)
-        return feed_items(article_ids)
+        return feed_items(article_ids, read)
 
     def items_key(self, obj):
         """Names the feed, so its list of articles can be remembered; None: read each time."""

@@ -5,6 +5,7 @@ from datetime import timedelta
 
 import pytest
 import time_machine
+from django.core.cache import cache
 from django.utils import timezone
 
 from articles.models import Article
@@ -296,3 +297,23 @@ def test_news_sitemap_follows_the_clock_and_escapes_headlines(client, settings):
     with time_machine.travel("2026-04-02 11:30:00Z", tick=False):
         root = ET.fromstring(client.get("/news-sitemap.xml").content)
         assert root.findall(f"{SITEMAP_NS}url") == []
+
+
+def test_deep_sitemap_pages_cost_what_the_second_does(client, room, monkeypatch):
+    """Pages start from remembered page starts, not an OFFSET: a fixed number of
+    queries (within the public page budget) whatever the page."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from articles import sitemaps
+    from tests.test_public_queries import BUDGET
+
+    monkeypatch.setattr(sitemaps, "ARTICLES_PER_PAGE", 1)
+    counts = []
+    for page in ("2", "3"):
+        cache.clear()
+        with CaptureQueriesContext(connection) as queries:
+            locs = list(sitemap_entries(client, {"p": page}))
+        assert locs == [f"http://testserver{room.articles[int(page) - 1].get_absolute_url()}"]
+        counts.append(len(queries))
+    assert counts[0] == counts[1] <= BUDGET
