@@ -152,7 +152,8 @@ def requested_page(request):
         page = int(request.GET.get("p", "1"))
     except ValueError as error:
         raise Http404("No such sitemap page.") from error
-    if not 1 <= page <= page_count():
+    # Page 1 exists even for an empty archive; a later one if it has a first article.
+    if page != 1 and page not in page_starts():
         raise Http404("No such sitemap page.")
     return page
 
