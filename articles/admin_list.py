@@ -148,11 +148,11 @@ class BoundedChangeList(ChangeList):
     def result_table(self):
         """Headers and rows as Django's result_list renders them, each row built once.
 
-        None when a column needs Django's own rendering (editable lists, columns that
-        are neither fields nor admin methods); the template then falls back to it.
+        None when the list needs Django's own rendering (editable lists, popups,
+        columns that are neither fields nor admin methods); the template then uses it.
         """
-        if self.formset is not None:
-            return None
+        if self.formset is not None or self.is_popup or self.to_field:
+            return None  # editable lists and pick-an-object popups: Django's own rows
         cells = self._cell_renderers()
         if cells is None:
             return None

@@ -176,6 +176,9 @@ def test_rows_are_what_djangos_own_list_renders(editor_client):
     response = editor_client.get(LIST_URL)
     cl = response.context["cl"]
     assert cl.result_table()["rows"] == ["".join(cells) for cells in results(cl)]
+    # A popup picking an article keeps Django's rows (their links answer the opener).
+    popup = editor_client.get(LIST_URL, {"_popup": 1}).content.decode()
+    assert "data-popup-opener=" in popup
     assert "Ties &amp; &lt;b&gt;tariffs&lt;/b&gt;" in response.content.decode()
 
 
