@@ -354,8 +354,9 @@ def _phrase_rows(articles, query, fields, reach):
         .values(*fields, "is_match")[:reach]
     )
     sql, params = candidates.query.sql_with_params()
-    columns = ", ".join(connection.ops.quote_name(name) for name in fields)
-    with connections[candidates.db].cursor() as cursor:
+    database = connections[candidates.db]
+    columns = ", ".join(database.ops.quote_name(name) for name in fields)
+    with database.cursor() as cursor:
         # The candidates come newest first; the window is the first matches of them.
         cursor.execute(
             f"SELECT {columns} FROM ({sql}) AS candidates WHERE is_match LIMIT %s",
