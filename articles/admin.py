@@ -136,6 +136,11 @@ def _run_action(modeladmin, request, queryset, service, done):
 
 
 class ArticleChangeList(BoundedChangeList):
+    # What the rows show and read (str() is the headline, the status column reads the
+    # time): loading the other columns of 100 rows costs ~1 ms. Any other field a
+    # column reads costs a query per row, which the list's query-count test catches.
+    row_fields = ["id", "headline", "status", "published_at", "bylines", "updated_at"]
+
     def get_queryset(self, request, exclude_parameters=None):
         # The list shows no body, and tag names come as columns of the list query:
         # no query per taxonomy or per row.
@@ -144,6 +149,11 @@ class ArticleChangeList(BoundedChangeList):
             .defer("body", "standfirst", "search_vector")
             .with_tag_names()
         )
+
+    def get_results(self, request):
+        super().get_results(request)
+        # Only the page's rows: actions still receive whole articles.
+        self.result_list = self.result_list.only(*self.row_fields)
 
 
 @admin.register(Article)
