@@ -276,6 +276,8 @@ class Article(models.Model):
         ordering = ["-published_at", "-id"]
         indexes = [
             models.Index(fields=["status", "-published_at"], name="article_status_pub_idx"),
+            # The admin's list in its own order (every status, newest first).
+            models.Index(fields=["-published_at", "-id"], name="article_newest_idx"),
             models.Index(fields=["-updated_at"], name="article_updated_idx"),
         ]
         permissions = [
