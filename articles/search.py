@@ -324,22 +324,18 @@ def _rank(params, matching_tags):
     fields = ("pk", "published", "rank", "query_text")
     reach = phrase_reach(params.q)
     if reach:
-        rows = _phrase_rows(articles, query, fields, reach)
-        if tag_match is not None:
-            tagged = articles.filter(tag_match).order_by("-published_at", "-id")
-            found = {row["pk"] for row in rows}
-            rows += [row for row in tagged.values(*fields)[:SEARCH_WINDOW]
-                     if row["pk"] not in found]
+        rows = _phrase_rows(articles, query, tag_match, fields, reach)
     else:
         rows = list(_window(articles, query, tag_match, fields, SEARCH_WINDOW))
     rows.sort(key=lambda r: (r["rank"], r["published"], r["pk"]), reverse=True)
     lexemes = query_lexemes(rows[0]["query_text"]) if rows else []
-    return [r["pk"] for r in rows], lexemes
+    return list(dict.fromkeys(r["pk"] for r in rows)), lexemes
 
 
-def _phrase_rows(articles, query, fields, reach):
+def _phrase_rows(articles, query, tag_match, fields, reach):
     """``fields`` of the newest SEARCH_WINDOW phrase matches among the newest ``reach``
-    articles with all the phrase's words: one scan, which stops at the window's end.
+    articles with all the phrase's words (one scan, which stops at the window's end),
+    and of as many tag matches.
 
     The phrase is tested in the scan that finds the candidates (PostgreSQL has no
     subquery in FROM through the ORM, hence the SQL around the compiled queryset), so
@@ -356,12 +352,16 @@ def _phrase_rows(articles, query, fields, reach):
     sql, params = candidates.query.sql_with_params()
     database = connections[candidates.db]
     columns = ", ".join(database.ops.quote_name(name) for name in fields)
+    # The candidates come newest first; the window is the first matches of them.
+    parts = [f"(SELECT {columns} FROM ({sql}) AS candidates WHERE is_match LIMIT %s)"]
+    params = [*params, SEARCH_WINDOW]
+    if tag_match is not None:
+        tagged = articles.filter(tag_match).order_by("-published_at", "-id")
+        tagged_sql, tagged_params = tagged.values(*fields)[:SEARCH_WINDOW].query.sql_with_params()
+        parts.append(f"({tagged_sql})")
+        params += tagged_params
     with database.cursor() as cursor:
-        # The candidates come newest first; the window is the first matches of them.
-        cursor.execute(
-            f"SELECT {columns} FROM ({sql}) AS candidates WHERE is_match LIMIT %s",
-            [*params, SEARCH_WINDOW],
-        )
+        cursor.execute(" UNION ".join(parts), params)
         return [dict(zip(fields, row, strict=True)) for row in cursor.fetchall()]
 
 
