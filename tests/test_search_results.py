@@ -190,3 +190,16 @@ def test_postgres_a_phrase_is_looked_for_among_the_latest_articles_with_its_word
     older = search(client, q='"discuss the pipeline"', to=before)
     assert "Old pipeline talks" in older
     assert "<mark>discuss</mark> the <mark>pipeline</mark>" in older
+
+
+@postgres_only
+def test_postgres_a_quoted_name_finds_its_phrase_and_its_tag_once_each(client):
+    lavrov = make_minister("Sergey Lavrov", aliases=["Lavrov"])
+    make_article("Moscow briefing", ministers=[lavrov], body="<p>No names here.</p>")
+    make_article("Talks in Geneva", body="<p>Sergey Lavrov spoke first.</p>")
+    make_article("Both at once", ministers=[lavrov], body="<p>Sergey Lavrov spoke.</p>")
+    make_article("Other Sergey", body="<p>Sergey met Mr Lavrov's deputy.</p>")
+    html = search(client, q='"Sergey Lavrov"')
+    for headline in ("Moscow briefing", "Talks in Geneva", "Both at once"):
+        assert html.count(f">{headline}<") == 1
+    assert "Other Sergey" not in html
