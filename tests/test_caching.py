@@ -401,3 +401,27 @@ def test_a_page_kept_in_process_memory_is_not_served_after_another_servers_write
     response = get(client, "/")
     assert response.headers["X-Page-Cache"] == "miss"
     assert "After the other server's edit" in response.content.decode()
+
+
+def test_remembered_page_fragments_change_with_content(client, settings):
+    """With the page cache off, the fragments kept per generation (an article's tags and
+    related stories, the home page's most-covered tags, a tag page's aside) still show
+    a change on the next request."""
+    settings.NEWSROOM_PAGE_CACHE = False
+    story = make_article("Fragment story", countries=["IN"])
+    make_article("Fragment neighbour", countries=["IN"])
+    page = client.get(story.get_absolute_url()).content.decode()
+    assert "Russia" not in page and "Fragment neighbour" in page
+    assert "Russia" not in client.get("/").content.decode()
+    assert "Russia" not in client.get(country("IN").get_absolute_url()).content.decode()
+
+    story.countries.add(country("RU"))
+    page = client.get(story.get_absolute_url()).content.decode()
+    assert 'russia/">Russia</a>' in page
+    assert "Russia" in client.get("/").content.decode()
+    assert "Russia" in client.get(country("IN").get_absolute_url()).content.decode()
+
+    neighbour = Article.objects.get(headline="Fragment neighbour")
+    neighbour.headline = "Fragment neighbour, renamed"
+    neighbour.save()
+    assert "Fragment neighbour, renamed" in client.get(story.get_absolute_url()).content.decode()

@@ -1,0 +1,42 @@
+"""``{% remember "name" key … [timeout=600] %}…{% endremember %}``: a template fragment
+rendered once per content generation (articles.caching.remember), then reused.
+
+For parts of a page that depend only on content (the home page's most-covered tags, a
+tag page's "often covered with", an article's tags and related articles, the footer):
+any write renews the generation, so a remembered fragment is never stale. The keys
+name everything else the fragment depends on (a tag, an article).
+"""
+
+from django import template
+from django.utils.safestring import mark_safe
+
+from articles.caching import remember
+
+register = template.Library()
+
+
+class RememberNode(template.Node):
+    def __init__(self, nodelist, keys, timeout):
+        self.nodelist = nodelist
+        self.keys = keys
+        self.timeout = timeout
+
+    def render(self, context):
+        keys = [key.resolve(context) for key in self.keys]
+        timeout = self.timeout.resolve(context) if self.timeout else 3600
+        html = remember("fragment", lambda: str(self.nodelist.render(context)), *keys,
+                        timeout=int(timeout))
+        return mark_safe(html)  # noqa: S308 - rendered by our own autoescaping template
+
+
+@register.tag("remember")
+def do_remember(parser, token):
+    bits = token.split_contents()[1:]
+    if not bits:
+        raise template.TemplateSyntaxError("{% remember %} needs a name")
+    timeout = None
+    if bits[-1].startswith("timeout="):
+        timeout = parser.compile_filter(bits.pop()[len("timeout="):])
+    nodelist = parser.parse(("endremember",))
+    parser.delete_first_token()
+    return RememberNode(nodelist, [parser.compile_filter(bit) for bit in bits], timeout)
