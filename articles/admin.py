@@ -67,7 +67,8 @@ class TagFilter(admin.SimpleListFilter):
     def lookups(self, request, model_admin):
         picks = [(link.pk, link.name) for link in most_covered()[self.taxonomy.kind]]
         value = self.value()
-        if value and value.isdigit() and all(str(pk) != value for pk, _ in picks):
+        is_id = value and value.isascii() and value.isdigit()
+        if is_id and all(str(pk) != value for pk, _ in picks):
             chosen = self.taxonomy.model.objects.filter(pk=value).values_list("pk", "name")
             picks = [*chosen, *picks]
         return picks
@@ -86,7 +87,7 @@ class TagFilter(admin.SimpleListFilter):
             "pick_url": changelist.get_query_string(
                 {self.parameter_name: self.TAG_PLACEHOLDER}
             ),
-            "placeholder": self.TAG_PLACEHOLDER,
+            "parameter": self.parameter_name,
         }
         return super().choices(changelist)
 
@@ -94,7 +95,7 @@ class TagFilter(admin.SimpleListFilter):
         value = self.value()
         if value is None:
             return queryset
-        if not value.isdigit():
+        if not (value.isascii() and value.isdigit()):
             raise IncorrectLookupParameters(f"Unknown {self.title}.")
         tagged = self.taxonomy.through.objects.filter(tag_id=int(value))
         return queryset.filter(pk__in=tagged.values("content_object_id"))

@@ -293,9 +293,13 @@ def _time_half(hour, minute, language):
     return html.escape(formats.time_format(time(hour, minute), "TIME_FORMAT"))
 
 
+# No list is that long; a bigger ?p= must not make the count's LIMIT overflow.
+MAX_PAGE = 10_000
+
+
 def page_number(request):
     """The page asked for, as the changelist reads it (bad values are its to refuse)."""
     try:
-        return max(int(request.GET.get(PAGE_VAR, 1)), 1)
+        return min(max(int(request.GET.get(PAGE_VAR, 1)), 1), MAX_PAGE)
     except ValueError:
         return 1

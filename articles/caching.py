@@ -172,8 +172,10 @@ class GenerationMemory:
     The generation is read from the shared cache once per request, so a value kept here
     is used only while it is current, exactly like its copy in Redis: never stale. Within
     a generation a worker then needs no round trip (and no unpickling) for the listing
-    counts, related tags and article cards it has already used. Bounded: the oldest
-    entries go first; everything goes when the generation changes.
+    counts, related tags and article cards it has already used. Bounded in entries and
+    (approximately) in bytes: the oldest entries go first; everything goes when the
+    generation changes. Made for sync workers (one request at a time per process): a
+    threaded server would need a lock around it.
     """
 
     def __init__(self, max_entries=5000, max_bytes=None):
@@ -187,7 +189,7 @@ class GenerationMemory:
         if generation != self.generation:
             return _MISSING
         value, expires, _size = self.values.get(key, (_MISSING, 0.0, 0))
-        if value is not _MISSING and expires < time.monotonic():
+        if value is not _MISSING and expires < time.time():
             self._drop(key)
             return _MISSING
         return value
@@ -204,7 +206,7 @@ class GenerationMemory:
             or (self.max_bytes is not None and self.bytes + size > self.max_bytes)
         ):
             self._drop(next(iter(self.values)))
-        self.values[key] = (value, time.monotonic() + timeout, size)
+        self.values[key] = (value, time.time() + timeout, size)
         self.bytes += size
 
     def _drop(self, key):
@@ -215,9 +217,9 @@ class GenerationMemory:
         self.generation, self.values, self.bytes = None, {}, 0
 
 
-memory = GenerationMemory()
+memory = GenerationMemory(max_entries=5000, max_bytes=24 * 1024 * 1024)
 # Whole cached pages, kept in process memory too: a hit then fetches only the state.
-page_memory = GenerationMemory(max_entries=2000, max_bytes=32 * 1024 * 1024)
+page_memory = GenerationMemory(max_entries=2000, max_bytes=24 * 1024 * 1024)
 
 
 def remember(name, compute, *key_parts, timeout=3600):
@@ -225,22 +227,40 @@ def remember(name, compute, *key_parts, timeout=3600):
 
     For costly reads that change only when content does (tag counts, related articles,
     aggregates): any write bumps the generation, so a remembered value is never stale.
+    ``timeout`` bounds its age as well (for values that also move with the clock), in
+    Redis and in process memory alike. The value is shared by the requests a worker
+    serves: callers must not change it.
     """
     state = _request_state()
     generation = state[0]
-    raw = ":".join([name, *map(str, key_parts)])
-    key = f"remember:{generation}:{hashlib.sha1(raw.encode(), usedforsecurity=False).hexdigest()}"
+    # repr() keeps the parts apart: ("a:b",) and ("a", "b") are different keys.
+    raw = repr((name, *key_parts))
+    digest = hashlib.sha1(raw.encode(), usedforsecurity=False).hexdigest()
+    # "remembered:" holds (expiry, value) pairs; an older "remember:" entry is never read.
+    key = f"remembered:{generation}:{digest}"
     value = memory.get(generation, key)
     if value is not _MISSING:
         return value
-    value = shared.get(key, _MISSING)
-    if value is _MISSING:
+    stored = shared.get(key)
+    if stored is not None and stored[0] > time.time():
+        expires_at, value = stored
+    else:
         value = compute()
         if not may_store(state):
             return value
-        shared.set(key, value, timeout=timeout)
-    memory.set(generation, key, value, timeout)
+        expires_at = time.time() + timeout
+        shared.set(key, (expires_at, value), timeout=timeout)
+    memory.set(generation, key, value, expires_at - time.time(), size=approximate_size(value))
     return value
+
+
+def approximate_size(value):
+    """A rough size in bytes, enough to keep a worker's memory of values bounded."""
+    if isinstance(value, str | bytes):
+        return len(value)
+    if isinstance(value, list | tuple | dict | set):
+        return 64 + 128 * len(value)
+    return 512
 
 
 def remember_many(name, keys, compute, timeout=3600):
@@ -271,7 +291,8 @@ def remember_many(name, keys, compute, timeout=3600):
                         timeout=timeout)
     if storable:
         for key, value in {**fetched, **computed}.items():
-            memory.set(generation, prefix + str(key), value, timeout)
+            memory.set(generation, prefix + str(key), value, timeout,
+                       size=approximate_size(value))
     values.update(fetched)
     values.update(computed)
     return values

@@ -64,7 +64,8 @@ def feed_items(article_ids, read=()):
         return {pk: _feed_item(article, tags[pk]) for pk, article in articles.items()}
 
     found = remember_many("feed-item", article_ids, make)
-    return [found[pk] for pk in article_ids]
+    # An article deleted since its id was read is left out, not a 500.
+    return [found[pk] for pk in article_ids if pk in found]
 
 
 def _feed_item(article, tags):

@@ -194,7 +194,8 @@ def news_entries(article_ids):
         }
 
     found = remember_many("news-sitemap-entry", article_ids, read)
-    return [found[pk] for pk in article_ids]
+    # An article deleted since its id was read is left out, not a 500.
+    return [found[pk] for pk in article_ids if pk in found]
 
 
 def news_sitemap(request):

@@ -425,3 +425,26 @@ def test_remembered_page_fragments_change_with_content(client, settings):
     neighbour.headline = "Fragment neighbour, renamed"
     neighbour.save()
     assert "Fragment neighbour, renamed" in client.get(story.get_absolute_url()).content.decode()
+
+
+def test_remembered_keys_keep_their_parts_apart():
+    assert caching.remember("parts", lambda: "joined", "india:india") == "joined"
+    assert caching.remember("parts", lambda: "apart", "india", "india") == "apart"
+
+
+def test_a_remembered_value_copied_to_another_worker_keeps_its_age_limit():
+    """Copying a value from Redis into a worker's memory does not restart its timeout:
+    the most-covered tags (a sliding window) are never older than their limit."""
+    calls = []
+
+    def compute():
+        calls.append(1)
+        return len(calls)
+
+    with time_machine.travel("2026-05-01 10:00:00Z", tick=False) as clock:
+        assert caching.remember("sliding", compute, timeout=600) == 1
+        caching.memory.clear()  # another worker, with only Redis's copy
+        clock.shift(500)
+        assert caching.remember("sliding", compute, timeout=600) == 1
+        clock.shift(150)
+        assert caching.remember("sliding", compute, timeout=600) == 2

@@ -466,3 +466,27 @@ def test_entries_and_pairs_nobody_has_written_about_are_not_pages(client):
     assert client.get("/countries/russia/").status_code == 200
     assert client.get("/countries/antarctica/").status_code == 404
     assert client.get("/countries/antarctica/russia/").status_code == 404
+
+
+def test_made_up_query_parameters_do_not_multiply_remembered_listings(client):
+    """A crawler adding ?utm=1, ?utm=2, … to a listing gets the same page and adds no
+    new remembered counts or anchors to the worker's memory."""
+    from articles import caching
+
+    make_article("Parameter story", countries=["IN"])
+    url = country("IN").get_absolute_url()
+    client.get(url, {"utm": "0"})
+    entries = len(caching.memory.values)
+    for n in range(1, 6):
+        assert client.get(url, {"utm": str(n)}).status_code == 200
+    assert len(caching.memory.values) == entries
+
+
+def test_search_says_how_many_results_even_past_the_listing_bound(client, monkeypatch):
+    from articles.views import BoundedPaginator
+
+    monkeypatch.setattr(BoundedPaginator, "max_pages", 1)
+    for i in range(25):
+        make_article(f"Counted story {i}", countries=["IN"])
+    html = client.get("/search/", {"country": "india"}).content.decode()
+    assert "25 results" in html

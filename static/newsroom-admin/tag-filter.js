@@ -5,9 +5,9 @@
     const $ = django.jQuery;
     $(function() {
         $('.tag-filter-picker').djangoAdminSelect2().on('select2:select', function(event) {
-            const url = this.dataset.pickUrl.replace(
-                this.dataset.pickPlaceholder, encodeURIComponent(event.params.data.id)
-            );
+            // Set the filter's own parameter: a search term may hold any text.
+            const url = new URL(this.dataset.pickUrl, window.location.href);
+            url.searchParams.set(this.dataset.pickParam, event.params.data.id);
             window.location.assign(url);
         });
     });
