@@ -98,8 +98,8 @@ if os.environ.get("DATABASE_REPLICA_URL"):
     DATABASE_ROUTERS = ["articles.routers.ReplicaRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-# Cache: Redis when REDIS_URL is set (shared by every app server), local memory
-# otherwise. A Redis outage degrades to uncached pages, never to an error.
+# Cache: Redis when REDIS_URL is set (shared by every app server), files on this
+# machine otherwise. A Redis outage degrades to uncached pages, never to an error.
 REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
     CACHES = {
@@ -117,10 +117,14 @@ if REDIS_URL:
     DJANGO_REDIS_IGNORE_EXCEPTIONS = True
     DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
 else:
+    # Without Redis, a cache on disk: shared by every process of this machine (the dev
+    # server, gunicorn's workers, a management command), so a write made by one is seen
+    # by the others at once. A per-process memory cache would keep serving pages that
+    # another process's import or edit has made stale.
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-            "LOCATION": "newsroom",
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": os.environ.get("CACHE_DIR", str(BASE_DIR / ".cache")),
         }
     }
 

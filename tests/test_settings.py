@@ -31,3 +31,19 @@ def test_missing_secret_key_with_debug_off_refuses_to_start():
     result = manage("check", DEBUG="0")
     assert result.returncode != 0
     assert "SECRET_KEY must be set when DEBUG is off" in result.stderr
+
+
+def test_a_write_in_another_process_reaches_this_ones_cache(db):
+    """A management command (an import, say) and the web server are separate processes:
+    the content generation it renews must be the one the server reads, with Redis or
+    without (the file cache of the zero-setup default)."""
+    from articles import caching
+
+    before = caching.content_generation()
+    subprocess.run(
+        [sys.executable, "-c", "import django; django.setup(); "
+         "from articles import caching; caching.bump_content_generation()"],
+        check=True, cwd=Path(__file__).resolve().parent.parent,
+        env={**os.environ, "DJANGO_SETTINGS_MODULE": "newsroom.settings"},
+    )
+    assert caching.content_generation() != before
