@@ -17,11 +17,10 @@ from django.utils.html import format_html
 from reversion.admin import VersionAdmin
 from reversion.models import Version
 
-from articles import services, workflow
+from articles import history, services, workflow
 from articles.admin_list import BoundedChangeList, BoundedPaginator, page_number
 from articles.admin_tagging import SuggestedTagsMixin
 from articles.forms import ArticleForm, VocabularyForm, VocabularyPicker
-from articles.history import article_changes, missing_tags
 from articles.models import TAXONOMIES, Article, Correction, Country, Minister, Policy
 from articles.selectors import most_covered
 
@@ -259,6 +258,9 @@ class ArticleAdmin(SuggestedTagsMixin, VersionAdmin):
 
     # --- permissions ----------------------------------------------------------------
 
+    def get_queryset(self, request):
+        return workflow.visible_articles(request.user, super().get_queryset(request))
+
     def has_change_permission(self, request, obj=None):
         if not super().has_change_permission(request, obj):
             return False
@@ -268,13 +270,10 @@ class ArticleAdmin(SuggestedTagsMixin, VersionAdmin):
         return workflow.can_publish(request.user)
 
     def get_readonly_fields(self, request, obj=None):
-        # During a revert `obj` is the old version; the rules follow the article as saved.
-        obj = getattr(request, "newsroom_saved_article", None) or obj
         readonly = ["audit"]
         if not workflow.can_publish(request.user):
             readonly.append("published_at")
-        if obj is not None and obj.status in (Article.Status.PUBLISHED,
-                                              Article.Status.WITHDRAWN):
+        if obj is not None and obj.status in services.PUBLIC_ONCE:
             readonly.append("slug")  # the public address must not change under readers
         return readonly
 
@@ -313,7 +312,7 @@ class ArticleAdmin(SuggestedTagsMixin, VersionAdmin):
         form = super().get_form(request, obj, change=change, **kwargs)
         saved = None
         if obj is not None:
-            saved = getattr(request, "newsroom_saved_article", None) or (
+            saved = (
                 Article.objects.select_for_update(of=("self",))
                 .select_related("updated_by")
                 .get(pk=obj.pk)
@@ -326,50 +325,113 @@ class ArticleAdmin(SuggestedTagsMixin, VersionAdmin):
             by=request.user,
             expected_version=form.cleaned_data.get("version"),
             headline_changed=change and "headline" in form.changed_data,
-            before=getattr(request, "newsroom_saved_article", None),
         )
 
     def revision_view(self, request, object_id, version_id, extra_context=None):
-        # Reverting rewrites the row before the form is shown; remember the article as it
-        # was saved, so the revert is checked against (and numbered after) that version.
-        saved = Article.objects.select_related("updated_by").filter(
-            pk=unquote(object_id)
-        ).first()
-        if saved is None:
+        """One stored version compared with the article now; POST reverts to it.
+
+        Replaces django-reversion's revert, which restores a whole revision before any
+        check: here only a version of this very article is found, and the revert is an
+        edit through ``services.article_revert`` under the same role rules.
+        """
+        article = self.get_object(request, unquote(object_id))
+        if article is None:
             raise Http404("No such article.")
-        if not workflow.can_edit(request.user, saved):
+        if not self.has_change_permission(request, article):
             raise PermissionDenied
-        version = get_object_or_404(Version, pk=version_id, object_id=saved.pk)
-        missing = missing_tags(version.revision_id)
-        if missing:
+        version = history.article_version(article.pk, version_id)
+        if version is None:
+            raise Http404("No such version of this article.")
+        if request.method == "POST":
+            try:
+                expected = int(request.POST.get("version", ""))
+            except ValueError:
+                expected = 0  # a form without the version it was opened at is stale
+            try:
+                article = services.article_revert(
+                    article=article, version=version, by=request.user,
+                    expected_version=expected,
+                )
+            except (services.StaleEdit, services.RevertRefused, PermissionDenied) as error:
+                self.message_user(request, str(error), messages.ERROR)
+                return redirect(request.path)
             self.message_user(
                 request,
-                f"That version carries {missing} tag{'s' if missing != 1 else ''} that "
-                "have since been merged into another entry or deleted, so it cannot be "
-                "restored as it was. Nothing was changed: copy what you need from the "
-                "history below into the article instead.",
-                messages.ERROR,
+                f"Reverted to the version saved {self.saved_on(version)}. This is now "
+                f"version {article.version}; the history keeps every earlier one.",
+                messages.SUCCESS,
             )
-            return redirect("admin:articles_article_history", saved.pk)
-        request.newsroom_saved_article = saved
-        return super().revision_view(request, object_id, version_id, extra_context)
+            return redirect("admin:articles_article_change", article.pk)
+        before = history.version_snapshots([version], article.pk)[0]
+        now = history.current_snapshot(article)
+        context = {
+            **self.admin_site.each_context(request),
+            "title": f"Revert “{article.headline}”",
+            "subtitle": None,
+            "opts": self.opts,
+            "original": article,
+            "version": version,
+            "saved_on": self.saved_on(version),
+            "changes": history.compare(now, before, history.tag_names([before, now])),
+            "missing": history.missing_tags(before),
+            "keeps_address": article.status in services.PUBLIC_ONCE,
+            "action": "revert",
+            "button": "Revert to this version",
+            "back_url": reverse("admin:articles_article_history", args=[article.pk]),
+            "back_label": "Back to the history",
+            **(extra_context or {}),
+        }
+        return TemplateResponse(request, "admin/articles/article/revert_confirm.html", context)
 
-    def recover_view(self, request, version_id, extra_context=None):
-        # Recovering is for deleted articles only, and for those who may edit any article;
-        # an existing article is reverted through its history, under the rules above.
-        version = get_object_or_404(Version, pk=version_id)
+    @staticmethod
+    def saved_on(version):
+        saved = timezone.localtime(version.revision.date_created)
+        user = version.revision.user
+        by = f" by {user.get_full_name() or user.get_username()}" if user else ""
+        return f"on {date_format(saved, 'j M Y, H:i')}{by}"
+
+    def recoverlist_view(self, request, extra_context=None):
         if not request.user.has_perm("articles.edit_any_article"):
             raise PermissionDenied
-        if Article.objects.filter(pk=version.object_id).exists():
+        return super().recoverlist_view(request, extra_context)
+
+    def recover_view(self, request, version_id, extra_context=None):
+        """A deleted article, brought back by an editor through ``article_recover``."""
+        if not request.user.has_perm("articles.edit_any_article"):
             raise PermissionDenied
-        return super().recover_view(request, version_id, extra_context)
+        version = get_object_or_404(
+            Version.objects.get_deleted(Article).select_related("revision"), pk=version_id
+        )
+        if request.method == "POST":
+            try:
+                article = services.article_recover(version=version, by=request.user)
+            except (services.RevertRefused, PermissionDenied) as error:
+                self.message_user(request, str(error), messages.ERROR)
+                return redirect("admin:articles_article_recoverlist")
+            self.message_user(request, f"Recovered “{article.headline}”.", messages.SUCCESS)
+            return redirect("admin:articles_article_change", article.pk)
+        context = {
+            **self.admin_site.each_context(request),
+            "title": f"Recover “{version.object_repr}”",
+            "subtitle": None,
+            "opts": self.opts,
+            "version": version,
+            "saved_on": self.saved_on(version),
+            "action": "recover",
+            "button": "Recover this article",
+            "back_url": reverse("admin:articles_article_recoverlist"),
+            "back_label": "Back to deleted articles",
+            **(extra_context or {}),
+        }
+        return TemplateResponse(request, "admin/articles/article/revert_confirm.html", context)
 
     def history_view(self, request, object_id, extra_context=None):
         response = super().history_view(request, object_id, extra_context)
         actions = getattr(response, "context_data", {}).get("action_list")
         if actions:
-            versions = Version.objects.get_for_object_reference(Article, unquote(object_id))
-            changes = article_changes(versions.order_by("-pk"))
+            article_id = unquote(object_id)
+            versions = Version.objects.get_for_object_reference(Article, article_id)
+            changes = history.article_changes(versions.order_by("-pk"), article_id)
             for action, changed in zip(actions, changes, strict=False):
                 action["changes"] = changed
         return response

@@ -4,6 +4,7 @@ from datetime import timedelta
 
 from django.utils import timezone
 
+from articles import workflow
 from articles.models import Article
 
 
@@ -13,7 +14,7 @@ def desk_overview(user, *, limit=8):
     end_of_day = timezone.localtime(now).replace(hour=23, minute=59, second=59) + timedelta(
         seconds=1
     )
-    base = Article.objects.only(
+    base = workflow.visible_articles(user).only(
         "id", "headline", "status", "published_at", "updated_at", "bylines"
     )
     return {

@@ -1,6 +1,13 @@
-"""What changed between saved versions of an article, for the history page."""
+"""An article's saved versions: finding one safely, and what changed between two.
+
+A stored version is trusted only if it is a version of an ``Article`` row with the
+article's own id, in a revision that holds nothing of any other article: a version id
+taken from another model's history (a tag row whose id happens to equal the article's)
+or a revision shared with other articles never reaches a revert.
+"""
 
 import difflib
+from dataclasses import dataclass
 
 from django.contrib.contenttypes.models import ContentType
 from django.utils.html import escape, strip_tags
@@ -12,6 +19,117 @@ from articles.models import TAXONOMIES, Article
 TEXT_FIELDS = ["headline", "standfirst", "body", "dateline", "bylines", "slug"]
 MANAGERS = [t.manager for t in TAXONOMIES.values()]
 OTHER_FIELDS = ["status", "published_at", "headline_needs_review", "image_alt"]
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """An article's fields and tag ids, as stored in one version or as it is now."""
+
+    fields: dict
+    tags: dict  # manager name ("countries") -> frozenset of tag ids
+
+
+def _through_types():
+    """{content type id of a through model: its taxonomy's manager name}."""
+    return {
+        ContentType.objects.get_for_model(t.through).pk: t.manager for t in TAXONOMIES.values()
+    }
+
+
+def _tag_id(field_dict):
+    return field_dict["tag_id"] if "tag_id" in field_dict else field_dict["tag"]
+
+
+def _owner_id(field_dict):
+    owner = field_dict.get("content_object_id", field_dict.get("content_object"))
+    return int(owner) if owner is not None else None
+
+
+def article_version(article_id, version_id):
+    """The stored version ``version_id`` of the article, or None if it is not one.
+
+    It must be a version of an Article row with this id, in a revision that holds no
+    other article and no tag row of another article.
+    """
+    try:
+        version_id, article_id = int(version_id), int(article_id)
+    except (TypeError, ValueError):
+        return None
+    version = (
+        Version.objects.select_related("revision", "revision__user")
+        .filter(pk=version_id, content_type=ContentType.objects.get_for_model(Article),
+                object_id=str(article_id))
+        .first()
+    )
+    if version is None or not holds_only(version.revision_id, article_id):
+        return None
+    return version
+
+
+def holds_only(revision_id, article_id):
+    """True if the revision stores this article and its own tag rows, and nothing else."""
+    article_type = ContentType.objects.get_for_model(Article).pk
+    through_types = _through_types()
+    for stored in Version.objects.filter(revision_id=revision_id):
+        if stored.content_type_id == article_type:
+            if stored.object_id != str(article_id):
+                return False
+        elif stored.content_type_id in through_types:
+            if _owner_id(stored.field_dict) != article_id:
+                return False
+        else:
+            return False
+    return True
+
+
+def _tag_ids_by_revision(revision_ids, article_id):
+    """{revision id: {manager: set of tag ids}} of the article's own tag rows."""
+    through_types = _through_types()
+    tags = {rid: {manager: set() for manager in MANAGERS} for rid in revision_ids}
+    stored = Version.objects.filter(
+        revision_id__in=revision_ids, content_type_id__in=through_types
+    )
+    for version in stored:
+        if _owner_id(version.field_dict) == article_id:
+            manager = through_types[version.content_type_id]
+            tags[version.revision_id][manager].add(_tag_id(version.field_dict))
+    return tags
+
+
+def version_snapshots(versions, article_id):
+    """A Snapshot of each version, in order; the tags of all of them in one query."""
+    versions = list(versions)
+    tags = _tag_ids_by_revision([v.revision_id for v in versions], int(article_id))
+    return [
+        Snapshot(dict(v.field_dict),
+                 {m: frozenset(ids) for m, ids in tags[v.revision_id].items()})
+        for v in versions
+    ]
+
+
+def current_snapshot(article):
+    """The article as it is saved now."""
+    fields = {field.attname: getattr(article, field.attname)
+              for field in Article._meta.concrete_fields}
+    tags = {
+        t.manager: frozenset(
+            t.through.objects.filter(content_object_id=article.pk).values_list("tag_id",
+                                                                               flat=True)
+        )
+        for t in TAXONOMIES.values()
+    }
+    return Snapshot(fields, tags)
+
+
+def missing_tags(snapshot):
+    """How many of the snapshot's tags no longer exist (merged into another or deleted)."""
+    return sum(
+        len(snapshot.tags[t.manager] - set(
+            t.model.objects.filter(pk__in=snapshot.tags[t.manager]).values_list("pk", flat=True)
+        ))
+        for t in TAXONOMIES.values()
+    )
+
 
 def word_diff(old, new):
     """The words removed and added between two texts, marked up with <del> and <ins>."""
@@ -30,70 +148,53 @@ def word_diff(old, new):
             parts.append(f"<del>{escape(' '.join(old_words[a1:a2]))}</del>")
         if b2 > b1:
             parts.append(f"<ins>{escape(' '.join(new_words[b1:b2]))}</ins>")
-    return mark_safe(" ".join(parts))
+    return mark_safe(" ".join(parts))  # noqa: S308 - every word escaped
 
 
-def _tag_ids_by_revision(revision_ids):
-    """{revision id: {taxonomy: set of tag ids}} in one query over the stored versions."""
-    content_types = {
-        ContentType.objects.get_for_model(t.through).pk: t.manager for t in TAXONOMIES.values()
-    }
-    tags = {rid: {t.manager: set() for t in TAXONOMIES.values()} for rid in revision_ids}
-    stored = Version.objects.filter(
-        revision_id__in=revision_ids, content_type_id__in=content_types
-    )
-    for version in stored:
-        tags[version.revision_id][content_types[version.content_type_id]].add(
-            version.field_dict["tag_id"] if "tag_id" in version.field_dict
-            else version.field_dict["tag"]
+def compare(old, new, tag_names):
+    """[(label, change)] of what differs from Snapshot ``old`` to Snapshot ``new``.
+
+    ``tag_names`` maps each manager to {tag id: name} (ids not found show as "#id").
+    """
+    changes = []
+    for field in TEXT_FIELDS:
+        if new.fields.get(field) != old.fields.get(field):
+            changes.append((_label(field), word_diff(old.fields.get(field),
+                                                     new.fields.get(field))))
+    for field in OTHER_FIELDS:
+        if new.fields.get(field) != old.fields.get(field):
+            changes.append((_label(field), f"{old.fields.get(field)} → {new.fields.get(field)}"))
+    for manager in MANAGERS:
+        names = tag_names[manager]
+        added = sorted(names.get(pk, f"#{pk}") for pk in new.tags[manager] - old.tags[manager])
+        removed = sorted(names.get(pk, f"#{pk}") for pk in old.tags[manager] - new.tags[manager])
+        if added or removed:
+            text = ", ".join([*(f"+ {n}" for n in added), *(f"− {n}" for n in removed)])
+            changes.append((manager.capitalize(), text))
+    return changes
+
+
+def tag_names(snapshots):
+    """{manager: {tag id: name}} for every tag any of the snapshots carries: one query
+    per taxonomy."""
+    return {
+        t.manager: dict(
+            t.model.objects.filter(
+                pk__in=set().union(*(s.tags[t.manager] for s in snapshots))
+            ).values_list("pk", "name")
         )
-    return tags
-
-
-def missing_tags(revision_id):
-    """How many tags a stored version carries that no longer exist (merged or deleted)."""
-    stored = _tag_ids_by_revision([revision_id])[revision_id]
-    return sum(
-        len(stored[t.manager] - set(t.model.objects.filter(pk__in=stored[t.manager])
-                                    .values_list("pk", flat=True)))
         for t in TAXONOMIES.values()
-    )
+    }
 
 
-def article_changes(versions):
+def article_changes(versions, article_id):
     """For each version of an article (newest first), the fields it changed, as a list."""
-    versions = list(versions)
-    tags = _tag_ids_by_revision([v.revision_id for v in versions])
-    all_ids = {
-        name: set().union(*(tags[v.revision_id][name] for v in versions)) if versions else set()
-        for name in MANAGERS
-    }
-    names = {
-        t.manager: dict(t.model.objects.filter(pk__in=all_ids[t.manager]).values_list("pk", "name"))
-        for t in TAXONOMIES.values()
-    }
-    result = []
-    for newer, older in zip(versions, [*versions[1:], None], strict=True):
-        changes = []
-        result.append(changes)
-        if older is None:
-            continue  # the first stored version: nothing earlier to compare with
-        new, old = newer.field_dict, older.field_dict
-        for field in TEXT_FIELDS:
-            if new.get(field) != old.get(field):
-                changes.append((_label(field), word_diff(old.get(field), new.get(field))))
-        for field in OTHER_FIELDS:
-            if new.get(field) != old.get(field):
-                changes.append((_label(field), f"{old.get(field)} → {new.get(field)}"))
-        for name in MANAGERS:
-            now = tags[newer.revision_id][name]
-            before = tags[older.revision_id][name]
-            added = sorted(names[name].get(pk, f"#{pk}") for pk in now - before)
-            removed = sorted(names[name].get(pk, f"#{pk}") for pk in before - now)
-            if added or removed:
-                text = ", ".join([*(f"+ {n}" for n in added), *(f"− {n}" for n in removed)])
-                changes.append((name.capitalize(), text))
-    return result
+    snapshots = version_snapshots(versions, article_id)
+    names = tag_names(snapshots)
+    return [
+        compare(older, newer, names) if older is not None else []
+        for newer, older in zip(snapshots, [*snapshots[1:], None], strict=True)
+    ]
 
 
 def _label(field):

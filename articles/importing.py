@@ -242,8 +242,7 @@ def import_export_lines(*, lines, name):
     skipped, so importing the same export twice creates nothing the second time.
     """
     created, skipped = [], 0
-    with transaction.atomic(), reversion.create_revision():
-        reversion.set_comment(f"Imported from export file {name}")
+    with transaction.atomic():
         for number, line in enumerate(lines, start=1):
             if not line.strip():
                 continue
@@ -252,7 +251,10 @@ def import_export_lines(*, lines, name):
             except json.JSONDecodeError as error:
                 raise ImportFailed(f"invalid JSON: {error.msg}", number) from error
             try:
-                article = _article_from_record(record)
+                # A revision per article: each article's history is its own.
+                with reversion.create_revision():
+                    reversion.set_comment(f"Imported from export file {name}, line {number}")
+                    article = _article_from_record(record)
             except (KeyError, TypeError, ValueError) as error:
                 raise ImportFailed(f"invalid article record: {error}", number) from error
             if article is None:

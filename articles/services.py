@@ -2,11 +2,15 @@
 
 import reversion
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from articles import workflow
+from articles import history, workflow
 from articles.models import TAXONOMIES, Article, Minister, Policy
+
+
+class RevertRefused(Exception):
+    """A stored version that cannot be brought back; the message says why."""
 
 
 class StaleEdit(Exception):
@@ -52,31 +56,22 @@ def _record(by, comment):
 
 
 @transaction.atomic
-def article_save(*, article, by, expected_version=None, headline_changed=False, before=None):
-    """Save an edit: refuse it if someone saved first or if the role may not make it.
-
-    `before` is the article as saved before this edit, when the row was already
-    rewritten in this transaction (a revert); the rules are checked against it.
-    """
+def article_save(*, article, by, expected_version=None, headline_changed=False):
+    """Save an edit: refuse it if someone saved first or if the role may not make it."""
     if article.pk is None:
         _check_transition(by, None, article.status)
         article.created_by = by
         article.version = 1
     else:
         current = _lock(article)
-        before = before or current
-        if expected_version is not None and expected_version < before.version:
-            raise StaleEdit(before)
-        if not workflow.can_edit(by, before):
+        if expected_version is not None and expected_version < current.version:
+            raise StaleEdit(current)
+        if not workflow.can_edit(by, current):
             raise PermissionDenied("You may not edit this article.")
-        _check_transition(by, before.status, article.status)
-        if not workflow.can_publish(by) and article.published_at != before.published_at:
+        _check_transition(by, current.status, article.status)
+        if not workflow.can_publish(by) and article.published_at != current.published_at:
             raise PermissionDenied("Only editors may change the publication time.")
-        article.version = max(current.version, before.version, expected_version or 0) + 1
-        if before is not current and before.status in PUBLIC_ONCE:
-            # A revert brings back text and tags, never an older address: readers' links
-            # and search engines' copies of a published story keep working.
-            article.slug, article.published_at = before.slug, before.published_at
+        article.version = current.version + 1
     if article.status == Article.Status.PUBLISHED and article.published_at is None:
         article.published_at = timezone.now()
     if headline_changed:
@@ -102,6 +97,88 @@ def _transition(article, *, by, target, comment, published_at=None):
         article.updated_by = by
         article.save()
         _record(by, comment)
+    return article
+
+
+# What a revert brings back: the story and its tags, never its workflow state.
+REVERTED_FIELDS = ["headline", "standfirst", "body", "dateline", "bylines",
+                   "headline_needs_review", "image", "image_alt", "image_caption",
+                   "image_credit"]
+
+
+def article_revert(*, article, version, by, expected_version=None):
+    """Bring back a stored version's text and tags, as a new version; the role rules
+    of any edit apply (a reporter reverts only their own unpublished work).
+
+    The status and publication time stay as they are (publishing and withdrawing are
+    workflow actions), and so does the address of a story readers have seen. Only the
+    article's own rows are read from the version (see history.article_version).
+    """
+    if history.article_version(article.pk, version.pk) is None:
+        raise RevertRefused("That is not a saved version of this article.")
+    with transaction.atomic(), reversion.create_revision():
+        current = _lock(article)
+        if expected_version is not None and expected_version < current.version:
+            raise StaleEdit(current)
+        if not workflow.can_edit(by, current):
+            raise PermissionDenied("You may not edit this article.")
+        snapshot = history.version_snapshots([version], article.pk)[0]
+        missing = history.missing_tags(snapshot)
+        if missing:
+            raise RevertRefused(
+                f"That version carries {missing} tag{'s' if missing != 1 else ''} that have "
+                "since been merged into another entry or deleted, so it cannot be restored "
+                "as it was. Nothing was changed: copy what you need from the history into "
+                "the article instead."
+            )
+        article.refresh_from_db()
+        for name in REVERTED_FIELDS:
+            if name in snapshot.fields:
+                setattr(article, name, snapshot.fields[name])
+        slug = snapshot.fields.get("slug")
+        if (current.status not in PUBLIC_ONCE and slug
+                and not Article.objects.filter(slug=slug).exclude(pk=article.pk).exists()):
+            article.slug = slug
+        article.version = current.version + 1
+        article.updated_by = by
+        article.save()
+        for taxonomy in TAXONOMIES.values():
+            getattr(article, taxonomy.manager).set(
+                list(taxonomy.model.objects.filter(pk__in=snapshot.tags[taxonomy.manager]))
+            )
+        saved_on = timezone.localtime(version.revision.date_created).strftime("%d %b %Y %H:%M")
+        _record(by, f"Reverted to the version saved on {saved_on}")
+    return article
+
+
+def article_recover(*, version, by):
+    """Bring a deleted article back from its last stored version; editors only."""
+    if not by.has_perm("articles.edit_any_article"):
+        raise PermissionDenied("Only editors may recover deleted articles.")
+    article_id = version.object_id
+    if history.article_version(article_id, version.pk) is None:
+        raise RevertRefused("That is not a saved version of a deleted article.")
+    with transaction.atomic(), reversion.create_revision():
+        if Article.objects.filter(pk=article_id).exists():
+            raise RevertRefused("That article still exists: revert it from its history.")
+        snapshot = history.version_snapshots([version], article_id)[0]
+        if history.missing_tags(snapshot):
+            raise RevertRefused("That version carries tags that have since been merged or "
+                                "deleted, so it cannot be recovered as it was.")
+        if Article.objects.filter(slug=snapshot.fields["slug"]).exists():
+            raise RevertRefused("Another article now has this article's address, so it "
+                                "cannot be recovered.")
+        try:
+            with transaction.atomic():
+                version.revision.revert(delete=False)
+        except IntegrityError as error:
+            raise RevertRefused("That version clashes with an article saved since "
+                                "(the same wire copy, say), so it cannot be recovered.") from error
+        article = Article.objects.get(pk=article_id)
+        article.version += 1
+        article.updated_by = by
+        article.save()
+        _record(by, "Recovered after deletion")
     return article
 
 

@@ -17,7 +17,7 @@ from django.utils.safestring import mark_safe
 from django.views.decorators.cache import never_cache
 from django.views.generic import ListView, TemplateView
 
-from articles import caching, selectors
+from articles import caching, selectors, workflow
 from articles.links import cached_reverse
 from articles.models import Article
 from articles.search import (
@@ -293,8 +293,9 @@ def article_detail(request, year, month, day, slug):
 @never_cache
 @staff_member_required
 def article_preview(request, pk):
-    """Staff see any article, in any state, exactly as readers would; never cached."""
-    article = get_object_or_404(Article, pk=pk)
+    """Staff see an article they may see, in any state, exactly as readers would; never
+    cached."""
+    article = get_object_or_404(workflow.visible_articles(request.user), pk=pk)
     response = render_article(request, article, preview=True)
     response["Cache-Control"] = "no-cache, no-store, private, max-age=0"
     response["X-Robots-Tag"] = "noindex"

@@ -1,5 +1,7 @@
 """Who may do what to an article: the editorial workflow and the two roles' powers."""
 
+from django.db.models import Q
+
 from articles.models import Article
 
 Status = Article.Status
@@ -20,6 +22,18 @@ REPORTER_EDITABLE = {Status.DRAFT, Status.REVIEW}
 def can_publish(user):
     """Editors publish, schedule and withdraw."""
     return user.has_perm("articles.publish_article")
+
+
+def visible_articles(user, queryset=None):
+    """The articles a staff user may see in the admin and preview.
+
+    Editors see everything; a reporter sees their own articles, whatever their status,
+    and published ones, not colleagues' drafts, articles in review or withdrawn stories.
+    """
+    queryset = Article.objects.all() if queryset is None else queryset
+    if user.has_perm("articles.edit_any_article"):
+        return queryset
+    return queryset.filter(Q(created_by_id=user.pk) | Q(status=Status.PUBLISHED))
 
 
 def can_edit(user, article):

@@ -3,6 +3,7 @@ from pathlib import Path
 
 import pytest
 from django.core.cache import cache
+from django.test import Client
 
 from tests.factories import make_editor, make_reporter
 
@@ -57,13 +58,16 @@ def reporter(db):
 
 
 @pytest.fixture
-def editor_client(client, editor):
+def editor_client(editor):
+    """A browser of its own, logged in as the editor (a test may also use a reporter's)."""
+    client = Client()
     client.force_login(editor)
     return client
 
 
 @pytest.fixture
-def reporter_client(client, reporter):
+def reporter_client(reporter):
+    client = Client()
     client.force_login(reporter)
     return client
 

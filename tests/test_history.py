@@ -45,18 +45,31 @@ def test_editor_reverts_to_an_earlier_version_with_its_tags(editor_client):
     assert article.version == 3
 
     revert_url = reverse("admin:articles_article_revision", args=[article.pk, first.pk])
-    form_page = editor_client.get(revert_url)
-    assert form_page.status_code == 200
-    assert 'value="3"' in form_page.content.decode()  # checked against the latest version
-    data = article_post_data(article, headline="First headline",
-                             countries=[str(country("IN").pk)], standfirst="v2")
-    response = editor_client.post(revert_url, data)
+    page = editor_client.get(revert_url).content.decode()
+    assert 'name="version" value="3"' in page  # checked against the latest version
+    assert "<del>Second</del> <ins>First</ins> headline" in page
+    assert "+ India, − Russia" in page
+    response = editor_client.post(revert_url, {"version": "3"})
     assert response.status_code == 302
     article.refresh_from_db()
     assert article.headline == "First headline"
     assert list(article.countries.names()) == ["India"]
     assert article.version == 4
     assert "Reverted" in Version.objects.get_for_object(article)[0].revision.get_comment()
+
+
+@pytest.mark.django_db
+def test_a_revert_from_a_page_opened_before_another_save_is_refused(editor_client):
+    article = make_article(status=Article.Status.REVIEW, headline="First headline")
+    editor_client.post(change_url(article), article_post_data(article, standfirst="v2"))
+    first = Version.objects.get_for_object(article).get()
+    editor_client.post(change_url(article), article_post_data(article, headline="Second"))
+    revert_url = reverse("admin:articles_article_revision", args=[article.pk, first.pk])
+    response = editor_client.post(revert_url, {"version": "2"}, follow=True)
+    assert "after you started editing" in response.content.decode()
+    article.refresh_from_db()
+    assert article.headline == "Second"
+    assert article.version == 3
 
 
 @pytest.mark.django_db
@@ -116,7 +129,9 @@ def test_editor_cannot_recover_an_article_that_still_exists(editor_client):
     editor_client.post(change_url(article), article_post_data(article, standfirst="v2"))
     version = Version.objects.get_for_object(article).get()
     url = reverse("admin:articles_article_recover", args=[version.pk])
-    assert editor_client.get(url).status_code == 403
+    assert editor_client.get(url).status_code == 404
+    assert editor_client.post(url).status_code == 404
+    assert Version.objects.get_for_object(article).count() == 1
 
 
 @pytest.mark.django_db
@@ -132,7 +147,8 @@ def test_reverting_to_a_version_whose_tag_was_merged_away_is_refused_clearly(edi
     services.tag_merge(keep=sergey, merged=[sergei])
 
     revert_url = reverse("admin:articles_article_revision", args=[article.pk, version.pk])
-    response = editor_client.post(revert_url, article_post_data(article), follow=True)
+    assert "cannot be restored as it was" in editor_client.get(revert_url).content.decode()
+    response = editor_client.post(revert_url, {"version": "2"}, follow=True)
     assert response.status_code == 200
     assert "have since been merged into another entry or deleted" in response.content.decode()
     assert list(article.ministers.names()) == ["Sergey Lavrov"]
@@ -154,10 +170,9 @@ def test_reverting_a_published_story_keeps_its_address(editor_client, editor):
     url = article.get_absolute_url()
 
     revert_url = reverse("admin:articles_article_revision", args=[article.pk, wire_version.pk])
-    data = article_post_data(article, headline="Long wire headline", status="published")
-    data.pop("slug")  # read-only once published: the form does not send it
-    response = editor_client.post(revert_url, data)
-    assert response.status_code == 302, response.context["adminform"].form.errors
+    response = editor_client.post(revert_url, {"version": str(article.version)})
+    assert response.status_code == 302
     article.refresh_from_db()
     assert article.headline == "Long wire headline"
+    assert article.status == Article.Status.PUBLISHED
     assert article.get_absolute_url() == url
