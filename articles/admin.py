@@ -192,7 +192,8 @@ class ArticleAdmin(SuggestedTagsMixin, VersionAdmin):
             "list; add a minister or policy with the + button.",
         }),
         ("Publishing", {"fields": [
-            "status", "published_at", "headline_needs_review", "version", "audit",
+            "status", "published_at", "headline_needs_review", "withdrawal_note",
+            "version", "audit",
         ]}),
         ("Image", {"classes": ["collapse"], "fields": [
             "image", "image_alt", "image_caption", "image_credit",

@@ -9,7 +9,7 @@ class ArticlesConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from articles.caching import connect_signals
+        from articles.invalidation import connect_signals
 
         connect_signals()
 

@@ -2,42 +2,46 @@
 
 One content *generation* in the shared cache (Redis in production) covers the whole
 public site. Every cached page is stored with the generation it was rendered under and is
-served only while that generation is current. Any write that can change a public page
-(an article, its tags, a correction, a vocabulary entry) bumps the generation, so every
-app server sees the change on its next request. Because a scheduled article goes public
-when its time comes, with nothing saved then, the state also holds the next scheduled
-publication time; once the clock passes it the generation is renewed.
+served only while that generation is current. Writes that readers can see make it stale
+through ``articles.invalidation.invalidate()``, which renews the generation here, so
+every app server sees the change on its next request. Because a scheduled article goes
+public when its time comes, with nothing saved then, the state also holds the next
+scheduled publication time; once the clock passes it the generation is renewed.
 
-Requests that carry a session (logged-in editors) or a messages cookie bypass the cache
-and get ``private, no-cache``. Anonymous responses get an ``ETag`` and ``Last-Modified``
-(so conditional requests answer 304) and a short shared ``Cache-Control`` for nginx or a
-CDN. The cache backend swallows its own errors (django-redis ``IGNORE_EXCEPTIONS``), so a
-Redis outage means uncached pages, never an error.
-
-Signal receivers here are cache bookkeeping only. ``QuerySet.update()`` and other bulk
-writes send no signals: code that uses them calls ``bump_content_generation()``.
+Requests from logged-in staff (a signed ``newsroom_staff`` cookie, set at login) bypass
+the cache and get ``private, no-cache``; any other cookie, a made-up session id included,
+is served from the cache like any reader. Anonymous responses get an ``ETag`` and
+``Last-Modified`` (so conditional requests answer 304) and a short shared
+``Cache-Control`` for nginx or a CDN; a 404 or 410 gets a short shared lifetime too, so a
+proxy replaces its copy of a page that has gone. The cache backend swallows its own
+errors (django-redis ``IGNORE_EXCEPTIONS``), so a Redis outage means uncached pages,
+never an error; when the database fails instead, a reader gets the last good copy of
+the page (``stale``) rather than an error, unless the page was withdrawn since.
 """
 
 import contextvars
 import hashlib
+import logging
 import time
 import uuid
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db import transaction
-from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.db import DatabaseError
 from django.http import HttpResponse
+from django.template.loader import render_to_string
 from django.urls import NoReverseMatch, reverse
-from django.utils.cache import (
-    get_conditional_response,
-    patch_cache_control,
-    patch_vary_headers,
-)
+from django.utils.cache import get_conditional_response, patch_cache_control
 from django.utils.http import http_date
+
+log = logging.getLogger("newsroom.cache")
 
 STATE_KEY = "pagecache:state"
 PAGE_KEY_PREFIX = "pagecache:page:"
+GONE_KEY_PREFIX = "pagecache:gone:"
+# The signed cookie that marks a logged-in staff member's browser.
+STAFF_COOKIE = "newsroom_staff"
+STAFF_COOKIE_SALT = "newsroom.caching.staff"
 # The next scheduled publication time has not been looked up since the last bump.
 UNKNOWN = "unknown"
 # Hop-by-hop or per-response headers that a stored page must not replay.
@@ -45,7 +49,34 @@ UNSTORED_HEADERS = {"set-cookie", "date", "x-page-cache"}
 
 
 def page_cache_enabled():
-    return getattr(settings, "NEWSROOM_PAGE_CACHE", True)
+    return settings.NEWSROOM_PAGE_CACHE
+
+
+class OncePerMinute(logging.Filter):
+    """Lets each kind of cache warning through once a minute per process, as one line.
+
+    A Redis outage makes every request report the same failure (django-redis logs a
+    traceback per call): the first says what is wrong, the rest add nothing.
+    """
+
+    def __init__(self, seconds=60):
+        super().__init__()
+        self.seconds = seconds
+        self.last = {}
+
+    def filter(self, record):
+        now = time.monotonic()
+        kind = (record.name, record.msg)
+        if now - self.last.get(kind, -self.seconds) < self.seconds:
+            return False
+        self.last[kind] = now
+        if record.exc_info and record.name.endswith(".redis"):
+            error = record.exc_info[1]
+            cause = error.__cause__ or error
+            record.msg = "Redis is not answering (%s); pages are served uncached meanwhile."
+            record.args = (f"{type(cause).__name__}: {cause}",)
+            record.exc_info = record.exc_text = None
+        return True
 
 
 def _new_generation():
@@ -77,6 +108,9 @@ class GuardedCache:
         finally:
             if time.monotonic() - started > self.SLOW_SECONDS:
                 self.down_until = time.monotonic() + self.BACKOFF_SECONDS
+                log.warning("The shared cache took over %.1f s to answer; serving "
+                            "uncached pages for %.0f s.", self.SLOW_SECONDS,
+                            self.BACKOFF_SECONDS)
 
     def get(self, key, default=None):
         return self.call(default, "get", key, default)
@@ -102,24 +136,35 @@ def _set_state(next_at, store=None):
     return state
 
 
-def bump_content_generation():
-    """Make every cached page stale now, and again when the open transaction commits.
+def written(key, value, timeout=None):
+    """Store ``value`` and read it back: True only if the shared cache really holds it.
 
-    The immediate bump covers readers of this process and of tests; the bump after
-    commit stops a page rendered from pre-commit data by another server from being
-    stored under the new generation.
+    The backend hides its errors (a Redis outage must not fail a page), so a write that
+    matters (an invalidation) is checked by reading it back.
     """
-    _set_state(UNKNOWN)
+    cache.set(key, value, timeout=timeout)
+    return cache.get(key) == value
+
+
+def bump_content_generation():
+    """Make every cached page and remembered value stale; True if the shared cache took it.
+
+    The generation implementation of ``articles.invalidation.invalidate()``.
+    """
+    state = (_new_generation(), UNKNOWN, time.time())
     _state_for_request.set(None)
-    connection = transaction.get_connection()
-    if connection.in_atomic_block and not any(
-        func is _bump_after_commit for _sids, func, _robust in connection.run_on_commit
-    ):
-        transaction.on_commit(_bump_after_commit)
+    return written(STATE_KEY, state)
 
 
-def _bump_after_commit():
-    _set_state(UNKNOWN)
+def mark_gone(paths):
+    """Remember that these pages went (a withdrawal): their last good copies must never be
+    served again. True if the shared cache took every mark."""
+    now = time.time()
+    return all(written(gone_key(path), now, timeout=last_good_seconds()) for path in paths)
+
+
+def gone_key(path):
+    return GONE_KEY_PREFIX + hashlib.sha1(path.encode(), usedforsecurity=False).hexdigest()
 
 
 def next_scheduled_timestamp():
@@ -137,9 +182,18 @@ def next_scheduled_timestamp():
 
 
 def current_state(state):
-    """The state to render under: renewed when unset, unknown or past a scheduled time."""
+    """The state to render under: renewed when unset, unknown or past a scheduled time.
+
+    Without the database (a restart) the next scheduled time cannot be read: the state
+    stays as it is for this request, and the pages that need the database fail over to
+    their last good copies (PageCacheMiddleware).
+    """
     if state is None or state[1] == UNKNOWN or (state[1] is not None and time.time() >= state[1]):
-        return _set_state(next_scheduled_timestamp(), store=shared.set)
+        try:
+            next_at = next_scheduled_timestamp()
+        except DatabaseError:
+            return state or (_new_generation(), UNKNOWN, time.time())
+        return _set_state(next_at, store=shared.set)
     return state
 
 
@@ -231,6 +285,8 @@ def remember(name, compute, *key_parts, timeout=3600):
     Redis and in process memory alike. The value is shared by the requests a worker
     serves: callers must not change it.
     """
+    if degraded():
+        return compute()
     state = _request_state()
     generation = state[0]
     # repr() keeps the parts apart: ("a:b",) and ("a", "b") are different keys.
@@ -269,10 +325,12 @@ def remember_many(name, keys, compute, timeout=3600):
     One cache round trip at most for all of them; ``compute(missing_keys)`` returns the
     values not found (e.g. rendered article cards), which are then stored together.
     """
+    keys = list(keys)
+    if degraded():
+        return compute(keys) if keys else {}
     state = _request_state()
     generation = state[0]
     prefix = f"remember:{generation}:{name}:"
-    keys = list(keys)
     values = {}
     for key in keys:
         value = memory.get(generation, prefix + str(key))
@@ -298,13 +356,20 @@ def remember_many(name, keys, compute, timeout=3600):
     return values
 
 
+def degraded():
+    """True while a write's invalidation has not reached the shared cache yet: cached
+    pages and values may predate it, so this process neither serves nor stores them."""
+    from articles import invalidation
+
+    return invalidation.has_unapplied()
+
+
 def may_store(state):
     """False just after a change when a read replica may still be behind."""
     # A value read from a replica that has not replayed the write yet must not be kept.
     if "replica" not in settings.DATABASES:
         return True
-    lag = getattr(settings, "NEWSROOM_REPLICA_LAG_SECONDS", 5)
-    return time.time() - state[2] >= lag
+    return time.time() - state[2] >= settings.NEWSROOM_REPLICA_LAG_SECONDS
 
 
 def page_key(request):
@@ -313,9 +378,35 @@ def page_key(request):
 
 
 def is_personal(request):
-    """A session (a logged-in editor, say) or pending messages make a page personal."""
-    cookies = request.COOKIES
-    return settings.SESSION_COOKIE_NAME in cookies or "messages" in cookies
+    """A logged-in staff member's browser (a validly signed staff cookie) gets its own
+    pages; any other cookie, a made-up session id included, is a reader's."""
+    if STAFF_COOKIE not in request.COOKIES:
+        return False
+    return request.get_signed_cookie(
+        STAFF_COOKIE, default=None, salt=STAFF_COOKIE_SALT, max_age=settings.SESSION_COOKIE_AGE
+    ) is not None
+
+
+class StaffCookieMiddleware:
+    """Give a logged-in staff member's browser the signed staff cookie, and take it away
+    after logout, so the page cache (which runs before sessions are read) can tell
+    editors from readers by a signature check alone."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        has_session = settings.SESSION_COOKIE_NAME in request.COOKIES or request.session.accessed
+        staff = has_session and request.user.is_authenticated and request.user.is_staff
+        if staff and not is_personal(request):
+            response.set_signed_cookie(
+                STAFF_COOKIE, "1", salt=STAFF_COOKIE_SALT, max_age=settings.SESSION_COOKIE_AGE,
+                secure=settings.SESSION_COOKIE_SECURE, httponly=True, samesite="Lax",
+            )
+        elif not staff and is_personal(request):
+            response.delete_cookie(STAFF_COOKIE, samesite="Lax")
+        return response
 
 
 class PageCacheMiddleware:
@@ -332,10 +423,12 @@ class PageCacheMiddleware:
     def bypass_prefixes(self):
         if self._bypass_prefixes is None:
             prefixes = [settings.STATIC_URL, settings.MEDIA_URL]
-            try:
-                prefixes.append(reverse("admin:index"))
-            except NoReverseMatch:
-                prefixes.append("/admin/")
+            for name, fallback in (("admin:index", "/admin/"), ("healthz", "/healthz"),
+                                   ("readyz", "/readyz")):
+                try:
+                    prefixes.append(reverse(name))
+                except NoReverseMatch:
+                    prefixes.append(fallback)
             self._bypass_prefixes = tuple(p for p in prefixes if p)
         return self._bypass_prefixes
 
@@ -348,6 +441,12 @@ class PageCacheMiddleware:
             _state_for_request.reset(state_token)
             _in_request.reset(in_request)
 
+    def is_public_read(self, request):
+        """An anonymous GET or HEAD of a public page: what this cache serves."""
+        return (request.method in ("GET", "HEAD")
+                and not request.path.startswith(self.bypass_prefixes())
+                and not is_personal(request))
+
     def respond(self, request):
         if request.path.startswith(self.bypass_prefixes()):
             return self.get_response(request)
@@ -357,12 +456,13 @@ class PageCacheMiddleware:
             return response
         if request.method not in ("GET", "HEAD"):
             return self.get_response(request)
-        if not page_cache_enabled():
+        if not page_cache_enabled() or degraded():
             response = self.get_response(request)
             if self.is_storable(request, response):
-                rendered_at = int(time.time())
-                self.add_validators(response, etag_for(response.content), rendered_at)
-            return response
+                self.add_validators(response, etag_for(response.content), int(time.time()))
+                if page_cache_enabled():
+                    response["X-Page-Cache"] = "degraded"
+            return self.add_error_lifetime(response)
 
         key = page_key(request)
         state = current_state(shared.get(STATE_KEY))
@@ -370,29 +470,65 @@ class PageCacheMiddleware:
         entry = page_memory.get(state[0], key)
         if entry is _MISSING:
             entry = shared.get(key)
-            if entry is not None and entry[0] == state[0]:
+            if self.is_current(entry, state):
                 page_memory.set(state[0], key, entry, self.timeout(), size=len(entry[1]))
-        if entry is not None and entry[0] == state[0]:
+        if self.is_current(entry, state):
             _generation, content, headers, etag, rendered_at = entry
             response = HttpResponse(content, headers=headers)
             return answer(request, response, etag, rendered_at, "hit")
 
         response = self.get_response(request)
+        if response.get("X-Page-Cache") == "stale":
+            return response  # a last good copy (process_exception), not a new render
         if not self.is_storable(request, response):
-            return response
+            return self.add_error_lifetime(response)
         rendered_at = int(time.time())
         etag = etag_for(response.content)
         self.add_validators(response, etag, rendered_at)
         if request.method == "GET" and may_store(state):
             headers = [(k, v) for k, v in response.items() if k.lower() not in UNSTORED_HEADERS]
             entry = (state[0], response.content, headers, etag, rendered_at)
-            shared.set(key, entry, timeout=self.timeout())
+            # Kept past its freshness as the page's last good copy (process_exception).
+            shared.set(key, entry, timeout=last_good_seconds())
             page_memory.set(state[0], key, entry, self.timeout(), size=len(entry[1]))
         return answer(request, response, etag, rendered_at, "miss")
 
+    def process_exception(self, request, exception):
+        """The database failed (a restart, say): the page's last good copy, else a 503.
+
+        Never the copy of a page withdrawn since it was stored (``mark_gone``).
+        """
+        if not isinstance(exception, DatabaseError) or not self.is_public_read(request):
+            return None
+        entry = shared.get(page_key(request)) if page_cache_enabled() else None
+        gone_at = shared.get(gone_key(request.path)) if entry is not None else None
+        if entry is not None and (gone_at is None or entry[4] > gone_at):
+            log.warning("Database error on %s: served its last good copy (%s).",
+                        request.path, type(exception).__name__)
+            _generation, content, headers, _etag, _rendered_at = entry
+            response = HttpResponse(content, headers=headers)
+            response["Cache-Control"] = "public, max-age=0, s-maxage=5"
+            response["X-Page-Cache"] = "stale"
+            return response
+        log.warning("Database error on %s and no good copy to serve (%s).",
+                    request.path, type(exception).__name__)
+        try:
+            page = render_to_string("503.html", request=request)
+        except Exception:  # noqa: BLE001 - an outage page must not fail in turn
+            page = "Back in a moment: please try again in a few seconds."
+        response = HttpResponse(page, status=503)
+        response["Retry-After"] = "10"
+        response["Cache-Control"] = "no-store"
+        return response
+
     @staticmethod
     def timeout():
-        return getattr(settings, "NEWSROOM_PAGE_CACHE_TIMEOUT", 3600)
+        return settings.NEWSROOM_PAGE_CACHE_TIMEOUT
+
+    def is_current(self, entry, state):
+        """A stored page rendered under this generation, recently enough."""
+        return (entry is not None and entry[0] == state[0]
+                and entry[4] > time.time() - self.timeout())
 
     @staticmethod
     def is_storable(request, response):
@@ -408,17 +544,29 @@ class PageCacheMiddleware:
         return not any(word in cache_control for word in ("private", "no-store", "no-cache"))
 
     @staticmethod
+    def add_error_lifetime(response):
+        """A 404 or 410 may be kept briefly by a shared cache, so a proxy's copy of a page
+        that has since gone (a withdrawal) is replaced rather than served on as stale."""
+        if response.status_code in (404, 410) and not response.has_header("Cache-Control"):
+            patch_cache_control(response, public=True, max_age=0,
+                                s_maxage=settings.NEWSROOM_GONE_SHARED_MAX_AGE)
+        return response
+
+    @staticmethod
     def add_validators(response, etag, rendered_at):
         response["ETag"] = etag
         response["Last-Modified"] = http_date(rendered_at)
         patch_cache_control(
             response,
             public=True,
-            max_age=getattr(settings, "NEWSROOM_PAGE_MAX_AGE", 0),
-            s_maxage=getattr(settings, "NEWSROOM_PAGE_SHARED_MAX_AGE", 10),
-            stale_while_revalidate=getattr(settings, "NEWSROOM_PAGE_STALE_SECONDS", 30),
+            max_age=0,
+            s_maxage=settings.NEWSROOM_PAGE_SHARED_MAX_AGE,
+            stale_while_revalidate=settings.NEWSROOM_PAGE_STALE_SECONDS,
         )
-        patch_vary_headers(response, ("Cookie",))
+
+
+def last_good_seconds():
+    return settings.NEWSROOM_LAST_GOOD_SECONDS
 
 
 def answer(request, response, etag, rendered_at, outcome):
@@ -432,35 +580,3 @@ def answer(request, response, etag, rendered_at, outcome):
 
 def etag_for(content):
     return f'"{hashlib.md5(content, usedforsecurity=False).hexdigest()}"'
-
-
-def _content_changed(sender, **kwargs):
-    bump_content_generation()
-
-
-def _tags_changed(sender, action, **kwargs):
-    if action in ("post_add", "post_remove", "post_clear"):
-        bump_content_generation()
-
-
-def connect_signals():
-    """Bump the generation on every saved or deleted row that public pages show."""
-    from articles import models
-
-    for model in (
-        models.Article,
-        models.Correction,
-        models.Country,
-        models.Minister,
-        models.Policy,
-        models.TaggedCountry,
-        models.TaggedMinister,
-        models.TaggedPolicy,
-    ):
-        uid = f"pagecache-{model._meta.label_lower}"
-        post_save.connect(_content_changed, sender=model, dispatch_uid=f"{uid}-save")
-        post_delete.connect(_content_changed, sender=model, dispatch_uid=f"{uid}-delete")
-    for through in (models.TaggedCountry, models.TaggedMinister, models.TaggedPolicy):
-        m2m_changed.connect(
-            _tags_changed, sender=through, dispatch_uid=f"pagecache-m2m-{through.__name__}"
-        )

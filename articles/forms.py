@@ -79,10 +79,11 @@ class ArticleForm(forms.ModelForm):
             "headline", "slug", "standfirst", "body", "dateline", "bylines",
             "image", "image_alt", "image_caption", "image_credit",
             "countries", "ministers", "policies",
-            "status", "published_at", "headline_needs_review",
+            "status", "published_at", "headline_needs_review", "withdrawal_note",
         ]
         widgets = {
             "standfirst": forms.Textarea(attrs={"rows": 3}),
+            "withdrawal_note": forms.Textarea(attrs={"rows": 2}),
             "body": forms.Textarea(attrs={"rows": 20, "class": "vLargeTextField body-editor"}),
         }
 

@@ -160,6 +160,10 @@ class ArticleQuerySet(models.QuerySet):
             status=Article.Status.PUBLISHED, published_at__lte=now or timezone.now()
         )
 
+    def withdrawn(self):
+        """Taken off the site after being published: its address answers 410 Gone."""
+        return self.filter(status=Article.Status.WITHDRAWN, published_at__isnull=False)
+
     def scheduled(self, now=None):
         """Published, but with a publication time still to come."""
         return self.filter(
@@ -243,6 +247,11 @@ class Article(models.Model):
         default=False,
         help_text="Set on wire imports, whose headline is derived from the first "
         "sentence. Cleared when an editor saves a new headline.",
+    )
+    withdrawal_note = models.TextField(
+        "note to readers on withdrawal", blank=True,
+        help_text="Shown at the article's address after it is withdrawn, e.g. why. "
+        "Leave empty to say only that the article was withdrawn.",
     )
     image = models.ImageField(upload_to="articles/%Y/%m/", blank=True)
     image_alt = models.CharField(
@@ -393,3 +402,18 @@ TAXONOMIES = {
     "policy": Taxonomy("policy", "policies", Policy, TaggedPolicy, "tagged_policies",
                        "articles:policy-detail", 3),
 }
+
+
+class PendingInvalidation(models.Model):
+    """An invalidation the shared cache did not take (Redis down); applied when it is
+    back (articles.invalidation)."""
+
+    keys = models.JSONField(default=list)
+    paths = models.JSONField(default=list)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["pk"]
+
+    def __str__(self):
+        return f"{', '.join(self.keys)} {', '.join(self.paths)}".strip()

@@ -283,10 +283,15 @@ def render_article(request, article, *, preview=False):
 
 def article_detail(request, year, month, day, slug):
     start, end, _ = local_day_range(year, month, day)
-    article = get_object_or_404(
-        Article.objects.published().filter(published_at__gte=start, published_at__lt=end),
-        slug=slug,
-    )
+    at_address = Article.objects.filter(published_at__gte=start, published_at__lt=end,
+                                        slug=slug)
+    article = at_address.published().first()
+    if article is None:
+        withdrawn = at_address.withdrawn().only("withdrawal_note").first()
+        if withdrawn is None:
+            raise Http404("No article at this address.")
+        return render(request, "articles/article_withdrawn.html",
+                      {"note": withdrawn.withdrawal_note}, status=410)
     return render_article(request, article)
 
 

@@ -20,7 +20,6 @@ import socket
 import statistics
 import subprocess
 import sys
-import tempfile
 import time
 import urllib.error
 import urllib.parse
@@ -28,6 +27,9 @@ import urllib.request
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO))
+from bench import proxies  # noqa: E402 - the harness runs as a script
+
 PYTHON = sys.executable
 PG_VERSION = "15"
 PG_CLUSTER = "newsroom_bench"
@@ -192,15 +194,11 @@ class Server:
         wait_for(self.ready, "gunicorn")
 
     def ready(self):
-        try:
-            urllib.request.urlopen(f"http://127.0.0.1:{self.port}{self.ready_path}", timeout=2)
+        if proxies.answers(f"http://127.0.0.1:{self.port}{self.ready_path}"):
             return True
-        except urllib.error.HTTPError:
-            return True
-        except OSError:
-            if self.process.poll() is not None:
-                raise SystemExit("gunicorn exited") from None
-            return False
+        if self.process.poll() is not None:
+            raise SystemExit("gunicorn exited")
+        return False
 
     def worker_memory(self):
         """Peak and current resident memory (MB) of each worker."""
@@ -223,48 +221,12 @@ class Server:
         self.process.wait(timeout=30)
 
 
-class Nginx:
-    """docs/nginx.conf, with local ports and paths, in front of a gunicorn server."""
+class Nginx(proxies.Nginx):
+    """docs/nginx.conf in front of a gunicorn server, pinned to CPU 1 like the app."""
 
     def __init__(self, upstream_port):
-        self.dir = Path(tempfile.mkdtemp(prefix="newsroom-nginx-"))
-        self.port = free_port()
-        config = (REPO / "docs" / "nginx.conf").read_text()
-        replacements = {
-            "listen 80;": f"listen 127.0.0.1:{self.port};",
-            "server 127.0.0.1:8000;": f"server 127.0.0.1:{upstream_port};",
-            "/srv/newsroom/staticfiles/": f"{REPO / 'staticfiles'}/",
-            "/srv/newsroom/media/": f"{REPO / 'media'}/",
-            "/var/cache/nginx/newsroom": str(self.dir / "cache"),
-            "/var/log/nginx/newsroom.access.log": str(self.dir / "access.log"),
-        }
-        for old, new in replacements.items():
-            if old not in config:
-                raise SystemExit(f"docs/nginx.conf no longer contains {old!r}")
-            config = config.replace(old, new)
-        (self.dir / "nginx.conf").write_text(config)
-        self.globals = (
-            f"pid {self.dir / 'nginx.pid'}; error_log {self.dir / 'error.log'}; user root;"
-        )
-        run(["nginx", "-t", "-q", "-c", str(self.dir / "nginx.conf"), "-g", self.globals])
-        run(["taskset", "-c", "1", "nginx", "-c", str(self.dir / "nginx.conf"),
-             "-g", self.globals])
-        wait_for(self.ready, "nginx")
-
-    def ready(self):
-        try:
-            urllib.request.urlopen(f"http://127.0.0.1:{self.port}/robots.txt", timeout=2)
-            return True
-        except urllib.error.HTTPError:
-            return True
-        except OSError:
-            return False
-
-    def stop(self):
-        run(["nginx", "-c", str(self.dir / "nginx.conf"), "-g", self.globals, "-s", "stop"],
-            check=False)
-        time.sleep(0.5)
-        shutil.rmtree(self.dir, ignore_errors=True)
+        super().__init__(port=free_port(), upstream_port=upstream_port,
+                         prefix=("taskset", "-c", "1"))
 
 
 # wrk ----------------------------------------------------------------------------------

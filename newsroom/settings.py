@@ -56,7 +56,9 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "articles.caching.StaffCookieMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "articles.invalidation.InvalidationReportMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
 
@@ -184,10 +186,33 @@ NEWSROOM_PAGE_SHARED_MAX_AGE = int(os.environ.get("NEWSROOM_PAGE_SHARED_MAX_AGE"
 # Writes invalidate cached pages at once; this bound is for what changes with the clock
 # alone (the news sitemap's two days, the home page's thirty).
 NEWSROOM_PAGE_CACHE_TIMEOUT = int(os.environ.get("NEWSROOM_PAGE_CACHE_TIMEOUT", "300"))
+# How long a proxy may serve a page while it fetches a new copy.
+NEWSROOM_PAGE_STALE_SECONDS = int(os.environ.get("NEWSROOM_PAGE_STALE_SECONDS", "30"))
+# How long a proxy may keep a 404 or 410 (a withdrawn story's page replaces its copy).
+NEWSROOM_GONE_SHARED_MAX_AGE = int(os.environ.get("NEWSROOM_GONE_SHARED_MAX_AGE", "10"))
+# A page's last good copy, served when the database fails, is kept this long.
+NEWSROOM_LAST_GOOD_SECONDS = int(os.environ.get("NEWSROOM_LAST_GOOD_SECONDS", "86400"))
+# With a read replica, nothing rendered this soon after a write is cached.
+NEWSROOM_REPLICA_LAG_SECONDS = int(os.environ.get("NEWSROOM_REPLICA_LAG_SECONDS", "5"))
+# The public address of the site (scheme and host), e.g. https://news.example.org.
+NEWSROOM_SITE_URL = os.environ.get("NEWSROOM_SITE_URL", "")
+# nginx servers (docs/nginx.conf) asked to fetch a withdrawn page afresh, e.g.
+# http://10.0.0.5 (comma-separated); their cache then holds the 410, not the story.
+NEWSROOM_PROXY_REFRESH_URLS = env_list("NEWSROOM_PROXY_REFRESH_URLS", "")
 
+# django-redis reports each failed call; during an outage that is one traceback per
+# request, so its reports pass as one line per minute per process (OncePerMinute).
+DJANGO_REDIS_LOGGER = "newsroom.cache.redis"
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"once_per_minute": {"()": "articles.caching.OncePerMinute"}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler"},
+        "cache_outage": {"class": "logging.StreamHandler", "filters": ["once_per_minute"]},
+    },
+    "loggers": {
+        "newsroom.cache": {"handlers": ["cache_outage"], "propagate": False},
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
 }

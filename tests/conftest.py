@@ -16,9 +16,10 @@ def _clear_cache(monkeypatch):
     alone for a while: on a loaded test machine a pause in the in-memory cache must not
     turn that on (tests of the back-off set their own threshold).
     """
-    from articles import caching
+    from articles import caching, invalidation
 
     monkeypatch.setattr(caching.GuardedCache, "SLOW_SECONDS", 30.0)
+    invalidation._unapplied.clear()
     monkeypatch.setattr(caching.shared, "down_until", 0.0)
     caching.memory.clear()
     caching.page_memory.clear()

@@ -43,7 +43,8 @@ def test_anonymous_pages_carry_validators_and_shared_cache_control(client):
         assert "public" in cache_control
         assert "s-maxage=" in cache_control
         assert "stale-while-revalidate=" in cache_control
-        assert "Cookie" in response["Vary"]
+        # A reader's cookies never change a public page: one copy for every reader.
+        assert "Cookie" not in response.get("Vary", "")
 
 
 def test_matching_etag_or_date_answers_304_from_cache_and_when_rendering(client):
@@ -167,6 +168,8 @@ def test_logged_in_staff_bypass_the_cache(client, editor):
     make_article("Fresh for editors")
     get(client)
     client.force_login(editor)
+    client.get("/admin/")  # the staff cookie comes with the first admin page
+    assert client.cookies[caching.STAFF_COOKIE].value
     response = get(client)
     assert "X-Page-Cache" not in response
     assert "private" in response["Cache-Control"]
@@ -214,7 +217,8 @@ def test_bump_inside_transaction_bumps_again_after_commit_once(
         with transaction.atomic():
             make_article("In a transaction", countries=["IN", "RU"])
             during = caching.content_generation()
-    assert callbacks == [caching._bump_after_commit]
+    assert len(callbacks) == 1
+    assert callbacks[0].keys >= {"country:" + str(country("IN").pk)}
     assert caching.content_generation() != during
 
 

@@ -149,11 +149,30 @@ def test_scheduled_article_is_404_until_its_time_then_public(client):
         assert client.get(url).status_code == 200
 
 
-def test_withdrawn_article_is_404(client, room):
+def test_a_withdrawn_article_answers_410_gone_with_the_newsrooms_note(client, room):
+    """Readers (and proxies, crawlers) are told the story was withdrawn, not that the
+    address never existed; the note is the newsroom's public one, the story is not shown."""
     article = room.articles[2]
     url = article.get_absolute_url()
     Article.objects.filter(pk=article.pk).update(status=Article.Status.WITHDRAWN)
-    assert client.get(url).status_code == 404
+    response = client.get(url)
+    assert response.status_code == 410
+    page = response.content.decode()
+    assert "This article has been withdrawn" in page
+    assert article.headline not in page and "noindex" in page
+    assert "s-maxage=" in response["Cache-Control"]
+    Article.objects.filter(pk=article.pk).update(
+        withdrawal_note="It relied on a source we could not verify.")
+    assert "could not verify" in client.get(url).content.decode()
+    assert client.get(url.replace(article.slug, "never-existed")).status_code == 404
+
+
+def test_a_draft_or_a_scheduled_story_is_a_plain_404(client, room):
+    """Only a story readers once had answers 410; the others do not exist for readers."""
+    for article in (room.draft, room.scheduled):
+        local = timezone.localtime(article.published_at or timezone.now())
+        url = f"/{local:%Y/%m/%d}/{article.slug}/"
+        assert client.get(url).status_code == 404
 
 
 def test_country_index_lists_only_countries_with_published_articles(client, room):

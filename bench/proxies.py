@@ -1,0 +1,84 @@
+"""The documented proxies, run locally: docs/nginx.conf in front of a gunicorn server.
+
+Used by the benchmark (bench/run.py) and by the end-to-end tests, so both exercise the
+very file operators deploy, with only its ports and paths swapped for local ones.
+"""
+
+import shutil
+import subprocess
+import tempfile
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+NGINX_CONF = REPO / "docs" / "nginx.conf"
+
+
+def answers(url):
+    """True once a server answers at ``url``, whatever the status."""
+    try:
+        urllib.request.urlopen(url, timeout=2).close()
+        return True
+    except urllib.error.HTTPError:
+        return True
+    except OSError:
+        return False
+
+
+def nginx_config(*, port, upstream_port, workdir):
+    """docs/nginx.conf with a local listen port, upstream, cache and log paths."""
+    config = NGINX_CONF.read_text()
+    replacements = {
+        "listen 80;": f"listen 127.0.0.1:{port};",
+        "server 127.0.0.1:8000;": f"server 127.0.0.1:{upstream_port};",
+        "/srv/newsroom/staticfiles/": f"{REPO / 'staticfiles'}/",
+        "/srv/newsroom/media/": f"{REPO / 'media'}/",
+        "/var/cache/nginx/newsroom": str(Path(workdir) / "cache"),
+        "/var/log/nginx/newsroom.access.log": str(Path(workdir) / "access.log"),
+    }
+    for old, new in replacements.items():
+        if old not in config:
+            raise ValueError(f"docs/nginx.conf no longer contains {old!r}")
+        config = config.replace(old, new)
+    return config
+
+
+class Nginx:
+    """nginx running docs/nginx.conf on ``port``, proxying to ``upstream_port``.
+
+    ``prefix`` goes before the command (the benchmark pins nginx to a CPU with taskset).
+    """
+
+    def __init__(self, *, port, upstream_port, prefix=()):
+        self.port = port
+        self.dir = Path(tempfile.mkdtemp(prefix="newsroom-nginx-"))
+        self.conf = self.dir / "nginx.conf"
+        self.conf.write_text(nginx_config(port=port, upstream_port=upstream_port,
+                                          workdir=self.dir))
+        self.globals = (
+            f"pid {self.dir / 'nginx.pid'}; error_log {self.dir / 'error.log'}; user root;"
+        )
+        subprocess.run(["nginx", "-t", "-q", "-c", str(self.conf), "-g", self.globals],
+                       check=True, capture_output=True, text=True)
+        subprocess.run([*prefix, "nginx", "-c", str(self.conf), "-g", self.globals],
+                       check=True)
+        deadline = time.monotonic() + 30
+        while not self.ready():
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"nginx did not come up: {self.error_log()}")
+            time.sleep(0.1)
+
+    def ready(self):
+        return answers(f"http://127.0.0.1:{self.port}/robots.txt")
+
+    def error_log(self):
+        path = self.dir / "error.log"
+        return path.read_text() if path.exists() else ""
+
+    def stop(self):
+        subprocess.run(["nginx", "-c", str(self.conf), "-g", self.globals, "-s", "stop"],
+                       check=False, capture_output=True)
+        time.sleep(0.3)
+        shutil.rmtree(self.dir, ignore_errors=True)

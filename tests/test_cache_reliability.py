@@ -1,0 +1,240 @@
+"""The page cache under writes nobody sees, bad cookies, a failing database and a cache
+that does not take an invalidation."""
+
+import io
+import logging
+
+import pytest
+from django.db import OperationalError, connection
+from django.test import override_settings
+from django.urls import reverse
+
+from articles import caching, invalidation, services
+from articles.models import Article, Correction, PendingInvalidation
+from tests.admin_forms import article_post_data
+from tests.factories import country, make_article, make_minister
+
+pytestmark = pytest.mark.django_db
+
+
+def database_down(execute, sql, params, many, context):
+    raise OperationalError("the database system is shutting down")
+
+
+@pytest.fixture
+def cached_front_page(client):
+    """The home page and one article page, each rendered once and cached."""
+    article = make_article("Cached story", countries=["IN"])
+    for url in ("/", article.get_absolute_url()):
+        assert client.get(url)["X-Page-Cache"] == "miss"
+        assert client.get(url)["X-Page-Cache"] == "hit"
+    return article
+
+
+def test_drafts_their_tags_and_corrections_invalidate_nothing_public(
+    client, cached_front_page, reporter
+):
+    """A reporter saving drafts all day costs the public site nothing."""
+    generation = caching.content_generation()
+    draft = make_article("Secret draft", status=Article.Status.DRAFT, created_by=reporter)
+    draft.headline = "Secret draft, second go"
+    draft.save()
+    draft.countries.add(country("RU"))
+    draft.ministers.add(make_minister("Sergey Lavrov"))
+    draft.countries.remove(country("RU"))
+    Correction.objects.create(article=draft, note="Not public yet.")
+    draft.status = Article.Status.REVIEW
+    draft.save()
+    draft.delete()
+    assert caching.content_generation() == generation
+    for url in ("/", cached_front_page.get_absolute_url()):
+        assert client.get(url)["X-Page-Cache"] == "hit"
+
+
+def test_a_draft_saved_through_the_admin_keeps_pages_cached(
+    client, cached_front_page, reporter_client, reporter
+):
+    draft = make_article("Draft in the admin", status=Article.Status.DRAFT,
+                         created_by=reporter)
+    url = reverse("admin:articles_article_change", args=[draft.pk])
+    assert reporter_client.post(url, article_post_data(draft, standfirst="v2")).status_code \
+        == 302
+    assert client.get("/")["X-Page-Cache"] == "hit"
+
+
+def test_changes_readers_can_see_still_invalidate(client, cached_front_page, editor):
+    """Publishing, editing a live story, scheduling and withdrawing all renew pages."""
+    article = make_article("To publish", status=Article.Status.REVIEW)
+    generation = caching.content_generation()
+    services.article_publish(article=article, by=editor)
+    assert caching.content_generation() != generation
+    assert b"To publish" in client.get("/").content
+    generation = caching.content_generation()
+    Correction.objects.create(article=article, note="A name was misspelt.")
+    assert caching.content_generation() != generation
+    generation = caching.content_generation()
+    services.article_withdraw(article=Article.objects.get(pk=article.pk), by=editor)
+    assert caching.content_generation() != generation
+    assert b"To publish" not in client.get("/").content
+
+
+def test_a_made_up_session_cookie_is_served_from_the_cache(client, cached_front_page):
+    """Any cookie that does not prove a staff login is a reader's: no full render."""
+    client.cookies["sessionid"] = "x"
+    client.cookies["messages"] = "junk"
+    client.cookies[caching.STAFF_COOKIE] = "1:forged"
+    response = client.get("/")
+    assert response["X-Page-Cache"] == "hit"
+    assert "public" in response["Cache-Control"]
+
+
+def test_logging_out_takes_the_staff_cookie_away(client, editor):
+    client.force_login(editor)
+    client.get(reverse("admin:index"))
+    assert client.cookies[caching.STAFF_COOKIE].value
+    client.post(reverse("admin:logout"))
+    assert client.cookies[caching.STAFF_COOKIE].value == ""
+
+
+def test_the_last_good_copy_is_served_while_the_database_is_down(
+    client, cached_front_page
+):
+    caching.bump_content_generation()  # the copy is no longer current, only last good
+    caching.page_memory.clear()
+    with connection.execute_wrapper(database_down):
+        response = client.get(cached_front_page.get_absolute_url())
+        never_rendered = client.get("/countries/")
+    assert response.status_code == 200
+    assert response["X-Page-Cache"] == "stale"
+    assert b"Cached story" in response.content
+    assert never_rendered.status_code == 503
+    assert never_rendered["Retry-After"]
+    assert b"Back in a moment" in never_rendered.content
+
+
+def test_a_withdrawn_storys_last_good_copy_is_never_served(client, cached_front_page, editor):
+    """A withdrawal is a hard purge: not even a database outage brings the story back."""
+    url = cached_front_page.get_absolute_url()
+    services.article_withdraw(article=cached_front_page, by=editor)
+    caching.page_memory.clear()
+    with connection.execute_wrapper(database_down):
+        response = client.get(url)
+    assert response.status_code == 503
+    assert b"Cached story" not in response.content
+
+
+def test_404_and_410_get_a_short_shared_lifetime(client, cached_front_page, editor):
+    missing = client.get("/2026/01/01/no-such-story/")
+    assert missing.status_code == 404
+    assert "s-maxage=10" in missing["Cache-Control"]
+    assert "stale-while-revalidate" not in missing["Cache-Control"]
+    services.article_withdraw(article=cached_front_page, by=editor)
+    gone = client.get(cached_front_page.get_absolute_url())
+    assert gone.status_code == 410
+    assert "s-maxage=10" in gone["Cache-Control"]
+
+
+def commit():
+    """Run what waits for the test's transaction to commit, as a real commit would."""
+    for _sids, callback, _robust in connection.run_on_commit:
+        callback()
+    connection.run_on_commit.clear()
+
+
+def cache_refuses_writes(monkeypatch):
+    monkeypatch.setattr(caching, "written", lambda *args, **kwargs: False)
+    monkeypatch.setattr(invalidation, "RETRY_PAUSES", (0, 0))
+
+
+def test_an_invalidation_the_cache_refuses_is_kept_and_pages_are_not_served_stale(
+    client, cached_front_page, editor, monkeypatch
+):
+    """Redis stalls during a withdrawal: the withdrawal must not stay invisible."""
+    monkeypatch.setattr(invalidation, "_unapplied", [])
+    monkeypatch.setattr(invalidation, "_retry", lambda: None)  # the test retries by hand
+    stored = caching.shared.get(caching.STATE_KEY)
+    with monkeypatch.context() as patch:
+        cache_refuses_writes(patch)
+        patch.setattr(caching, "bump_content_generation", lambda: False)
+        services.article_withdraw(article=cached_front_page, by=editor)
+        commit()
+    caching.cache.set(caching.STATE_KEY, stored)  # Redis kept the old generation
+    assert invalidation.has_unapplied()
+    assert PendingInvalidation.objects.count() == 1
+    response = client.get(cached_front_page.get_absolute_url())
+    assert response.status_code == 410
+    home = client.get("/")
+    assert b"Cached story" not in home.content
+    assert home["X-Page-Cache"] == "degraded"
+
+    assert invalidation._apply(*invalidation._unapplied[0][:2])
+    assert invalidation.apply_pending() == 0
+    assert PendingInvalidation.objects.count() == 0
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_editor_is_told_when_a_save_could_not_refresh_the_cache(
+    editor_client, monkeypatch
+):
+    monkeypatch.setattr(invalidation, "_unapplied", [])
+    monkeypatch.setattr(invalidation, "_retry", lambda: None)
+    article = make_article("Live story", countries=["IN"])
+    url = reverse("admin:articles_article_change", args=[article.pk])
+    cache_refuses_writes(monkeypatch)
+    monkeypatch.setattr(caching, "bump_content_generation", lambda: False)
+    response = editor_client.post(
+        url, article_post_data(article, headline="Live story, corrected", status="published"),
+    )
+    assert response.status_code == 302
+    page = editor_client.get(response["Location"]).content.decode()
+    assert "cache did not answer" in page
+
+
+def test_pending_invalidations_from_a_process_that_died_are_applied_by_readyz(client):
+    PendingInvalidation.objects.create(keys=["article:1"], paths=["/2026/01/01/gone/"])
+    generation = caching.content_generation()
+    response = client.get("/readyz")
+    assert response.status_code == 200
+    assert response.json()["pending_invalidations"] == 0
+    assert caching.content_generation() != generation
+
+
+def test_health_endpoints(client):
+    assert client.get("/healthz").json() == {"status": "ok"}
+    ready = client.get("/readyz")
+    assert ready.status_code == 200
+    assert set(ready.json()["checks"].values()) == {"ok"}
+    assert "no-store" in ready["Cache-Control"] or "max-age=0" in ready["Cache-Control"]
+    with connection.execute_wrapper(database_down):
+        down = client.get("/readyz")
+    assert down.status_code == 503
+    assert down.json()["checks"]["database:default"] == "failing"
+    assert client.get("/healthz").status_code == 200
+
+
+def test_a_redis_outage_is_logged_once_a_minute_not_per_request(client):
+    """Not a traceback per request: one line that says what is wrong."""
+    make_article("Still here")
+    handler = next(h for h in logging.getLogger("newsroom.cache").handlers
+                   if any(isinstance(f, caching.OncePerMinute) for f in h.filters))
+    stream = io.StringIO()
+    previous = handler.setStream(stream)
+    redis_down = {
+        "default": {
+            "BACKEND": "django_redis.cache.RedisCache",
+            "LOCATION": "redis://127.0.0.1:9/0",
+            "OPTIONS": {"SOCKET_CONNECT_TIMEOUT": 0.25, "SOCKET_TIMEOUT": 0.25,
+                        "IGNORE_EXCEPTIONS": True},
+        }
+    }
+    try:
+        with override_settings(CACHES=redis_down, DJANGO_REDIS_IGNORE_EXCEPTIONS=True,
+                               DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS=True):
+            for _ in range(20):
+                assert client.get("/").status_code == 200
+    finally:
+        handler.setStream(previous)
+    lines = stream.getvalue().splitlines()
+    assert 1 <= len(lines) <= 3, lines
+    assert "Traceback" not in stream.getvalue()
+    assert any("Redis is not answering" in line for line in lines)
