@@ -5,6 +5,7 @@ import pytest
 from django.core.cache import cache
 
 from tests.factories import make_editor, make_reporter
+from tests.signing_in import sign_in
 
 
 @pytest.fixture(autouse=True)
@@ -58,14 +59,13 @@ def reporter(db):
 
 @pytest.fixture
 def editor_client(client, editor):
-    client.force_login(editor)
-    return client
+    """An editor signed in and past the second step (REQUIRE_2FA_FOR defaults to Editor)."""
+    return sign_in(client, editor)
 
 
 @pytest.fixture
 def reporter_client(client, reporter):
-    client.force_login(reporter)
-    return client
+    return sign_in(client, reporter)
 
 
 CHROMIUM = Path("/usr/bin/chromium")
