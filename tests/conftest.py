@@ -90,3 +90,11 @@ def browser():
         chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
         yield chromium
         chromium.close()
+
+
+@pytest.fixture
+def screenshot_dir():
+    """Where browser tests leave screenshots for a person to look at."""
+    path = Path(os.environ.get("SCREENSHOT_DIR", "test-artifacts/screenshots"))
+    path.mkdir(parents=True, exist_ok=True)
+    return path

@@ -1,8 +1,6 @@
 """Signing in in a real browser: setting up two-factor at the first sign-in, a lockout."""
 
-import os
 from base64 import b32decode
-from pathlib import Path
 
 import pytest
 from django_otp.oath import TOTP
@@ -13,13 +11,6 @@ from tests.factories import make_editor
 PASSWORD = "correct horse battery"
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture
-def screenshot_dir():
-    path = Path(os.environ.get("SCREENSHOT_DIR", "test-artifacts/screenshots"))
-    path.mkdir(parents=True, exist_ok=True)
-    return path
 
 
 def test_editor_sets_up_two_factor_at_first_sign_in_and_gets_to_the_desk(
