@@ -192,3 +192,12 @@ def test_reporter_can_neither_see_nor_clear_lockouts(reporter_client):
     delete_url = reverse("admin:axes_accessattempt_delete", args=[attempts[0]])
     assert reporter_client.post(delete_url, {"post": "yes"}).status_code == 403
     assert AccessAttempt.objects.count() == len(attempts)
+
+
+@pytest.mark.parametrize("header", ["HTTP_USER_AGENT", "HTTP_ACCEPT"])
+def test_a_nul_byte_in_a_header_is_recorded_without_a_server_error(client, header):
+    """PostgreSQL refuses NUL in text: the attempt is still recorded, never a 500."""
+    make_user("priya")
+    assert sign_in(client, "priya", "wrong", **{header: "Mozilla\x00/5.0"}).status_code == 200
+    assert sign_in(client, "priya", PASSWORD, **{header: "Mozilla\x00/5.0"}).status_code == 302
+    assert AccessFailureLog.objects.filter(username="priya").count() == 1

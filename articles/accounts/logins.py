@@ -110,7 +110,20 @@ def lockout_ends_at(username, address):
 
 
 class LoginAttemptHandler(AxesDatabaseHandler):
-    """Axes' database handler, with the address held to its own, higher limit."""
+    """Axes' database handler, with the address held to its own, higher limit, and the
+    request's headers recorded without NUL (PostgreSQL refuses it in text: a 500)."""
+
+    def user_login_failed(self, sender, credentials, request=None, **kwargs):
+        drop_nul_from_recorded_headers(request)
+        return super().user_login_failed(sender, credentials, request, **kwargs)
+
+    def user_logged_in(self, sender, request, user, **kwargs):
+        drop_nul_from_recorded_headers(request)
+        return super().user_logged_in(sender, request, user, **kwargs)
+
+    def user_logged_out(self, sender, request, user, **kwargs):
+        drop_nul_from_recorded_headers(request)
+        return super().user_logged_out(sender, request, user, **kwargs)
 
     def get_failures(self, request, credentials=None):
         failures = count_failures(
@@ -123,6 +136,14 @@ class LoginAttemptHandler(AxesDatabaseHandler):
         if failures.address_locked:
             return max(failures.account, settings.AXES_FAILURE_LIMIT)
         return failures.account
+
+
+def drop_nul_from_recorded_headers(request):
+    # Axes copied these from the request before calling its handler; they are its own.
+    for name in ("axes_user_agent", "axes_http_accept", "axes_path_info"):
+        value = getattr(request, name, None)
+        if isinstance(value, str) and "\x00" in value:
+            setattr(request, name, value.replace("\x00", ""))
 
 
 def lockout_response(request, original_response=None, credentials=None):
