@@ -21,7 +21,7 @@ install: $(VENV)/.runtime
 run: $(VENV)/.runtime
 	DEBUG=1 $(PY) manage.py migrate --noinput
 	DEBUG=1 $(PY) manage.py setup_demo
-	DEBUG=1 $(PY) manage.py runserver 127.0.0.1:$(PORT)
+	DEBUG=1 REQUIRE_2FA_FOR= $(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 # The suite runs with production-like settings (DEBUG off), over plain HTTP.
 test: $(VENV)/.test

@@ -18,6 +18,7 @@ from reversion.admin import VersionAdmin
 from reversion.models import Version
 
 from articles import history, services, workflow
+from articles.accounts import admin as accounts_admin  # noqa: F401  (registers sign-in lists)
 from articles.admin_list import BoundedChangeList, BoundedPaginator, page_number
 from articles.admin_tagging import SuggestedTagsMixin
 from articles.forms import ArticleForm, VocabularyForm, VocabularyPicker

@@ -1,5 +1,6 @@
 from django.contrib import admin
 
+from articles.accounts.urls import account_urls
 from articles.desk import desk_overview
 
 
@@ -12,3 +13,6 @@ class NewsroomAdminSite(admin.AdminSite):
     def index(self, request, extra_context=None):
         context = {"desk": desk_overview(request.user), **(extra_context or {})}
         return super().index(request, context)
+
+    def get_urls(self):
+        return [*account_urls(self), *super().get_urls()]

@@ -9,9 +9,11 @@ class ArticlesConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
+        from articles.accounts.logins import connect_signals as connect_login_signals
         from articles.invalidation import connect_signals
 
         connect_signals()
+        connect_login_signals()
 
 
 class NewsroomAdminConfig(admin_apps.AdminConfig):

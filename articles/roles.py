@@ -27,16 +27,33 @@ EDITOR_PERMISSIONS = REPORTER_PERMISSIONS + [
     ("articles", "delete_minister"),
     ("articles", "change_policy"),
     ("articles", "delete_policy"),
+    # Staff sign-in (articles.accounts): see lockouts and unlock a colleague by deleting
+    # the attempts; reset a colleague's two-factor, which deletes their devices.
+    ("axes", "view_accessattempt"),
+    ("axes", "delete_accessattempt"),
+    ("axes", "view_accesslog"),
+    ("axes", "view_accessfailurelog"),
+    ("otp_totp", "delete_totpdevice"),
+    ("otp_static", "delete_staticdevice"),
 ]
 
 ROLES = {REPORTER: REPORTER_PERMISSIONS, EDITOR: EDITOR_PERMISSIONS}
 
 
 def install_roles(group_model, permission_model):
-    """Create the groups with exactly their permissions (the models may be a migration's)."""
+    """Create the groups with exactly their permissions (the models may be a migration's).
+
+    On a new database 0003_roles may run before another app has its tables (and so its
+    permissions); that app's permissions are left to the later migration that depends on
+    it and runs this again (0007_security_roles for the sign-in apps).
+    """
+    migrated = set(
+        permission_model.objects.values_list("content_type__app_label", flat=True).distinct()
+    )
     for role, codenames in ROLES.items():
         group, _ = group_model.objects.get_or_create(name=role)
         group.permissions.set([
             permission_model.objects.get(content_type__app_label=app, codename=codename)
             for app, codename in codenames
+            if app in migrated
         ])

@@ -1,6 +1,7 @@
 """Newsroom settings: one module, driven by the environment (see README)."""
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -44,6 +45,10 @@ INSTALLED_APPS = [
     "django.contrib.postgres",
     "reversion",
     "taggit",
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "articles",
 ]
 
@@ -56,10 +61,14 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "articles.caching.StaffCookieMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "articles.invalidation.InvalidationReportMiddleware",
+    "articles.accounts.middleware.StaffSessionMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, as django-axes requires: it turns a lockout into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "newsroom.urls"
@@ -134,6 +143,12 @@ else:
 # cache, so a logged-in page costs no session query while Redis is up.
 SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 
+# django-axes refuses a locked-out login before Django's own backend checks the password.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
@@ -200,6 +215,38 @@ NEWSROOM_SITE_URL = os.environ.get("NEWSROOM_SITE_URL", "")
 # http://10.0.0.5 (comma-separated); their cache then holds the 410, not the story.
 NEWSROOM_PROXY_REFRESH_URLS = env_list("NEWSROOM_PROXY_REFRESH_URLS", "")
 
+# Staff logins (articles.accounts): lockouts by django-axes, two-factor by django-otp.
+# An account is locked after NEWSROOM_LOGIN_FAILURE_LIMIT failures within the cool-off,
+# an address (a whole office may share one) after NEWSROOM_LOGIN_ADDRESS_FAILURE_LIMIT.
+AXES_FAILURE_LIMIT = int(os.environ.get("NEWSROOM_LOGIN_FAILURE_LIMIT", "5"))
+NEWSROOM_LOGIN_ADDRESS_FAILURE_LIMIT = int(
+    os.environ.get("NEWSROOM_LOGIN_ADDRESS_FAILURE_LIMIT", "20")
+)
+AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("NEWSROOM_LOGIN_COOLOFF_MINUTES", "15")))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+# Tries made while locked out do not push the end of the lockout further away, so the
+# lockout page can say when to try again and an attacker cannot keep a colleague out.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_HANDLER = "articles.accounts.logins.LoginAttemptHandler"
+AXES_CLIENT_IP_CALLABLE = "articles.accounts.logins.client_ip"
+AXES_LOCKOUT_CALLABLE = "articles.accounts.logins.lockout_response"
+AXES_ENABLE_ACCESS_FAILURE_LOG = True
+AXES_ENABLE_ADMIN = False  # articles.accounts.admin registers lists written for editors
+# Behind nginx (and perhaps a CDN), the number of proxies that append to X-Forwarded-For;
+# 0 trusts only the connection's own address (a client can forge the header).
+NEWSROOM_TRUSTED_PROXY_COUNT = int(os.environ.get("NEWSROOM_TRUSTED_PROXY_COUNT", "0"))
+# Roles (group names) whose members must use two-factor authentication; superusers too
+# whenever any role must. Empty only for the local demo.
+REQUIRE_2FA_FOR = [
+    name.strip()
+    for name in os.environ.get("REQUIRE_2FA_FOR", "Editor").split(",")
+    if name.strip()
+]
+OTP_TOTP_ISSUER = NEWSROOM_NAME
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
+# A staff session unused for this long is ended at its next request.
+NEWSROOM_STAFF_IDLE_SECONDS = int(os.environ.get("NEWSROOM_STAFF_IDLE_SECONDS", str(8 * 3600)))
+
 # django-redis reports each failed call; during an outage that is one traceback per
 # request, so its reports pass as one line per minute per process (OncePerMinute).
 DJANGO_REDIS_LOGGER = "newsroom.cache.redis"
@@ -213,6 +260,10 @@ LOGGING = {
     },
     "loggers": {
         "newsroom.cache": {"handlers": ["cache_outage"], "propagate": False},
+        # One line per login, lockout, two-factor step and session ended
+        # (articles.accounts).
+        "newsroom.security": {"level": "INFO"},
+        "axes": {"level": "ERROR"},  # its own lines repeat newsroom.security's
     },
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
 }

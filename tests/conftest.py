@@ -6,6 +6,7 @@ from django.core.cache import cache
 from django.test import Client
 
 from tests.factories import make_editor, make_reporter
+from tests.signing_in import sign_in
 
 
 @pytest.fixture(autouse=True)
@@ -60,17 +61,14 @@ def reporter(db):
 
 @pytest.fixture
 def editor_client(editor):
-    """A browser of its own, logged in as the editor (a test may also use a reporter's)."""
-    client = Client()
-    client.force_login(editor)
-    return client
+    """A browser of its own (a test may also use a reporter's), signed in as the editor
+    and past the second step (REQUIRE_2FA_FOR defaults to Editor)."""
+    return sign_in(Client(), editor)
 
 
 @pytest.fixture
 def reporter_client(reporter):
-    client = Client()
-    client.force_login(reporter)
-    return client
+    return sign_in(Client(), reporter)
 
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -95,3 +93,11 @@ def browser():
         chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
         yield chromium
         chromium.close()
+
+
+@pytest.fixture
+def screenshot_dir():
+    """Where browser tests leave screenshots for a person to look at."""
+    path = Path(os.environ.get("SCREENSHOT_DIR", "test-artifacts/screenshots"))
+    path.mkdir(parents=True, exist_ok=True)
+    return path

@@ -6,6 +6,7 @@ import pytest
 from django.utils import timezone
 
 from tests.factories import country, make_article, make_editor
+from tests.signing_in import sign_in_with_browser
 
 PASSWORD = "correct horse battery"
 
@@ -21,10 +22,7 @@ def test_editor_filters_the_list_by_a_country_typed_in_the_sidebar(
     make_article("Old Zambia story", countries=["ZM"],
                  published_at=timezone.now() - timedelta(days=400))
     page = browser.new_context(viewport={"width": 1280, "height": 900}).new_page()
-    page.goto(f"{live_server.url}/admin/login/")
-    page.fill("#id_username", editor.username)
-    page.fill("#id_password", PASSWORD)
-    page.click("input[type=submit]")
+    sign_in_with_browser(page, live_server, editor, PASSWORD)
     page.goto(f"{live_server.url}/admin/articles/article/?status=live")
     assert page.locator("#result_list", has_text="Recent India story").count() == 1
 

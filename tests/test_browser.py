@@ -12,6 +12,7 @@ import pytest
 
 from articles.models import Article
 from tests.factories import country, make_editor, make_minister, make_policy
+from tests.signing_in import sign_in_with_browser
 
 PASSWORD = "correct horse battery"
 WIDTHS = {"phone": 360, "desktop": 1280}
@@ -37,11 +38,7 @@ def pick_tag(page, field, typed, choice):
 
 def publish_as_editor(browser, live_server, editor):
     page = browser.new_context(viewport={"width": 1280, "height": 900}).new_page()
-    page.goto(f"{live_server.url}/admin/login/")
-    page.fill("#id_username", editor.username)
-    page.fill("#id_password", PASSWORD)
-    page.click("input[type=submit]")
-    page.wait_for_selector("#content")
+    sign_in_with_browser(page, live_server, editor, PASSWORD)
 
     page.goto(f"{live_server.url}/admin/articles/article/add/")
     page.fill("#id_headline", HEADLINE)

@@ -4,6 +4,7 @@ import pytest
 
 from articles.models import Article
 from tests.factories import make_article, make_editor, make_reporter
+from tests.signing_in import sign_in_with_browser
 
 PASSWORD = "correct horse battery"
 
@@ -12,13 +13,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 def logged_in_page(browser, live_server, user):
     context = browser.new_context(viewport={"width": 1280, "height": 900})
-    page = context.new_page()
-    page.goto(f"{live_server.url}/admin/login/")
-    page.fill("#id_username", user.username)
-    page.fill("#id_password", PASSWORD)
-    page.click("input[type=submit]")
-    page.wait_for_selector("#content")
-    return page
+    return sign_in_with_browser(context.new_page(), live_server, user, PASSWORD)
 
 
 def change_url(live_server, article):

@@ -13,6 +13,7 @@ from articles import caching, invalidation, services
 from articles.models import Article, Correction, PendingInvalidation
 from tests.admin_forms import article_post_data
 from tests.factories import country, make_article, make_minister
+from tests.signing_in import sign_in
 
 pytestmark = pytest.mark.django_db
 
@@ -89,7 +90,7 @@ def test_a_made_up_session_cookie_is_served_from_the_cache(client, cached_front_
 
 
 def test_logging_out_takes_the_staff_cookie_away(client, editor):
-    client.force_login(editor)
+    sign_in(client, editor)
     client.get(reverse("admin:index"))
     assert client.cookies[caching.STAFF_COOKIE].value
     client.post(reverse("admin:logout"))

@@ -11,6 +11,7 @@ from django.utils.http import http_date
 from articles import caching
 from articles.models import Article, Correction
 from tests.factories import country, make_article, make_minister
+from tests.signing_in import sign_in
 
 pytestmark = [pytest.mark.django_db, pytest.mark.urls("tests.pagecache_urls")]
 
@@ -167,7 +168,7 @@ def test_scheduled_article_appears_at_its_time_with_nothing_saved(client):
 def test_logged_in_staff_bypass_the_cache(client, editor):
     make_article("Fresh for editors")
     get(client)
-    client.force_login(editor)
+    sign_in(client, editor)
     client.get("/admin/")  # the staff cookie comes with the first admin page
     assert client.cookies[caching.STAFF_COOKIE].value
     response = get(client)

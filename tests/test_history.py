@@ -8,6 +8,7 @@ from reversion.models import Version
 from articles.models import Article
 from tests.admin_forms import article_post_data
 from tests.factories import country, make_article
+from tests.signing_in import sign_in
 
 
 def change_url(article):
@@ -104,7 +105,7 @@ def test_reporter_cannot_revert_a_published_story_back_to_their_draft(
 ):
     """Reverting is editing: a published story is out of the reporter's hands."""
     editor_client = Client()
-    editor_client.force_login(editor)
+    sign_in(editor_client, editor)
     article = make_article(status=Article.Status.DRAFT, created_by=reporter,
                            headline="Reporter's draft")
     reporter_client.post(change_url(article), article_post_data(article, standfirst="v2"))

@@ -8,6 +8,7 @@ from articles import services
 from articles.models import Article
 from tests.admin_forms import article_post_data
 from tests.factories import make_article, make_editor
+from tests.signing_in import sign_in
 
 
 def change_url(article):
@@ -20,8 +21,8 @@ def test_second_save_is_refused_with_a_message_and_keeps_both_texts(editor):
     article = make_article(status=Article.Status.REVIEW, body="<p>Original text.</p>")
     colleague = make_editor("colleague")
     priya, other = Client(), Client()
-    priya.force_login(editor)
-    other.force_login(colleague)
+    sign_in(priya, editor)
+    sign_in(other, colleague)
     priya_form = article_post_data(article)  # Priya opened the form at version 1
     other_form = article_post_data(article)
 

@@ -4,11 +4,16 @@ import io
 
 import pytest
 from django.contrib.auth import authenticate
+from django.contrib.auth.models import User
+from django.contrib.auth.password_validation import validate_password
 from django.core.management import CommandError, call_command
+from django.test import RequestFactory
 
 from articles.models import Article, Minister
 
 pytestmark = pytest.mark.django_db
+
+DEMO_PASSWORDS = [("editor", "teal-harbour-morning"), ("reporter", "amber-river-deadline")]
 
 
 def setup_demo():
@@ -48,15 +53,33 @@ def test_latest_published_demo_story_is_recent():
     assert (timezone.now() - latest.published_at).days <= 1
 
 
+def sign_in_request():
+    return RequestFactory().post("/admin/login/", REMOTE_ADDR="127.0.0.1")
+
+
 def test_demo_accounts_are_printed_and_can_sign_in():
     output = setup_demo()
-    for username, password in [("editor", "editor-demo-password"),
-                               ("reporter", "reporter-demo-password")]:
+    for username, password in DEMO_PASSWORDS:
         assert f"username: {username}" in output and password in output
-        user = authenticate(username=username, password=password)
+        user = authenticate(sign_in_request(), username=username, password=password)
         assert user is not None and user.is_staff
-    assert authenticate(username="editor", password="editor-demo-password").groups.filter(
-        name="Editor").exists()
+    editor = authenticate(sign_in_request(), username="editor", password="teal-harbour-morning")
+    assert editor.groups.filter(name="Editor").exists()
+
+
+def test_demo_passwords_pass_the_password_validators():
+    """The demo shows what a good password looks like: each passes every validator."""
+    setup_demo()
+    for username, password in DEMO_PASSWORDS:
+        validate_password(password, User.objects.get(username=username))
+
+
+def test_a_demo_password_the_validators_refuse_stops_the_command(monkeypatch):
+    from articles.management.commands import setup_demo as command
+
+    monkeypatch.setattr(command, "ACCOUNTS", [("editor", "editor", "Editor", "Priya", "Sharma")])
+    with pytest.raises(CommandError, match="demo password for editor"):
+        setup_demo()
 
 
 def test_running_twice_changes_nothing_but_passwords():

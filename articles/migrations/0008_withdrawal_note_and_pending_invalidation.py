@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('articles', '0006_admin_list_indexes'),
+        ('articles', '0007_security_roles'),
     ]
 
     operations = [

@@ -14,6 +14,8 @@ from pathlib import Path
 
 from django.conf import settings
 from django.contrib.auth.models import Group, User
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
@@ -42,9 +44,10 @@ EDITED_HEADLINES = {
     "09_bri_ports.txt": "China eases loan terms for a Pakistani port",
     "10_lavrov_visit.txt": "Lavrov promises Jaishankar discounted oil",
 }
+# Memorable, and strong enough for AUTH_PASSWORD_VALIDATORS (checked before they are set).
 ACCOUNTS = [
-    ("editor", "editor-demo-password", EDITOR, "Priya", "Sharma"),
-    ("reporter", "reporter-demo-password", REPORTER, "Arun", "Kumar"),
+    ("editor", "teal-harbour-morning", EDITOR, "Priya", "Sharma"),
+    ("reporter", "amber-river-deadline", REPORTER, "Arun", "Kumar"),
 ]
 
 
@@ -125,6 +128,11 @@ class Command(BaseCommand):
         user.email = f"{username}@newsroom.invalid"
         user.is_staff = True
         user.is_active = True
+        try:
+            validate_password(password, user)
+        except ValidationError as error:
+            raise CommandError(f"demo password for {username}: {' '.join(error.messages)}") \
+                from error
         user.set_password(password)
         user.save()
         user.groups.add(Group.objects.get(name=role))

@@ -1,0 +1,197 @@
+"""Login lockouts (django-axes), the client's address, and the security log.
+
+An account is locked after settings.AXES_FAILURE_LIMIT failed logins within the cool-off
+(settings.AXES_COOLOFF_TIME); an address after NEWSROOM_LOGIN_ADDRESS_FAILURE_LIMIT, a
+higher number, because a whole office may sign in from one address. Every login, failed
+or not, is one line on the ``newsroom.security`` logger and a row in axes' logs.
+"""
+
+import ipaddress
+import logging
+import time
+from dataclasses import dataclass
+
+from axes.attempts import get_cool_off_threshold
+from axes.handlers.database import AxesDatabaseHandler
+from axes.helpers import get_client_username
+from axes.models import AccessAttempt
+from django.conf import settings
+from django.contrib import admin
+from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
+from django.db.models import Max, Q, Sum
+from django.template.response import TemplateResponse
+from django.utils import timezone
+from django.utils.cache import add_never_cache_headers
+
+from articles.accounts import sessions
+
+security_log = logging.getLogger("newsroom.security")
+
+
+def client_ip(request):
+    """The client's address: the connection's, or the one the trusted proxies saw.
+
+    Each trusted proxy (settings.NEWSROOM_TRUSTED_PROXY_COUNT) appends the address it
+    received the request from to X-Forwarded-For, so the client is that many entries
+    from the right; anything further left was written by the client and is ignored.
+    """
+    remote = valid_address(request.META.get("REMOTE_ADDR", ""))
+    count = settings.NEWSROOM_TRUSTED_PROXY_COUNT
+    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
+    if count <= 0 or not forwarded:
+        return remote
+    hops = [hop.strip() for hop in forwarded.split(",")]
+    return valid_address(hops[-min(count, len(hops))]) or remote
+
+
+def valid_address(text):
+    try:
+        return str(ipaddress.ip_address(text.strip()))
+    except ValueError:
+        return None
+
+
+@dataclass(frozen=True)
+class Failures:
+    """Failed logins within the cool-off, for one account and for one address."""
+
+    account: int
+    address: int
+
+    @property
+    def account_locked(self):
+        return self.account >= settings.AXES_FAILURE_LIMIT
+
+    @property
+    def address_locked(self):
+        return self.address >= settings.NEWSROOM_LOGIN_ADDRESS_FAILURE_LIMIT
+
+    @property
+    def locked(self):
+        return self.account_locked or self.address_locked
+
+
+def policy():
+    """The lockout rules in numbers, for the pages that explain them."""
+    return {
+        "failure_limit": settings.AXES_FAILURE_LIMIT,
+        "address_limit": settings.NEWSROOM_LOGIN_ADDRESS_FAILURE_LIMIT,
+        "cooloff_minutes": int(settings.AXES_COOLOFF_TIME.total_seconds() // 60),
+    }
+
+
+def recent_attempts(since=None):
+    """Attempt rows still counted: newer than the cool-off."""
+    since = since or timezone.now() - settings.AXES_COOLOFF_TIME
+    return AccessAttempt.objects.filter(attempt_time__gte=since)
+
+
+def count_failures(username, address, since=None):
+    """The failures of one account and of one address that still count."""
+    totals = recent_attempts(since).aggregate(
+        account=Sum("failures_since_start", filter=Q(username=username)),
+        address=Sum("failures_since_start", filter=Q(ip_address=address)),
+    )
+    return Failures(account=totals["account"] or 0, address=totals["address"] or 0)
+
+
+def lockout_ends_at(username, address):
+    """When a login for this account from this address is allowed again (None: it is)."""
+    failures = count_failures(username, address)
+    if not failures.locked:
+        return None
+    which = Q()
+    if failures.account_locked:
+        which |= Q(username=username)
+    if failures.address_locked:
+        which |= Q(ip_address=address)
+    last = recent_attempts().filter(which).aggregate(last=Max("attempt_time"))["last"]
+    return (last or timezone.now()) + settings.AXES_COOLOFF_TIME
+
+
+class LoginAttemptHandler(AxesDatabaseHandler):
+    """Axes' database handler, with the address held to its own, higher limit, and the
+    request's headers recorded without NUL (PostgreSQL refuses it in text: a 500)."""
+
+    def user_login_failed(self, sender, credentials, request=None, **kwargs):
+        drop_nul_from_recorded_headers(request)
+        return super().user_login_failed(sender, credentials, request, **kwargs)
+
+    def user_logged_in(self, sender, request, user, **kwargs):
+        drop_nul_from_recorded_headers(request)
+        return super().user_logged_in(sender, request, user, **kwargs)
+
+    def user_logged_out(self, sender, request, user, **kwargs):
+        drop_nul_from_recorded_headers(request)
+        return super().user_logged_out(sender, request, user, **kwargs)
+
+    def get_failures(self, request, credentials=None):
+        failures = count_failures(
+            get_client_username(request, credentials),
+            request.axes_ip_address,
+            since=get_cool_off_threshold(request),
+        )
+        # Axes compares one number with AXES_FAILURE_LIMIT: an address over its own
+        # limit counts as an account at the limit.
+        if failures.address_locked:
+            return max(failures.account, settings.AXES_FAILURE_LIMIT)
+        return failures.account
+
+
+def drop_nul_from_recorded_headers(request):
+    # Axes copied these from the request before calling its handler; they are its own.
+    for name in ("axes_user_agent", "axes_http_accept", "axes_path_info"):
+        value = getattr(request, name, None)
+        if isinstance(value, str) and "\x00" in value:
+            setattr(request, name, value.replace("\x00", ""))
+
+
+def lockout_response(request, original_response=None, credentials=None):
+    """The lockout page, in the admin's look, answered with 429 Too Many Requests."""
+    username = get_client_username(request, credentials) or ""
+    address = client_ip(request)
+    failures = count_failures(username, address)
+    ends_at = lockout_ends_at(username, address) or timezone.now()
+    seconds = max(0, int((ends_at - timezone.now()).total_seconds()))
+    context = {
+        **admin.site.each_context(request),
+        "title": "Sign-in paused",
+        "username": username,
+        "account_locked": failures.account_locked,
+        "address_locked": failures.address_locked,
+        "ends_at": timezone.localtime(ends_at),
+        "minutes": max(1, -(-seconds // 60)),
+    }
+    response = TemplateResponse(request, "admin/accounts/locked_out.html", context, status=429)
+    response["Retry-After"] = str(seconds)
+    add_never_cache_headers(response)
+    return response.render()
+
+
+# Usernames are logged with %r: quoted, with any control character escaped, so a name
+# typed into the login form cannot forge a line of the log.
+
+
+def log_login(sender, request, user, **kwargs):
+    security_log.info("login succeeded user=%r address=%s", user.get_username(),
+                      client_ip(request))
+    sessions.start_idle_clock(request.session, now=time.time())
+
+
+def log_login_failure(sender, credentials, request=None, **kwargs):
+    # Axes' receiver ran first and flagged a request it refused or has just locked out.
+    outcome = "locked out" if getattr(request, "axes_locked_out", False) else "failed"
+    security_log.warning("login %s user=%r address=%s", outcome, credentials.get("username"),
+                         client_ip(request) if request is not None else None)
+
+
+def log_logout(sender, request, user, **kwargs):
+    if user is not None:
+        security_log.info("logout user=%r address=%s", user.get_username(), client_ip(request))
+
+
+def connect_signals():
+    """After axes' own receivers (its app comes first), so its verdict is known here."""
+    user_logged_in.connect(log_login, dispatch_uid="newsroom-security-login")
+    user_login_failed.connect(log_login_failure, dispatch_uid="newsroom-security-failure")
+    user_logged_out.connect(log_logout, dispatch_uid="newsroom-security-logout")
