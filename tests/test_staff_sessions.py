@@ -5,7 +5,6 @@ from importlib import import_module
 
 import pytest
 import time_machine
-from django.conf import settings
 from django.conf import settings as django_settings
 from django.contrib.sessions.models import Session
 from django.core.cache import cache
@@ -83,7 +82,7 @@ def test_public_pages_do_not_move_the_idle_clock_or_touch_the_session(editor):
         traveller.move_to(start + timedelta(minutes=5))
         response = client.get(reverse("articles:home"))
         assert response.status_code == 200
-        assert settings.SESSION_COOKIE_NAME not in response.cookies  # the session untouched
+        assert django_settings.SESSION_COOKIE_NAME not in response.cookies  # the session untouched
         assert client.session[sessions.LAST_SEEN] == first
 
 
