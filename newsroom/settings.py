@@ -4,7 +4,9 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONCE, NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
+from django.urls import reverse_lazy
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -42,6 +44,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.sitemaps",
     "django.contrib.postgres",
+    "csp",
     "reversion",
     "taggit",
     "articles",
@@ -49,6 +52,10 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Before WhiteNoise and the page cache, which answer without calling what follows
+    # them: static files and cached pages carry these headers too.
+    "django_permissions_policy.PermissionsPolicyMiddleware",
+    "articles.platform.csp.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "articles.routers.PrimaryPinMiddleware",
     "articles.caching.PageCacheMiddleware",
@@ -172,6 +179,39 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
+
+# Content-Security-Policy (django-csp) and Permissions-Policy (django-permissions-policy);
+# docs/SECURITY-headers.md explains each directive. Public pages hold no inline script or
+# style, so their policy allows none and never carries a nonce: a nonce in a cached page
+# would be shared by every reader. The admin (never cached) has its own policy, which
+# also runs an inline script or style of ours that carries request.csp_nonce.
+# Serving static files or uploads from another origin (a CDN) means adding it here.
+_PUBLIC_CSP_DIRECTIVES = {
+    "default-src": [SELF],
+    "object-src": [NONE],
+    "base-uri": [NONE],
+    "form-action": [SELF],
+    "frame-ancestors": [NONE],
+    "report-uri": reverse_lazy("csp-report"),
+}
+CONTENT_SECURITY_POLICY = {"DIRECTIVES": _PUBLIC_CSP_DIRECTIVES}
+NEWSROOM_ADMIN_CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        **_PUBLIC_CSP_DIRECTIVES,
+        "script-src": [SELF, NONCE],
+        "style-src": [SELF, NONCE],
+    }
+}
+# Powerful browser features the site never uses, denied to it and to anything it embeds.
+PERMISSIONS_POLICY = {
+    feature: []
+    for feature in (
+        "accelerometer", "ambient-light-sensor", "autoplay", "bluetooth", "browsing-topics",
+        "camera", "display-capture", "encrypted-media", "geolocation", "gyroscope", "hid",
+        "idle-detection", "magnetometer", "microphone", "midi", "payment",
+        "screen-wake-lock", "serial", "usb", "xr-spatial-tracking",
+    )
+}
 
 # Newsroom itself.
 NEWSROOM_NAME = os.environ.get("NEWSROOM_NAME", "Newsroom")

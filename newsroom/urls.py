@@ -1,7 +1,11 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from articles.platform import csp
+
 urlpatterns = [
     path("admin/", admin.site.urls),
+    # Where browsers report what a Content-Security-Policy blocked (its report-uri).
+    path("csp-report/", csp.report, name="csp-report"),
     path("", include("articles.urls")),
 ]
