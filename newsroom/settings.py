@@ -203,12 +203,13 @@ NEWSROOM_ADMIN_CONTENT_SECURITY_POLICY = {
     }
 }
 # Powerful browser features the site never uses, denied to it and to anything it embeds.
+# Only features Chromium knows: it warns about every other one on every page.
 PERMISSIONS_POLICY = {
     feature: []
     for feature in (
-        "accelerometer", "ambient-light-sensor", "autoplay", "bluetooth", "browsing-topics",
-        "camera", "display-capture", "encrypted-media", "geolocation", "gyroscope", "hid",
-        "idle-detection", "magnetometer", "microphone", "midi", "payment",
+        "accelerometer", "autoplay", "browsing-topics", "camera", "display-capture",
+        "encrypted-media", "geolocation", "gyroscope", "hid", "idle-detection",
+        "interest-cohort", "magnetometer", "microphone", "midi", "payment",
         "screen-wake-lock", "serial", "usb", "xr-spatial-tracking",
     )
 }

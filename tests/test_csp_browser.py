@@ -3,8 +3,8 @@ keeps working under it, and the watch that says so catches what the policy block
 
 The watch records every ``securitypolicyviolation`` event (through a binding Playwright
 installs outside the page's policy), every console error (Chromium logs each blocked
-inline script or style there, and any header it cannot parse) and every uncaught script
-error, across every page a browser context opens.
+inline script or style there), every warning about a policy header the browser cannot
+read, and every uncaught script error, across every page a browser context opens.
 """
 
 import re
@@ -47,7 +47,11 @@ class CSPWatch:
         context.on("weberror", lambda error: self.errors.append(f"uncaught: {error.error}"))
 
     def _console(self, message):
-        if message.type != "error":
+        # Chromium warns (not errs) about a header it cannot read, such as an unknown
+        # Permissions-Policy feature.
+        if message.type != "error" and not (
+            message.type == "warning" and re.search(r"Policy|policy", message.text)
+        ):
             return
         location = message.location.get("url", "")
         # Logged too: a page asked for on purpose with an error status (the 404 page), and
@@ -351,3 +355,20 @@ def test_the_watch_catches_what_the_policy_blocks(browser, live_server, path, ca
         time.sleep(0.1)
     assert "Content-Security-Policy violation: script-src-elem" in caplog.text
     context.close()
+
+
+def test_the_watch_catches_a_policy_header_the_browser_cannot_read(browser, live_server):
+    """A Permissions-Policy feature Chromium does not know is a warning in its console."""
+    context, watch = watched_context(browser, live_server)
+    page = context.new_page()
+    url = live_server.url + "/robots.txt"
+
+    def unknown_feature(route):
+        response = route.fetch()
+        headers = {**response.headers, "permissions-policy": "document-domain=()"}
+        route.fulfill(response=response, headers=headers)
+
+    page.route(url, unknown_feature)
+    visit(page, watch, url)
+    context.close()
+    assert any("Permissions-Policy" in error for error in watch.errors)

@@ -36,7 +36,7 @@ PUBLIC_POLICY = {
 }
 ADMIN_POLICY = {**PUBLIC_POLICY, "script-src": ["'self'"], "style-src": ["'self'"]}
 DENIED_FEATURES = {"camera", "microphone", "geolocation", "payment", "usb", "browsing-topics",
-                   "display-capture", "serial", "hid", "bluetooth", "midi"}
+                   "interest-cohort", "display-capture", "serial", "hid", "midi"}
 
 
 def policy(response):
