@@ -27,14 +27,15 @@ def answers(url):
         return False
 
 
-def nginx_config(*, port, upstream_port, workdir):
-    """docs/nginx.conf with a local listen port, upstream, cache and log paths."""
+def nginx_config(*, port, upstream_port, workdir, static_root=None, media_root=None):
+    """docs/nginx.conf with a local listen port, upstream, cache and log paths (and the
+    checkout's static and media folders, unless others are given)."""
     config = NGINX_CONF.read_text()
     replacements = {
         "listen 80;": f"listen 127.0.0.1:{port};",
         "server 127.0.0.1:8000;": f"server 127.0.0.1:{upstream_port};",
-        "/srv/newsroom/staticfiles/": f"{REPO / 'staticfiles'}/",
-        "/srv/newsroom/media/": f"{REPO / 'media'}/",
+        "/srv/newsroom/staticfiles/": f"{static_root or REPO / 'staticfiles'}/",
+        "/srv/newsroom/media/": f"{media_root or REPO / 'media'}/",
         "/var/cache/nginx/newsroom": str(Path(workdir) / "cache"),
         "/var/log/nginx/newsroom.access.log": str(Path(workdir) / "access.log"),
     }
@@ -51,12 +52,12 @@ class Nginx:
     ``prefix`` goes before the command (the benchmark pins nginx to a CPU with taskset).
     """
 
-    def __init__(self, *, port, upstream_port, prefix=()):
+    def __init__(self, *, port, upstream_port, prefix=(), **roots):
         self.port = port
         self.dir = Path(tempfile.mkdtemp(prefix="newsroom-nginx-"))
         self.conf = self.dir / "nginx.conf"
         self.conf.write_text(nginx_config(port=port, upstream_port=upstream_port,
-                                          workdir=self.dir))
+                                          workdir=self.dir, **roots))
         self.globals = (
             f"pid {self.dir / 'nginx.pid'}; error_log {self.dir / 'error.log'}; user root;"
         )

@@ -5,7 +5,9 @@ from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONCE, NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
+from django.urls import reverse_lazy
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -43,6 +45,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.sitemaps",
     "django.contrib.postgres",
+    "csp",
     "reversion",
     "taggit",
     "axes",
@@ -54,6 +57,10 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Before WhiteNoise and the page cache, which answer without calling what follows
+    # them: static files and cached pages carry these headers too.
+    "django_permissions_policy.PermissionsPolicyMiddleware",
+    "articles.platform.csp.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "articles.routers.PrimaryPinMiddleware",
     "articles.caching.PageCacheMiddleware",
@@ -190,6 +197,40 @@ SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
 
+# Content-Security-Policy (django-csp) and Permissions-Policy (django-permissions-policy);
+# docs/SECURITY-headers.md explains each directive. Public pages hold no inline script or
+# style, so their policy allows none and never carries a nonce: a nonce in a cached page
+# would be shared by every reader. The admin (never cached) has its own policy, which
+# also runs an inline script or style of ours that carries request.csp_nonce.
+# Serving static files or uploads from another origin (a CDN) means adding it here.
+_PUBLIC_CSP_DIRECTIVES = {
+    "default-src": [SELF],
+    "object-src": [NONE],
+    "base-uri": [NONE],
+    "form-action": [SELF],
+    "frame-ancestors": [NONE],
+    "report-uri": reverse_lazy("csp-report"),
+}
+CONTENT_SECURITY_POLICY = {"DIRECTIVES": _PUBLIC_CSP_DIRECTIVES}
+NEWSROOM_ADMIN_CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        **_PUBLIC_CSP_DIRECTIVES,
+        "script-src": [SELF, NONCE],
+        "style-src": [SELF, NONCE],
+    }
+}
+# Powerful browser features the site never uses, denied to it and to anything it embeds.
+# Only features Chromium knows: it warns about every other one on every page.
+PERMISSIONS_POLICY = {
+    feature: []
+    for feature in (
+        "accelerometer", "autoplay", "browsing-topics", "camera", "display-capture",
+        "encrypted-media", "geolocation", "gyroscope", "hid", "idle-detection",
+        "interest-cohort", "magnetometer", "microphone", "midi", "payment",
+        "screen-wake-lock", "serial", "usb", "xr-spatial-tracking",
+    )
+}
+
 # Newsroom itself.
 NEWSROOM_NAME = os.environ.get("NEWSROOM_NAME", "Newsroom")
 NEWSROOM_LANGUAGE = os.environ.get("NEWSROOM_LANGUAGE", "en")
@@ -201,6 +242,8 @@ NEWSROOM_PAGE_SHARED_MAX_AGE = int(os.environ.get("NEWSROOM_PAGE_SHARED_MAX_AGE"
 # Writes invalidate cached pages at once; this bound is for what changes with the clock
 # alone (the news sitemap's two days, the home page's thirty).
 NEWSROOM_PAGE_CACHE_TIMEOUT = int(os.environ.get("NEWSROOM_PAGE_CACHE_TIMEOUT", "300"))
+# A cache call slower than this makes a process leave the cache alone for a few seconds.
+NEWSROOM_CACHE_SLOW_SECONDS = float(os.environ.get("NEWSROOM_CACHE_SLOW_SECONDS", "0.2"))
 # How long a proxy may serve a page while it fetches a new copy.
 NEWSROOM_PAGE_STALE_SECONDS = int(os.environ.get("NEWSROOM_PAGE_STALE_SECONDS", "30"))
 # How long a proxy may keep a 404 or 410 (a withdrawn story's page replaces its copy).

@@ -2,10 +2,13 @@ from django.contrib import admin
 from django.urls import include, path
 
 from articles import health
+from articles.platform import csp
 
 urlpatterns = [
     path("healthz", health.healthz, name="healthz"),
     path("readyz", health.readyz, name="readyz"),
     path("admin/", admin.site.urls),
+    # Where browsers report what a Content-Security-Policy blocked (its report-uri).
+    path("csp-report/", csp.report, name="csp-report"),
     path("", include("articles.urls")),
 ]

@@ -8,6 +8,7 @@ from django.urls import include, path
 from django.views.decorators.cache import never_cache
 
 from articles.models import Article, Minister
+from articles.platform import csp
 
 
 def article_list(request):
@@ -57,4 +58,6 @@ urlpatterns = [
     # The real site too, so shared templates (the 404 page) can reverse its names.
     path("admin/", admin.site.urls),
     path("site/", include("articles.urls")),
+    # The policies' report-uri, which every response names.
+    path("csp-report/", csp.report, name="csp-report"),
 ]
