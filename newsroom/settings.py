@@ -198,8 +198,8 @@ X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
 
 # Content-Security-Policy (django-csp) and Permissions-Policy (django-permissions-policy);
-# docs/SECURITY-headers.md explains each directive. Public pages hold no inline script or
-# style, so their policy allows none and never carries a nonce: a nonce in a cached page
+# docs/SECURITY.md ("Headers") explains each directive. Public pages hold no inline
+# script or style, so their policy allows none and never carries a nonce: a nonce in a cached page
 # would be shared by every reader. The admin (never cached) has its own policy, which
 # also runs an inline script or style of ours that carries request.csp_nonce.
 # Serving static files or uploads from another origin (a CDN) means adding it here.
