@@ -6,6 +6,8 @@ from django.http import HttpResponse
 from django.template.loader import render_to_string
 from django.urls import path
 
+from articles.platform import csp
+
 ITEMS = 20
 
 
@@ -55,4 +57,6 @@ def template_floor(request, size):
 urlpatterns = [
     path("floor/bytes/<int:size>/", bytes_floor),
     path("floor/template/<int:size>/", template_floor),
+    # Every response's Content-Security-Policy names its report address.
+    path("csp-report/", csp.report, name="csp-report"),
 ]

@@ -232,9 +232,14 @@ class Nginx(proxies.Nginx):
 # wrk ----------------------------------------------------------------------------------
 
 
-def wrk_command(url, seconds, connections=16, headers=(), timeout="2s"):
+STATUS_SCRIPT = REPO / "bench" / "status_counts.lua"
+
+
+def wrk_command(url, seconds, connections=16, headers=(), timeout="2s", script=None):
     command = ["taskset", "-c", "0", "wrk", "-t1", f"-c{connections}", f"-d{seconds}s",
                f"--timeout={timeout}"]
+    if script:
+        command += ["-s", str(script)]
     for header in headers:
         command += ["-H", header]
     return [*command, url]
@@ -247,7 +252,13 @@ def parse_wrk(output):
         r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", output
     )
     latency = re.search(r"Latency\s+([\d.]+\w+)", output)
+    counts = re.search(r"Status counts: ok (\d+), stale (\d+), 500 (\d+), 503 (\d+), "
+                       r"other (\d+)", output)
+    if counts:
+        statuses = dict(zip(("ok", "stale", "500", "503", "other"),
+                            map(int, counts.groups()), strict=True))
     return {
+        **({"statuses": statuses} if counts else {}),
         "rps": rate,
         "non_2xx": int(non_2xx.group(1)) if non_2xx else 0,
         "connect_errors": int(errors.group(1)) if errors else 0,
@@ -571,10 +582,11 @@ def faults(database, pages):
     out = {}
     article = pages["article"]
 
-    def during(server, action, restore, seconds=30, delay=8, outage=8):
+    def during(server, action, restore, seconds=30, delay=8, outage=8, connections=16):
         """Load for `seconds`; `action` after `delay`, `restore` `outage` s later."""
         url = f"http://127.0.0.1:{server.port}{article}"
-        proc = subprocess.Popen(wrk_command(url, seconds, timeout="5s"),
+        proc = subprocess.Popen(wrk_command(url, seconds, connections, timeout="5s",
+                                            script=STATUS_SCRIPT),
                                 stdout=subprocess.PIPE, text=True)
         time.sleep(delay)
         action()
@@ -590,6 +602,10 @@ def faults(database, pages):
             url = f"http://127.0.0.1:{warm.port}{pages[name]}"
             out[f"64 connections, 30 s, {name} (warm)"] = wrk(url, 30, connections=64)
         out["Redis stopped for 8 s (warm article)"] = during(warm, stop_redis, start_redis)
+        # Readers get the page's last good copy while the database restarts.
+        out["PostgreSQL restarted, 64 connections (warm article)"] = during(
+            warm, restart_postgres, lambda: None, outage=2, connections=64
+        )
     finally:
         warm.stop()
         start_redis()
@@ -597,8 +613,9 @@ def faults(database, pages):
     try:
         url = f"http://127.0.0.1:{cold.port}{article}"
         out["64 connections, 30 s, article (cold)"] = wrk(url, 30, connections=64)
-        out["PostgreSQL restarted (cold article)"] = during(
-            cold, restart_postgres, lambda: None, outage=2
+        # With the page cache off there is no copy to serve: 503s, never 500s.
+        out["PostgreSQL restarted, 64 connections (cold article)"] = during(
+            cold, restart_postgres, lambda: None, outage=2, connections=64
         )
     finally:
         cold.stop()
