@@ -337,14 +337,22 @@ def pick_pages():
 
 
 def staff_session():
+    """A superuser's session, past the second step as the admin requires."""
     from django.contrib.auth.models import User
     from django.test import Client
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.plugins.otp_totp.models import TOTPDevice
 
     user, _ = User.objects.get_or_create(
         username="bench-editor", defaults={"is_staff": True, "is_superuser": True}
     )
+    device, _ = TOTPDevice.objects.get_or_create(user=user, name="bench",
+                                                 defaults={"confirmed": True})
     client = Client()
     client.force_login(user)
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session.save()
     return client.cookies["sessionid"].value
 
 
