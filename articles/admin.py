@@ -20,7 +20,7 @@ from reversion.models import Version
 from articles import services, workflow
 from articles.admin_list import BoundedChangeList, BoundedPaginator, page_number
 from articles.admin_tagging import SuggestedTagsMixin
-from articles.forms import ArticleForm, VocabularyForm, VocabularyPicker
+from articles.forms import ArticleForm, CorrectionForm, VocabularyForm, VocabularyPicker
 from articles.history import article_changes, missing_tags
 from articles.models import TAXONOMIES, Article, Correction, Country, Minister, Policy
 from articles.selectors import most_covered
@@ -112,6 +112,7 @@ TAG_FILTERS = [tag_filter(taxonomy) for taxonomy in TAXONOMIES.values()]
 
 class CorrectionInline(admin.TabularInline):
     model = Correction
+    form = CorrectionForm
     extra = 0
     fields = ["kind", "note", "created_at"]
     readonly_fields = ["created_at"]

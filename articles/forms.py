@@ -4,14 +4,38 @@ from django import forms
 from django.contrib.admin.widgets import AutocompleteSelectMultiple
 
 from articles import workflow
-from articles.models import Article
+from articles.models import Article, Correction
+from articles.platform.text import find_forbidden, normalise_line_ends
 from articles.services import StaleEdit
+
+
+class PlainTextForm(forms.ModelForm):
+    """Text as browsers send it (CRLF line ends) stored with newlines; the models'
+    validators then refuse control characters with the place they are at."""
+
+    def clean(self):
+        cleaned = super().clean()
+        for name, value in cleaned.items():
+            if isinstance(value, str):
+                cleaned[name] = normalise_line_ends(value)
+        return cleaned
 
 
 class AliasesField(forms.Field):
     """A JSON list of names edited as a textarea, one name per line."""
 
     widget = forms.Textarea(attrs={"rows": 3, "cols": 40})
+
+    def clean(self, value):
+        # Checked as typed: collapsing whitespace would hide a vertical tab or the like.
+        if isinstance(value, str):
+            for number, line in enumerate(normalise_line_ends(value).split("\n"), start=1):
+                found = find_forbidden(line, names=True)
+                if found:
+                    raise forms.ValidationError(
+                        f"Line {number} {found.describe()}.", code="control_character"
+                    )
+        return super().clean(value)
 
     def prepare_value(self, value):
         if isinstance(value, list | tuple):
@@ -35,7 +59,7 @@ class AliasesField(forms.Field):
         return self.to_python(initial) != self.to_python(data)
 
 
-class VocabularyForm(forms.ModelForm):
+class VocabularyForm(PlainTextForm):
     aliases = AliasesField(
         required=False,
         help_text="Other names the copy may use, one per line: spellings, surnames, "
@@ -68,7 +92,13 @@ class VocabularyPicker(AutocompleteSelectMultiple):
         return [v for v in super().format_value(value) if str(v).isdigit()]
 
 
-class ArticleForm(forms.ModelForm):
+class CorrectionForm(PlainTextForm):
+    class Meta:
+        model = Correction
+        fields = ["kind", "note"]
+
+
+class ArticleForm(PlainTextForm):
     """The article form. Tags come only from the vocabulary; a stale edit is refused."""
 
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)

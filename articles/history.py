@@ -8,15 +8,20 @@ from django.utils.safestring import mark_safe
 from reversion.models import Version
 
 from articles.models import TAXONOMIES, Article
+from articles.platform.text import visible_controls
 
 TEXT_FIELDS = ["headline", "standfirst", "body", "dateline", "bylines", "slug"]
 MANAGERS = [t.manager for t in TAXONOMIES.values()]
 OTHER_FIELDS = ["status", "published_at", "headline_needs_review", "image_alt"]
 
 def word_diff(old, new):
-    """The words removed and added between two texts, marked up with <del> and <ins>."""
-    old_words = strip_tags(old or "").split()
-    new_words = strip_tags(new or "").split()
+    """The words removed and added between two texts, marked up with <del> and <ins>.
+
+    An invisible control character shows as its code ([U+0001]), so a change to one is
+    seen, and it cannot disturb the page.
+    """
+    old_words = visible_controls(strip_tags(old or "")).split()
+    new_words = visible_controls(strip_tags(new or "")).split()
     parts = []
     matcher = difflib.SequenceMatcher(a=old_words, b=new_words, autojunk=False)
     for op, a1, a2, b1, b2 in matcher.get_opcodes():
@@ -84,7 +89,9 @@ def article_changes(versions):
                 changes.append((_label(field), word_diff(old.get(field), new.get(field))))
         for field in OTHER_FIELDS:
             if new.get(field) != old.get(field):
-                changes.append((_label(field), f"{old.get(field)} → {new.get(field)}"))
+                changes.append((_label(field), visible_controls(
+                    f"{old.get(field)} → {new.get(field)}"
+                )))
         for name in MANAGERS:
             now = tags[newer.revision_id][name]
             before = tags[older.revision_id][name]

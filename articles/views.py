@@ -20,6 +20,7 @@ from django.views.generic import ListView, TemplateView
 from articles import caching, selectors
 from articles.links import cached_reverse
 from articles.models import Article
+from articles.platform.text import output_data
 from articles.search import (
     SearchParams,
     country_options,
@@ -251,7 +252,8 @@ def article_json_ld(request, article, tags, *, summary, modified):
         data["locationCreated"] = {"@type": "Place", "name": article.dateline}
     if article.image:
         data["image"] = [request.build_absolute_uri(article.image.url)]
-    text = json.dumps(data, cls=DjangoJSONEncoder, ensure_ascii=False)
+    # Stored text is written without control characters, whatever got into the row.
+    text = json.dumps(output_data(data), cls=DjangoJSONEncoder, ensure_ascii=False)
     return mark_safe(text.translate(JSON_SCRIPT_ESCAPES))
 
 
