@@ -4,6 +4,8 @@ The whole file is validated before anything is written, and then written in one
 transaction, so a bad file changes nothing. Loading the same file twice changes nothing
 the second time: ministers and policies are found by name, slug or an existing alias
 (a merged spelling), countries by ISO code; aliases are added, never removed.
+Invisible control characters are removed from the file's text, and the summary says how
+many (articles.platform.text).
 """
 
 import datetime
@@ -14,6 +16,7 @@ from django.db import transaction
 from django.utils.text import slugify
 
 from articles.models import Country, Minister, Policy
+from articles.platform.text import removed_note, strip_forbidden_data
 from articles.tagging import normalise_phrase
 
 SECTIONS = {
@@ -25,6 +28,8 @@ SECTIONS = {
     "policies": {"name": str, "aliases": list, "description": str},
 }
 REQUIRED = {"countries": "code", "ministers": "name", "policies": "name"}
+# Fields that hold names: direction controls are removed from them too.
+NAME_FIELDS = frozenset({"name", "aliases", "office"})
 TYPE_NAMES = {str: "a string", list: "a list", dict: "an object"}
 
 
@@ -40,14 +45,16 @@ class VocabularyError(Exception):
 class LoadSummary:
     created: dict = field(default_factory=lambda: {"ministers": 0, "policies": 0})
     updated: dict = field(default_factory=lambda: {"countries": 0, "ministers": 0, "policies": 0})
+    removed: int = 0  # control characters removed from the file's text
 
     def __str__(self):
-        return (
-            f"countries updated {self.updated['countries']}; "
+        return "; ".join(filter(None, [
+            f"countries updated {self.updated['countries']}",
             f"ministers created {self.created['ministers']}, "
-            f"updated {self.updated['ministers']}; "
-            f"policies created {self.created['policies']}, updated {self.updated['policies']}"
-        )
+            f"updated {self.updated['ministers']}",
+            f"policies created {self.created['policies']}, updated {self.updated['policies']}",
+            removed_note(self.removed),
+        ]))
 
 
 def read_vocabulary_file(path):
@@ -183,10 +190,11 @@ def load_vocabulary(*, data):
 
     Raises VocabularyError (and writes nothing) if any part is invalid.
     """
+    data, removed = strip_forbidden_data(data, name_keys=NAME_FIELDS)
     errors = validate_vocabulary(data)
     if errors:
         raise VocabularyError(errors)
-    summary = LoadSummary()
+    summary = LoadSummary(removed=removed)
     with transaction.atomic():
         for item in data.get("countries", []):
             country = Country.objects.select_for_update().get(code=item["code"].strip().upper())
