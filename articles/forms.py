@@ -5,6 +5,7 @@ from django.contrib.admin.widgets import AutocompleteSelectMultiple
 
 from articles import workflow
 from articles.models import Article, Correction
+from articles.platform.dates import publication_date_error
 from articles.platform.text import find_forbidden, normalise_line_ends
 from articles.services import StaleEdit
 
@@ -101,7 +102,7 @@ class CorrectionForm(PlainTextForm):
 class ArticleForm(PlainTextForm):
     """The article form. Tags come only from the vocabulary; a stale edit is refused."""
 
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=1)
 
     class Meta:
         model = Article
@@ -144,4 +145,18 @@ class ArticleForm(PlainTextForm):
                 )
             if version < self.saved.version:
                 raise forms.ValidationError(str(StaleEdit(self.saved)), code="stale")
+            if version > self.saved.version:
+                raise forms.ValidationError(
+                    f"This form says it edits version {version} of the article, but the "
+                    f"latest is version {self.saved.version}. Reload the article and make "
+                    "the change again.",
+                    code="unknown_version",
+                )
         return cleaned
+
+    def clean_published_at(self):
+        published_at = self.cleaned_data.get("published_at")
+        error = published_at and publication_date_error(published_at)
+        if error:
+            raise forms.ValidationError(f"The date {error}.", code="out_of_range")
+        return published_at

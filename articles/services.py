@@ -72,7 +72,8 @@ def article_save(*, article, by, expected_version=None, headline_changed=False, 
         _check_transition(by, before.status, article.status)
         if not workflow.can_publish(by) and article.published_at != before.published_at:
             raise PermissionDenied("Only editors may change the publication time.")
-        article.version = max(current.version, before.version, expected_version or 0) + 1
+        # One more than the version saved: never a number the request made up.
+        article.version = max(current.version, before.version) + 1
         if before is not current and before.status in PUBLIC_ONCE:
             # A revert brings back text and tags, never an older address: readers' links
             # and search engines' copies of a published story keep working.
