@@ -20,6 +20,7 @@ from zoneinfo import ZoneInfo
 
 import reversion
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.dateparse import parse_datetime
 from django.utils.html import escape
@@ -292,6 +293,12 @@ def import_export_lines(*, lines, name):
                 result.removed[number] = removed
             try:
                 article = _article_from_record(record)
+            except ValidationError as error:
+                problems = "; ".join(
+                    f"{name}: {message}" for name, messages in error.message_dict.items()
+                    for message in messages
+                ) if hasattr(error, "error_dict") else "; ".join(error.messages)
+                raise ImportFailed(f"invalid article record: {problems}", number) from error
             except (KeyError, TypeError, ValueError) as error:
                 raise ImportFailed(f"invalid article record: {error}", number) from error
             if article is None:
@@ -362,11 +369,21 @@ def _article_from_record(record):
 
 
 def _tag_named(model, name):
-    """The minister or policy with this name (or slug), created when missing."""
+    """The minister or policy with this name (or slug), created (and first validated, so
+    an empty or overlong name fails the line) when missing."""
+    name = " ".join(str(name).split())
     tag = model.objects.filter(name=name).first() or model.objects.filter(
         slug=slugify(name)
     ).first()
-    return tag or model.objects.create(name=name)
+    if tag is None:
+        tag = model(name=name)
+        try:
+            tag.full_clean(exclude=["slug"], validate_unique=False)
+        except ValidationError as error:
+            raise ValueError(f"{model._meta.verbose_name} {name[:40]!r}: "
+                             f"{' '.join(error.messages)}") from error
+        tag.save()
+    return tag
 
 
 def wire_files(paths):

@@ -28,6 +28,7 @@ SECTIONS = {
     "policies": {"name": str, "aliases": list, "description": str},
 }
 REQUIRED = {"countries": "code", "ministers": "name", "policies": "name"}
+MODELS = {"countries": Country, "ministers": Minister, "policies": Policy}
 # Fields that hold names: direction controls are removed from them too.
 NAME_FIELDS = frozenset({"name", "aliases", "office"})
 TYPE_NAMES = {str: "a string", list: "a list", dict: "an object"}
@@ -100,6 +101,9 @@ def _validate_item(place, section, item, fields, known_codes):
     value = item.get(required)
     if not isinstance(value, str) or not value.strip():
         errors.append(f"{place}.{required}: required, a non-empty string")
+    if isinstance(value, str) and len(value.strip()) > _max_length(section, required):
+        errors.append(f"{place}.{required}: longer than {_max_length(section, required)} "
+                      "characters")
     for key, kind in fields.items():
         if key not in item or key == required:
             continue
@@ -107,6 +111,8 @@ def _validate_item(place, section, item, fields, known_codes):
             continue
         if not isinstance(item[key], kind):
             errors.append(f"{place}.{key}: must be {TYPE_NAMES[kind]}")
+        elif kind is str and len(item[key].strip()) > _max_length(section, key):
+            errors.append(f"{place}.{key}: longer than {_max_length(section, key)} characters")
         elif kind is list:
             for position, alias in enumerate(item[key]):
                 if not isinstance(alias, str) or not alias.strip():
@@ -125,6 +131,12 @@ def _validate_item(place, section, item, fields, known_codes):
                 except ValueError:
                     errors.append(f"{place}.{key}: must be a date YYYY-MM-DD")
     return errors
+
+
+def _max_length(section, key):
+    """The longest text the entry's column holds (unbounded for TextField and dates)."""
+    field = MODELS[section]._meta.get_field(key)
+    return getattr(field, "max_length", None) or float("inf")
 
 
 def vocabulary_warnings(data):

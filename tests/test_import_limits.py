@@ -1,5 +1,6 @@
-"""import_articles keeps to its limits: the size limit per export line, dates within the
-accepted range, and never a symbolic link followed."""
+"""import_articles and load_vocabulary keep to their limits: the size limit per export
+line, dates within the accepted range, names that fit their columns, and never a symbolic
+link followed."""
 
 import io
 import json
@@ -7,7 +8,8 @@ import json
 import pytest
 
 from articles.importing import ImportFailed, export_file_lines, import_file
-from articles.models import Article
+from articles.models import Article, Minister
+from articles.vocabulary import VocabularyError, load_vocabulary
 from tests.test_importing import run
 
 pytestmark = pytest.mark.django_db
@@ -104,6 +106,40 @@ def test_export_times_outside_the_accepted_dates_fail_the_file(tmp_path, fields,
     result = import_file(path)
     assert result.outcome == "failed" and reason in result.message
     assert not Article.objects.exists()
+
+
+# --- names and texts that fit their columns ------------------------------------------------
+
+
+@pytest.mark.parametrize(("fields", "reason"), [
+    ({"headline": "h" * 201}, "line 1: invalid article record: headline: Ensure this value "
+     "has at most 200 characters (it has 201)."),
+    ({"ministers": ["m" * 101]}, "line 1: invalid article record: minister 'mmmm"),
+    ({"ministers": [" "]}, "line 1: invalid article record: minister '': This field "
+     "cannot be blank."),
+    ({"policies": [""]}, "line 1: invalid article record: policy '': This field cannot be "
+     "blank."),
+])
+def test_an_export_line_with_text_too_long_or_empty_fails_with_its_line(
+    tmp_path, fields, reason
+):
+    path = tmp_path / "export.jsonl"
+    path.write_text(json.dumps({"slug": "s", "headline": "H", **fields}) + "\n",
+                    encoding="utf-8")
+    result = import_file(path)
+    assert result.outcome == "failed" and result.message.startswith(reason)
+    assert not Article.objects.exists() and not Minister.objects.exists()
+
+
+def test_vocabulary_names_longer_than_their_column_are_refused_before_writing():
+    with pytest.raises(VocabularyError) as refused:
+        load_vocabulary(data={"ministers": [
+            {"name": "Fine"}, {"name": "n" * 101, "office": "o" * 201}]})
+    assert refused.value.errors == [
+        "ministers[1].name: longer than 100 characters",
+        "ministers[1].office: longer than 200 characters",
+    ]
+    assert not Minister.objects.exists()
 
 
 # --- symbolic links are not followed ----------------------------------------------------------
