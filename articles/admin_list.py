@@ -60,6 +60,11 @@ class BoundedPaginator(Paginator):
         return self.counted > self.limit
 
 
+# More year links than this means a stray date, not an archive (the accepted publication
+# dates start in 1900).
+MAX_YEAR_LINKS = 150
+
+
 class BoundedDateFieldListFilter(DateFieldListFilter):
     """Django's date filter, refusing a date its query could not hold in UTC
     (``?published_at__lt=0001-01-01`` east of UTC)."""
@@ -191,9 +196,16 @@ class BoundedChangeList(ChangeList):
                 for m in range(first.month, last.month + 1)
             ]
         else:
+            years = range(first.year, last.year + 1)
+            if len(years) > MAX_YEAR_LINKS:
+                # A stray year (a typo's 9999, stored before dates were checked) would
+                # draw thousands of links: the years that have articles instead, at the
+                # cost of one DISTINCT.
+                years = [moment.year for moment in self.queryset.datetimes(field, "year")]
+            # A year no filter can hold has no link (its articles head the list anyway).
             choices = [
                 {"link": link({f"{field}__year": str(y)}), "title": str(y)}
-                for y in range(first.year, last.year + 1)
+                for y in years if FIRST_YEAR <= y <= LAST_YEAR
             ]
         if year and month:
             back = {"link": link({f"{field}__year": year}), "title": year}

@@ -4,6 +4,8 @@ Several of these were server errors on PostgreSQL only (a NUL in a query, an int
 past the column's range); CI runs this file on both databases.
 """
 
+from datetime import UTC, datetime
+
 import pytest
 from django.contrib.messages import get_messages
 from django.urls import reverse
@@ -115,6 +117,16 @@ def test_filters_the_database_cannot_compute_show_the_whole_list(
     settings.TIME_ZONE = "Asia/Kolkata"  # east of UTC: year 1 does not exist in UTC
     response = editor_client.get(LIST_URL, query)
     assert response.status_code == 302 and response["Location"].endswith("?e=1")
+
+
+def test_a_stray_year_stored_earlier_does_not_draw_thousands_of_links(editor_client):
+    """Wire dates such as 9999-12-31 got in before they were checked."""
+    make_article("Typo", published_at=datetime(9999, 12, 31, 12, tzinfo=UTC))
+    make_article("Real", published_at=datetime(2024, 5, 1, 12, tzinfo=UTC))
+    page = editor_client.get(LIST_URL).content.decode()
+    assert page.count("?published_at__year=") == 1
+    assert 'href="?published_at__year=2024">2024</a>' in page
+    assert page.index(">Typo<") < page.index(">Real<")  # newest first: found at once
 
 
 def test_a_real_date_link_still_filters(editor_client):
