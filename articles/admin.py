@@ -19,9 +19,15 @@ from reversion.models import Version
 
 from articles import history, services, workflow
 from articles.accounts import admin as accounts_admin  # noqa: F401  (registers sign-in lists)
-from articles.admin_list import BoundedChangeList, BoundedPaginator, page_number
+from articles.admin_input import CheckedInputMixin, is_id_of
+from articles.admin_list import (
+    BoundedChangeList,
+    BoundedDateFieldListFilter,
+    BoundedPaginator,
+    page_number,
+)
 from articles.admin_tagging import SuggestedTagsMixin
-from articles.forms import ArticleForm, VocabularyForm, VocabularyPicker
+from articles.forms import ArticleForm, CorrectionForm, VocabularyForm, VocabularyPicker
 from articles.models import TAXONOMIES, Article, Correction, Country, Minister, Policy
 from articles.selectors import most_covered
 
@@ -67,7 +73,7 @@ class TagFilter(admin.SimpleListFilter):
     def lookups(self, request, model_admin):
         picks = [(link.pk, link.name) for link in most_covered()[self.taxonomy.kind]]
         value = self.value()
-        is_id = value and value.isascii() and value.isdigit()
+        is_id = value and is_id_of(self.taxonomy.model, value)
         if is_id and all(str(pk) != value for pk, _ in picks):
             chosen = self.taxonomy.model.objects.filter(pk=value).values_list("pk", "name")
             picks = [*chosen, *picks]
@@ -95,7 +101,7 @@ class TagFilter(admin.SimpleListFilter):
         value = self.value()
         if value is None:
             return queryset
-        if not (value.isascii() and value.isdigit()):
+        if not is_id_of(self.taxonomy.model, value):
             raise IncorrectLookupParameters(f"Unknown {self.title}.")
         tagged = self.taxonomy.through.objects.filter(tag_id=int(value))
         return queryset.filter(pk__in=tagged.values("content_object_id"))
@@ -112,6 +118,7 @@ TAG_FILTERS = [tag_filter(taxonomy) for taxonomy in TAXONOMIES.values()]
 
 class CorrectionInline(admin.TabularInline):
     model = Correction
+    form = CorrectionForm
     extra = 0
     fields = ["kind", "note", "created_at"]
     readonly_fields = ["created_at"]
@@ -158,7 +165,7 @@ class ArticleChangeList(BoundedChangeList):
 
 
 @admin.register(Article)
-class ArticleAdmin(SuggestedTagsMixin, VersionAdmin):
+class ArticleAdmin(CheckedInputMixin, SuggestedTagsMixin, VersionAdmin):
     form = ArticleForm
     list_display = [
         "headline", "status_label", "published_at", "bylines",
@@ -167,7 +174,7 @@ class ArticleAdmin(SuggestedTagsMixin, VersionAdmin):
     list_display_links = ["headline"]
     list_filter = [
         StatusFilter, "headline_needs_review", *TAG_FILTERS,
-        "published_at",
+        ("published_at", BoundedDateFieldListFilter),
     ]
     list_per_page = 100
     # Reversion's list (with its "Recover deleted articles" link) plus the bounded parts.
@@ -476,7 +483,7 @@ class ArticleAdmin(SuggestedTagsMixin, VersionAdmin):
 # --- vocabularies ---------------------------------------------------------------------
 
 
-class VocabularyAdmin(admin.ModelAdmin):
+class VocabularyAdmin(CheckedInputMixin, admin.ModelAdmin):
     form = VocabularyForm
 
     def get_search_results(self, request, queryset, search_term):

@@ -10,11 +10,14 @@ import html
 from datetime import date, datetime, time
 from functools import lru_cache
 
+from django.contrib import messages
+from django.contrib.admin.filters import DateFieldListFilter
+from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.admin.templatetags.admin_list import result_headers
 from django.contrib.admin.templatetags.admin_urls import add_preserved_filters
 from django.contrib.admin.utils import display_for_value
-from django.contrib.admin.views.main import PAGE_VAR, ChangeList
-from django.core.exceptions import FieldDoesNotExist
+from django.contrib.admin.views.main import ERROR_FLAG, PAGE_VAR, ChangeList
+from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.core.paginator import Paginator
 from django.db import models
 from django.urls import reverse
@@ -23,6 +26,8 @@ from django.utils.functional import cached_property
 from django.utils.html import conditional_escape, escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import capfirst
+
+from articles.platform.dates import FIRST_YEAR, LAST_YEAR
 
 
 class BoundedPaginator(Paginator):
@@ -55,8 +60,66 @@ class BoundedPaginator(Paginator):
         return self.counted > self.limit
 
 
+# More year links than this means a stray date, not an archive (the accepted publication
+# dates start in 1900).
+MAX_YEAR_LINKS = 150
+
+
+class BoundedDateFieldListFilter(DateFieldListFilter):
+    """Django's date filter, refusing a date its query could not hold in UTC
+    (``?published_at__lt=0001-01-01`` east of UTC)."""
+
+    def queryset(self, request, queryset):
+        for key, values in self.used_parameters.items():
+            if key.endswith("__isnull"):
+                continue
+            for value in values:
+                try:
+                    moment = self.field.to_python(value)
+                except ValidationError as error:
+                    raise IncorrectLookupParameters(error) from error
+                if moment is not None and not FIRST_YEAR <= moment.year <= LAST_YEAR:
+                    raise IncorrectLookupParameters(f"year {moment.year} is out of range")
+        return super().queryset(request, queryset)
+
+
 class BoundedChangeList(ChangeList):
     """A changelist that never counts or scans every matching row to draw the page."""
+
+    def __init__(self, request, *args, **kwargs):
+        if ERROR_FLAG in request.GET:
+            # Django sends an address it cannot filter by here, with no word of why.
+            messages.warning(
+                request,
+                "The address asked for a filter, date or page this list does not have, so "
+                "the list shows everything instead.",
+            )
+        super().__init__(request, *args, **kwargs)
+
+    def get_filters(self, request):
+        self.check_date_hierarchy()
+        return super().get_filters(request)
+
+    def check_date_hierarchy(self):
+        """Refuse date links the calendar cannot compute (Django's own overflow on
+        ``?published_at__year=9999``): IncorrectLookupParameters shows the whole list."""
+        if not self.date_hierarchy:
+            return
+        values = [
+            self.filter_params.get(f"{self.date_hierarchy}__{part}")
+            for part in ("year", "month", "day")
+        ]
+        year, month, day = (None if v is None else v[-1] for v in values)
+        if year is None and month is None and day is None:
+            return
+        try:
+            if year is None or (day is not None and month is None):
+                raise ValueError("a month needs its year and a day its month")
+            chosen = date(int(year), int(month or 1), int(day or 1))
+        except (ValueError, OverflowError) as error:
+            raise IncorrectLookupParameters(error) from error
+        if not FIRST_YEAR <= chosen.year <= LAST_YEAR:
+            raise IncorrectLookupParameters(f"year {chosen.year} is out of range")
 
     def get_results(self, request):
         super().get_results(request)
@@ -133,9 +196,16 @@ class BoundedChangeList(ChangeList):
                 for m in range(first.month, last.month + 1)
             ]
         else:
+            years = range(first.year, last.year + 1)
+            if len(years) > MAX_YEAR_LINKS:
+                # A stray year (a typo's 9999, stored before dates were checked) would
+                # draw thousands of links: the years that have articles instead, at the
+                # cost of one DISTINCT.
+                years = [moment.year for moment in self.queryset.datetimes(field, "year")]
+            # A year no filter can hold has no link (its articles head the list anyway).
             choices = [
                 {"link": link({f"{field}__year": str(y)}), "title": str(y)}
-                for y in range(first.year, last.year + 1)
+                for y in years if FIRST_YEAR <= y <= LAST_YEAR
             ]
         if year and month:
             back = {"link": link({f"{field}__year": year}), "title": year}

@@ -17,11 +17,13 @@ from django.http import Http404
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.feedgenerator import Rss201rev2Feed
+from django.utils.html import escape
 from django.utils.xmlutils import SimplerXMLGenerator
 
 from articles import selectors
 from articles.caching import remember, remember_many
 from articles.models import Article
+from articles.platform.text import output_data
 from articles.search import SearchParams, search_articles, tags_named_in
 from articles.views import bilateral_pair, local_day_range
 
@@ -86,7 +88,18 @@ class RssFeed(Rss201rev2Feed):
 
     An item's XML depends on nothing but the item, so each is written once per process
     and reused while its every field stays the same (and never after one changes).
+
+    Every text goes in without control characters (XML cannot carry them), whatever a
+    stored row holds.
     """
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.feed = output_data(self.feed)
+
+    def add_item(self, *args, **kwargs):
+        super().add_item(*args, **kwargs)
+        self.items[-1] = output_data(self.items[-1])
 
     def write(self, outfile, encoding):
         buffer = StringIO()
@@ -159,7 +172,9 @@ class ArticleFeed(Feed):
         return item.path
 
     def item_description(self, item):
-        return item.description
+        # Readers render a description as HTML: the plain-text summary is escaped once,
+        # so "<script>" in a standfirst reaches them as text, never as markup.
+        return escape(item.description)
 
     def item_pubdate(self, item):
         return item.pubdate

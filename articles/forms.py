@@ -4,14 +4,39 @@ from django import forms
 from django.contrib.admin.widgets import AutocompleteSelectMultiple
 
 from articles import workflow
-from articles.models import Article
+from articles.models import Article, Correction
+from articles.platform.dates import publication_date_error
+from articles.platform.text import find_forbidden, normalise_line_ends
 from articles.services import StaleEdit
+
+
+class PlainTextForm(forms.ModelForm):
+    """Text as browsers send it (CRLF line ends) stored with newlines; the models'
+    validators then refuse control characters with the place they are at."""
+
+    def clean(self):
+        cleaned = super().clean()
+        for name, value in cleaned.items():
+            if isinstance(value, str):
+                cleaned[name] = normalise_line_ends(value)
+        return cleaned
 
 
 class AliasesField(forms.Field):
     """A JSON list of names edited as a textarea, one name per line."""
 
     widget = forms.Textarea(attrs={"rows": 3, "cols": 40})
+
+    def clean(self, value):
+        # Checked as typed: collapsing whitespace would hide a vertical tab or the like.
+        if isinstance(value, str):
+            for number, line in enumerate(normalise_line_ends(value).split("\n"), start=1):
+                found = find_forbidden(line, names=True)
+                if found:
+                    raise forms.ValidationError(
+                        f"Line {number} {found.describe()}.", code="control_character"
+                    )
+        return super().clean(value)
 
     def prepare_value(self, value):
         if isinstance(value, list | tuple):
@@ -35,7 +60,7 @@ class AliasesField(forms.Field):
         return self.to_python(initial) != self.to_python(data)
 
 
-class VocabularyForm(forms.ModelForm):
+class VocabularyForm(PlainTextForm):
     aliases = AliasesField(
         required=False,
         help_text="Other names the copy may use, one per line: spellings, surnames, "
@@ -68,10 +93,16 @@ class VocabularyPicker(AutocompleteSelectMultiple):
         return [v for v in super().format_value(value) if str(v).isdigit()]
 
 
-class ArticleForm(forms.ModelForm):
+class CorrectionForm(PlainTextForm):
+    class Meta:
+        model = Correction
+        fields = ["kind", "note"]
+
+
+class ArticleForm(PlainTextForm):
     """The article form. Tags come only from the vocabulary; a stale edit is refused."""
 
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=1)
 
     class Meta:
         model = Article
@@ -115,4 +146,18 @@ class ArticleForm(forms.ModelForm):
                 )
             if version < self.saved.version:
                 raise forms.ValidationError(str(StaleEdit(self.saved)), code="stale")
+            if version > self.saved.version:
+                raise forms.ValidationError(
+                    f"This form says it edits version {version} of the article, but the "
+                    f"latest is version {self.saved.version}. Reload the article and make "
+                    "the change again.",
+                    code="unknown_version",
+                )
         return cleaned
+
+    def clean_published_at(self):
+        published_at = self.cleaned_data.get("published_at")
+        error = published_at and publication_date_error(published_at)
+        if error:
+            raise forms.ValidationError(f"The date {error}.", code="out_of_range")
+        return published_at

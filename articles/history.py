@@ -15,6 +15,7 @@ from django.utils.safestring import mark_safe
 from reversion.models import Version
 
 from articles.models import TAXONOMIES, Article
+from articles.platform.text import visible_controls
 
 TEXT_FIELDS = ["headline", "standfirst", "body", "dateline", "bylines", "slug"]
 MANAGERS = [t.manager for t in TAXONOMIES.values()]
@@ -132,9 +133,13 @@ def missing_tags(snapshot):
 
 
 def word_diff(old, new):
-    """The words removed and added between two texts, marked up with <del> and <ins>."""
-    old_words = strip_tags(old or "").split()
-    new_words = strip_tags(new or "").split()
+    """The words removed and added between two texts, marked up with <del> and <ins>.
+
+    An invisible control character shows as its code ([U+0001]), so a change to one is
+    seen, and it cannot disturb the page.
+    """
+    old_words = visible_controls(strip_tags(old or "")).split()
+    new_words = visible_controls(strip_tags(new or "")).split()
     parts = []
     matcher = difflib.SequenceMatcher(a=old_words, b=new_words, autojunk=False)
     for op, a1, a2, b1, b2 in matcher.get_opcodes():
@@ -163,7 +168,9 @@ def compare(old, new, tag_names):
                                                      new.fields.get(field))))
     for field in OTHER_FIELDS:
         if new.fields.get(field) != old.fields.get(field):
-            changes.append((_label(field), f"{old.fields.get(field)} → {new.fields.get(field)}"))
+            changes.append((_label(field), visible_controls(
+                f"{old.fields.get(field)} → {new.fields.get(field)}"
+            )))
     for manager in MANAGERS:
         names = tag_names[manager]
         added = sorted(names.get(pk, f"#{pk}") for pk in new.tags[manager] - old.tags[manager])

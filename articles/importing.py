@@ -3,11 +3,15 @@
 Each file is imported whole or not at all: a bad file raises ImportFailed naming the
 line where it applies, and nothing of it is stored. A wire text already imported (same
 fingerprint of its normalised text) is skipped and says which article it became.
+Invisible control characters are removed from the text, and the file's report says how
+many (articles.platform.text); a symbolic link is never followed.
 """
 
 import datetime
+import errno
 import hashlib
 import json
+import os
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -16,12 +20,15 @@ from zoneinfo import ZoneInfo
 
 import reversion
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.dateparse import parse_datetime
 from django.utils.html import escape
 from django.utils.text import slugify
 
 from articles.models import DASHES, Article, Correction, Country, Minister, Policy
+from articles.platform.dates import publication_date_error
+from articles.platform.text import removed_note, strip_forbidden, strip_forbidden_data
 from articles.tagging import apply_suggestions, suggest_tags
 
 HEADLINE_MAX = 110
@@ -29,9 +36,6 @@ SLUG_MAX = Article._meta.get_field("slug").max_length
 PUBLISH_TIME = datetime.time(12, 0)
 DATE_LINE_RE = re.compile(r"^[ \t]*date(?:[ \t]+(?P<date>\S+))?(?:[ \t]+(?P<text>.*))?$")
 ISO_DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-# Control characters other than tab, newline, carriage return and form feed mean the
-# file is binary, not wire text.
-CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
 SENTENCE_END_RE = re.compile(r"[.!?][\"”’')\]]*(?=\s+[\"“‘'(\[]?[A-Z0-9])")
 # Words after which a full stop does not end the sentence.
 ABBREVIATIONS = frozenset({
@@ -73,6 +77,20 @@ class WireText:
 
 
 @dataclass
+class WireImport:
+    article: Article
+    created: bool  # False: the same text was imported before, as this article
+    removed: int = 0  # control characters removed from the text
+
+
+@dataclass
+class ExportImport:
+    created: list
+    skipped: int = 0
+    removed: dict = field(default_factory=dict)  # line number: control characters removed
+
+
+@dataclass
 class FileResult:
     path: Path
     outcome: str  # imported, skipped, failed
@@ -83,7 +101,7 @@ class FileResult:
 
 
 def decode_wire_bytes(raw, *, max_bytes=None):
-    """The file's text with line ends normalised, or ImportFailed for non-text bytes."""
+    """The file's text, or ImportFailed for bytes that are not text (a NUL means binary)."""
     max_bytes = max_bytes or settings.NEWSROOM_IMPORT_MAX_BYTES
     if len(raw) > max_bytes:
         raise ImportFailed(
@@ -100,13 +118,6 @@ def decode_wire_bytes(raw, *, max_bytes=None):
             f"not UTF-8 text (invalid byte 0x{raw[error.start]:02x})",
             raw[: error.start].count(b"\n") + 1,
         ) from error
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
-    control = CONTROL_RE.search(text)
-    if control:
-        raise ImportFailed(
-            f"binary content (control character U+{ord(control.group()):04X})",
-            text[: control.start()].count("\n") + 1,
-        )
     return text
 
 
@@ -132,6 +143,9 @@ def parse_wire(text):
         date = datetime.date.fromisoformat(raw_date)
     except ValueError as error:
         raise ImportFailed(f"impossible date {raw_date}", line_number) from error
+    out_of_range = publication_date_error(date)
+    if out_of_range:
+        raise ImportFailed(f"date {out_of_range}", line_number)
     rest = [match.group("text") or "", *lines[first + 1:]]
     paragraphs, current = [], []
     for line in rest:
@@ -197,18 +211,20 @@ def publication_time(date):
 
 
 def import_wire_text(*, raw, name, publish=False, autotag=True, vocabulary=None, shift=None):
-    """Create one article from a wire file's bytes; atomic.
+    """Create one article from a wire file's bytes, without control characters; atomic.
 
-    Returns (article, created). created is False when the same text was imported before;
-    then article is that earlier article. `shift` (a timedelta) moves the publication
-    date, used only by the demo set-up.
+    Returns a WireImport; when the same text was imported before, its article is that
+    earlier article. `shift` (a timedelta) moves the publication date, used only by the
+    demo set-up.
     """
-    wire = parse_wire(decode_wire_bytes(raw))
+    text, removed = strip_forbidden(decode_wire_bytes(raw))
+    wire = parse_wire(text)
     existing = Article.objects.filter(fingerprint=wire.fingerprint).first()
     if existing:
-        return existing, False
+        return WireImport(existing, created=False)
     date = wire.date + shift if shift else wire.date
-    headline = wire.headline
+    headline, removed_from_headline = strip_forbidden(wire.headline, names=True)
+    removed += removed_from_headline
     try:
         with transaction.atomic(), reversion.create_revision():
             reversion.set_comment(f"Imported from wire file {name}")
@@ -231,17 +247,38 @@ def import_wire_text(*, raw, name, publish=False, autotag=True, vocabulary=None,
         existing = Article.objects.filter(fingerprint=wire.fingerprint).first()
         if existing is None:
             raise
-        return existing, False
-    return article, True
+        return WireImport(existing, created=False)
+    return WireImport(article, created=True, removed=removed)
+
+
+def export_file_lines(handle, *, max_bytes=None):
+    """The decoded lines of an export file opened in binary, each read with a bound:
+    one line is one article, held to the wire files' size limit, so a giant line is
+    refused (ImportFailed with its number) without ever being held in memory."""
+    max_bytes = max_bytes or settings.NEWSROOM_IMPORT_MAX_BYTES
+    number = 0
+    while raw := handle.readline(max_bytes + 1):
+        number += 1
+        if len(raw) > max_bytes and not raw.endswith(b"\n"):
+            raise ImportFailed(
+                f"line is over the limit of {max_bytes} bytes (NEWSROOM_IMPORT_MAX_BYTES)",
+                number,
+            )
+        try:
+            yield raw.decode("utf-8-sig" if number == 1 else "utf-8")
+        except UnicodeDecodeError as error:
+            raise ImportFailed(
+                f"not UTF-8 text (invalid byte 0x{raw[error.start]:02x})", number
+            ) from error
 
 
 def import_export_lines(*, lines, name):
     """Recreate articles from this project's JSON Lines export; the whole file or nothing.
 
-    Returns (created articles, skipped count). An article whose slug already exists is
-    skipped, so importing the same export twice creates nothing the second time.
+    Returns an ExportImport. An article whose slug already exists is skipped, so
+    importing the same export twice creates nothing the second time.
     """
-    created, skipped = [], 0
+    result = ExportImport(created=[])
     with transaction.atomic():
         for number, line in enumerate(lines, start=1):
             if not line.strip():
@@ -250,18 +287,41 @@ def import_export_lines(*, lines, name):
                 record = json.loads(line)
             except json.JSONDecodeError as error:
                 raise ImportFailed(f"invalid JSON: {error.msg}", number) from error
+            record, removed = strip_forbidden_data(record, name_keys=NAME_FIELDS)
+            if removed:
+                result.removed[number] = removed
             try:
                 # A revision per article: each article's history is its own.
                 with reversion.create_revision():
                     reversion.set_comment(f"Imported from export file {name}, line {number}")
                     article = _article_from_record(record)
+            except ValidationError as error:
+                problems = "; ".join(
+                    f"{name}: {message}" for name, messages in error.message_dict.items()
+                    for message in messages
+                ) if hasattr(error, "error_dict") else "; ".join(error.messages)
+                raise ImportFailed(f"invalid article record: {problems}", number) from error
             except (KeyError, TypeError, ValueError) as error:
                 raise ImportFailed(f"invalid article record: {error}", number) from error
             if article is None:
-                skipped += 1
+                result.skipped += 1
             else:
-                created.append(article)
-    return created, skipped
+                result.created.append(article)
+    return result
+
+
+# Fields of an export line that hold a headline or names: direction controls go too.
+NAME_FIELDS = frozenset({"headline", "dateline", "authors", "ministers", "policies"})
+
+
+def _checked_time(value, field_name):
+    moment = parse_datetime(value)
+    if moment is None:
+        raise ValueError(f"bad {field_name} {value!r}")
+    error = publication_date_error(moment)
+    if error:
+        raise ValueError(f"{field_name} {error}")
+    return moment
 
 
 def _article_from_record(record):
@@ -275,9 +335,7 @@ def _article_from_record(record):
         raise ValueError(f"unknown status {status!r}")
     published_at = None
     if record.get("published_at"):
-        published_at = parse_datetime(record["published_at"])
-        if published_at is None:
-            raise ValueError(f"bad published_at {record['published_at']!r}")
+        published_at = _checked_time(record["published_at"], "published_at")
     countries = list(Country.objects.filter(code__in=record.get("countries") or []))
     missing = set(record.get("countries") or []) - {c.code for c in countries}
     if missing:
@@ -302,9 +360,7 @@ def _article_from_record(record):
     article.ministers.set([_tag_named(Minister, name) for name in record.get("ministers") or []])
     article.policies.set([_tag_named(Policy, name) for name in record.get("policies") or []])
     for correction in record.get("corrections") or []:
-        created_at = parse_datetime(correction["created_at"])
-        if created_at is None:
-            raise ValueError(f"bad correction created_at {correction['created_at']!r}")
+        created_at = _checked_time(correction["created_at"], "correction created_at")
         Correction.objects.create(
             article=article,
             kind=correction.get("kind") or Correction.Kind.CORRECTION,
@@ -315,65 +371,110 @@ def _article_from_record(record):
 
 
 def _tag_named(model, name):
-    """The minister or policy with this name (or slug), created when missing."""
+    """The minister or policy with this name (or slug), created (and first validated, so
+    an empty or overlong name fails the line) when missing."""
+    name = " ".join(str(name).split())
     tag = model.objects.filter(name=name).first() or model.objects.filter(
         slug=slugify(name)
     ).first()
-    return tag or model.objects.create(name=name)
+    if tag is None:
+        tag = model(name=name)
+        try:
+            tag.full_clean(exclude=["slug"], validate_unique=False)
+        except ValidationError as error:
+            raise ValueError(f"{model._meta.verbose_name} {name[:40]!r}: "
+                             f"{' '.join(error.messages)}") from error
+        tag.save()
+    return tag
 
 
 def wire_files(paths):
-    """The files to import: files as given, folders searched for *.txt and *.jsonl."""
+    """The files to import: files as given, folders searched for *.txt and *.jsonl.
+
+    Symbolic links are listed, not followed (a folder reached through one is not
+    searched), so that import_file names each one.
+    """
     for path in map(Path, paths):
-        if path.is_dir():
+        if path.is_dir() and not path.is_symlink():
             # Hidden files (".DS_Store", "._story.txt" from macOS) are not wire copy.
             found = [
                 p for p in path.rglob("*")
                 if p.suffix.lower() in (".txt", ".jsonl")
                 and not any(part.startswith(".") for part in p.relative_to(path).parts)
-                and p.is_file()
+                and (p.is_symlink() or p.is_file())
             ]
             yield from sorted(found)
         else:
             yield path
 
 
+NOT_FOLLOWED = "is a symbolic link; not followed"
+
+
+def _open_file(path):
+    """The file opened for reading in binary; a symbolic link is refused, not followed,
+    even one put in the file's place after it was listed."""
+    if path.is_symlink():
+        raise ImportFailed(NOT_FOLLOWED)
+    if not path.is_file():
+        raise ImportFailed("no such file")
+    try:
+        descriptor = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
+    except OSError as error:
+        if error.errno == errno.ELOOP:
+            raise ImportFailed(NOT_FOLLOWED) from error
+        raise
+    return os.fdopen(descriptor, "rb")
+
+
+def _lines_note(removed):
+    """Where an export's control characters were removed, for the file's report."""
+    if not removed:
+        return ""
+    numbers = sorted(removed)
+    lines = ", ".join(map(str, numbers[:5])) + (" …" if len(numbers) > 5 else "")
+    return (f"; {removed_note(sum(removed.values()))} on "
+            f"line{'s' if len(numbers) != 1 else ''} {lines}")
+
+
 def import_file(path, *, publish=False, autotag=True, vocabulary=None, shift=None):
     """Import one file (wire text or JSON Lines export) and say what happened."""
     path = Path(path)
+    max_bytes = settings.NEWSROOM_IMPORT_MAX_BYTES
     try:
-        if not path.is_file():
-            raise ImportFailed("no such file")
-        size = path.stat().st_size
-        if size > settings.NEWSROOM_IMPORT_MAX_BYTES and path.suffix.lower() != ".jsonl":
-            raise ImportFailed(
-                f"file is {size} bytes, over the limit of "
-                f"{settings.NEWSROOM_IMPORT_MAX_BYTES} (NEWSROOM_IMPORT_MAX_BYTES)"
+        with _open_file(path) as handle:
+            if path.suffix.lower() == ".jsonl":
+                lines = export_file_lines(handle, max_bytes=max_bytes)
+                result = import_export_lines(lines=lines, name=path.name)
+                imported = len(result.created)
+                return FileResult(
+                    path, "imported",
+                    f"imported {imported}, skipped {result.skipped} "
+                    f"(export{_lines_note(result.removed)})",
+                    imported=imported, skipped=result.skipped, articles=result.created,
+                )
+            size = os.fstat(handle.fileno()).st_size
+            if size > max_bytes:
+                raise ImportFailed(
+                    f"file is {size} bytes, over the limit of {max_bytes} "
+                    "(NEWSROOM_IMPORT_MAX_BYTES)"
+                )
+            wire = import_wire_text(
+                raw=handle.read(max_bytes + 1), name=path.name, publish=publish,
+                autotag=autotag, vocabulary=vocabulary, shift=shift,
             )
-        if path.suffix.lower() == ".jsonl":
-            with path.open(encoding="utf-8-sig") as handle:
-                created, skipped = import_export_lines(lines=handle, name=path.name)
-            return FileResult(
-                path, "imported", f"imported {len(created)}, skipped {skipped} (export)",
-                imported=len(created), skipped=skipped, articles=created,
-            )
-        article, created = import_wire_text(
-            raw=path.read_bytes(), name=path.name, publish=publish, autotag=autotag,
-            vocabulary=vocabulary, shift=shift,
-        )
     except ImportFailed as error:
         return FileResult(path, "failed", str(error))
-    except UnicodeDecodeError as error:
-        return FileResult(path, "failed", f"not UTF-8 text: {error.reason}")
     except OSError as error:
         return FileResult(path, "failed", f"cannot read: {error.strerror}")
     except Exception as error:  # noqa: BLE001 - one broken file must not stop 10,000
         return FileResult(path, "failed", f"not stored ({type(error).__name__}: {error})")
-    if not created:
+    article = wire.article
+    if not wire.created:
         return FileResult(
             path, "skipped", f"skipped (already imported as #{article.pk})", skipped=1
         )
-    state = article.display_status.lower()
+    state = ", ".join(filter(None, [article.display_status.lower(), removed_note(wire.removed)]))
     return FileResult(
         path, "imported", f"imported as #{article.pk} ({state}): {article.headline}",
         imported=1, articles=[article],

@@ -12,15 +12,21 @@ from django.db import models
 from django.utils import timezone
 from django.utils.html import strip_tags
 from django.utils.text import Truncator, slugify
+from django.utils.translation import pgettext_lazy
 from taggit.managers import TaggableManager
 from taggit.models import TagBase, TaggedItemBase
 
 from articles.links import cached_reverse
+from articles.platform.text import PlainTextValidator
 from articles.sanitising import sanitise_html
 
 DASHES = re.compile(r"[\u2010-\u2015\u2212]")
 SUMMARY_WORDS = 40  # words of the body that stand in for a missing standfirst
 UPDATE_GRACE = timedelta(minutes=10)  # saves this soon after publication are not updates
+# Text fields refuse invisible control characters; names and headlines also refuse the
+# text-direction controls (articles.platform.text).
+PLAIN_TEXT = [PlainTextValidator()]
+NAME_TEXT = [PlainTextValidator(names=True)]
 
 
 def aliases_default():
@@ -30,9 +36,15 @@ def aliases_default():
 class VocabularyTag(TagBase):
     """A taxonomy entry: a name, its slug and the other names the text may use."""
 
+    # taggit's name, refusing control characters.
+    name = models.CharField(
+        verbose_name=pgettext_lazy("A tag name", "name"), unique=True, max_length=100,
+        validators=NAME_TEXT,
+    )
     aliases = models.JSONField(
         default=aliases_default,
         blank=True,
+        validators=NAME_TEXT,
         help_text="Other names the copy may use, one per line: spellings, surnames, "
         "demonyms, capitals. The auto-tagger and search use them.",
     )
@@ -69,7 +81,8 @@ class Country(VocabularyTag):
 
 class Minister(VocabularyTag):
     office = models.CharField(
-        max_length=200, blank=True, help_text="e.g. Minister of External Affairs."
+        max_length=200, blank=True, help_text="e.g. Minister of External Affairs.",
+        validators=NAME_TEXT,
     )
     country = models.ForeignKey(
         Country,
@@ -90,7 +103,9 @@ class Minister(VocabularyTag):
 
 
 class Policy(VocabularyTag):
-    description = models.TextField(blank=True, help_text="One or two sentences for readers.")
+    description = models.TextField(
+        blank=True, help_text="One or two sentences for readers.", validators=PLAIN_TEXT
+    )
 
     class Meta(VocabularyTag.Meta):
         verbose_name_plural = "policies"
@@ -195,7 +210,7 @@ class Article(models.Model):
         PUBLISHED = "published", "Published"
         WITHDRAWN = "withdrawn", "Withdrawn"
 
-    headline = models.CharField(max_length=200)
+    headline = models.CharField(max_length=200, validators=NAME_TEXT)
     slug = models.SlugField(
         max_length=200,
         unique=True,
@@ -203,17 +218,21 @@ class Article(models.Model):
     )
     standfirst = models.TextField(
         blank=True, help_text="One or two sentences under the headline; also the summary "
-        "shown in listings, feeds and search engines."
+        "shown in listings, feeds and search engines.",
+        validators=PLAIN_TEXT,
     )
     body = models.TextField(
         blank=True, help_text="Paragraphs, links, lists and emphasis. Anything else is "
-        "removed when you save."
+        "removed when you save.",
+        validators=PLAIN_TEXT,
     )
     dateline = models.CharField(
-        max_length=100, blank=True, help_text="Where the story was filed, e.g. Moscow."
+        max_length=100, blank=True, help_text="Where the story was filed, e.g. Moscow.",
+        validators=NAME_TEXT,
     )
     bylines = models.CharField(
-        max_length=255, blank=True, help_text="Authors, separated by commas."
+        max_length=255, blank=True, help_text="Authors, separated by commas.",
+        validators=NAME_TEXT,
     )
     status = models.CharField(
         max_length=12, choices=Status.choices, default=Status.DRAFT, db_index=True
@@ -252,14 +271,16 @@ class Article(models.Model):
         "note to readers on withdrawal", blank=True,
         help_text="Shown at the article's address after it is withdrawn, e.g. why. "
         "Leave empty to say only that the article was withdrawn.",
+        validators=PLAIN_TEXT,
     )
     image = models.ImageField(upload_to="articles/%Y/%m/", blank=True)
     image_alt = models.CharField(
         "image alt text", max_length=250, blank=True,
         help_text="What the image shows, for readers who cannot see it.",
+        validators=PLAIN_TEXT,
     )
-    image_caption = models.CharField(max_length=300, blank=True)
-    image_credit = models.CharField(max_length=150, blank=True)
+    image_caption = models.CharField(max_length=300, blank=True, validators=PLAIN_TEXT)
+    image_credit = models.CharField(max_length=150, blank=True, validators=NAME_TEXT)
     fingerprint = models.CharField(
         max_length=64, unique=True, null=True, blank=True, editable=False,
         help_text="Hash of the imported wire text; stops the same copy importing twice.",
@@ -371,7 +392,9 @@ class Correction(models.Model):
 
     article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="corrections")
     kind = models.CharField(max_length=12, choices=Kind.choices, default=Kind.CORRECTION)
-    note = models.TextField(help_text="Shown to readers under the article, with its time.")
+    note = models.TextField(
+        help_text="Shown to readers under the article, with its time.", validators=PLAIN_TEXT
+    )
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:

@@ -28,6 +28,7 @@ from django.utils.html import escape
 from articles import selectors
 from articles.caching import remember, remember_many
 from articles.models import TAXONOMIES, Article
+from articles.platform.text import output_text
 
 NEWS_WINDOW = timedelta(days=2)
 NEWS_MAX = 1000
@@ -189,7 +190,7 @@ def news_entries(article_ids):
         articles = Article.objects.filter(pk__in=missing).only("headline", "slug", "published_at")
         return {
             a.pk: (escape(a.get_absolute_url()), timezone.localtime(a.published_at).isoformat(),
-                   escape(a.headline))
+                   escape(output_text(a.headline)))
             for a in articles
         }
 

@@ -20,6 +20,8 @@ from django.views.generic import ListView, TemplateView
 from articles import caching, selectors, workflow
 from articles.links import cached_reverse
 from articles.models import Article
+from articles.platform.dates import FIRST_YEAR, LAST_YEAR
+from articles.platform.text import output_data
 from articles.search import (
     SearchParams,
     country_options,
@@ -39,9 +41,6 @@ NEWEST_FIRST = ("-published_at", "-id")
 JSON_SCRIPT_ESCAPES = {ord("<"): "\\u003C", ord(">"): "\\u003E", ord("&"): "\\u0026"}
 
 
-FIRST_YEAR, LAST_YEAR = 2, 9998
-
-
 def local_day_range(year, month=None, day=None):
     """Aware [start, end) datetimes of a year, month or day in the site time zone.
 
@@ -50,7 +49,6 @@ def local_day_range(year, month=None, day=None):
     try:
         year = int(year)
         if not FIRST_YEAR <= year <= LAST_YEAR:
-            # Year 1 (or 9999) in a zone east (or west) of UTC overflows in UTC.
             raise ValueError(f"year {year} is out of range")
         if day is not None:
             start = date(year, int(month), int(day))
@@ -251,7 +249,8 @@ def article_json_ld(request, article, tags, *, summary, modified):
         data["locationCreated"] = {"@type": "Place", "name": article.dateline}
     if article.image:
         data["image"] = [request.build_absolute_uri(article.image.url)]
-    text = json.dumps(data, cls=DjangoJSONEncoder, ensure_ascii=False)
+    # Stored text is written without control characters, whatever got into the row.
+    text = json.dumps(output_data(data), cls=DjangoJSONEncoder, ensure_ascii=False)
     return mark_safe(text.translate(JSON_SCRIPT_ESCAPES))
 
 

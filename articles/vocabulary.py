@@ -4,6 +4,8 @@ The whole file is validated before anything is written, and then written in one
 transaction, so a bad file changes nothing. Loading the same file twice changes nothing
 the second time: ministers and policies are found by name, slug or an existing alias
 (a merged spelling), countries by ISO code; aliases are added, never removed.
+Invisible control characters are removed from the file's text, and the summary says how
+many (articles.platform.text).
 """
 
 import datetime
@@ -14,6 +16,7 @@ from django.db import transaction
 from django.utils.text import slugify
 
 from articles.models import Country, Minister, Policy
+from articles.platform.text import removed_note, strip_forbidden_data
 from articles.tagging import normalise_phrase
 
 SECTIONS = {
@@ -25,6 +28,9 @@ SECTIONS = {
     "policies": {"name": str, "aliases": list, "description": str},
 }
 REQUIRED = {"countries": "code", "ministers": "name", "policies": "name"}
+MODELS = {"countries": Country, "ministers": Minister, "policies": Policy}
+# Fields that hold names: direction controls are removed from them too.
+NAME_FIELDS = frozenset({"name", "aliases", "office"})
 TYPE_NAMES = {str: "a string", list: "a list", dict: "an object"}
 
 
@@ -40,14 +46,16 @@ class VocabularyError(Exception):
 class LoadSummary:
     created: dict = field(default_factory=lambda: {"ministers": 0, "policies": 0})
     updated: dict = field(default_factory=lambda: {"countries": 0, "ministers": 0, "policies": 0})
+    removed: int = 0  # control characters removed from the file's text
 
     def __str__(self):
-        return (
-            f"countries updated {self.updated['countries']}; "
+        return "; ".join(filter(None, [
+            f"countries updated {self.updated['countries']}",
             f"ministers created {self.created['ministers']}, "
-            f"updated {self.updated['ministers']}; "
-            f"policies created {self.created['policies']}, updated {self.updated['policies']}"
-        )
+            f"updated {self.updated['ministers']}",
+            f"policies created {self.created['policies']}, updated {self.updated['policies']}",
+            removed_note(self.removed),
+        ]))
 
 
 def read_vocabulary_file(path):
@@ -93,6 +101,9 @@ def _validate_item(place, section, item, fields, known_codes):
     value = item.get(required)
     if not isinstance(value, str) or not value.strip():
         errors.append(f"{place}.{required}: required, a non-empty string")
+    if isinstance(value, str) and len(value.strip()) > _max_length(section, required):
+        errors.append(f"{place}.{required}: longer than {_max_length(section, required)} "
+                      "characters")
     for key, kind in fields.items():
         if key not in item or key == required:
             continue
@@ -100,6 +111,8 @@ def _validate_item(place, section, item, fields, known_codes):
             continue
         if not isinstance(item[key], kind):
             errors.append(f"{place}.{key}: must be {TYPE_NAMES[kind]}")
+        elif kind is str and len(item[key].strip()) > _max_length(section, key):
+            errors.append(f"{place}.{key}: longer than {_max_length(section, key)} characters")
         elif kind is list:
             for position, alias in enumerate(item[key]):
                 if not isinstance(alias, str) or not alias.strip():
@@ -118,6 +131,12 @@ def _validate_item(place, section, item, fields, known_codes):
                 except ValueError:
                     errors.append(f"{place}.{key}: must be a date YYYY-MM-DD")
     return errors
+
+
+def _max_length(section, key):
+    """The longest text the entry's column holds (unbounded for TextField and dates)."""
+    field = MODELS[section]._meta.get_field(key)
+    return getattr(field, "max_length", None) or float("inf")
 
 
 def vocabulary_warnings(data):
@@ -183,10 +202,11 @@ def load_vocabulary(*, data):
 
     Raises VocabularyError (and writes nothing) if any part is invalid.
     """
+    data, removed = strip_forbidden_data(data, name_keys=NAME_FIELDS)
     errors = validate_vocabulary(data)
     if errors:
         raise VocabularyError(errors)
-    summary = LoadSummary()
+    summary = LoadSummary(removed=removed)
     with transaction.atomic():
         for item in data.get("countries", []):
             country = Country.objects.select_for_update().get(code=item["code"].strip().upper())

@@ -130,7 +130,8 @@ def test_html_in_the_wire_text_is_escaped_and_typography_kept(tmp_path):
         (b"date 27/12/2023 Other format.", "line 1: date '27/12/2023' is not in the format"),
         (b"date 2023-12-27 Caf\xe9 latin-1 text.", "line 1: not UTF-8 text"),
         (b"date 2023-12-27 ok\n\nbinary\x00\x01\x02", "line 3: binary content (NUL byte)"),
-        (b"date 2023-12-27 ok\x07 bell", "line 1: binary content (control character"),
+        (b"date 9999-12-31 Far ahead.", "line 1: date 9999-12-31 is outside the accepted"),
+        (b"date 1899-12-31 Long ago.", "line 1: date 1899-12-31 is outside the accepted"),
     ],
 )
 def test_bad_file_fails_with_reason_and_line_and_others_still_import(tmp_path, content, reason):

@@ -1,1 +1,1 @@
-"""What every request passes through, below the public pages and the admin."""
+"""Low-level pieces every layer may use: they import nothing from the app."""
