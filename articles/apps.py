@@ -10,7 +10,7 @@ class ArticlesConfig(AppConfig):
 
     def ready(self):
         from articles.accounts.logins import connect_signals as connect_login_signals
-        from articles.invalidation import connect_signals
+        from articles.caching.invalidation import connect_signals
 
         connect_signals()
         connect_login_signals()
@@ -20,4 +20,12 @@ class NewsroomAdminConfig(admin_apps.AdminConfig):
     """Django's admin, with the desk dashboard as its front page."""
 
     default = False
-    default_site = "articles.admin_site.NewsroomAdminSite"
+    default_site = "articles.admin.site.NewsroomAdminSite"
+
+    def ready(self):
+        super().ready()  # every app's admin module, articles.admin (the package) included
+        # Newsroom's admin pages, one module per family. Registered here rather than by
+        # the package's __init__: the admin site's class lives in that package, and
+        # building the site must not import the modules that register on it.
+        from articles.accounts import admin as accounts_admin  # noqa: F401
+        from articles.admin import articles, vocabulary  # noqa: F401

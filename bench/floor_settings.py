@@ -6,12 +6,13 @@ no database. The product's page cache and replica pinning are left out: a floor 
 pages to cache.
 """
 
-from newsroom import settings as base
+from bench import settings as base
 
 globals().update({name: value for name, value in vars(base).items() if name.isupper()})
 
 ROOT_URLCONF = "bench.floor_urls"
-PRODUCT_ONLY = ("articles.caching.PageCacheMiddleware", "articles.routers.PrimaryPinMiddleware")
+PRODUCT_ONLY = ("articles.caching.pages.PageCacheMiddleware",
+                "articles.platform.routers.PrimaryPinMiddleware")
 MIDDLEWARE = [entry for entry in base.MIDDLEWARE if entry not in PRODUCT_ONLY]
 TEMPLATES = [
     {

@@ -168,8 +168,8 @@ def prepare_database(args):
     if count != str(args.articles):
         log(f"seeding {args.articles} articles")
         started = time.monotonic()
-        manage(env, "seed_bench", "--articles", str(args.articles), "--seed", "1",
-               "--replace")
+        manage({**env, "DJANGO_SETTINGS_MODULE": "bench.settings"}, "seed_bench",
+               "--articles", str(args.articles), "--seed", "1", "--replace")
         seconds = round(time.monotonic() - started, 1)
         log(f"seeded in {seconds} s")
         # What autovacuum does to a live database in time: the visibility map lets
@@ -314,7 +314,7 @@ def pick_pages():
     ].published_at
     q = urllib.parse.quote
     try:  # listings are bounded: measure page 500, or the deepest page there is
-        from articles.views import MAX_LISTING_PAGES
+        from articles.public.pagination import MAX_LISTING_PAGES
     except ImportError:
         MAX_LISTING_PAGES = 500
     deepest = min(500, MAX_LISTING_PAGES)
@@ -363,7 +363,7 @@ def count_queries(pages, session):
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
 
-    from articles import caching
+    from articles.caching import state
 
     out = {}
     for name, url in pages.items():
@@ -376,7 +376,7 @@ def count_queries(pages, session):
             url = pages[name] = first["Location"]
         # First with every cache empty (as just after a write): all the page's queries.
         cache.clear()
-        caching.memory.clear()
+        state.memory.clear()
         started = time.perf_counter()
         with CaptureQueriesContext(connection) as empty:
             client.get(url)

@@ -40,9 +40,11 @@ def configure(database):
 def build(articles):
     from django.core.management import call_command
 
+    from bench.management.commands.seed_bench import Command as SeedBench
+
     call_command("migrate", verbosity=0)
     call_command("setup_demo", force=True, stdout=open(os.devnull, "w"))
-    call_command("seed_bench", articles=articles, seed=7, until="2026-11-29",
+    call_command(SeedBench(), articles=articles, seed=7, until="2026-11-29",
                  stdout=open(os.devnull, "w"))
 
 

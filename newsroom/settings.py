@@ -62,16 +62,16 @@ MIDDLEWARE = [
     "django_permissions_policy.PermissionsPolicyMiddleware",
     "articles.platform.csp.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    "articles.routers.PrimaryPinMiddleware",
-    "articles.caching.PageCacheMiddleware",
+    "articles.platform.routers.PrimaryPinMiddleware",
+    "articles.caching.pages.PageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
-    "articles.caching.StaffCookieMiddleware",
+    "articles.caching.pages.StaffCookieMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
-    "articles.invalidation.InvalidationReportMiddleware",
+    "articles.caching.invalidation.InvalidationReportMiddleware",
     "articles.accounts.middleware.StaffSessionMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Last, as django-axes requires: it turns a lockout into the lockout page.
@@ -91,14 +91,14 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "articles.context_processors.site",
+                "articles.public.context_processors.site",
             ],
         },
     },
 ]
 
 # Databases: SQLite in the repo unless DATABASE_URL names another; an optional
-# read replica takes public reads (articles.routers.ReplicaRouter).
+# read replica takes public reads (articles.platform.routers.ReplicaRouter).
 DATABASES = {
     "default": dj_database_url.config(
         default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}",
@@ -113,7 +113,7 @@ if os.environ.get("DATABASE_REPLICA_URL"):
         conn_health_checks=True,
     )
     DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
-    DATABASE_ROUTERS = ["articles.routers.ReplicaRouter"]
+    DATABASE_ROUTERS = ["articles.platform.routers.ReplicaRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Cache: Redis when REDIS_URL is set (shared by every app server), files on this
@@ -296,7 +296,7 @@ DJANGO_REDIS_LOGGER = "newsroom.cache.redis"
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"once_per_minute": {"()": "articles.caching.OncePerMinute"}},
+    "filters": {"once_per_minute": {"()": "articles.caching.state.OncePerMinute"}},
     "handlers": {
         "console": {"class": "logging.StreamHandler"},
         "cache_outage": {"class": "logging.StreamHandler", "filters": ["once_per_minute"]},

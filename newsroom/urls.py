@@ -1,8 +1,8 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from articles import health
 from articles.platform import csp
+from articles.public import health
 
 urlpatterns = [
     path("healthz", health.healthz, name="healthz"),
@@ -10,5 +10,5 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     # Where browsers report what a Content-Security-Policy blocked (its report-uri).
     path("csp-report/", csp.report, name="csp-report"),
-    path("", include("articles.urls")),
+    path("", include("articles.public.urls")),
 ]

@@ -17,13 +17,13 @@ def _clear_cache(monkeypatch):
     alone for a while: on a loaded test machine a pause in the in-memory cache must not
     turn that on (tests of the back-off set their own threshold).
     """
-    from articles import caching, invalidation
+    from articles.caching import invalidation, state
 
-    monkeypatch.setattr(caching.GuardedCache, "SLOW_SECONDS", 30.0)
+    monkeypatch.setattr(state.GuardedCache, "SLOW_SECONDS", 30.0)
     invalidation._unapplied.clear()
-    monkeypatch.setattr(caching.shared, "down_until", 0.0)
-    caching.memory.clear()
-    caching.page_memory.clear()
+    monkeypatch.setattr(state.shared, "down_until", 0.0)
+    state.memory.clear()
+    state.page_memory.clear()
     cache.clear()
     yield
     cache.clear()
@@ -41,9 +41,9 @@ def _reference_data(request):
     request.getfixturevalue("transactional_db")
     from django.contrib.auth.models import Group, Permission
 
-    from articles.countries import install_countries
+    from articles.editorial.roles import install_roles
     from articles.models import Country
-    from articles.roles import install_roles
+    from articles.tagging.countries import install_countries
 
     install_countries(Country)
     install_roles(Group, Permission)

@@ -6,8 +6,8 @@ from datetime import timedelta
 from django.contrib.auth.models import Group, User
 from django.utils import timezone
 
+from articles.editorial.roles import EDITOR, REPORTER
 from articles.models import Article, Country, Minister, Policy
-from articles.roles import EDITOR, REPORTER
 
 _counter = itertools.count(1)
 

@@ -57,7 +57,7 @@ urlpatterns = [
     path("form/", form_page),
     # The real site too, so shared templates (the 404 page) can reverse its names.
     path("admin/", admin.site.urls),
-    path("site/", include("articles.urls")),
+    path("site/", include("articles.public.urls")),
     # The policies' report-uri, which every response names.
     path("csp-report/", csp.report, name="csp-report"),
 ]

@@ -11,7 +11,7 @@ from django.contrib.messages import get_messages
 from django.urls import reverse
 from django.utils import timezone
 
-from articles import services
+from articles.editorial import services
 from articles.models import Article, Minister
 from tests.admin_forms import article_post_data
 from tests.factories import country, make_article, make_minister

@@ -11,8 +11,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from articles.admin import ArticleAdmin
-from articles.admin_list import BoundedPaginator
+from articles.admin.article_list import BoundedPaginator
+from articles.admin.articles import ArticleAdmin
 from articles.models import Article, Country
 from tests.factories import country, make_article, make_minister, make_policy
 

@@ -9,7 +9,8 @@ from django.db import OperationalError, connection
 from django.test import override_settings
 from django.urls import reverse
 
-from articles import caching, invalidation, services
+from articles.caching import invalidation, pages, state
+from articles.editorial import services
 from articles.models import Article, Correction, PendingInvalidation
 from tests.admin_forms import article_post_data
 from tests.factories import country, make_article, make_minister
@@ -36,7 +37,7 @@ def test_drafts_their_tags_and_corrections_invalidate_nothing_public(
     client, cached_front_page, reporter
 ):
     """A reporter saving drafts all day costs the public site nothing."""
-    generation = caching.content_generation()
+    generation = state.content_generation()
     draft = make_article("Secret draft", status=Article.Status.DRAFT, created_by=reporter)
     draft.headline = "Secret draft, second go"
     draft.save()
@@ -47,7 +48,7 @@ def test_drafts_their_tags_and_corrections_invalidate_nothing_public(
     draft.status = Article.Status.REVIEW
     draft.save()
     draft.delete()
-    assert caching.content_generation() == generation
+    assert state.content_generation() == generation
     for url in ("/", cached_front_page.get_absolute_url()):
         assert client.get(url)["X-Page-Cache"] == "hit"
 
@@ -66,16 +67,16 @@ def test_a_draft_saved_through_the_admin_keeps_pages_cached(
 def test_changes_readers_can_see_still_invalidate(client, cached_front_page, editor):
     """Publishing, editing a live story, scheduling and withdrawing all renew pages."""
     article = make_article("To publish", status=Article.Status.REVIEW)
-    generation = caching.content_generation()
+    generation = state.content_generation()
     services.article_publish(article=article, by=editor)
-    assert caching.content_generation() != generation
+    assert state.content_generation() != generation
     assert b"To publish" in client.get("/").content
-    generation = caching.content_generation()
+    generation = state.content_generation()
     Correction.objects.create(article=article, note="A name was misspelt.")
-    assert caching.content_generation() != generation
-    generation = caching.content_generation()
+    assert state.content_generation() != generation
+    generation = state.content_generation()
     services.article_withdraw(article=Article.objects.get(pk=article.pk), by=editor)
-    assert caching.content_generation() != generation
+    assert state.content_generation() != generation
     assert b"To publish" not in client.get("/").content
 
 
@@ -83,7 +84,7 @@ def test_a_made_up_session_cookie_is_served_from_the_cache(client, cached_front_
     """Any cookie that does not prove a staff login is a reader's: no full render."""
     client.cookies["sessionid"] = "x"
     client.cookies["messages"] = "junk"
-    client.cookies[caching.STAFF_COOKIE] = "1:forged"
+    client.cookies[pages.STAFF_COOKIE] = "1:forged"
     response = client.get("/")
     assert response["X-Page-Cache"] == "hit"
     assert "public" in response["Cache-Control"]
@@ -92,16 +93,16 @@ def test_a_made_up_session_cookie_is_served_from_the_cache(client, cached_front_
 def test_logging_out_takes_the_staff_cookie_away(client, editor):
     sign_in(client, editor)
     client.get(reverse("admin:index"))
-    assert client.cookies[caching.STAFF_COOKIE].value
+    assert client.cookies[pages.STAFF_COOKIE].value
     client.post(reverse("admin:logout"))
-    assert client.cookies[caching.STAFF_COOKIE].value == ""
+    assert client.cookies[pages.STAFF_COOKIE].value == ""
 
 
 def test_the_last_good_copy_is_served_while_the_database_is_down(
     client, cached_front_page
 ):
-    caching.bump_content_generation()  # the copy is no longer current, only last good
-    caching.page_memory.clear()
+    state.bump_content_generation()  # the copy is no longer current, only last good
+    state.page_memory.clear()
     with connection.execute_wrapper(database_down):
         response = client.get(cached_front_page.get_absolute_url())
         never_rendered = client.get("/countries/")
@@ -117,7 +118,7 @@ def test_a_withdrawn_storys_last_good_copy_is_never_served(client, cached_front_
     """A withdrawal is a hard purge: not even a database outage brings the story back."""
     url = cached_front_page.get_absolute_url()
     services.article_withdraw(article=cached_front_page, by=editor)
-    caching.page_memory.clear()
+    state.page_memory.clear()
     with connection.execute_wrapper(database_down):
         response = client.get(url)
     assert response.status_code == 503
@@ -143,7 +144,7 @@ def commit():
 
 
 def cache_refuses_writes(monkeypatch):
-    monkeypatch.setattr(caching, "written", lambda *args, **kwargs: False)
+    monkeypatch.setattr(state, "written", lambda *args, **kwargs: False)
     monkeypatch.setattr(invalidation, "RETRY_PAUSES", (0, 0))
 
 
@@ -153,13 +154,13 @@ def test_an_invalidation_the_cache_refuses_is_kept_and_pages_are_not_served_stal
     """Redis stalls during a withdrawal: the withdrawal must not stay invisible."""
     monkeypatch.setattr(invalidation, "_unapplied", [])
     monkeypatch.setattr(invalidation, "_retry", lambda: None)  # the test retries by hand
-    stored = caching.shared.get(caching.STATE_KEY)
+    stored = state.shared.get(state.STATE_KEY)
     with monkeypatch.context() as patch:
         cache_refuses_writes(patch)
-        patch.setattr(caching, "bump_content_generation", lambda: False)
+        patch.setattr(state, "bump_content_generation", lambda: False)
         services.article_withdraw(article=cached_front_page, by=editor)
         commit()
-    caching.cache.set(caching.STATE_KEY, stored)  # Redis kept the old generation
+    state.cache.set(state.STATE_KEY, stored)  # Redis kept the old generation
     assert invalidation.has_unapplied()
     assert PendingInvalidation.objects.count() == 1
     response = client.get(cached_front_page.get_absolute_url())
@@ -182,7 +183,7 @@ def test_the_editor_is_told_when_a_save_could_not_refresh_the_cache(
     article = make_article("Live story", countries=["IN"])
     url = reverse("admin:articles_article_change", args=[article.pk])
     cache_refuses_writes(monkeypatch)
-    monkeypatch.setattr(caching, "bump_content_generation", lambda: False)
+    monkeypatch.setattr(state, "bump_content_generation", lambda: False)
     response = editor_client.post(
         url, article_post_data(article, headline="Live story, corrected", status="published"),
     )
@@ -193,11 +194,11 @@ def test_the_editor_is_told_when_a_save_could_not_refresh_the_cache(
 
 def test_pending_invalidations_from_a_process_that_died_are_applied_by_readyz(client):
     PendingInvalidation.objects.create(keys=["article:1"], paths=["/2026/01/01/gone/"])
-    generation = caching.content_generation()
+    generation = state.content_generation()
     response = client.get("/readyz")
     assert response.status_code == 200
     assert response.json()["pending_invalidations"] == 0
-    assert caching.content_generation() != generation
+    assert state.content_generation() != generation
 
 
 def test_health_endpoints(client):
@@ -217,7 +218,7 @@ def test_a_redis_outage_is_logged_once_a_minute_not_per_request(client):
     """Not a traceback per request: one line that says what is wrong."""
     make_article("Still here")
     handler = next(h for h in logging.getLogger("newsroom.cache").handlers
-                   if any(isinstance(f, caching.OncePerMinute) for f in h.filters))
+                   if any(isinstance(f, state.OncePerMinute) for f in h.filters))
     stream = io.StringIO()
     previous = handler.setStream(stream)
     redis_down = {

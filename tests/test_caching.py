@@ -8,7 +8,7 @@ from django.db import transaction
 from django.test import override_settings
 from django.utils.http import http_date
 
-from articles import caching
+from articles.caching import pages, state
 from articles.models import Article, Correction
 from tests.factories import country, make_article, make_minister
 from tests.signing_in import sign_in
@@ -57,7 +57,7 @@ def test_matching_etag_or_date_answers_304_from_cache_and_when_rendering(client)
     assert cached.status_code == 304
     assert cached["X-Page-Cache"] == "hit"
     assert get(client, If_Modified_Since=first["Last-Modified"]).status_code == 304
-    caching.bump_content_generation()
+    state.bump_content_generation()
     rendered = get(client, If_None_Match=etag)
     assert rendered.status_code == 304
     assert rendered["X-Page-Cache"] == "miss"
@@ -134,7 +134,7 @@ def test_tag_merge_shows_at_once(client):
     make_article("Moscow talks", ministers=[old])
     assert b"Moscow talks" not in get(client, f"/m/{keep.slug}/").content
     assert b"Moscow talks" in get(client, f"/m/{old.slug}/").content
-    services = pytest.importorskip("articles.services")
+    services = pytest.importorskip("articles.editorial.services")
     services.tag_merge(keep=keep, merged=[old])
     assert b"Moscow talks" in get(client, f"/m/{keep.slug}/").content
 
@@ -144,7 +144,7 @@ def test_explicit_bump_invalidates_bulk_updates(client):
     get(client)
     Article.objects.update(headline="After the update")
     assert b"Before the update" in get(client).content  # no signal: still cached
-    caching.bump_content_generation()
+    state.bump_content_generation()
     assert b"After the update" in get(client).content
 
 
@@ -170,7 +170,7 @@ def test_logged_in_staff_bypass_the_cache(client, editor):
     get(client)
     sign_in(client, editor)
     client.get("/admin/")  # the staff cookie comes with the first admin page
-    assert client.cookies[caching.STAFF_COOKIE].value
+    assert client.cookies[pages.STAFF_COOKIE].value
     response = get(client)
     assert "X-Page-Cache" not in response
     assert "private" in response["Cache-Control"]
@@ -217,10 +217,10 @@ def test_bump_inside_transaction_bumps_again_after_commit_once(
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
         with transaction.atomic():
             make_article("In a transaction", countries=["IN", "RU"])
-            during = caching.content_generation()
+            during = state.content_generation()
     assert len(callbacks) == 1
     assert callbacks[0].keys >= {"country:" + str(country("IN").pk)}
-    assert caching.content_generation() != during
+    assert state.content_generation() != during
 
 
 def test_lost_cache_state_never_revives_old_pages(client):
@@ -228,7 +228,7 @@ def test_lost_cache_state_never_revives_old_pages(client):
     article = make_article("Original")
     get(client)
     Article.objects.filter(pk=article.pk).update(headline="Rewritten")
-    caching.cache.delete(caching.STATE_KEY)
+    state.cache.delete(state.STATE_KEY)
     assert b"Rewritten" in get(client).content
 
 
@@ -254,7 +254,7 @@ def test_pages_are_served_uncached_when_redis_is_down(client):
             assert response.status_code == 200
             assert b"Still here" in response.content
             assert response["X-Page-Cache"] == "miss"
-        caching.bump_content_generation()
+        state.bump_content_generation()
 
 
 def test_last_modified_is_the_render_time(client):
@@ -271,21 +271,21 @@ def test_remembered_values_last_until_the_next_change():
         calls.append(1)
         return len(calls)
 
-    assert caching.remember("answer", compute, "x") == 1
-    assert caching.remember("answer", compute, "x") == 1
-    assert caching.remember("answer", compute, "y") == 2
+    assert state.remember("answer", compute, "x") == 1
+    assert state.remember("answer", compute, "x") == 1
+    assert state.remember("answer", compute, "y") == 2
     make_article()
-    assert caching.remember("answer", compute, "x") == 3
+    assert state.remember("answer", compute, "x") == 3
 
 
 def test_remember_computes_every_time_when_redis_is_down():
     with override_settings(CACHES=REDIS_DOWN, DJANGO_REDIS_IGNORE_EXCEPTIONS=True):
-        values = [caching.remember("n", lambda: object()) for _ in range(2)]
+        values = [state.remember("n", lambda: object()) for _ in range(2)]
     assert values[0] is not values[1]
 
 
 def test_cards_are_rendered_once_per_generation_and_never_stale():
-    from articles.selectors import cards
+    from articles.public.selectors import cards
     from articles.templatetags.card_cache import cards_html
 
     article = make_article("Cached card")
@@ -293,12 +293,12 @@ def test_cards_are_rendered_once_per_generation_and_never_stale():
     assert "Cached card" in first
     Article.objects.filter(pk=article.pk).update(headline="Renamed quietly")
     assert cards_html(cards(Article.objects.filter(pk=article.pk))) == first
-    caching.bump_content_generation()
+    state.bump_content_generation()
     assert "Renamed quietly" in cards_html(cards(Article.objects.filter(pk=article.pk)))
 
 
 def test_search_cards_with_snippets_are_always_rendered():
-    from articles.selectors import cards
+    from articles.public.selectors import cards
     from articles.templatetags.card_cache import cards_html
 
     article = make_article("Snippet card")
@@ -310,7 +310,7 @@ def test_search_cards_with_snippets_are_always_rendered():
 
 
 def test_publishing_and_withdrawing_through_the_services_show_at_once(client, editor):
-    from articles.services import article_publish, article_withdraw
+    from articles.editorial.services import article_publish, article_withdraw
 
     article = make_article("Desk story", slug="desk", status=Article.Status.REVIEW)
     assert b"Desk story" not in get(client).content
@@ -333,18 +333,18 @@ def test_a_slow_cache_is_left_alone_for_a_while(client, monkeypatch):
         return {} if isinstance(keys, list) else default
 
     clock = [1000.0]
-    monkeypatch.setattr(caching.GuardedCache, "SLOW_SECONDS", 0.2)
-    monkeypatch.setattr(caching.time, "monotonic", lambda: clock[0])
-    monkeypatch.setattr(caching.cache, "get_many", hanging)
-    monkeypatch.setattr(caching.cache, "get", hanging)
-    monkeypatch.setattr(caching.shared, "down_until", 0.0)
+    monkeypatch.setattr(state.GuardedCache, "SLOW_SECONDS", 0.2)
+    monkeypatch.setattr(state.time, "monotonic", lambda: clock[0])
+    monkeypatch.setattr(state.cache, "get_many", hanging)
+    monkeypatch.setattr(state.cache, "get", hanging)
+    monkeypatch.setattr(state.shared, "down_until", 0.0)
     first = get(client)
     assert b"Served while Redis hangs" in first.content
     assert len(calls) == 1
     second = get(client)
     assert b"Served while Redis hangs" in second.content
     assert len(calls) == 1, "the cache is skipped during the back-off"
-    clock[0] += caching.GuardedCache.BACKOFF_SECONDS
+    clock[0] += state.GuardedCache.BACKOFF_SECONDS
     get(client)
     assert len(calls) == 2, "and tried again after it"
 
@@ -358,22 +358,22 @@ def test_a_value_kept_in_process_memory_is_dropped_when_another_server_bumps():
         calls.append(1)
         return len(calls)
 
-    assert caching.remember("kept", compute) == 1
-    assert caching.remember("kept", compute) == 1
-    caching.cache.set(caching.STATE_KEY, ("from-another-server", None, 0.0), timeout=None)
-    assert caching.remember("kept", compute) == 2
+    assert state.remember("kept", compute) == 1
+    assert state.remember("kept", compute) == 1
+    state.cache.set(state.STATE_KEY, ("from-another-server", None, 0.0), timeout=None)
+    assert state.remember("kept", compute) == 2
 
 
 def test_process_memory_is_bounded_and_honours_timeouts():
-    memory = caching.GenerationMemory()
+    memory = state.GenerationMemory()
     memory.max_entries = 3
     for n in range(5):
         memory.set("g1", f"k{n}", n, timeout=60)
     assert [memory.get("g1", f"k{n}") for n in range(5)][2:] == [2, 3, 4]
-    assert memory.get("g1", "k0") is caching._MISSING
-    assert memory.get("g2", "k4") is caching._MISSING
+    assert memory.get("g1", "k0") is state.MISSING
+    assert memory.get("g2", "k4") is state.MISSING
     memory.set("g1", "expired", "old", timeout=-1)
-    assert memory.get("g1", "expired") is caching._MISSING
+    assert memory.get("g1", "expired") is state.MISSING
 
 
 def test_home_lead_story_card_is_never_stale(client):
@@ -386,14 +386,14 @@ def test_home_lead_story_card_is_never_stale(client):
 
 
 def test_pages_kept_in_process_memory_are_bounded_in_bytes():
-    memory = caching.GenerationMemory(max_entries=100, max_bytes=10)
+    memory = state.GenerationMemory(max_entries=100, max_bytes=10)
     memory.set("g1", "a", b"12345", timeout=60, size=5)
     memory.set("g1", "b", b"12345", timeout=60, size=5)
     memory.set("g1", "c", b"1234", timeout=60, size=4)
-    assert memory.get("g1", "a") is caching._MISSING
+    assert memory.get("g1", "a") is state.MISSING
     assert memory.get("g1", "b") == b"12345" and memory.bytes == 9
     memory.set("g1", "huge", b"x" * 11, timeout=60, size=11)
-    assert memory.get("g1", "huge") is caching._MISSING and memory.bytes == 9
+    assert memory.get("g1", "huge") is state.MISSING and memory.bytes == 9
 
 
 def test_a_page_kept_in_process_memory_is_not_served_after_another_servers_write(client):
@@ -402,7 +402,7 @@ def test_a_page_kept_in_process_memory_is_not_served_after_another_servers_write
     assert get(client, "/").headers["X-Page-Cache"] == "hit"
     Article.objects.filter(pk=article.pk).update(headline="After the other server's edit")
     # The other server's write reaches this one only through the state in Redis.
-    caching.cache.set(caching.STATE_KEY, ("from-another-server", None, 0.0), timeout=None)
+    state.cache.set(state.STATE_KEY, ("from-another-server", None, 0.0), timeout=None)
     response = get(client, "/")
     assert response.headers["X-Page-Cache"] == "miss"
     assert "After the other server's edit" in response.content.decode()
@@ -433,8 +433,8 @@ def test_remembered_page_fragments_change_with_content(client, settings):
 
 
 def test_remembered_keys_keep_their_parts_apart():
-    assert caching.remember("parts", lambda: "joined", "india:india") == "joined"
-    assert caching.remember("parts", lambda: "apart", "india", "india") == "apart"
+    assert state.remember("parts", lambda: "joined", "india:india") == "joined"
+    assert state.remember("parts", lambda: "apart", "india", "india") == "apart"
 
 
 def test_a_remembered_value_copied_to_another_worker_keeps_its_age_limit():
@@ -447,9 +447,9 @@ def test_a_remembered_value_copied_to_another_worker_keeps_its_age_limit():
         return len(calls)
 
     with time_machine.travel("2026-05-01 10:00:00Z", tick=False) as clock:
-        assert caching.remember("sliding", compute, timeout=600) == 1
-        caching.memory.clear()  # another worker, with only Redis's copy
+        assert state.remember("sliding", compute, timeout=600) == 1
+        state.memory.clear()  # another worker, with only Redis's copy
         clock.shift(500)
-        assert caching.remember("sliding", compute, timeout=600) == 1
+        assert state.remember("sliding", compute, timeout=600) == 1
         clock.shift(150)
-        assert caching.remember("sliding", compute, timeout=600) == 2
+        assert state.remember("sliding", compute, timeout=600) == 2

@@ -11,10 +11,10 @@ import reversion
 from django.core.management import call_command
 from django.urls import reverse
 
-from articles.forms import ArticleForm
-from articles.importing import import_file
+from articles.editorial.forms import ArticleForm
 from articles.models import Article, Correction, Minister, Policy
-from articles.vocabulary import load_vocabulary
+from articles.tagging.vocabulary import load_vocabulary
+from articles.wire.files import import_file
 from tests.admin_forms import article_post_data
 from tests.factories import country, make_article, make_minister, make_policy
 

@@ -113,7 +113,7 @@ def test_news_sitemap_has_only_the_last_two_days(client, room, settings):
 
 
 def test_news_sitemap_is_capped(client, monkeypatch, room):
-    from articles import sitemaps
+    from articles.public import sitemaps
 
     assert sitemaps.NEWS_MAX == 1000
     monkeypatch.setattr(sitemaps, "NEWS_MAX", 2)
@@ -122,7 +122,7 @@ def test_news_sitemap_is_capped(client, monkeypatch, room):
 
 
 def test_sitemap_index_lists_every_sitemap_page_with_older_articles(client, room, monkeypatch):
-    from articles import sitemaps
+    from articles.public import sitemaps
 
     monkeypatch.setattr(sitemaps, "ARTICLES_PER_PAGE", 2)
     root = ET.fromstring(client.get("/sitemap-index.xml").content)
@@ -159,7 +159,7 @@ def test_sitemap_is_for_crawlers_only(client, room):
 def test_sitemap_pages_list_every_article_once_when_times_tie(client, monkeypatch):
     """Pages split newest first; articles published at the same moment across a page
     boundary are neither repeated nor skipped."""
-    from articles import sitemaps
+    from articles.public import sitemaps
 
     monkeypatch.setattr(sitemaps, "ARTICLES_PER_PAGE", 3)
     moment = timezone.now() - timedelta(days=3)
@@ -305,7 +305,7 @@ def test_deep_sitemap_pages_cost_what_the_second_does(client, room, monkeypatch)
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    from articles import sitemaps
+    from articles.public import sitemaps
     from tests.test_public_queries import BUDGET
 
     monkeypatch.setattr(sitemaps, "ARTICLES_PER_PAGE", 1)

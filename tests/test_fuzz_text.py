@@ -15,7 +15,7 @@ from django.utils import timezone
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from articles import caching
+from articles.caching import state
 from articles.models import Article, Correction, Minister, Policy
 from articles.platform.text import find_forbidden
 from tests.admin_forms import article_post_data
@@ -133,8 +133,8 @@ def test_any_policy_saves_clean_or_is_refused(editor_client, name, description):
 
 def fresh_caches():
     cache.clear()
-    caching.memory.clear()
-    caching.page_memory.clear()
+    state.memory.clear()
+    state.page_memory.clear()
 
 
 def parse_xml(client, url):

@@ -138,7 +138,7 @@ def test_editor_cannot_recover_an_article_that_still_exists(editor_client):
 @pytest.mark.django_db
 def test_reverting_to_a_version_whose_tag_was_merged_away_is_refused_clearly(editor_client):
     """A version tagged with a since-merged minister cannot come back as it was: say so."""
-    from articles import services
+    from articles.editorial import services
     from tests.factories import make_minister
 
     sergey, sergei = make_minister("Sergey Lavrov"), make_minister("Sergei Lavrov")
@@ -158,7 +158,7 @@ def test_reverting_to_a_version_whose_tag_was_merged_away_is_refused_clearly(edi
 @pytest.mark.django_db
 def test_reverting_a_published_story_keeps_its_address(editor_client, editor):
     """Bringing back an old version of a live story changes its words, not its URL."""
-    from articles import services
+    from articles.editorial import services
 
     article = make_article(status=Article.Status.REVIEW, headline="Long wire headline",
                            slug="long-wire-headline")

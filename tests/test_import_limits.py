@@ -7,9 +7,11 @@ import json
 
 import pytest
 
-from articles.importing import ImportFailed, export_file_lines, import_file
 from articles.models import Article, Minister
-from articles.vocabulary import VocabularyError, load_vocabulary
+from articles.tagging.vocabulary import VocabularyError, load_vocabulary
+from articles.wire.files import import_file
+from articles.wire.jsonl import export_file_lines
+from articles.wire.plaintext import ImportFailed
 from tests.test_importing import run
 
 pytestmark = pytest.mark.django_db

@@ -7,8 +7,8 @@ import pytest
 import time_machine
 from django.core.management import call_command
 
-from articles.importing import derive_headline, parse_wire
 from articles.models import Article
+from articles.wire.plaintext import derive_headline, parse_wire
 from tests.factories import make_minister, make_policy
 
 pytestmark = pytest.mark.django_db
@@ -158,7 +158,7 @@ def test_a_failure_inside_the_import_stores_nothing_of_that_file(tmp_path, monke
     def broken(**kwargs):
         raise RuntimeError("tagger down")
 
-    monkeypatch.setattr("articles.importing.apply_suggestions", broken)
+    monkeypatch.setattr("articles.wire.plaintext.apply_suggestions", broken)
     code, _, err = run(str(write(tmp_path, "a.txt", STORY)))
     assert code == 1
     assert "a.txt: failed: not stored (RuntimeError: tagger down)" in err

@@ -1,9 +1,9 @@
-"""URLs reversed once and reused (articles.links) are exactly what reverse() gives."""
+"""URLs reversed once and reused (articles.platform.links) are exactly what reverse() gives."""
 
 import pytest
 from django.urls import reverse, set_script_prefix
 
-from articles.links import cached_reverse
+from articles.platform.links import cached_reverse
 
 
 @pytest.mark.parametrize("slug", ["india", "sergey-lavrov", "нарендра-моди", "日本"])

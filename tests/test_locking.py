@@ -4,7 +4,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from articles import services
+from articles.editorial import services
 from articles.models import Article
 from tests.admin_forms import article_post_data
 from tests.factories import make_article, make_editor

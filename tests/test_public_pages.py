@@ -358,7 +358,7 @@ def test_unsafe_body_markup_never_reaches_the_page(client):
 
 
 def test_listings_page_back_a_bounded_distance_then_point_to_the_archive(client, monkeypatch):
-    from articles.views import BoundedPaginator
+    from articles.public.pagination import BoundedPaginator
 
     monkeypatch.setattr(BoundedPaginator, "max_pages", 2)
     for i in range(45):
@@ -375,10 +375,10 @@ def test_deep_listing_pages_read_from_anchors_show_exactly_the_offset_pages(
     """Deep pages start from a remembered first article instead of an OFFSET: the same
     articles, in the same order, ties in publication time included; a new story moves
     every page along at once."""
-    from articles import views
+    from articles.public import pagination, views
 
     monkeypatch.setattr(views.ArticleListView, "paginate_by", 3)
-    monkeypatch.setattr(views, "KEYSET_FROM_PAGE", 1)
+    monkeypatch.setattr(pagination, "KEYSET_FROM_PAGE", 1)
     same_minute = timezone.now() - timedelta(days=2)
     for i in range(11):
         make_article(f"Anchor story {i:02d}", countries=["IN"],
@@ -464,7 +464,7 @@ def test_ministers_named_in_other_scripts_get_working_pages(client):
 
 @pytest.mark.django_db
 def test_a_merged_ministers_old_page_redirects_to_the_kept_one(client):
-    from articles import services
+    from articles.editorial import services
     from tests.factories import make_article, make_minister
 
     sergey, sergei = make_minister("Sergey Lavrov"), make_minister("Sergei Lavrov")
@@ -490,19 +490,19 @@ def test_entries_and_pairs_nobody_has_written_about_are_not_pages(client):
 def test_made_up_query_parameters_do_not_multiply_remembered_listings(client):
     """A crawler adding ?utm=1, ?utm=2, … to a listing gets the same page and adds no
     new remembered counts or anchors to the worker's memory."""
-    from articles import caching
+    from articles.caching import state
 
     make_article("Parameter story", countries=["IN"])
     url = country("IN").get_absolute_url()
     client.get(url, {"utm": "0"})
-    entries = len(caching.memory.values)
+    entries = len(state.memory.values)
     for n in range(1, 6):
         assert client.get(url, {"utm": str(n)}).status_code == 200
-    assert len(caching.memory.values) == entries
+    assert len(state.memory.values) == entries
 
 
 def test_search_says_how_many_results_even_past_the_listing_bound(client, monkeypatch):
-    from articles.views import BoundedPaginator
+    from articles.public.pagination import BoundedPaginator
 
     monkeypatch.setattr(BoundedPaginator, "max_pages", 1)
     for i in range(25):

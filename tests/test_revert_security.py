@@ -6,7 +6,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.urls import reverse
 from reversion.models import Version
 
-from articles import services
+from articles.editorial import services
 from articles.models import Article, TaggedCountry
 from tests.admin_forms import article_post_data
 from tests.factories import country, make_article
@@ -163,8 +163,8 @@ def test_recovering_a_deleted_article_is_for_editors_only(
 
 def test_each_article_of_an_imported_export_has_its_own_revision(editor_client):
     """So each can be reverted to its imported version."""
-    from articles.exporting import export_lines
-    from articles.importing import import_export_lines
+    from articles.wire.exporting import export_lines
+    from articles.wire.jsonl import import_export_lines
 
     make_article("One", slug="one", status=Article.Status.REVIEW)
     make_article("Two", slug="two", status=Article.Status.REVIEW)

@@ -7,8 +7,8 @@ from django.db import transaction
 from django.http import HttpResponse
 from django.test import RequestFactory
 
-from articles import routers
 from articles.models import Article, Country
+from articles.platform import routers
 
 router = routers.ReplicaRouter()
 

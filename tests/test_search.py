@@ -169,7 +169,7 @@ def test_postgres_search_uses_the_stored_vector_not_a_computed_one(client, stori
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="full-text search is PostgreSQL's")
 def test_postgres_ranks_only_the_newest_matches_of_a_common_word(client, monkeypatch):
-    from articles import search as search_module
+    from articles.public import search as search_module
 
     monkeypatch.setattr(search_module, "SEARCH_WINDOW", 2)
     now = timezone.now()
@@ -203,7 +203,7 @@ def test_filters_and_tag_matches_take_whole_names_not_fragments(client):
     by_fragment = client.get("/search/", {"minister": "lav"}).content.decode()
     assert "Moscow briefing" not in by_fragment
 
-    from articles.selectors import search_tag_matches
+    from articles.public.selectors import search_tag_matches
     fragment = [t.name for t in search_tag_matches("man")]
     assert "Oman" not in fragment and "Germany" not in fragment
     assert [t.name for t in search_tag_matches("what did Lavrov say")] == ["Sergey Lavrov"]

@@ -11,7 +11,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from articles.services import article_withdraw
+from articles.editorial.services import article_withdraw
 from tests.factories import make_article, make_minister
 
 pytestmark = pytest.mark.django_db
@@ -156,7 +156,7 @@ def test_postgres_headline_then_standfirst_then_body_matches(client):
 
 @postgres_only
 def test_postgres_a_common_word_ranks_the_latest_matches_and_says_so(client, monkeypatch):
-    from articles import search as search_module
+    from articles.public import search as search_module
 
     monkeypatch.setattr(search_module, "SEARCH_WINDOW", 3)
     now = timezone.now()
@@ -174,7 +174,7 @@ def test_postgres_a_phrase_is_looked_for_among_the_latest_articles_with_its_word
 ):
     """Each candidate's word positions are read: the reach is bounded, and said so;
     dates reach further back."""
-    from articles import search as search_module
+    from articles.public import search as search_module
 
     monkeypatch.setattr(search_module, "PHRASE_REACH", 3)
     now = timezone.now()

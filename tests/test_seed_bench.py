@@ -6,13 +6,14 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from articles.models import Article
-from articles.sanitising import sanitise_html
+from articles.platform.sanitising import sanitise_html
+from bench.management.commands.seed_bench import Command as SeedBench
 
 pytestmark = pytest.mark.django_db
 
 
 def seed(count, seed=1, **options):
-    call_command("seed_bench", articles=count, seed=seed, until="2026-01-31",
+    call_command(SeedBench(), articles=count, seed=seed, until="2026-01-31",
                  stdout=open("/dev/null", "w"), **options)
 
 

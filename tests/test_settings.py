@@ -37,13 +37,13 @@ def test_a_write_in_another_process_reaches_this_ones_cache(db):
     """A management command (an import, say) and the web server are separate processes:
     the content generation it renews must be the one the server reads, with Redis or
     without (the file cache of the zero-setup default)."""
-    from articles import caching
+    from articles.caching import state
 
-    before = caching.content_generation()
+    before = state.content_generation()
     subprocess.run(
         [sys.executable, "-c", "import django; django.setup(); "
-         "from articles import caching; caching.bump_content_generation()"],
+         "from articles.caching import state; state.bump_content_generation()"],
         check=True, cwd=Path(__file__).resolve().parent.parent,
         env={**os.environ, "DJANGO_SETTINGS_MODULE": "newsroom.settings"},
     )
-    assert caching.content_generation() != before
+    assert state.content_generation() != before

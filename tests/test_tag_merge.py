@@ -3,7 +3,7 @@
 import pytest
 from django.urls import reverse
 
-from articles import services
+from articles.editorial import services
 from articles.models import Minister
 from tests.factories import make_article, make_minister
 

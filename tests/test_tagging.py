@@ -5,7 +5,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from articles import tagging
-from articles.tagging import CompiledVocabulary, Evidence, apply_suggestions, suggest_tags
+from articles.editorial.services import apply_suggestions
+from articles.tagging import CompiledVocabulary, Evidence, suggest_tags
 from tests.factories import country, make_article, make_minister, make_policy
 
 COUNTRIES = [

@@ -13,7 +13,7 @@ import pytest
 from django.core.management import call_command
 
 from articles.models import Article
-from articles.vocabulary import load_vocabulary
+from articles.tagging.vocabulary import load_vocabulary
 
 pytestmark = pytest.mark.django_db
 

@@ -7,7 +7,7 @@ import time_machine
 from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 
-from articles import services
+from articles.editorial import services
 from articles.models import Article
 from tests.factories import make_article
 

@@ -7,7 +7,7 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from articles.models import Country, Minister, Policy
-from articles.vocabulary import VocabularyError, load_vocabulary
+from articles.tagging.vocabulary import VocabularyError, load_vocabulary
 from tests.factories import make_minister
 
 pytestmark = pytest.mark.django_db

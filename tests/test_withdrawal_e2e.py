@@ -11,7 +11,8 @@ import pytest
 import redis
 from django.test import override_settings
 
-from articles import invalidation, services
+from articles.caching import invalidation
+from articles.editorial import services
 from bench.proxies import Nginx
 from tests.factories import make_article
 from tests.servers import HOST, Gunicorn, fetch, free_port, needs_shared_services

@@ -1,4 +1,4 @@
-"""Account pages, added to the admin site's own URLs (articles.admin_site)."""
+"""Account pages, added to the admin site's own URLs (articles.admin.site)."""
 
 from django.urls import path
 

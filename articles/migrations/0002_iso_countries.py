@@ -4,7 +4,7 @@ from django.db import migrations
 
 
 def create_countries(apps, schema_editor):
-    from articles.countries import install_countries
+    from articles.tagging.countries import install_countries
 
     install_countries(apps.get_model("articles", "Country"))
 

@@ -10,11 +10,11 @@ from django import template
 from django.template.loader import get_template
 from django.utils.safestring import mark_safe
 
-from articles.caching import remember_many
+from articles.caching.state import remember_many
+from articles.public.selectors import CARD_TEMPLATE
 
 register = template.Library()
 
-CARD_TEMPLATE = "includes/article_card.html"
 
 
 @register.simple_tag

@@ -1,5 +1,5 @@
 """``{% remember "name" key … [timeout=600] %}…{% endremember %}``: a template fragment
-rendered once per content generation (articles.caching.remember), then reused.
+rendered once per content generation (articles.caching.state.remember), then reused.
 
 For parts of a page that depend only on content (the home page's most-covered tags, a
 tag page's "often covered with", an article's tags and related articles, the footer):
@@ -10,7 +10,7 @@ name everything else the fragment depends on (a tag, an article).
 from django import template
 from django.utils.safestring import mark_safe
 
-from articles.caching import remember
+from articles.caching.state import remember
 
 register = template.Library()
 

@@ -2,7 +2,7 @@
 
 from django import template
 
-from articles.links import cached_reverse
+from articles.platform.links import cached_reverse
 
 register = template.Library()
 

@@ -2,7 +2,7 @@
 
 from django.core.management.base import BaseCommand, CommandError
 
-from articles.exporting import export_lines
+from articles.wire.exporting import export_lines
 
 
 class Command(BaseCommand):

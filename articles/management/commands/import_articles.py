@@ -4,8 +4,8 @@ import time
 
 from django.core.management.base import BaseCommand
 
-from articles.importing import import_file, wire_files
 from articles.tagging import get_vocabulary
+from articles.wire.files import import_file, wire_files
 
 
 class Command(BaseCommand):

@@ -2,7 +2,7 @@
 
 from django.core.management.base import BaseCommand, CommandError
 
-from articles.vocabulary import (
+from articles.tagging.vocabulary import (
     VocabularyError,
     load_vocabulary,
     read_vocabulary_file,

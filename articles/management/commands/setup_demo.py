@@ -20,10 +20,11 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
 
-from articles.importing import first_sentence, import_file, parse_wire, unique_slug
-from articles.roles import EDITOR, REPORTER
+from articles.editorial.roles import EDITOR, REPORTER
 from articles.tagging import body_text, get_vocabulary
-from articles.vocabulary import VocabularyError, load_vocabulary, read_vocabulary_file
+from articles.tagging.vocabulary import VocabularyError, load_vocabulary, read_vocabulary_file
+from articles.wire.files import import_file
+from articles.wire.plaintext import first_sentence, parse_wire, unique_slug
 
 DEMO = Path(__file__).resolve().parent.parent.parent / "demo"
 IN_REVIEW = {"11_agnipath_review.txt", "12_eaeu_trade.txt"}

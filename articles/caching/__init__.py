@@ -1,0 +1,1 @@
+"""The page cache: its shared state, the pages, and their invalidation."""

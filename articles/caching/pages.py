@@ -1,0 +1,261 @@
+"""Full-page cache for anonymous readers that is never stale.
+
+One content *generation* in the shared cache (Redis in production) covers the whole
+public site. Every cached page is stored with the generation it was rendered under and is
+served only while that generation is current (``articles.caching.state``). Writes that
+readers can see renew it through ``articles.caching.invalidation.invalidate()``, so every
+app server sees the change on its next request, and a scheduled article appears at its
+time.
+
+Requests from logged-in staff (a signed ``newsroom_staff`` cookie, set at login) bypass
+the cache and get ``private, no-cache``; any other cookie, a made-up session id included,
+is served from the cache like any reader. Anonymous responses get an ``ETag`` and
+``Last-Modified`` (so conditional requests answer 304) and a short shared
+``Cache-Control`` for nginx or a CDN; a 404 or 410 gets a short shared lifetime too, so a
+proxy replaces its copy of a page that has gone. The cache backend swallows its own
+errors (django-redis ``IGNORE_EXCEPTIONS``), so a Redis outage means uncached pages,
+never an error; when the database fails instead, a reader gets the last good copy of
+the page (``stale``) rather than an error, unless the page was withdrawn since.
+"""
+
+import hashlib
+import logging
+import time
+
+from django.conf import settings
+from django.db import DatabaseError
+from django.http import HttpResponse
+from django.template.loader import render_to_string
+from django.urls import NoReverseMatch, reverse
+from django.utils.cache import get_conditional_response, patch_cache_control
+from django.utils.http import http_date
+
+from articles.caching.state import (
+    MISSING,
+    STATE_KEY,
+    current_state,
+    degraded,
+    gone_key,
+    in_request,
+    last_good_seconds,
+    may_store,
+    page_cache_enabled,
+    page_memory,
+    shared,
+    state_for_request,
+)
+
+log = logging.getLogger("newsroom.cache")
+
+PAGE_KEY_PREFIX = "pagecache:page:"
+# The signed cookie that marks a logged-in staff member's browser.
+STAFF_COOKIE = "newsroom_staff"
+STAFF_COOKIE_SALT = "newsroom.caching.staff"
+# Hop-by-hop or per-response headers that a stored page must not replay.
+UNSTORED_HEADERS = {"set-cookie", "date", "x-page-cache"}
+
+
+def page_key(request):
+    raw = f"{request.scheme}://{request.get_host()}{request.get_full_path()}"
+    return PAGE_KEY_PREFIX + hashlib.sha1(raw.encode(), usedforsecurity=False).hexdigest()
+
+
+def is_personal(request):
+    """A logged-in staff member's browser (a validly signed staff cookie) gets its own
+    pages; any other cookie, a made-up session id included, is a reader's."""
+    if STAFF_COOKIE not in request.COOKIES:
+        return False
+    return request.get_signed_cookie(
+        STAFF_COOKIE, default=None, salt=STAFF_COOKIE_SALT, max_age=settings.SESSION_COOKIE_AGE
+    ) is not None
+
+
+class StaffCookieMiddleware:
+    """Give a logged-in staff member's browser the signed staff cookie, and take it away
+    after logout, so the page cache (which runs before sessions are read) can tell
+    editors from readers by a signature check alone."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        has_session = settings.SESSION_COOKIE_NAME in request.COOKIES or request.session.accessed
+        staff = has_session and request.user.is_authenticated and request.user.is_staff
+        if staff and not is_personal(request):
+            response.set_signed_cookie(
+                STAFF_COOKIE, "1", salt=STAFF_COOKIE_SALT, max_age=settings.SESSION_COOKIE_AGE,
+                secure=settings.SESSION_COOKIE_SECURE, httponly=True, samesite="Lax",
+            )
+        elif not staff and is_personal(request):
+            response.delete_cookie(STAFF_COOKIE, samesite="Lax")
+        return response
+
+
+class PageCacheMiddleware:
+    """Serve and store anonymous GET responses of public pages (see module docstring).
+
+    Sits after SecurityMiddleware and WhiteNoise and before the session middleware, so
+    a cache hit costs one cache round trip and no session or database work.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+        self._bypass_prefixes = None
+
+    def bypass_prefixes(self):
+        if self._bypass_prefixes is None:
+            prefixes = [settings.STATIC_URL, settings.MEDIA_URL]
+            for name, fallback in (("admin:index", "/admin/"), ("healthz", "/healthz"),
+                                   ("readyz", "/readyz")):
+                try:
+                    prefixes.append(reverse(name))
+                except NoReverseMatch:
+                    prefixes.append(fallback)
+            self._bypass_prefixes = tuple(p for p in prefixes if p)
+        return self._bypass_prefixes
+
+    def __call__(self, request):
+        request_token = in_request.set(True)
+        state_token = state_for_request.set(None)
+        try:
+            return self.respond(request)
+        finally:
+            state_for_request.reset(state_token)
+            in_request.reset(request_token)
+
+    def is_public_read(self, request):
+        """An anonymous GET or HEAD of a public page: what this cache serves."""
+        return (request.method in ("GET", "HEAD")
+                and not request.path.startswith(self.bypass_prefixes())
+                and not is_personal(request))
+
+    def respond(self, request):
+        if request.path.startswith(self.bypass_prefixes()):
+            return self.get_response(request)
+        if is_personal(request):
+            response = self.get_response(request)
+            patch_cache_control(response, private=True, no_cache=True)
+            return response
+        if request.method not in ("GET", "HEAD"):
+            return self.get_response(request)
+        if not page_cache_enabled() or degraded():
+            response = self.get_response(request)
+            if self.is_storable(request, response):
+                self.add_validators(response, etag_for(response.content), int(time.time()))
+                if page_cache_enabled():
+                    response["X-Page-Cache"] = "degraded"
+            return self.add_error_lifetime(response)
+
+        key = page_key(request)
+        state = current_state(shared.get(STATE_KEY))
+        state_for_request.set(state)
+        entry = page_memory.get(state[0], key)
+        if entry is MISSING:
+            entry = shared.get(key)
+            if self.is_current(entry, state):
+                page_memory.set(state[0], key, entry, self.timeout(), size=len(entry[1]))
+        if self.is_current(entry, state):
+            _generation, content, headers, etag, rendered_at = entry
+            response = HttpResponse(content, headers=headers)
+            return answer(request, response, etag, rendered_at, "hit")
+
+        response = self.get_response(request)
+        if response.get("X-Page-Cache") == "stale":
+            return response  # a last good copy (process_exception), not a new render
+        if not self.is_storable(request, response):
+            return self.add_error_lifetime(response)
+        rendered_at = int(time.time())
+        etag = etag_for(response.content)
+        self.add_validators(response, etag, rendered_at)
+        if request.method == "GET" and may_store(state):
+            headers = [(k, v) for k, v in response.items() if k.lower() not in UNSTORED_HEADERS]
+            entry = (state[0], response.content, headers, etag, rendered_at)
+            # Kept past its freshness as the page's last good copy (process_exception).
+            shared.set(key, entry, timeout=last_good_seconds())
+            page_memory.set(state[0], key, entry, self.timeout(), size=len(entry[1]))
+        return answer(request, response, etag, rendered_at, "miss")
+
+    def process_exception(self, request, exception):
+        """The database failed (a restart, say): the page's last good copy, else a 503.
+
+        Never the copy of a page withdrawn since it was stored (``mark_gone``).
+        """
+        if not isinstance(exception, DatabaseError) or not self.is_public_read(request):
+            return None
+        entry = shared.get(page_key(request)) if page_cache_enabled() else None
+        gone_at = shared.get(gone_key(request.path)) if entry is not None else None
+        if entry is not None and (gone_at is None or entry[4] > gone_at):
+            log.warning("Database error on %s: served its last good copy (%s).",
+                        request.path, type(exception).__name__)
+            _generation, content, headers, _etag, _rendered_at = entry
+            response = HttpResponse(content, headers=headers)
+            response["Cache-Control"] = "public, max-age=0, s-maxage=5"
+            response["X-Page-Cache"] = "stale"
+            return response
+        log.warning("Database error on %s and no good copy to serve (%s).",
+                    request.path, type(exception).__name__)
+        try:
+            page = render_to_string("503.html", request=request)
+        except Exception:  # noqa: BLE001 - an outage page must not fail in turn
+            page = "Back in a moment: please try again in a few seconds."
+        response = HttpResponse(page, status=503)
+        response["Retry-After"] = "10"
+        response["Cache-Control"] = "no-store"
+        return response
+
+    @staticmethod
+    def timeout():
+        return settings.NEWSROOM_PAGE_CACHE_TIMEOUT
+
+    def is_current(self, entry, state):
+        """A stored page rendered under this generation, recently enough."""
+        return (entry is not None and entry[0] == state[0]
+                and entry[4] > time.time() - self.timeout())
+
+    @staticmethod
+    def is_storable(request, response):
+        """Only plain 200 pages that set no cookie and did not ask to stay private.
+
+        A page that used a CSRF token carries the visitor's own token: never shared.
+        """
+        if response.status_code != 200 or response.streaming or response.cookies:
+            return False
+        if request.META.get("CSRF_COOKIE_NEEDS_UPDATE"):
+            return False
+        cache_control = response.get("Cache-Control", "").lower()
+        return not any(word in cache_control for word in ("private", "no-store", "no-cache"))
+
+    @staticmethod
+    def add_error_lifetime(response):
+        """A 404 or 410 may be kept briefly by a shared cache, so a proxy's copy of a page
+        that has since gone (a withdrawal) is replaced rather than served on as stale."""
+        if response.status_code in (404, 410) and not response.has_header("Cache-Control"):
+            patch_cache_control(response, public=True, max_age=0,
+                                s_maxage=settings.NEWSROOM_GONE_SHARED_MAX_AGE)
+        return response
+
+    @staticmethod
+    def add_validators(response, etag, rendered_at):
+        response["ETag"] = etag
+        response["Last-Modified"] = http_date(rendered_at)
+        patch_cache_control(
+            response,
+            public=True,
+            max_age=0,
+            s_maxage=settings.NEWSROOM_PAGE_SHARED_MAX_AGE,
+            stale_while_revalidate=settings.NEWSROOM_PAGE_STALE_SECONDS,
+        )
+
+
+def answer(request, response, etag, rendered_at, outcome):
+    """The response, or a 304 when the client's copy is current; labelled hit or miss."""
+    response = get_conditional_response(
+        request, etag=etag, last_modified=rendered_at, response=response
+    )
+    response["X-Page-Cache"] = outcome
+    return response
+
+
+def etag_for(content):
+    return f'"{hashlib.md5(content, usedforsecurity=False).hexdigest()}"'

@@ -1,0 +1,296 @@
+"""Editorial writes that do more than save one row. Admin, commands and tests call these."""
+
+import reversion
+from django.core.exceptions import PermissionDenied
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from articles.editorial import history, workflow
+from articles.models import TAXONOMIES, Article, Minister, Policy
+from articles.tagging import new_suggestions
+
+
+class RevertRefused(Exception):
+    """A stored version that cannot be brought back; the message says why."""
+
+
+class StaleEdit(Exception):
+    """Someone else saved the article after this edit began."""
+
+    def __init__(self, current):
+        self.current = current
+        who = "Someone else"
+        if current.updated_by:
+            who = current.updated_by.get_full_name() or current.updated_by.get_username()
+        when = timezone.localtime(current.updated_at).strftime("%H:%M:%S")
+        super().__init__(
+            f"{who} saved this article at {when}, after you started editing. Your changes "
+            "have not been saved and are still in the form: open the article in a new tab "
+            "to see the latest version, then apply your changes to it."
+        )
+
+
+# Statuses of an article that readers have seen at its address.
+PUBLIC_ONCE = (Article.Status.PUBLISHED, Article.Status.WITHDRAWN)
+
+
+def _lock(article):
+    return (
+        Article.objects.select_for_update(of=("self",))
+        .select_related("updated_by")
+        .only("version", "status", "published_at", "updated_at", "updated_by", "created_by",
+              "slug")
+        .get(pk=article.pk)
+    )
+
+
+def _check_transition(by, current, target):
+    if not workflow.may_transition(by, current, target):
+        label = Article.Status(target).label.lower()
+        raise PermissionDenied(f"You may not move this article to “{label}”.")
+
+
+def _record(by, comment):
+    if reversion.is_active():
+        reversion.set_user(by)
+        reversion.set_comment(comment)
+
+
+@transaction.atomic
+def article_save(*, article, by, expected_version=None, headline_changed=False):
+    """Save an edit: refuse it if someone saved first or if the role may not make it."""
+    if article.pk is None:
+        _check_transition(by, None, article.status)
+        article.created_by = by
+        article.version = 1
+    else:
+        current = _lock(article)
+        if expected_version is not None and expected_version < current.version:
+            raise StaleEdit(current)
+        if not workflow.can_edit(by, current):
+            raise PermissionDenied("You may not edit this article.")
+        _check_transition(by, current.status, article.status)
+        if not workflow.can_publish(by) and article.published_at != current.published_at:
+            raise PermissionDenied("Only editors may change the publication time.")
+        article.version = current.version + 1
+    if article.status == Article.Status.PUBLISHED and article.published_at is None:
+        article.published_at = timezone.now()
+    if headline_changed:
+        article.headline_needs_review = False
+    article.updated_by = by
+    article.save()
+    return article
+
+
+def _transition(article, *, by, target, comment, published_at=None):
+    with transaction.atomic(), reversion.create_revision():
+        current = _lock(article)
+        if not workflow.can_edit(by, current) and not workflow.can_publish(by):
+            raise PermissionDenied("You may not edit this article.")
+        _check_transition(by, current.status, target)
+        article.refresh_from_db()
+        article.status = target
+        if published_at is not None:
+            article.published_at = published_at
+        elif target == Article.Status.PUBLISHED and article.published_at is None:
+            article.published_at = timezone.now()
+        article.version = current.version + 1
+        article.updated_by = by
+        article.save()
+        _record(by, comment)
+    return article
+
+
+# What a revert brings back: the story and its tags, never its workflow state.
+REVERTED_FIELDS = ["headline", "standfirst", "body", "dateline", "bylines",
+                   "headline_needs_review", "image", "image_alt", "image_caption",
+                   "image_credit"]
+
+
+def article_revert(*, article, version, by, expected_version=None):
+    """Bring back a stored version's text and tags, as a new version; the role rules
+    of any edit apply (a reporter reverts only their own unpublished work).
+
+    The status and publication time stay as they are (publishing and withdrawing are
+    workflow actions), and so does the address of a story readers have seen. Only the
+    article's own rows are read from the version (see history.article_version).
+    """
+    if history.article_version(article.pk, version.pk) is None:
+        raise RevertRefused("That is not a saved version of this article.")
+    with transaction.atomic(), reversion.create_revision():
+        current = _lock(article)
+        if expected_version is not None and expected_version < current.version:
+            raise StaleEdit(current)
+        if not workflow.can_edit(by, current):
+            raise PermissionDenied("You may not edit this article.")
+        snapshot = history.version_snapshots([version], article.pk)[0]
+        missing = history.missing_tags(snapshot)
+        if missing:
+            raise RevertRefused(
+                f"That version carries {missing} tag{'s' if missing != 1 else ''} that have "
+                "since been merged into another entry or deleted, so it cannot be restored "
+                "as it was. Nothing was changed: copy what you need from the history into "
+                "the article instead."
+            )
+        article.refresh_from_db()
+        for name in REVERTED_FIELDS:
+            if name in snapshot.fields:
+                setattr(article, name, snapshot.fields[name])
+        slug = snapshot.fields.get("slug")
+        if (current.status not in PUBLIC_ONCE and slug
+                and not Article.objects.filter(slug=slug).exclude(pk=article.pk).exists()):
+            article.slug = slug
+        article.version = current.version + 1
+        article.updated_by = by
+        article.save()
+        for taxonomy in TAXONOMIES.values():
+            getattr(article, taxonomy.manager).set(
+                list(taxonomy.model.objects.filter(pk__in=snapshot.tags[taxonomy.manager]))
+            )
+        saved_on = timezone.localtime(version.revision.date_created).strftime("%d %b %Y %H:%M")
+        _record(by, f"Reverted to the version saved on {saved_on}")
+    return article
+
+
+def article_recover(*, version, by):
+    """Bring a deleted article back from its last stored version; editors only."""
+    if not by.has_perm("articles.edit_any_article"):
+        raise PermissionDenied("Only editors may recover deleted articles.")
+    article_id = version.object_id
+    if history.article_version(article_id, version.pk) is None:
+        raise RevertRefused("That is not a saved version of a deleted article.")
+    with transaction.atomic(), reversion.create_revision():
+        if Article.objects.filter(pk=article_id).exists():
+            raise RevertRefused("That article still exists: revert it from its history.")
+        snapshot = history.version_snapshots([version], article_id)[0]
+        if history.missing_tags(snapshot):
+            raise RevertRefused("That version carries tags that have since been merged or "
+                                "deleted, so it cannot be recovered as it was.")
+        if Article.objects.filter(slug=snapshot.fields["slug"]).exists():
+            raise RevertRefused("Another article now has this article's address, so it "
+                                "cannot be recovered.")
+        try:
+            with transaction.atomic():
+                version.revision.revert(delete=False)
+        except IntegrityError as error:
+            raise RevertRefused("That version clashes with an article saved since "
+                                "(the same wire copy, say), so it cannot be recovered.") from error
+        article = Article.objects.get(pk=article_id)
+        article.version += 1
+        article.updated_by = by
+        article.save()
+        _record(by, "Recovered after deletion")
+    return article
+
+
+def article_submit(*, article, by):
+    """A reporter hands a draft to the desk."""
+    return _transition(article, by=by, target=Article.Status.REVIEW, comment="Submitted for review")
+
+
+def article_publish(*, article, by, at=None):
+    """Publish now, or schedule when `at` (or the article's own time) is in the future."""
+    never_published = article.status in (Article.Status.DRAFT, Article.Status.REVIEW)
+    if at is None and never_published and article.published_at:
+        # A time set before publishing (e.g. while in review) is honoured as a schedule
+        # only if it is still to come; a stale past time becomes "now". A withdrawn
+        # article keeps its time, and so its address, when it is published again.
+        at = article.published_at if article.published_at > timezone.now() else timezone.now()
+    comment = "Scheduled" if at and at > timezone.now() else "Published"
+    return _transition(
+        article, by=by, target=Article.Status.PUBLISHED, comment=comment, published_at=at
+    )
+
+
+def article_withdraw(*, article, by):
+    """Take a published article off the site; it stays in the archive for editors."""
+    return _transition(article, by=by, target=Article.Status.WITHDRAWN, comment="Withdrawn")
+
+
+def article_return_to_draft(*, article, by):
+    """Send an article in review (or withdrawn) back to its writer as a draft."""
+    return _transition(article, by=by, target=Article.Status.DRAFT, comment="Returned to draft")
+
+
+def article_add_suggested_tags(*, article, by, accept=None):
+    """Add the auto-tagger's suggestions (those keyed in `accept`, if given) as an edit.
+
+    A new version, recorded in history, so an editor with the form open cannot silently
+    undo it. Returns the number of tags added.
+    """
+    with transaction.atomic(), reversion.create_revision():
+        current = _lock(article)
+        if not workflow.can_edit(by, current):
+            raise PermissionDenied("You may not edit this article.")
+        suggestions = new_suggestions(article)
+        added = apply_suggestions(article=article, suggestions=suggestions, accept=accept)
+        if added:
+            article.version = current.version + 1
+            article.updated_by = by
+            article.save(update_fields=["version", "updated_by", "updated_at"])
+            names = sorted(
+                item.name for items in suggestions.values() for item in items
+                if accept is None or item.key in accept
+            )
+            _record(by, f"Added suggested tags: {', '.join(names)}")
+    return added
+
+
+VOCABULARY_MODELS = {taxonomy.model for taxonomy in TAXONOMIES.values()}
+
+
+@transaction.atomic
+def tag_merge(*, keep, merged):
+    """Move every article tagged with `merged` entries to `keep`; old names become aliases.
+
+    Returns the number of articles whose tags were moved.
+    """
+    model = type(keep)
+    if model not in VOCABULARY_MODELS:
+        raise ValueError(f"Cannot merge {model.__name__} entries.")
+    through = model.tagged_items.rel.related_model
+    keep = model.objects.select_for_update().get(pk=keep.pk)
+    moved = 0
+    aliases = list(keep.aliases)
+    known = {name.casefold() for name in [keep.name, *aliases]}
+    for other in merged:
+        if type(other) is not model:
+            raise ValueError("Only entries of one vocabulary can be merged.")
+        if other.pk == keep.pk:
+            continue
+        already = through.objects.filter(tag=keep).values("content_object_id")
+        through.objects.filter(tag=other, content_object_id__in=already).delete()
+        moved += through.objects.filter(tag=other).update(tag=keep)
+        for name in [other.name, *other.aliases]:
+            if name.casefold() not in known:
+                known.add(name.casefold())
+                aliases.append(name)
+        if model is Minister:
+            keep.office = keep.office or other.office
+            keep.country_id = keep.country_id or other.country_id
+        if model is Policy:
+            keep.description = keep.description or other.description
+        other.delete()
+    keep.aliases = aliases
+    keep.save()
+    return moved
+
+
+def apply_suggestions(*, article, suggestions, accept=None):
+    """Add the suggested tags (only those whose key is in `accept`, if given).
+
+    Never removes a tag. Returns the number of tags added.
+    """
+    models = {taxonomy.manager: taxonomy.model for taxonomy in TAXONOMIES.values()}
+    added = 0
+    for taxonomy, items in suggestions.items():
+        ids = [s.tag_id for s in items if accept is None or s.key in accept]
+        if not ids:
+            continue
+        manager = getattr(article, taxonomy)
+        present = set(manager.values_list("id", flat=True))
+        new = [tag for tag in models[taxonomy].objects.filter(id__in=ids) if tag.id not in present]
+        if new:
+            manager.add(*new)
+            added += len(new)
+    return added

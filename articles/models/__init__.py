@@ -1,0 +1,23 @@
+"""The app's models: articles and the three taxonomies (each module says more)."""
+
+from articles.models.articles import Article, ArticleQuerySet, Correction
+from articles.models.invalidation import PendingInvalidation
+from articles.models.vocabulary import (
+    DASHES,
+    TAXONOMIES,
+    Country,
+    Minister,
+    Policy,
+    TaggedCountry,
+    TaggedMinister,
+    TaggedPolicy,
+    Taxonomy,
+    VocabularyTag,
+    aliases_default,
+)
+
+__all__ = [
+    "DASHES", "TAXONOMIES", "Article", "ArticleQuerySet", "Correction", "Country",
+    "Minister", "PendingInvalidation", "Policy", "TaggedCountry", "TaggedMinister",
+    "TaggedPolicy", "Taxonomy", "VocabularyTag", "aliases_default",
+]

@@ -1,0 +1,283 @@
+"""Articles, their corrections, and the visibility rule: ``Article.objects.published()``."""
+
+from datetime import timedelta
+from html import unescape
+
+import reversion
+from django.conf import settings
+from django.contrib.postgres.search import SearchVectorField
+from django.db import models
+from django.utils import timezone
+from django.utils.html import strip_tags
+from django.utils.text import Truncator
+from taggit.managers import TaggableManager
+
+from articles.models.vocabulary import (
+    NAME_TEXT,
+    PLAIN_TEXT,
+    TaggedCountry,
+    TaggedMinister,
+    TaggedPolicy,
+)
+from articles.platform.links import cached_reverse
+from articles.platform.sanitising import sanitise_html
+
+SUMMARY_WORDS = 40  # words of the body that stand in for a missing standfirst
+UPDATE_GRACE = timedelta(minutes=10)  # saves this soon after publication are not updates
+
+
+class NameList(models.Aggregate):
+    """Names joined with commas: STRING_AGG on PostgreSQL, GROUP_CONCAT on SQLite."""
+
+    function = "GROUP_CONCAT"
+    template = "%(function)s(%(expressions)s, ', ')"
+    output_field = models.TextField()
+
+    def as_postgresql(self, compiler, connection, **extra_context):
+        return super().as_sql(compiler, connection, function="STRING_AGG", **extra_context)
+
+
+def _tag_names(through):
+    return models.Subquery(
+        through.objects.filter(content_object=models.OuterRef("pk"))
+        .order_by()
+        .values("content_object")
+        .annotate(names=NameList("tag__name"))
+        .values("names")
+    )
+
+
+class ArticleQuerySet(models.QuerySet):
+    def published(self, now=None):
+        """Public means published with a publication time that has come."""
+        return self.filter(
+            status=Article.Status.PUBLISHED, published_at__lte=now or timezone.now()
+        )
+
+    def withdrawn(self):
+        """Taken off the site after being published: its address answers 410 Gone."""
+        return self.filter(status=Article.Status.WITHDRAWN, published_at__isnull=False)
+
+    def scheduled(self, now=None):
+        """Published, but with a publication time still to come."""
+        return self.filter(
+            status=Article.Status.PUBLISHED, published_at__gt=now or timezone.now()
+        )
+
+    def with_tags(self):
+        """Prefetch the three taxonomies so listings tag each card without N+1."""
+        return self.prefetch_related("countries", "ministers", "policies")
+
+    def with_tag_names(self):
+        """Annotate each taxonomy's names as one string, for lists that only show them."""
+        return self.annotate(
+            country_names=_tag_names(TaggedCountry),
+            minister_names=_tag_names(TaggedMinister),
+            policy_names=_tag_names(TaggedPolicy),
+        )
+
+
+# History records the article with its tags; the search vector is derived, not history.
+@reversion.register(
+    follow=("tagged_countries", "tagged_ministers", "tagged_policies"),
+    exclude=("search_vector",),
+)
+class Article(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        REVIEW = "review", "In review"
+        PUBLISHED = "published", "Published"
+        WITHDRAWN = "withdrawn", "Withdrawn"
+
+    headline = models.CharField(max_length=200, validators=NAME_TEXT)
+    slug = models.SlugField(
+        max_length=200,
+        unique=True,
+        help_text="The last part of the article's address. Filled in from the headline.",
+    )
+    standfirst = models.TextField(
+        blank=True, help_text="One or two sentences under the headline; also the summary "
+        "shown in listings, feeds and search engines.",
+        validators=PLAIN_TEXT,
+    )
+    body = models.TextField(
+        blank=True, help_text="Paragraphs, links, lists and emphasis. Anything else is "
+        "removed when you save.",
+        validators=PLAIN_TEXT,
+    )
+    dateline = models.CharField(
+        max_length=100, blank=True, help_text="Where the story was filed, e.g. Moscow.",
+        validators=NAME_TEXT,
+    )
+    bylines = models.CharField(
+        max_length=255, blank=True, help_text="Authors, separated by commas.",
+        validators=NAME_TEXT,
+    )
+    status = models.CharField(
+        max_length=12, choices=Status.choices, default=Status.DRAFT, db_index=True
+    )
+    published_at = models.DateTimeField(
+        "publication time",
+        null=True,
+        blank=True,
+        help_text="Leave empty to publish now. A future time schedules the article.",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    version = models.PositiveIntegerField(
+        default=1, help_text="Raised on every save; a stale edit is refused."
+    )
+    headline_needs_review = models.BooleanField(
+        default=False,
+        help_text="Set on wire imports, whose headline is derived from the first "
+        "sentence. Cleared when an editor saves a new headline.",
+    )
+    withdrawal_note = models.TextField(
+        "note to readers on withdrawal", blank=True,
+        help_text="Shown at the article's address after it is withdrawn, e.g. why. "
+        "Leave empty to say only that the article was withdrawn.",
+        validators=PLAIN_TEXT,
+    )
+    image = models.ImageField(upload_to="articles/%Y/%m/", blank=True)
+    image_alt = models.CharField(
+        "image alt text", max_length=250, blank=True,
+        help_text="What the image shows, for readers who cannot see it.",
+        validators=PLAIN_TEXT,
+    )
+    image_caption = models.CharField(max_length=300, blank=True, validators=PLAIN_TEXT)
+    image_credit = models.CharField(max_length=150, blank=True, validators=NAME_TEXT)
+    fingerprint = models.CharField(
+        max_length=64, unique=True, null=True, blank=True, editable=False,
+        help_text="Hash of the imported wire text; stops the same copy importing twice.",
+    )
+    search_vector = SearchVectorField(null=True, editable=False)
+
+    countries = TaggableManager(
+        "countries", through=TaggedCountry, blank=True, related_name="articles",
+        help_text="Countries the story is about.",
+    )
+    ministers = TaggableManager(
+        "ministers", through=TaggedMinister, blank=True, related_name="articles",
+        help_text="Ministers the story is about.",
+    )
+    policies = TaggableManager(
+        "policies", through=TaggedPolicy, blank=True, related_name="articles",
+        help_text="Policies and programmes the story is about.",
+    )
+
+    objects = ArticleQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-published_at", "-id"]
+        indexes = [
+            models.Index(fields=["status", "-published_at"], name="article_status_pub_idx"),
+            # The admin's list in its own order (every status, newest first).
+            models.Index(fields=["-published_at", "-id"], name="article_newest_idx"),
+            models.Index(fields=["-updated_at"], name="article_updated_idx"),
+        ]
+        permissions = [
+            ("publish_article", "Can publish, schedule and withdraw articles"),
+            ("edit_any_article", "Can edit articles written by others"),
+        ]
+
+    def __str__(self):
+        return self.headline
+
+    def save(self, *args, **kwargs):
+        # Sanitise here so no path (admin, import, shell) can store unsafe markup.
+        self.body = sanitise_html(self.body)
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        local = timezone.localtime(self.published_at or timezone.now())
+        return cached_reverse(
+            "articles:article-detail",
+            year=f"{local.year:04d}",
+            month=f"{local.month:02d}",
+            day=f"{local.day:02d}",
+            slug=self.slug,
+        )
+
+    @property
+    def is_public(self):
+        return (
+            self.status == self.Status.PUBLISHED
+            and self.published_at is not None
+            and self.published_at <= timezone.now()
+        )
+
+    @property
+    def is_scheduled(self):
+        return (
+            self.status == self.Status.PUBLISHED
+            and self.published_at is not None
+            and self.published_at > timezone.now()
+        )
+
+    @property
+    def display_status(self):
+        if self.is_scheduled:
+            return "Scheduled"
+        return self.get_status_display()
+
+    def update_time(self, corrections=()):
+        """When readers are told the article was updated: the latest note, else a later save.
+
+        A save counts only if it came after publication and after the article was first
+        written: importing an old wire story is not an update of it.
+        """
+        if corrections:
+            return corrections[-1].created_at
+        if (
+            self.published_at
+            and self.updated_at - self.published_at > UPDATE_GRACE
+            and self.updated_at - self.created_at > UPDATE_GRACE
+        ):
+            return self.updated_at
+        return None
+
+    @property
+    def summary(self):
+        """The standfirst, or for wire copy without one the opening words of the body."""
+        if self.standfirst:
+            return self.standfirst
+        # A space where paragraphs end, so "programme.</p><p>Mr" reads "programme. Mr".
+        text = strip_tags(self.body.replace("</p>", "</p> "))
+        return Truncator(" ".join(unescape(text).split())).words(SUMMARY_WORDS)
+
+    @property
+    def authors(self):
+        return [name.strip() for name in self.bylines.split(",") if name.strip()]
+
+
+class Correction(models.Model):
+    class Kind(models.TextChoices):
+        CORRECTION = "correction", "Correction"
+        UPDATE = "update", "Update"
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="corrections")
+    kind = models.CharField(max_length=12, choices=Kind.choices, default=Kind.CORRECTION)
+    note = models.TextField(
+        help_text="Shown to readers under the article, with its time.", validators=PLAIN_TEXT
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+
+    def __str__(self):
+        return f"{self.get_kind_display()}: {self.note[:60]}"

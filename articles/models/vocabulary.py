@@ -1,0 +1,159 @@
+"""The newsroom's three taxonomies: countries, ministers, policies, and the registry
+that names each one's model, through rows and pages."""
+
+import re
+from dataclasses import dataclass
+
+import reversion
+from django.db import models
+from django.utils.text import slugify
+from django.utils.translation import pgettext_lazy
+from taggit.models import TagBase, TaggedItemBase
+
+from articles.platform.links import cached_reverse
+from articles.platform.text import PlainTextValidator
+
+DASHES = re.compile(r"[\u2010-\u2015\u2212]")
+PLAIN_TEXT = [PlainTextValidator()]
+NAME_TEXT = [PlainTextValidator(names=True)]
+
+
+def aliases_default():
+    return []
+
+
+class VocabularyTag(TagBase):
+    """A taxonomy entry: a name, its slug and the other names the text may use."""
+
+    # taggit's name, refusing control characters.
+    name = models.CharField(
+        verbose_name=pgettext_lazy("A tag name", "name"), unique=True, max_length=100,
+        validators=NAME_TEXT,
+    )
+    aliases = models.JSONField(
+        default=aliases_default,
+        blank=True,
+        validators=NAME_TEXT,
+        help_text="Other names the copy may use, one per line: spellings, surnames, "
+        "demonyms, capitals. The auto-tagger and search use them.",
+    )
+    # Lets the auto-tagger notice any change to the vocabulary with one cheap query.
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        abstract = True
+        ordering = ["name"]
+
+    def slugify(self, tag, i=None):
+        # ASCII where the name allows ("sergey-lavrov"); a name in another script keeps
+        # its letters ("王毅") rather than getting an empty slug.
+        # Dashes join words: "North–South Corridor" is north-south-corridor.
+        tag = DASHES.sub(" ", tag)
+        slug = slugify(tag) or slugify(tag, allow_unicode=True) or "entry"
+        return f"{slug}-{i}" if i is not None else slug
+
+    def all_names(self):
+        return [self.name, *self.aliases]
+
+
+class Country(VocabularyTag):
+    code = models.CharField(
+        "ISO code", max_length=2, unique=True, help_text="ISO 3166-1 alpha-2, e.g. IN."
+    )
+
+    class Meta(VocabularyTag.Meta):
+        verbose_name_plural = "countries"
+
+    def get_absolute_url(self):
+        return cached_reverse("articles:country-detail", slug=self.slug)
+
+
+class Minister(VocabularyTag):
+    office = models.CharField(
+        max_length=200, blank=True, help_text="e.g. Minister of External Affairs.",
+        validators=NAME_TEXT,
+    )
+    country = models.ForeignKey(
+        Country,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="ministers_of",
+        help_text="The country the minister serves.",
+    )
+    in_office_from = models.DateField(null=True, blank=True)
+    in_office_to = models.DateField(null=True, blank=True)
+
+    class Meta(VocabularyTag.Meta):
+        pass
+
+    def get_absolute_url(self):
+        return cached_reverse("articles:minister-detail", slug=self.slug)
+
+
+class Policy(VocabularyTag):
+    description = models.TextField(
+        blank=True, help_text="One or two sentences for readers.", validators=PLAIN_TEXT
+    )
+
+    class Meta(VocabularyTag.Meta):
+        verbose_name_plural = "policies"
+
+    def get_absolute_url(self):
+        return cached_reverse("articles:policy-detail", slug=self.slug)
+
+
+@reversion.register()
+class TaggedCountry(TaggedItemBase):
+    tag = models.ForeignKey(Country, on_delete=models.CASCADE, related_name="tagged_items")
+    content_object = models.ForeignKey(
+        "Article", on_delete=models.CASCADE, related_name="tagged_countries"
+    )
+
+    class Meta:
+        unique_together = [("content_object", "tag")]
+
+
+@reversion.register()
+class TaggedMinister(TaggedItemBase):
+    tag = models.ForeignKey(Minister, on_delete=models.CASCADE, related_name="tagged_items")
+    content_object = models.ForeignKey(
+        "Article", on_delete=models.CASCADE, related_name="tagged_ministers"
+    )
+
+    class Meta:
+        unique_together = [("content_object", "tag")]
+
+
+@reversion.register()
+class TaggedPolicy(TaggedItemBase):
+    tag = models.ForeignKey(Policy, on_delete=models.CASCADE, related_name="tagged_items")
+    content_object = models.ForeignKey(
+        "Article", on_delete=models.CASCADE, related_name="tagged_policies"
+    )
+
+    class Meta:
+        unique_together = [("content_object", "tag")]
+
+
+@dataclass(frozen=True)
+class Taxonomy:
+    """One of the three vocabularies and how articles reach it."""
+
+    kind: str  # "country": URL names, filters, search parameters
+    manager: str  # "countries": the TaggableManager on Article
+    model: type
+    through: type
+    article_relation: str  # Article's reverse name for the through rows
+    detail_url_name: str
+    weight: int  # a shared minister or policy says more about relatedness than a country
+
+
+TAXONOMIES = {
+    "country": Taxonomy("country", "countries", Country, TaggedCountry, "tagged_countries",
+                        "articles:country-detail", 1),
+    "minister": Taxonomy("minister", "ministers", Minister, TaggedMinister,
+                         "tagged_ministers", "articles:minister-detail", 3),
+    "policy": Taxonomy("policy", "policies", Policy, TaggedPolicy, "tagged_policies",
+                       "articles:policy-detail", 3),
+}

@@ -1,0 +1,45 @@
+"""schema.org structured data for an article page."""
+
+import json
+
+from django.conf import settings
+from django.core.serializers.json import DjangoJSONEncoder
+from django.urls import reverse
+from django.utils.safestring import mark_safe
+
+from articles.platform.text import output_data
+
+# Characters that could end the <script> element the JSON sits in.
+JSON_SCRIPT_ESCAPES = {ord("<"): "\\u003C", ord(">"): "\\u003E", ord("&"): "\\u0026"}
+
+
+def article_json_ld(request, article, tags, *, summary, modified):
+    """schema.org NewsArticle for the article, safe to place inside a <script> tag."""
+    url = request.build_absolute_uri(article.get_absolute_url())
+    publisher = {"@type": "NewsMediaOrganization", "name": settings.NEWSROOM_NAME,
+                 "url": request.build_absolute_uri(reverse("articles:home"))}
+    data = {
+        "@context": "https://schema.org",
+        "@type": "NewsArticle",
+        "headline": article.headline,
+        "description": summary,
+        "url": url,
+        "mainEntityOfPage": url,
+        "datePublished": article.published_at,
+        "dateModified": modified,
+        # Wire copy has no byline: the newsroom itself is then the author.
+        "author": [{"@type": "Person", "name": name} for name in article.authors]
+        or [publisher],
+        "publisher": publisher,
+        "about": [{"@type": "Thing", "name": tag.name,
+                   "url": request.build_absolute_uri(tag.url)} for tag in tags],
+        "keywords": [tag.name for tag in tags],
+        "inLanguage": settings.NEWSROOM_LANGUAGE,
+    }
+    if article.dateline:
+        data["locationCreated"] = {"@type": "Place", "name": article.dateline}
+    if article.image:
+        data["image"] = [request.build_absolute_uri(article.image.url)]
+    # Stored text is written without control characters, whatever got into the row.
+    text = json.dumps(output_data(data), cls=DjangoJSONEncoder, ensure_ascii=False)
+    return mark_safe(text.translate(JSON_SCRIPT_ESCAPES))

@@ -1,0 +1,409 @@
+"""Reads for the public site that span articles and the three taxonomies.
+
+Every read starts from ``Article.objects.published()``. Each function runs a fixed
+number of queries whatever the number of articles or tags involved, so a page's
+query count does not grow with its content.
+"""
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+from django.db.models import Count, IntegerField, OuterRef, Q, Subquery, Value
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+from django.utils.functional import cached_property
+
+from articles.caching.state import remember
+from articles.models import (
+    TAXONOMIES,
+    Article,
+    Country,
+    Minister,
+    Policy,
+    TaggedCountry,
+)
+from articles.platform.links import cached_reverse
+
+KIND_ORDER = {kind: i for i, kind in enumerate(TAXONOMIES)}
+# The template of an article card in every listing.
+CARD_TEMPLATE = "includes/article_card.html"
+# The columns an article card shows (CARD_TEMPLATE), id and version first.
+CARD_FIELDS = ("id", "version", "headline", "slug", "standfirst", "dateline", "published_at")
+
+# "Often covered with" looks at this many of a tag's latest articles, so a tag with
+# thirty thousand stories costs what one with three hundred does.
+CO_OCCURRENCE_WINDOW = 300
+# Related articles are scored among this many of the latest articles sharing a tag.
+RELATED_CANDIDATES = 300
+TRENDING_DAYS = 30
+
+
+@dataclass(frozen=True)
+class TagLink:
+    kind: str
+    pk: int
+    name: str
+    slug: str
+    url: str
+    count: int = 0
+
+
+@dataclass
+class ArticleCard:
+    """An article as a listing shows it: the article and its tag links."""
+
+    article: Article
+    tags: list = field(default_factory=list)
+    snippet: str = ""
+
+    @property
+    def key(self):
+        """Names the card's rendering: a new version of the article is a new card."""
+        return f"{self.article.pk}.{self.article.version}"
+
+
+class ReferencedCard:
+    """A card read as the few columns a card shows; its Article is built from them only
+    if the card has to be rendered (most come from the card cache)."""
+
+    snippet = ""
+
+    def __init__(self, db, row, page_tags):
+        self.db = db
+        self.row = row
+        self.pk = row[0]
+        self.key = f"{row[0]}.{row[1]}"
+        self.tags = LazyTags(page_tags, self.pk)
+
+    @cached_property
+    def article(self):
+        # from_db() takes the values in the model's field order.
+        values = dict(zip(CARD_FIELDS, self.row, strict=True))
+        names = [f.attname for f in Article._meta.concrete_fields if f.attname in values]
+        return Article.from_db(self.db, names, [values[name] for name in names])
+
+
+class TagUrls:
+    """Builds tag links with URLs reversed once per process (articles.platform.links)."""
+
+    def link(self, kind, pk, name, slug, count=0):
+        url = cached_reverse(TAXONOMIES[kind].detail_url_name, slug=slug)
+        return TagLink(kind, pk, name, slug, url, count)
+
+
+def tag_link(tag):
+    """The TagLink of one tag object."""
+    kind = {Country: "country", Minister: "minister", Policy: "policy"}[type(tag)]
+    return TagLink(kind, tag.pk, tag.name, tag.slug, tag.get_absolute_url())
+
+
+def _tag_rows(article_ids):
+    """(article id, kind, tag id, name, slug) of every tag of the given articles: one query."""
+    parts = [
+        tax.through.objects.filter(content_object_id__in=article_ids)
+        .annotate(kind=Value(kind))
+        .values_list("content_object_id", "kind", "tag_id", "tag__name", "tag__slug")
+        .order_by()
+        for kind, tax in TAXONOMIES.items()
+    ]
+    return parts[0].union(*parts[1:], all=True)
+
+
+def tags_by_article(article_ids):
+    """Map article id -> TagLinks (countries, then ministers, then policies, A-Z)."""
+    article_ids = list(article_ids)
+    found = {pk: [] for pk in article_ids}
+    if not article_ids:
+        return found
+    urls = TagUrls()
+    rows = sorted(_tag_rows(article_ids), key=lambda r: (r[0], KIND_ORDER[r[1]], r[3]))
+    for article_id, kind, pk, name, slug in rows:
+        found[article_id].append(urls.link(kind, pk, name, slug))
+    return found
+
+
+def article_tags(article):
+    """The article's TagLinks, in one query, remembered until content changes."""
+    return remember("article-tags", lambda: tags_by_article([article.pk])[article.pk],
+                    article.pk)
+
+
+def article_corrections(article):
+    """The article's corrections, oldest first; remembered until content changes."""
+    return remember("article-corrections", lambda: list(article.corrections.all()),
+                    article.pk)
+
+
+class PageTags:
+    """The tags of a page of articles, fetched in one query on first use.
+
+    Cards whose HTML comes from the card cache never read their tags, so a listing
+    served from it skips the query.
+    """
+
+    def __init__(self, article_ids):
+        self.article_ids = list(article_ids)
+        self.by_article = None
+
+    def of(self, article_id):
+        if self.by_article is None:
+            self.by_article = tags_by_article(self.article_ids)
+        return self.by_article[article_id]
+
+
+class LazyTags(Sequence):
+    """One card's TagLinks, read from its page's PageTags when first needed."""
+
+    def __init__(self, page_tags, article_id):
+        self.page_tags = page_tags
+        self.article_id = article_id
+
+    def __getitem__(self, index):
+        return self.page_tags.of(self.article_id)[index]
+
+    def __len__(self):
+        return len(self.page_tags.of(self.article_id))
+
+    def __eq__(self, other):
+        return list(self) == list(other)
+
+
+def cards(articles):
+    """Wrap a page of articles as cards carrying their tags: one query for all tags,
+    run only if a card's tags are read."""
+    articles = list(articles)
+    page_tags = PageTags(a.pk for a in articles)
+    return [ArticleCard(article=a, tags=LazyTags(page_tags, a.pk)) for a in articles]
+
+
+def referenced_cards(page):
+    """Cards for a page (a sliced listing queryset), reading only what a card shows.
+
+    Most cards of a listing come from the card cache, so building 20 full Article rows
+    (most of a listing query's cost) is wasted work; a card that is rendered builds its
+    Article from the columns read, with no further query.
+    """
+    rows = list(page.values_list(*CARD_FIELDS))
+    page_tags = PageTags(row[0] for row in rows)
+    return [ReferencedCard(page.db, row, page_tags) for row in rows]
+
+
+def listing(queryset=None):
+    """Published articles as listings show them: newest first, without the heavy body."""
+    queryset = Article.objects.published() if queryset is None else queryset
+    return queryset.defer("body", "search_vector").order_by("-published_at", "-id")
+
+
+def articles_tagged(tag):
+    """Published articles carrying the tag, newest first."""
+    tax = TAXONOMIES[tag_link(tag).kind]
+    return listing(Article.objects.published().filter(**{f"{tax.article_relation}__tag": tag}))
+
+
+def articles_tagged_both(first, second):
+    """Published articles tagged with both countries (a bilateral page)."""
+    return listing(
+        Article.objects.published()
+        .filter(tagged_countries__tag=first)
+        .filter(pk__in=TaggedCountry.objects.filter(tag=second).values("content_object_id"))
+    )
+
+
+def co_occurring_tags(tag, *, limit=24):
+    """Tags most often on the same articles as ``tag``, across the three taxonomies.
+
+    Counts over the tag's latest CO_OCCURRENCE_WINDOW published articles; one query,
+    remembered until content changes.
+    """
+    return remember("co-occurring", lambda: _co_occurring_tags(tag, limit=limit),
+                    type(tag).__name__, tag.pk, limit)
+
+
+def _co_occurring_tags(tag, *, limit):
+    own = tag_link(tag)
+    recent = (
+        articles_tagged(tag).order_by("-published_at", "-id").values("pk")[:CO_OCCURRENCE_WINDOW]
+    )
+    parts = []
+    for kind, tax in TAXONOMIES.items():
+        rows = tax.through.objects.filter(content_object_id__in=recent)
+        if kind == own.kind:
+            rows = rows.exclude(tag_id=tag.pk)
+        parts.append(
+            rows.values("tag_id")
+            .annotate(kind=Value(kind), n=Count("id"))
+            .values_list("kind", "tag_id", "tag__name", "tag__slug", "n")
+            .order_by()
+        )
+    combined = parts[0].union(*parts[1:], all=True).order_by("-n", "tag__name")[:limit]
+    urls = TagUrls()
+    return [urls.link(*row) for row in combined]
+
+
+def most_covered(*, days=TRENDING_DAYS, per_kind=8, now=None):
+    """Per taxonomy, the tags with most published articles in the last ``days`` days.
+
+    Remembered until content changes, and for at most ten minutes as the window slides.
+    """
+    if now is not None:
+        return _most_covered(days=days, per_kind=per_kind, now=now)
+    return remember("most-covered", lambda: _most_covered(days=days, per_kind=per_kind),
+                    days, per_kind, timeout=600)
+
+
+def _most_covered(*, days, per_kind, now=None):
+    """Per taxonomy, the tags with most published articles in the last ``days`` days.
+
+    One query for the three taxonomies; its size is bounded by the tags used in the
+    window, not by the archive.
+    """
+    now = now or timezone.now()
+    recent = Article.objects.published(now=now).filter(
+        published_at__gte=now - timedelta(days=days)
+    ).values("pk")
+    parts = [
+        tax.through.objects.filter(content_object_id__in=recent)
+        .values("tag_id")
+        .annotate(kind=Value(kind), n=Count("id"))
+        .values_list("kind", "tag_id", "tag__name", "tag__slug", "n")
+        .order_by()
+        for kind, tax in TAXONOMIES.items()
+    ]
+    urls = TagUrls()
+    result = {kind: [] for kind in TAXONOMIES}
+    for row in parts[0].union(*parts[1:], all=True).order_by("-n", "tag__name"):
+        if len(result[row[0]]) < per_kind:
+            result[row[0]].append(urls.link(*row))
+    return result
+
+
+def tag_index(kind):
+    """Tags of one taxonomy with their published-article counts, A-Z; unused tags left out."""
+    tax = TAXONOMIES[kind]
+    tags = (
+        tax.model.objects.filter(
+            tagged_items__content_object_id__in=Article.objects.published().values("pk")
+        )
+        .annotate(article_count=Count("tagged_items"))
+        .order_by("name")
+    )
+    if kind == "minister":
+        tags = tags.select_related("country")
+    return tags
+
+
+def related_articles(article, tags, *, limit=4):
+    """Published articles sharing the most tags with ``article``; remembered until
+    content changes."""
+    return remember("related", lambda: _related_articles(article, tags, limit=limit),
+                    article.pk, limit)
+
+
+def _related_articles(article, tags, *, limit):
+    """Published articles sharing the most tags with ``article``, in one query.
+
+    A shared minister or policy weighs three times a shared country. Scoring looks at
+    the latest RELATED_CANDIDATES articles sharing any tag, which bounds its cost.
+    """
+    tag_ids = {kind: [t.pk for t in tags if t.kind == kind] for kind in TAXONOMIES}
+    shares_a_tag = Q(pk__in=[])
+    score = Value(0)
+    for kind, tax in TAXONOMIES.items():
+        if not tag_ids[kind]:
+            continue
+        tagged = tax.through.objects.filter(tag_id__in=tag_ids[kind])
+        shares_a_tag |= Q(pk__in=tagged.values("content_object_id"))
+        shared = (
+            tagged.filter(content_object_id=OuterRef("pk"))
+            .values("content_object_id")
+            .annotate(n=Count("id"))
+            .values("n")
+        )
+        score = score + Coalesce(Subquery(shared, output_field=IntegerField()), 0) * tax.weight
+    if not any(tag_ids.values()):
+        return []
+    candidates = (
+        Article.objects.published()
+        .filter(shares_a_tag)
+        .exclude(pk=article.pk)
+        .order_by("-published_at", "-id")
+        .values("pk")[:RELATED_CANDIDATES]
+    )
+    return list(
+        listing(Article.objects.filter(pk__in=candidates))
+        .only("headline", "slug", "published_at")
+        .annotate(score=score)
+        .order_by("-score", "-published_at", "-id")[:limit]
+    )
+
+
+def _words(text):
+    return re.findall(r"\w+", text.casefold())
+
+
+def _contains_phrase(words, phrase_words):
+    n = len(phrase_words)
+    return n > 0 and any(words[i:i + n] == phrase_words for i in range(len(words) - n + 1))
+
+
+def search_tag_matches(text, *, limit=6):
+    """Tags named in the query (by name or alias, as whole words): one query.
+
+    "Lavrov" finds Sergey Lavrov, "Chennai Vladivostok corridor" a policy named so; "man"
+    finds neither Oman nor Germany. When no tag is named in the query, tags whose name
+    holds the whole query as words ("Sudan" in South Sudan) are offered instead.
+    """
+    query_words = [word for word in _words(text) if len(word) >= 3]
+    if not query_words:
+        return []
+    candidates = Q()
+    for word in query_words[:8]:
+        candidates |= Q(name__icontains=word) | Q(aliases__icontains=word)
+    parts = [
+        tax.model.objects.filter(candidates)
+        .annotate(kind=Value(kind))
+        .values_list("kind", "pk", "name", "slug", "aliases")
+        .order_by()
+        for kind, tax in TAXONOMIES.items()
+    ]
+    rows = list(parts[0].union(*parts[1:], all=True).order_by("name")[:200])
+    all_words = _words(text)
+    named, holding = [], []
+    for kind, pk, name, slug, aliases in rows:
+        names = [_words(n) for n in [name, *(aliases or [])]]
+        if any(_contains_phrase(all_words, n) for n in names):
+            named.append((kind, pk, name, slug))
+        elif any(_contains_phrase(n, all_words) for n in names):
+            holding.append((kind, pk, name, slug))
+    urls = TagUrls()
+    return [urls.link(*row) for row in (named or holding)[:limit]]
+
+
+def tag_by_slug(kind, slug):
+    """The country, minister (with its country) or policy with this slug, or None;
+    remembered until content changes."""
+    def find():
+        model = TAXONOMIES[kind].model
+        queryset = model.objects.select_related("country") if kind == "minister" \
+            else model.objects.all()
+        return queryset.filter(slug=slug).first()
+
+    return remember("tag", find, kind, slug)
+
+
+def tag_with_alias_slug(model, slug):
+    """The entry one of whose aliases has this slug: where a merged entry's page went."""
+    word = slug.split("-")[0]
+    if not word:
+        return None
+    for tag in model.objects.filter(aliases__icontains=word):
+        if any(tag.slugify(alias) == slug for alias in tag.aliases):
+            return tag
+    return None
+
+
+def country_choices():
+    """Every country as (slug, name), A-Z, for the search filter."""
+    return list(Country.objects.order_by("name").values_list("slug", "name"))

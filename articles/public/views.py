@@ -1,0 +1,374 @@
+"""Public pages. Thin: each view picks a published queryset and the selectors' reads."""
+
+from datetime import date, datetime, time, timedelta
+
+from django.conf import settings
+from django.contrib.admin.views.decorators import staff_member_required
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.cache import never_cache
+from django.views.generic import ListView, TemplateView
+
+from articles.editorial import workflow
+from articles.models import Article
+from articles.platform.dates import FIRST_YEAR, LAST_YEAR
+from articles.platform.links import cached_reverse
+from articles.public import selectors
+from articles.public.highlight import result_cards_html
+from articles.public.jsonld import article_json_ld
+from articles.public.pagination import BoundedPaginator
+from articles.public.search import (
+    SearchParams,
+    country_options,
+    highlighter_for,
+    ranked_search,
+    tags_named_in,
+)
+
+
+def local_day_range(year, month=None, day=None):
+    """Aware [start, end) datetimes of a year, month or day in the site time zone.
+
+    Raises Http404 for an impossible date (2023/02/30, month 13, year 0).
+    """
+    try:
+        year = int(year)
+        if not FIRST_YEAR <= year <= LAST_YEAR:
+            raise ValueError(f"year {year} is out of range")
+        if day is not None:
+            start = date(year, int(month), int(day))
+            end = start + timedelta(days=1)
+        elif month is not None:
+            start = date(year, int(month), 1)
+            end = date(year + (start.month == 12), start.month % 12 + 1, 1)
+        else:
+            start, end = date(year, 1, 1), date(year + 1, 1, 1)
+    except (ValueError, OverflowError) as error:
+        raise Http404("No such date.") from error
+    return (
+        timezone.make_aware(datetime.combine(start, time.min)),
+        timezone.make_aware(datetime.combine(end, time.min)),
+        start,
+    )
+
+
+class ArticleListView(ListView):
+    """A paginated listing of published articles shown as cards.
+
+    Subclasses give ``articles()``; a bad or out-of-range ?page= is a 404 (ListView).
+    """
+
+    paginate_by = settings.NEWSROOM_PAGE_SIZE
+    paginator_class = BoundedPaginator
+    empty_is_404 = False
+
+    def articles(self):
+        return selectors.listing()
+
+    def get_queryset(self):
+        return self.articles()
+
+    def get_feed_url(self):
+        return None
+
+    def page_cards(self, object_list):
+        return selectors.referenced_cards(object_list)
+
+    def get_paginator(self, *args, **kwargs):
+        paginator = super().get_paginator(*args, **kwargs)
+        paginator.count_key = self.listing_key()
+        return paginator
+
+    def listing_key(self):
+        """Names the listing for its remembered count and anchors: only what selects its
+        articles, so made-up query parameters cannot multiply the entries."""
+        return self.request.path
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["cards"] = self.page_cards(context["object_list"])
+        if self.empty_is_404 and not context["cards"]:
+            # Checked on the page already fetched (ListView's allow_empty costs a query).
+            raise Http404("Nothing has been published here.")
+        context["feed_url"] = self.get_feed_url()
+        return context
+
+
+class HomeView(TemplateView):
+    template_name = "articles/home.html"
+    latest_count = settings.NEWSROOM_PAGE_SIZE + 1
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        latest = selectors.referenced_cards(selectors.listing()[: self.latest_count])
+        context.update(
+            lead=latest[0] if latest else None,
+            lead_cards=latest[:1],
+            cards=latest[1:],
+            most_covered=selectors.most_covered(),
+            feed_url=cached_reverse("articles:latest-feed"),
+        )
+        return context
+
+
+def render_article(request, article, *, preview=False):
+    tags = selectors.article_tags(article)
+    corrections = selectors.article_corrections(article)
+    updated_at = article.update_time(corrections)
+    summary = article.summary
+    context = {
+        "article": article,
+        "tags": tags,
+        "countries": [t for t in tags if t.kind == "country"],
+        "ministers": [t for t in tags if t.kind == "minister"],
+        "policies": [t for t in tags if t.kind == "policy"],
+        "corrections": corrections,
+        "updated_at": updated_at,
+        "summary": summary,
+        "related": selectors.related_articles(article, tags),
+        "canonical_url": request.build_absolute_uri(article.get_absolute_url()),
+        "json_ld": article_json_ld(
+            request, article, tags, summary=summary,
+            modified=updated_at or article.published_at or article.updated_at,
+        ),
+        "image_url": request.build_absolute_uri(article.image.url) if article.image else "",
+        "preview": preview,
+    }
+    return render(request, "articles/article_detail.html", context)
+
+
+def article_detail(request, year, month, day, slug):
+    start, end, _ = local_day_range(year, month, day)
+    at_address = Article.objects.filter(published_at__gte=start, published_at__lt=end,
+                                        slug=slug)
+    article = at_address.published().first()
+    if article is None:
+        withdrawn = at_address.withdrawn().only("withdrawal_note").first()
+        if withdrawn is None:
+            raise Http404("No article at this address.")
+        return render(request, "articles/article_withdrawn.html",
+                      {"note": withdrawn.withdrawal_note}, status=410)
+    return render_article(request, article)
+
+
+@never_cache
+@staff_member_required
+def article_preview(request, pk):
+    """Staff see an article they may see, in any state, exactly as readers would; never
+    cached."""
+    article = get_object_or_404(workflow.visible_articles(request.user), pk=pk)
+    response = render_article(request, article, preview=True)
+    response["Cache-Control"] = "no-cache, no-store, private, max-age=0"
+    response["X-Robots-Tag"] = "noindex"
+    return response
+
+
+class TagIndexView(TemplateView):
+    """A–Z of one taxonomy with published-article counts."""
+
+    template_name = "articles/tag_index.html"
+    kind = None
+    titles = {"country": "Countries", "minister": "Ministers", "policy": "Policies"}
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        tags = list(selectors.tag_index(self.kind))
+        letters = {}
+        for tag in tags:
+            letters.setdefault(tag.name[:1].upper(), []).append(tag)
+        context.update(kind=self.kind, title=self.titles[self.kind],
+                       letters=sorted(letters.items()))
+        return context
+
+
+def bilateral_links(country, related, limit=5):
+    """(country TagLink, bilateral page URL) for the countries most covered with this one."""
+    links = []
+    for other in related:
+        if len(links) == limit:
+            break
+        if other.kind == "country":
+            first, second = sorted((country.slug, other.slug))
+            links.append((other, cached_reverse("articles:bilateral", slug=first, other=second)))
+    return links
+
+
+class TagDetailView(ArticleListView):
+    """One country, minister or policy: its description and its articles, newest first."""
+
+    template_name = "articles/tag_detail.html"
+    kind = None
+    empty_is_404 = True  # an entry nobody has written about is not a page for readers
+
+    def get(self, request, *args, **kwargs):
+        model = selectors.TAXONOMIES[self.kind].model
+        self.tag = selectors.tag_by_slug(self.kind, kwargs["slug"])
+        if self.tag is None:
+            # A merged-away entry lives on as an alias of the one it was merged into.
+            merged_into = selectors.tag_with_alias_slug(model, kwargs["slug"])
+            if merged_into is None:
+                raise Http404("No such entry.")
+            return redirect(merged_into.get_absolute_url(), permanent=True)
+        return super().get(request, *args, **kwargs)
+
+    def articles(self):
+        return selectors.articles_tagged(self.tag)
+
+    def get_feed_url(self):
+        return cached_reverse(f"articles:{self.kind}-feed", slug=self.tag.slug)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        related = selectors.co_occurring_tags(self.tag)
+        context.update(
+            kind=self.kind,
+            tag=self.tag,
+            often_with=related[:8],
+            bilateral=bilateral_links(self.tag, related) if self.kind == "country" else [],
+        )
+        return context
+
+
+def bilateral_pair(slug, other):
+    """The two countries of a bilateral page, or Http404; tells if the order is canonical."""
+    if slug == other:
+        raise Http404("A country has no bilateral page with itself.")
+    first, second = (selectors.tag_by_slug("country", s) for s in (slug, other))
+    if first is None or second is None:
+        raise Http404("No such country.")
+    return first, second, slug < other
+
+
+class BilateralView(ArticleListView):
+    """Articles tagged with both countries; the pair's canonical order is A–Z by slug."""
+
+    template_name = "articles/bilateral.html"
+    empty_is_404 = True  # two countries never covered together have no page
+
+    def get(self, request, *args, **kwargs):
+        self.first, self.second, canonical = bilateral_pair(kwargs["slug"], kwargs["other"])
+        if not canonical:
+            url = reverse("articles:bilateral",
+                          kwargs={"slug": self.second.slug, "other": self.first.slug})
+            query = request.META.get("QUERY_STRING")
+            return redirect(f"{url}?{query}" if query else url, permanent=True)
+        return super().get(request, *args, **kwargs)
+
+    def articles(self):
+        return selectors.articles_tagged_both(self.first, self.second)
+
+    def get_feed_url(self):
+        return cached_reverse("articles:bilateral-feed", slug=self.first.slug,
+                              other=self.second.slug)
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(first=self.first, second=self.second, **kwargs)
+
+
+class ArchiveView(ArticleListView):
+    """Articles published in one year or one month, newest first."""
+
+    template_name = "articles/archive.html"
+
+    def get(self, request, *args, **kwargs):
+        self.start, self.end, self.first_day = local_day_range(
+            kwargs["year"], kwargs.get("month")
+        )
+        self.month = kwargs.get("month")
+        return super().get(request, *args, **kwargs)
+
+    def articles(self):
+        return selectors.listing(
+            Article.objects.published().filter(
+                published_at__gte=self.start, published_at__lt=self.end
+            )
+        )
+
+    def get_feed_url(self):
+        if self.month:
+            return reverse("articles:archive-month-feed",
+                           kwargs={"year": self.kwargs["year"], "month": self.month})
+        return reverse("articles:archive-year-feed", kwargs={"year": self.kwargs["year"]})
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        if not context["paginator"].count:
+            # An empty period is no page: crawlers must not find endless empty years.
+            raise Http404("Nothing was published in this period.")
+        months = []
+        if not self.month:
+            months = Article.objects.published().filter(
+                published_at__gte=self.start, published_at__lt=self.end
+            ).datetimes("published_at", "month", order="DESC")
+        context.update(first_day=self.first_day, month=self.month, months=months,
+                       year=self.kwargs["year"])
+        return context
+
+
+class ArchiveIndexView(TemplateView):
+    """The years that have published articles, newest first."""
+
+    template_name = "articles/archive_index.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["years"] = Article.objects.published().datetimes(
+            "published_at", "year", order="DESC"
+        )
+        return context
+
+
+class SearchView(ArticleListView):
+    """Search results with highlighted snippets and filters by tag and date."""
+
+    template_name = "articles/search.html"
+
+    def get(self, request, *args, **kwargs):
+        self.params = SearchParams.from_query_dict(request.GET)
+        self.matching_tags = tags_named_in(self.params.q)
+        return super().get(request, *args, **kwargs)
+
+    def listing_key(self):
+        return f"{self.request.path}?{self.params!r}"
+
+    def get_paginator(self, *args, **kwargs):
+        paginator = super().get_paginator(*args, **kwargs)
+        paginator.count_exactly = True
+        return paginator
+
+    def articles(self):
+        if self.params.is_empty:
+            return Article.objects.none()
+        return ranked_search(self.params, self.matching_tags)
+
+    def page_cards(self, object_list):
+        return selectors.cards(object_list)
+
+    def get_feed_url(self):
+        if self.params.is_empty:
+            return None
+        return f"{cached_reverse('articles:search-feed')}?{self.request.GET.urlencode()}"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        if self.params.q and context["cards"]:
+            highlighter = highlighter_for(self.object_list, self.params.q)
+            context["results_html"] = result_cards_html(context["cards"], highlighter)
+        query = self.request.GET.copy()
+        query.pop("page", None)
+        context.update(
+            params=self.params,
+            matching_tags=self.matching_tags,
+            search_window=getattr(self.object_list, "window", None),
+            search_reach=getattr(self.object_list, "reach", None),
+            country_options=country_options(self.params.country),
+            page_query=query.urlencode(),
+        )
+        return context
+
+
+class RobotsView(TemplateView):
+    template_name = "robots.txt"
+    content_type = "text/plain; charset=utf-8"

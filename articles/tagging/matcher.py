@@ -1,0 +1,420 @@
+"""The auto-tagger: finds the countries, ministers and policies an article is about.
+
+The vocabulary (tag names, their aliases, and country names, demonyms and capitals from
+pycountry and countryinfo) is compiled once into an Aho–Corasick automaton over
+normalised words, and rebuilt when the vocabulary tables change. Text is split into
+words, each word normalised (case, diacritics, apostrophes, possessive and plural "s",
+British/American spellings), and the automaton finds every vocabulary phrase on word
+boundaries. The longest overlapping phrase wins; then rules reject false friends
+(lower-case "china", Georgia the US state, a person named Jordan, a capital used as a
+place rather than a government, a surname shared by two ministers). Every suggestion
+carries its evidence: the phrase as written, the field and the offset in that field.
+See docs/TAGGING.md.
+"""
+
+import re
+from bisect import bisect_left
+from collections import namedtuple
+from dataclasses import dataclass, field
+from typing import NamedTuple
+
+import ahocorasick
+
+from articles.tagging.countries import country_data, country_forms, package_country_names
+from articles.tagging.rules import (
+    close_spelling,
+    is_a_place,
+    names_a_person,
+    paragraph_has,
+    preceded_by_other_name,
+    salient,
+    surname_refers_to,
+)
+from articles.tagging.text import Words, body_text, normalise_phrase
+
+COUNTRIES, MINISTERS, POLICIES = "countries", "ministers", "policies"
+TAXONOMIES = (COUNTRIES, MINISTERS, POLICIES)
+FIELDS = ("headline", "standfirst", "body")
+MIN_PERMUTED_WORDS = 3
+PERMUTED_RUN_RE = re.compile(b"\x01{%d,}" % MIN_PERMUTED_WORDS)
+
+
+class Evidence(NamedTuple):
+    """Why a tag is suggested: the phrase as written, its field and offset there."""
+
+    phrase: str
+    field: str
+    offset: int
+
+    def as_dict(self):
+        return self._asdict()
+
+
+@dataclass
+class Suggestion:
+    taxonomy: str
+    tag_id: int
+    name: str
+    evidence: list = field(default_factory=list)
+
+    @property
+    def key(self):
+        return f"{self.taxonomy}:{self.tag_id}"
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One thing a vocabulary phrase can mean."""
+
+    taxonomy: str  # countries / ministers / policies, or "" for a blocker
+    tag_id: int
+    role: str  # name, alias, capital, surname, block
+    case: str  # "" (any), "title" (capitalised), "upper" (acronym)
+    # For role "surname": the ministers with that family name, those whose vocabulary
+    # lists the word itself as an alias, and those whose first word it is ("Mr Wang"
+    # for Wang Yi, counted only after a title).
+    surname_of: tuple = ()
+    explicit: tuple = ()
+    given_of: tuple = ()
+
+
+# A phrase found in a field: word indexes [start, end) and what it may mean.
+Match = namedtuple("Match", "start end entries cased", defaults=(2,))
+
+
+def _case_rule(phrase, taxonomy):
+    letters = phrase.replace(".", "").replace(" ", "")
+    if letters.isalpha() and letters.isupper() and len(letters) <= 5:
+        return "upper"
+    if taxonomy == POLICIES and len(normalise_phrase(phrase)) > 1:
+        return ""
+    return "title"
+
+
+def _surname(name):
+    """The family name by which copy refers to a person after first mention."""
+    words = [w for w in re.split(r"\s+", name.strip()) if w]
+    if len(words) < 2:
+        return None
+    surname = [words[-1]]
+    # Particles belong to the surname: "von der Leyen", "al-Sabah".
+    for word in reversed(words[:-1]):
+        if word.islower():
+            surname.insert(0, word)
+        else:
+            break
+    return " ".join(surname)
+
+
+def _claim(surnames, key, kind, tag_id):
+    surnames.setdefault(key, {}).setdefault(kind, set()).add(tag_id)
+
+
+class CompiledVocabulary:
+    """The vocabulary as one automaton; built once, used for many articles."""
+
+    def __init__(self, *, countries, ministers, policies):
+        self.names = {COUNTRIES: {}, MINISTERS: {}, POLICIES: {}}
+        self.codes = {}
+        self.population = {}
+        self.given_names = {}  # minister id -> first words of their names ("sergey")
+        phrases = {}  # key tuple -> {(taxonomy, tag_id): (role, case, original)}
+
+        def add(phrase, taxonomy, tag_id, role):
+            key = normalise_phrase(phrase)
+            if not key:
+                return
+            claims = phrases.setdefault(key, {})
+            previous = claims.get((taxonomy, tag_id))
+            # A vocabulary name or alias outranks what a package says about the phrase,
+            # but a capital stays a capital ("in Moscow" is a place) even when listed.
+            if previous is None or previous[0] == "package":
+                claims[(taxonomy, tag_id)] = (role, _case_rule(phrase, taxonomy))
+
+        for tag_id, code, name, aliases in countries:
+            self.names[COUNTRIES][tag_id] = name
+            self.codes[tag_id] = code
+            self.population[tag_id] = package_country_names().get(code, {}).get("population", 0)
+            for phrase, role in country_forms(code, name, aliases):
+                add(phrase, COUNTRIES, tag_id, role)
+
+        surnames = {}  # one-word key -> {"last"|"explicit"|"given": minister ids}
+        for tag_id, name, aliases in ministers:
+            self.names[MINISTERS][tag_id] = name
+            self.given_names[tag_id] = {
+                words[0] for words in map(normalise_phrase, (name, *aliases)) if len(words) > 1
+            }
+            for phrase in (name, *aliases):
+                key = normalise_phrase(phrase)
+                if len(key) > 1:
+                    add(phrase, MINISTERS, tag_id, "name")
+                    surname = _surname(phrase)
+                    if surname:
+                        _claim(surnames, normalise_phrase(surname), "last", tag_id)
+                    if len(key) == 2:
+                        _claim(surnames, key[:1], "given", tag_id)
+                elif key:
+                    _claim(surnames, key, "last", tag_id)
+                    _claim(surnames, key, "explicit", tag_id)
+
+        for tag_id, name, aliases in policies:
+            self.names[POLICIES][tag_id] = name
+            for phrase in (name, *aliases):
+                add(phrase, POLICIES, tag_id, "name")
+
+        for phrase in country_data()["blockers"]:
+            phrases.setdefault(normalise_phrase(phrase), {})[("", 0)] = ("block", "")
+
+        self.context_clues = {
+            normalise_phrase(name): [normalise_phrase(c) for c in clues]
+            for name, clues in country_data()["context_clues"].items()
+        }
+        self.context_keep = {
+            normalise_phrase(name): [normalise_phrase(c) for c in clues]
+            for name, clues in country_data()["context_keep"].items()
+        }
+        self.person_names = {normalise_phrase(p) for p in country_data()["person_names"]}
+
+        self.automaton = ahocorasick.Automaton()
+        for key in phrases.keys() | surnames.keys():
+            entries = self._entries(phrases.get(key, {}), surnames.get(key))
+            if entries:
+                self._add_pattern(key, entries)
+        self.permuted = {}  # sorted policy words -> entries, for reordered names
+        for key, claims in phrases.items():
+            policy_entries = tuple(
+                Entry(POLICIES, tag_id, role, case)
+                for (taxonomy, tag_id), (role, case) in claims.items()
+                if taxonomy == POLICIES
+            )
+            if policy_entries and len(key) >= MIN_PERMUTED_WORDS:
+                self.permuted.setdefault(tuple(sorted(key)), policy_entries)
+        self.permuted_words = {word for key in self.permuted for word in key}
+        self.permuted_lengths = sorted({len(key) for key in self.permuted})
+        if len(self.automaton):
+            self.automaton.make_automaton()
+
+    def _add_pattern(self, key, entries):
+        pattern = " " + " ".join(key) + " "
+        # 0: no case rule; 1: every meaning needs a capital (the common case, checked
+        # with one character); 2: mixed rules, checked entry by entry.
+        cases = {entry.case for entry in entries}
+        cased = 0 if cases == {""} else 1 if cases == {"title"} else 2
+        self.automaton.add_word(pattern, (len(key), len(pattern), entries, cased))
+
+    def _entries(self, claims, surname_of):
+        if ("", 0) in claims:
+            # A blocking phrase ("Indian Ocean") stops country matches only; if the
+            # vocabulary names a minister or policy so, that still counts.
+            others = [
+                Entry(t, i, role, case) for (t, i), (role, case) in claims.items()
+                if t in (MINISTERS, POLICIES)
+            ]
+            return tuple(others) or (Entry("", 0, "block", ""),)
+        countries = [(k, v) for k, v in claims.items() if k[0] == COUNTRIES]
+        if len(countries) > 1:
+            # The newsroom's own names and aliases are trusted as written. A package
+            # phrase shared by a country and its territories ("Indian", "French") goes
+            # to the most populous claimant: the country copy means.
+            trusted = [(k, v) for k, v in countries if v[0] in ("name", "alias")]
+            countries = trusted or [max(countries, key=lambda c: self.population[c[0][1]])]
+        others = [(k, v) for k, v in claims.items() if k[0] != COUNTRIES]
+        entries = [Entry(t, i, role, case) for (t, i), (role, case) in countries + others]
+        if surname_of:
+            entries.append(Entry(
+                MINISTERS, 0, "surname", "title",
+                surname_of=tuple(sorted(surname_of.get("last", ()))),
+                explicit=tuple(sorted(surname_of.get("explicit", ()))),
+                given_of=tuple(sorted(surname_of.get("given", ()))),
+            ))
+        return tuple(entries)
+
+    # -- matching -------------------------------------------------------------------
+
+    def _find(self, words):
+        """Every vocabulary phrase in the words, as Matches (overlaps included)."""
+        if not words.keys or not len(self.automaton):
+            return []
+        found = []
+        starts = words.hay_starts
+        for end, (length, chars, entries, cased) in self.automaton.iter(words.hay):
+            # `end` is the pattern's trailing space; its first word starts two
+            # characters after the pattern's start (always a word start: patterns are
+            # bounded by spaces).
+            start = bisect_left(starts, end - chars + 2)
+            found.append(Match(start, start + length, entries, cased))
+        found += self._find_permuted(words)
+        return found
+
+    def _find_permuted(self, words):
+        """Policy names written in another word order ("North-South International ...")."""
+        if not self.permuted:
+            return []
+        found = []
+        keys = words.keys
+        # One byte per word, 1 where the word occurs in a reordered-policy name (all C).
+        inside = bytes(map(self.permuted_words.__contains__, keys))
+        for run in PERMUTED_RUN_RE.finditer(inside):
+            for size in self.permuted_lengths:
+                if size > run.end() - run.start():
+                    break
+                for start in range(run.start(), run.end() - size + 1):
+                    entries = self.permuted.get(tuple(sorted(keys[start:start + size])))
+                    if entries:
+                        found.append(Match(start, start + size, entries, 0))
+        return found
+
+    def tag(self, *, headline="", standfirst="", body=""):
+        """Suggestions for the text, as {taxonomy: [Suggestion, ...]} in order of mention."""
+        texts = {"headline": headline or "", "standfirst": standfirst or "",
+                 "body": body_text(body)}
+        accepted = []  # (field, words, match, entry)
+        people = set()  # person-prone names ("Jordan") seen as a person's name
+        hays = []
+        for field_name in FIELDS:
+            words = Words(texts[field_name])
+            hays.append(words.hay)
+            for match in self._resolve(words, self._find(words)):
+                for entry in match.entries:
+                    if self._keeps(entry, match, words, people):
+                        accepted.append((field_name, words, match, entry))
+        story = " ".join(hays)
+        kept = []
+        for item in accepted:
+            words, match, entry = item[1], item[2], item[3]
+            key = tuple(words.keys[match.start:match.end]) if entry.taxonomy == COUNTRIES else ()
+            # Once "Jordan Bardella" is in the story, a later bare "Jordan" is him too.
+            if key in people:
+                continue
+            if key in self.context_clues and self._other_meaning(key, words, match, story):
+                continue
+            kept.append(item)
+        return self._suggestions(kept)
+
+    def _other_meaning(self, key, words, match, story):
+        """Georgia the US state: a clue in the paragraph, or in a story with none of
+        the country's own clues (Tbilisi, Caucasus)."""
+        clues = self.context_clues[key]
+        if paragraph_has(words, match, clues):
+            return True
+        if not any(" " + " ".join(clue) + " " in story for clue in clues):
+            return False
+        keep = self.context_keep.get(key, ())
+        return not any(" " + " ".join(clue) + " " in story for clue in keep)
+
+    def _resolve(self, words, found):
+        """Longest phrase first; a shorter phrase overlapping an accepted one is dropped.
+
+        Entries whose case rule the written phrase breaks ("china", "us") drop out first.
+        """
+        candidates = []
+        text = words.text
+        for match in found:
+            if match.cased == 1:
+                if text[words.start(match.start)].isupper():
+                    candidates.append(match)
+                continue
+            entries = match.entries
+            if match.cased:
+                first = text[words.start(match.start)]
+                if first.isupper():
+                    written = None
+                    kept = []
+                    for entry in entries:
+                        if entry.case == "upper":
+                            written = written or text[words.start(match.start):
+                                                      words.end(match.end - 1)]
+                            if not written.isupper():
+                                continue
+                        kept.append(entry)
+                    entries = tuple(kept)
+                else:
+                    entries = tuple(entry for entry in entries if not entry.case)
+                if not entries:
+                    continue
+                match = Match(match.start, match.end, entries, 0)
+            candidates.append(match)
+        candidates.sort(key=lambda m: (m.start - m.end, m.start))
+        taken = bytearray(len(words.keys))
+        resolved = []
+        for match in candidates:
+            if taken.find(1, match.start, match.end) != -1:
+                continue
+            taken[match.start:match.end] = b"\x01" * (match.end - match.start)
+            if match.entries[0].role != "block":
+                resolved.append(match)
+        resolved.sort(key=lambda m: m.start)
+        return resolved
+
+    def _keeps(self, entry, match, words, people):
+        if entry.taxonomy != COUNTRIES:
+            return True
+        key = tuple(words.keys[match.start:match.end])
+        if entry.role == "capital" and is_a_place(words, match):
+            return False
+        if key in self.person_names and names_a_person(words, match):
+            people.add(key)
+            return False
+        return True
+
+    def _suggestions(self, accepted):
+        """Group evidence by tag; settle surnames against the full names found."""
+        by_tag = {}
+        named_ministers = set()
+        surname_mentions = []
+        texts = {}  # field name -> its text, to judge a single mention in context
+        for field_name, words, match, entry in accepted:
+            texts.setdefault(field_name, words.text)
+            phrase = words.text[words.start(match.start):words.end(match.end - 1)]
+            evidence = Evidence(phrase, field_name, words.start(match.start))
+            if entry.role == "surname":
+                surname_mentions.append((entry, evidence, words, match))
+                continue
+            if entry.taxonomy == MINISTERS:
+                named_ministers.add(entry.tag_id)
+            self._add(by_tag, entry.taxonomy, entry.tag_id, evidence)
+        rest = []
+        for mention in surname_mentions:
+            # "Sergei Lavrov" for Sergey Lavrov: the full name in another spelling.
+            entry, evidence, words, match = mention
+            minister = self._spelling_variant(entry, words, match)
+            if minister is None:
+                rest.append(mention)
+                continue
+            named_ministers.add(minister)
+            start = words.start(match.start - 1)
+            phrase = words.text[start:words.end(match.end - 1)]
+            self._add(by_tag, MINISTERS, minister, Evidence(phrase, evidence.field, start))
+        for entry, evidence, words, match in rest:
+            minister = surname_refers_to(entry, words, match, named_ministers)
+            if minister is not None:
+                self._add(by_tag, MINISTERS, minister, evidence)
+        result = {taxonomy: [] for taxonomy in TAXONOMIES}
+        order = {name: index for index, name in enumerate(FIELDS)}
+        for suggestion in by_tag.values():
+            if suggestion.taxonomy == MINISTERS and not salient(suggestion, texts):
+                continue
+            suggestion.evidence.sort(key=lambda e: (order[e.field], e.offset))
+            result[suggestion.taxonomy].append(suggestion)
+        for suggestions in result.values():
+            suggestions.sort(key=lambda s: (order[s.evidence[0].field], s.evidence[0].offset))
+        return result
+
+    def _spelling_variant(self, entry, words, match):
+        """The minister whose given name the word before the surname spells differently."""
+        if not preceded_by_other_name(words, match):
+            return None
+        given = words.keys[match.start - 1]
+        found = [
+            minister for minister in entry.surname_of
+            if any(close_spelling(given, known) for known in self.given_names[minister])
+        ]
+        return found[0] if len(found) == 1 else None
+
+    def _add(self, by_tag, taxonomy, tag_id, evidence):
+        suggestion = by_tag.get((taxonomy, tag_id))
+        if suggestion is None:
+            suggestion = by_tag[(taxonomy, tag_id)] = Suggestion(
+                taxonomy, tag_id, self.names[taxonomy][tag_id]
+            )
+        suggestion.evidence.append(evidence)
