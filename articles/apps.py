@@ -10,7 +10,7 @@ class ArticlesConfig(AppConfig):
 
     def ready(self):
         from articles.accounts.logins import connect_signals as connect_login_signals
-        from articles.caching.invalidation import connect_signals
+        from articles.caching.receivers import connect_signals
 
         connect_signals()
         connect_login_signals()

@@ -14,6 +14,8 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
 NGINX_CONF = REPO / "docs" / "nginx.conf"
+# The refresh token the local nginx expects (NEWSROOM_PROXY_REFRESH_TOKEN for the app).
+REFRESH_TOKEN = "local-refresh-token"
 
 
 def answers(url):
@@ -38,6 +40,7 @@ def nginx_config(*, port, upstream_port, workdir, static_root=None, media_root=N
         "/srv/newsroom/media/": f"{media_root or REPO / 'media'}/",
         "/var/cache/nginx/newsroom": str(Path(workdir) / "cache"),
         "/var/log/nginx/newsroom.access.log": str(Path(workdir) / "access.log"),
+        "change-this-refresh-token": REFRESH_TOKEN,
     }
     for old, new in replacements.items():
         if old not in config:

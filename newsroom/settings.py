@@ -244,6 +244,9 @@ NEWSROOM_PAGE_SHARED_MAX_AGE = int(os.environ.get("NEWSROOM_PAGE_SHARED_MAX_AGE"
 NEWSROOM_PAGE_CACHE_TIMEOUT = int(os.environ.get("NEWSROOM_PAGE_CACHE_TIMEOUT", "300"))
 # A cache call slower than this makes a process leave the cache alone for a few seconds.
 NEWSROOM_CACHE_SLOW_SECONDS = float(os.environ.get("NEWSROOM_CACHE_SLOW_SECONDS", "0.2"))
+# The query parameters public pages read (pages, sitemap pages, search and its filters):
+# any other never changes a page, so it shares the page's cached copy.
+NEWSROOM_PAGE_QUERY_PARAMS = ["page", "p", "q", "country", "minister", "policy", "from", "to"]
 # How long a proxy may serve a page while it fetches a new copy.
 NEWSROOM_PAGE_STALE_SECONDS = int(os.environ.get("NEWSROOM_PAGE_STALE_SECONDS", "30"))
 # How long a proxy may keep a 404 or 410 (a withdrawn story's page replaces its copy).
@@ -257,6 +260,8 @@ NEWSROOM_SITE_URL = os.environ.get("NEWSROOM_SITE_URL", "")
 # nginx servers (docs/nginx.conf) asked to fetch a withdrawn page afresh, e.g.
 # http://10.0.0.5 (comma-separated); their cache then holds the 410, not the story.
 NEWSROOM_PROXY_REFRESH_URLS = env_list("NEWSROOM_PROXY_REFRESH_URLS", "")
+# The shared secret nginx checks before letting a refresh bypass its copy (docs/nginx.conf).
+NEWSROOM_PROXY_REFRESH_TOKEN = os.environ.get("NEWSROOM_PROXY_REFRESH_TOKEN", "")
 
 # Staff logins (articles.accounts): lockouts by django-axes, two-factor by django-otp.
 # An account is locked after NEWSROOM_LOGIN_FAILURE_LIMIT failures within the cool-off,
@@ -291,7 +296,8 @@ OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 NEWSROOM_STAFF_IDLE_SECONDS = int(os.environ.get("NEWSROOM_STAFF_IDLE_SECONDS", str(8 * 3600)))
 
 # django-redis reports each failed call; during an outage that is one traceback per
-# request, so its reports pass as one line per minute per process (OncePerMinute).
+# request, so its reports (and our own "Redis is slow") pass as one line per minute per
+# process (OncePerMinute). Other cache warnings (an invalidation kept) all pass.
 DJANGO_REDIS_LOGGER = "newsroom.cache.redis"
 LOGGING = {
     "version": 1,
@@ -302,7 +308,7 @@ LOGGING = {
         "cache_outage": {"class": "logging.StreamHandler", "filters": ["once_per_minute"]},
     },
     "loggers": {
-        "newsroom.cache": {"handlers": ["cache_outage"], "propagate": False},
+        "newsroom.cache.redis": {"handlers": ["cache_outage"], "propagate": False},
         # One line per login, lockout, two-factor step and session ended
         # (articles.accounts).
         "newsroom.security": {"level": "INFO"},

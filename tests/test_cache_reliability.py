@@ -5,7 +5,8 @@ import io
 import logging
 
 import pytest
-from django.db import OperationalError, connection
+import time_machine
+from django.db import OperationalError, connection, transaction
 from django.test import override_settings
 from django.urls import reverse
 
@@ -157,7 +158,7 @@ def test_an_invalidation_the_cache_refuses_is_kept_and_pages_are_not_served_stal
     stored = state.shared.get(state.STATE_KEY)
     with monkeypatch.context() as patch:
         cache_refuses_writes(patch)
-        patch.setattr(state, "bump_content_generation", lambda: False)
+        patch.setattr(state, "bump_content_generation", lambda **kwargs: False)
         services.article_withdraw(article=cached_front_page, by=editor)
         commit()
     state.cache.set(state.STATE_KEY, stored)  # Redis kept the old generation
@@ -183,7 +184,7 @@ def test_the_editor_is_told_when_a_save_could_not_refresh_the_cache(
     article = make_article("Live story", countries=["IN"])
     url = reverse("admin:articles_article_change", args=[article.pk])
     cache_refuses_writes(monkeypatch)
-    monkeypatch.setattr(state, "bump_content_generation", lambda: False)
+    monkeypatch.setattr(state, "bump_content_generation", lambda **kwargs: False)
     response = editor_client.post(
         url, article_post_data(article, headline="Live story, corrected", status="published"),
     )
@@ -217,7 +218,7 @@ def test_health_endpoints(client):
 def test_a_redis_outage_is_logged_once_a_minute_not_per_request(client):
     """Not a traceback per request: one line that says what is wrong."""
     make_article("Still here")
-    handler = next(h for h in logging.getLogger("newsroom.cache").handlers
+    handler = next(h for h in logging.getLogger("newsroom.cache.redis").handlers
                    if any(isinstance(f, state.OncePerMinute) for f in h.filters))
     stream = io.StringIO()
     previous = handler.setStream(stream)
@@ -240,3 +241,137 @@ def test_a_redis_outage_is_logged_once_a_minute_not_per_request(client):
     assert 1 <= len(lines) <= 3, lines
     assert "Traceback" not in stream.getvalue()
     assert any("Redis is not answering" in line for line in lines)
+
+
+def test_an_invalidation_kept_by_another_process_stops_every_process_serving_cache(
+    client, cached_front_page, monkeypatch
+):
+    """Redis refusing writes (paused, full, a read-only replica): the process that kept
+    the invalidation is not the only one that must stop serving old copies."""
+    monkeypatch.setattr(invalidation, "PENDING_CHECK_SECONDS", 0)
+    monkeypatch.setattr(state, "written", lambda *args, **kwargs: False)
+    PendingInvalidation.objects.create(keys=["article:9"], paths=[])  # another process's
+    response = client.get(cached_front_page.get_absolute_url())
+    assert response["X-Page-Cache"] == "degraded"
+    monkeypatch.undo()
+    monkeypatch.setattr(invalidation, "PENDING_CHECK_SECONDS", 0)
+    client.get("/")  # Redis takes it: the kept invalidation is applied and forgotten
+    assert PendingInvalidation.objects.count() == 0
+    assert client.get("/")["X-Page-Cache"] in ("miss", "hit")
+
+
+def test_a_proxy_that_does_not_answer_never_renews_the_generation_again(
+    client, cached_front_page, editor, monkeypatch, settings
+):
+    """One unreachable nginx must not flush the whole site's cache over and over."""
+    from articles.caching import edges
+
+    settings.NEWSROOM_PROXY_REFRESH_URLS = ["http://127.0.0.1:9"]  # nothing listens
+    retried = []
+    monkeypatch.setattr(edges, "_retry_later", retried.append)
+    bumps = []
+    real_bump = state.bump_content_generation
+    monkeypatch.setattr(state, "bump_content_generation",
+                        lambda **kwargs: bumps.append(kwargs) or real_bump(**kwargs))
+    services.article_withdraw(article=cached_front_page, by=editor)
+    commit()
+    assert len([b for b in bumps if not b.get("guarded")]) == 1  # once, after the commit
+    assert retried and next(iter(retried[0]))[0] == "http://127.0.0.1:9"
+    assert not invalidation.has_unapplied()
+    assert PendingInvalidation.objects.count() == 0
+    assert client.get("/")["X-Page-Cache"] == "miss"
+    assert client.get("/")["X-Page-Cache"] == "hit"
+
+
+def test_no_last_good_copy_of_any_page_from_before_a_withdrawal_is_served(
+    client, cached_front_page, editor
+):
+    """The home page's copy shows the withdrawn story too: during a database outage it
+    must not come back through a listing."""
+    caching_urls = ["/", "/feeds/latest/", "/countries/india/"]
+    for url in caching_urls:
+        client.get(url)
+    services.article_withdraw(article=cached_front_page, by=editor)
+    state.page_memory.clear()
+    with connection.execute_wrapper(database_down):
+        for url in caching_urls:
+            response = client.get(url)
+            assert response.status_code == 503, url
+            assert b"Cached story" not in response.content
+
+
+def test_a_copy_whose_render_began_before_a_withdrawal_is_not_a_last_good_copy(
+    client, cached_front_page, monkeypatch
+):
+    """A render that read the story, overtaken by its withdrawal, finishes seconds later:
+    its copy carries the time it began, which is before the takedown."""
+    from articles.public import views
+
+    url = cached_front_page.get_absolute_url()
+    real_render = views.render_article
+    with time_machine.travel("2026-11-30 10:00:00Z", tick=False) as clock:
+        def overtaken_by_a_withdrawal(request, article, **kwargs):
+            response = real_render(request, article, **kwargs)
+            clock.shift(1)
+            state.bump_content_generation()  # the withdrawal lands while this page renders
+            state.mark_takedown()
+            clock.shift(2)
+            return response
+
+        monkeypatch.setattr(views, "render_article", overtaken_by_a_withdrawal)
+        state.bump_content_generation()
+        state.page_memory.clear()
+        assert client.get(url)["X-Page-Cache"] == "miss"  # stored as the page's copy
+        monkeypatch.setattr(views, "render_article", real_render)
+        state.page_memory.clear()
+        with connection.execute_wrapper(database_down):
+            assert client.get(url).status_code == 503
+
+
+def test_made_up_query_parameters_share_the_pages_cached_copy(client, cached_front_page):
+    """?utm_source=… and the like never render, store or bypass anything."""
+    url = cached_front_page.get_absolute_url()
+    for junk in ("?utm_source=feed", "?x=1&y=2", "?fbclid=abc"):
+        assert client.get(url + junk)["X-Page-Cache"] == "hit"
+        assert client.get("/" + junk)["X-Page-Cache"] == "hit"
+
+
+def test_search_links_repeat_only_the_searchs_own_parameters(client):
+    make_article("Trade talks in Delhi", standfirst="Trade.")
+    page = client.get("/search/?q=trade&utm_source=mail&country=").content.decode()
+    assert "utm_source" not in page
+
+
+def test_a_preview_shows_a_drafts_latest_tags_and_corrections(editor_client, reporter):
+    """A draft's changes renew nothing, so its preview reads them afresh."""
+    draft = make_article("Draft with tags", status=Article.Status.DRAFT, created_by=reporter,
+                         countries=["IN"])
+    url = reverse("articles:article-preview", args=[draft.pk])
+    assert "India" in editor_client.get(url).content.decode()
+    draft.countries.add(country("RU"))
+    Correction.objects.create(article=draft, note="An earlier version misnamed the minister.")
+    page = editor_client.get(url).content.decode()
+    assert "Russia" in page and "misnamed" in page
+
+
+def test_a_bulk_withdrawal_while_redis_stalls_asks_it_once(editor, monkeypatch):
+    """Inside the transaction each write tries the cache through the guard: a stalled
+    Redis costs one timeout, not one per article."""
+    articles = [make_article(f"Story {n}") for n in range(6)]
+    calls = []
+
+    def stalled(*args, **kwargs):
+        calls.append(args)
+        clock[0] += 1.0  # each call takes a second
+        return None
+
+    clock = [1000.0]
+    monkeypatch.setattr(state.GuardedCache, "SLOW_SECONDS", 0.2)
+    monkeypatch.setattr(state.time, "monotonic", lambda: clock[0])
+    monkeypatch.setattr(state.cache, "set", stalled)
+    monkeypatch.setattr(state.cache, "get", stalled)
+    monkeypatch.setattr(state.shared, "down_until", 0.0)
+    with transaction.atomic():
+        for article in articles:
+            services.article_withdraw(article=article, by=editor)
+    assert len(calls) <= 2

@@ -4,6 +4,7 @@ PostgreSQL + Redis pass and skips elsewhere."""
 
 import os
 import shutil
+import socket
 import threading
 import time
 
@@ -13,7 +14,7 @@ from django.test import override_settings
 
 from articles.caching import invalidation
 from articles.editorial import services
-from bench.proxies import Nginx
+from bench.proxies import REFRESH_TOKEN, Nginx
 from tests.factories import make_article
 from tests.servers import HOST, Gunicorn, fetch, free_port, needs_shared_services
 
@@ -57,6 +58,7 @@ def test_a_withdrawn_story_is_gone_through_nginx_at_once(site, editor):
     assert through(proxy, url, Cookie="sessionid=made-up; _ga=1")[:2] == (200, "HIT")
 
     with override_settings(NEWSROOM_PROXY_REFRESH_URLS=[f"http://127.0.0.1:{proxy.port}"],
+                           NEWSROOM_PROXY_REFRESH_TOKEN=REFRESH_TOKEN,
                            NEWSROOM_SITE_URL=f"http://{HOST}"):
         services.article_withdraw(article=article, by=editor)
     for path in (url, url + "?utm_source=feed"):
@@ -86,15 +88,43 @@ def test_without_a_refresh_the_410_replaces_nginxs_copy_once_it_expires(site, ed
     assert [through(proxy, url)[0] for _ in range(3)] == [410, 410, 410]
 
 
-def test_staff_bypass_nginx_and_readers_cannot_ask_for_a_refresh(site, editor):
+def test_staff_bypass_nginx_and_a_refresh_needs_the_token(site, editor):
     app, proxy = site
     article = make_article("Story for readers")
     url = article.get_absolute_url()
     through(proxy, url)
-    # Only the app servers' addresses may refresh; the header from elsewhere is ignored
-    # (here the test is such an address, so this checks the staff cookie bypass).
     assert through(proxy, url, Cookie="newsroom_staff=anything")[1] == "BYPASS"
-    assert through(proxy, url)[1] == "HIT"
+    # From an app server's address (this test's) without the right token: the copy.
+    assert through(proxy, url, **{"X-Newsroom-Refresh": "1"})[1] == "HIT"
+    assert through(proxy, url, **{"X-Newsroom-Refresh": REFRESH_TOKEN})[1] == "BYPASS"
+
+
+def raw_get(port, target):
+    """A GET of ``target`` exactly as written ("//" included): status and cache status."""
+    with socket.create_connection(("127.0.0.1", port), timeout=10) as sock:
+        sock.sendall(f"GET {target} HTTP/1.1\r\nHost: {HOST}\r\nConnection: close\r\n\r\n"
+                     .encode())
+        data = b""
+        while chunk := sock.recv(65536):
+            data += chunk
+    head = data.split(b"\r\n\r\n", 1)[0].decode(errors="replace").split("\r\n")
+    cache = next((line.split(":", 1)[1].strip() for line in head
+                  if line.lower().startswith("x-proxy-cache")), None)
+    return int(head[0].split()[1]), cache
+
+
+def test_an_odd_spelling_of_an_address_cannot_replace_its_copy(site):
+    """"//" or "/./" reach the app as written (a 404 there): stored under the real
+    page's key, any reader could take a page down for everyone."""
+    app, proxy = site
+    article = make_article("Story that must stay up", countries=["IN"])
+    for path in ("/", article.get_absolute_url(), "/countries/india/"):
+        raw_get(proxy.port, path)
+        time.sleep(1.5)  # past its s-maxage: nginx will store a new answer
+        raw_get(proxy.port, "/" + path)
+        raw_get(proxy.port, path.rstrip("/") + "/./")
+        time.sleep(0.3)
+        assert [raw_get(proxy.port, path)[0] for _ in range(3)] == [200, 200, 200], path
 
 
 def test_a_withdrawal_made_while_redis_stalls_is_seen_once_it_answers(site, editor, client):

@@ -21,6 +21,7 @@ the page (``stale``) rather than an error, unless the page was withdrawn since.
 import hashlib
 import logging
 import time
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.db import DatabaseError
@@ -35,9 +36,9 @@ from articles.caching.state import (
     STATE_KEY,
     current_state,
     degraded,
-    gone_key,
     in_request,
     last_good_seconds,
+    last_takedown,
     may_store,
     page_cache_enabled,
     page_memory,
@@ -56,7 +57,14 @@ UNSTORED_HEADERS = {"set-cookie", "date", "x-page-cache"}
 
 
 def page_key(request):
-    raw = f"{request.scheme}://{request.get_host()}{request.get_full_path()}"
+    """The page's address as the cache knows it: only the query parameters public pages
+    read (NEWSROOM_PAGE_QUERY_PARAMS) count, so ``?utm_source=…`` or a made-up parameter
+    shares the page's copy instead of rendering and storing one more."""
+    query = urlencode(sorted(
+        (name, value) for name in settings.NEWSROOM_PAGE_QUERY_PARAMS
+        for value in request.GET.getlist(name)
+    ))
+    raw = f"{request.scheme}://{request.get_host()}{request.path}?{query}"
     return PAGE_KEY_PREFIX + hashlib.sha1(raw.encode(), usedforsecurity=False).hexdigest()
 
 
@@ -160,12 +168,14 @@ class PageCacheMiddleware:
             response = HttpResponse(content, headers=headers)
             return answer(request, response, etag, rendered_at, "hit")
 
+        # When rendering began: a page that read the database before a withdrawal is
+        # older than it, however late it finished.
+        rendered_at = int(time.time())
         response = self.get_response(request)
         if response.get("X-Page-Cache") == "stale":
             return response  # a last good copy (process_exception), not a new render
         if not self.is_storable(request, response):
             return self.add_error_lifetime(response)
-        rendered_at = int(time.time())
         etag = etag_for(response.content)
         self.add_validators(response, etag, rendered_at)
         if request.method == "GET" and may_store(state):
@@ -179,13 +189,13 @@ class PageCacheMiddleware:
     def process_exception(self, request, exception):
         """The database failed (a restart, say): the page's last good copy, else a 503.
 
-        Never the copy of a page withdrawn since it was stored (``mark_gone``).
+        Never a copy rendered before a page was last taken down (``mark_takedown``): it
+        may be the withdrawn story, or a listing that still shows it.
         """
         if not isinstance(exception, DatabaseError) or not self.is_public_read(request):
             return None
         entry = shared.get(page_key(request)) if page_cache_enabled() else None
-        gone_at = shared.get(gone_key(request.path)) if entry is not None else None
-        if entry is not None and (gone_at is None or entry[4] > gone_at):
+        if entry is not None and entry[4] > last_takedown():
             log.warning("Database error on %s: served its last good copy (%s).",
                         request.path, type(exception).__name__)
             _generation, content, headers, _etag, _rendered_at = entry

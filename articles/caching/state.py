@@ -23,10 +23,12 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db import DatabaseError
 
-log = logging.getLogger("newsroom.cache")
+# Reports of a Redis that fails or is slow: one line a minute per process (settings).
+log = logging.getLogger("newsroom.cache.redis")
 
 STATE_KEY = "pagecache:state"
-GONE_KEY_PREFIX = "pagecache:gone:"
+# When a page was last taken down (a withdrawal): last good copies older are never used.
+TAKEDOWN_KEY = "pagecache:takedown"
 # The next scheduled publication time has not been looked up since the last bump.
 UNKNOWN = "unknown"
 
@@ -101,7 +103,7 @@ class GuardedCache:
     def get_many(self, keys):
         return self.call({}, "get_many", keys)
 
-    def set(self, key, value, timeout):
+    def set(self, key, value, timeout=None):
         return self.call(None, "set", key, value, timeout=timeout)
 
     def set_many(self, values, timeout):
@@ -119,35 +121,40 @@ def _set_state(next_at, store=None):
     return state
 
 
-def written(key, value, timeout=None):
+def written(key, value, timeout=None, *, guarded=False):
     """Store ``value`` and read it back: True only if the shared cache really holds it.
 
     The backend hides its errors (a Redis outage must not fail a page), so a write that
-    matters (an invalidation) is checked by reading it back.
+    matters (an invalidation) is checked by reading it back. ``guarded`` goes through
+    ``shared``: a Redis that is slow to answer is then asked once, not on every call.
     """
-    cache.set(key, value, timeout=timeout)
-    return cache.get(key) == value
+    store = shared if guarded else cache
+    store.set(key, value, timeout=timeout)
+    return store.get(key) == value
 
 
-def bump_content_generation():
+def bump_content_generation(*, guarded=False):
     """Make every cached page and remembered value stale; True if the shared cache took it.
 
     The generation implementation of ``articles.caching.invalidation.invalidate()``.
     """
     state = (_new_generation(), UNKNOWN, time.time())
     state_for_request.set(None)
-    return written(STATE_KEY, state)
+    return written(STATE_KEY, state, guarded=guarded)
 
 
-def mark_gone(paths):
-    """Remember that these pages went (a withdrawal): their last good copies must never be
-    served again. True if the shared cache took every mark."""
-    now = time.time()
-    return all(written(gone_key(path), now, timeout=last_good_seconds()) for path in paths)
+def mark_takedown(*, guarded=False):
+    """Remember that a page was taken down now (a withdrawal): no last good copy rendered
+    before it is served again, whichever page it is (a listing may show the story too).
+    True if the shared cache took it."""
+    return written(TAKEDOWN_KEY, time.time(), timeout=last_good_seconds(), guarded=guarded)
 
 
-def gone_key(path):
-    return GONE_KEY_PREFIX + hashlib.sha1(path.encode(), usedforsecurity=False).hexdigest()
+def last_takedown():
+    """When a page was last taken down (epoch seconds, 0 for never); a cache that fails to
+    answer (None) is taken as now, so no old copy is trusted."""
+    taken_down = shared.get(TAKEDOWN_KEY, 0.0)
+    return time.time() if taken_down is None else taken_down
 
 
 def next_scheduled_timestamp():

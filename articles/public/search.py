@@ -26,6 +26,7 @@ from django.db.models import (
     When,
 )
 from django.db.models.functions import Cast, Coalesce, Extract
+from django.http import QueryDict
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
@@ -94,6 +95,20 @@ class SearchParams:
     @property
     def is_empty(self):
         return not self.q and not self.has_filters
+
+
+# The query parameters of a search (besides ?page=); any other is ignored, and never
+# repeated in the page's links, which the page cache shares between them.
+SEARCH_PARAMETERS = ("q", "country", "minister", "policy", "from", "to")
+
+
+def search_query_string(query_dict):
+    """The search's own parameters of a query string, in a fixed order, URL-encoded."""
+    own = QueryDict(mutable=True)
+    for name in SEARCH_PARAMETERS:
+        if name in query_dict:
+            own.setlist(name, query_dict.getlist(name))
+    return own.urlencode()
 
 
 def uses_full_text():

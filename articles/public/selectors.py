@@ -124,16 +124,21 @@ def tags_by_article(article_ids):
     return found
 
 
-def article_tags(article):
-    """The article's TagLinks, in one query, remembered until content changes."""
-    return remember("article-tags", lambda: tags_by_article([article.pk])[article.pk],
-                    article.pk)
+def article_tags(article, *, fresh=False):
+    """The article's TagLinks, in one query, remembered until content changes (``fresh``:
+    read now, for a preview of an article whose changes renew nothing)."""
+    def read():
+        return tags_by_article([article.pk])[article.pk]
+
+    return read() if fresh else remember("article-tags", read, article.pk)
 
 
-def article_corrections(article):
+def article_corrections(article, *, fresh=False):
     """The article's corrections, oldest first; remembered until content changes."""
-    return remember("article-corrections", lambda: list(article.corrections.all()),
-                    article.pk)
+    def read():
+        return list(article.corrections.all())
+
+    return read() if fresh else remember("article-corrections", read, article.pk)
 
 
 class PageTags:
@@ -294,11 +299,13 @@ def tag_index(kind):
     return tags
 
 
-def related_articles(article, tags, *, limit=4):
+def related_articles(article, tags, *, limit=4, fresh=False):
     """Published articles sharing the most tags with ``article``; remembered until
     content changes."""
-    return remember("related", lambda: _related_articles(article, tags, limit=limit),
-                    article.pk, limit)
+    def read():
+        return _related_articles(article, tags, limit=limit)
+
+    return read() if fresh else remember("related", read, article.pk, limit)
 
 
 def _related_articles(article, tags, *, limit):

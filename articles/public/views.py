@@ -24,6 +24,7 @@ from articles.public.search import (
     country_options,
     highlighter_for,
     ranked_search,
+    search_query_string,
     tags_named_in,
 )
 
@@ -114,8 +115,9 @@ class HomeView(TemplateView):
 
 
 def render_article(request, article, *, preview=False):
-    tags = selectors.article_tags(article)
-    corrections = selectors.article_corrections(article)
+    # A preview reads everything now: a draft's changes renew no remembered value.
+    tags = selectors.article_tags(article, fresh=preview)
+    corrections = selectors.article_corrections(article, fresh=preview)
     updated_at = article.update_time(corrections)
     summary = article.summary
     context = {
@@ -127,7 +129,7 @@ def render_article(request, article, *, preview=False):
         "corrections": corrections,
         "updated_at": updated_at,
         "summary": summary,
-        "related": selectors.related_articles(article, tags),
+        "related": selectors.related_articles(article, tags, fresh=preview),
         "canonical_url": request.build_absolute_uri(article.get_absolute_url()),
         "json_ld": article_json_ld(
             request, article, tags, summary=summary,
@@ -135,6 +137,7 @@ def render_article(request, article, *, preview=False):
         ),
         "image_url": request.build_absolute_uri(article.image.url) if article.image else "",
         "preview": preview,
+        "fresh": preview,  # {% remember %} fragments rendered now too
     }
     return render(request, "articles/article_detail.html", context)
 
@@ -349,22 +352,20 @@ class SearchView(ArticleListView):
     def get_feed_url(self):
         if self.params.is_empty:
             return None
-        return f"{cached_reverse('articles:search-feed')}?{self.request.GET.urlencode()}"
+        return f"{cached_reverse('articles:search-feed')}?{search_query_string(self.request.GET)}"
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         if self.params.q and context["cards"]:
             highlighter = highlighter_for(self.object_list, self.params.q)
             context["results_html"] = result_cards_html(context["cards"], highlighter)
-        query = self.request.GET.copy()
-        query.pop("page", None)
         context.update(
             params=self.params,
             matching_tags=self.matching_tags,
             search_window=getattr(self.object_list, "window", None),
             search_reach=getattr(self.object_list, "reach", None),
             country_options=country_options(self.params.country),
-            page_query=query.urlencode(),
+            page_query=search_query_string(self.request.GET),
         )
         return context
 

@@ -1,5 +1,6 @@
 """``{% remember "name" key … [timeout=600] %}…{% endremember %}``: a template fragment
-rendered once per content generation (articles.caching.state.remember), then reused.
+rendered once per content generation (articles.caching.state.remember), then reused;
+rendered each time where the context says ``fresh`` (a staff preview).
 
 For parts of a page that depend only on content (the home page's most-covered tags, a
 tag page's "often covered with", an article's tags and related articles, the footer):
@@ -22,6 +23,8 @@ class RememberNode(template.Node):
         self.timeout = timeout
 
     def render(self, context):
+        if context.get("fresh"):  # a preview: nothing remembered
+            return self.nodelist.render(context)
         keys = [key.resolve(context) for key in self.keys]
         timeout = self.timeout.resolve(context) if self.timeout else 3600
         html = remember("fragment", lambda: str(self.nodelist.render(context)), *keys,

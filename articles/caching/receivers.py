@@ -1,0 +1,131 @@
+"""What each write changes for readers, told to ``invalidate()``: cache bookkeeping on the
+signals of every row public pages show (not core logic: nothing else listens).
+
+A write readers cannot see invalidates nothing: a draft or an article in review, saved,
+tagged or corrected, before and after. Live, scheduled (the schedule decides when pages
+change) and withdrawn articles (their address answers 410 with the newsroom's note) do.
+``QuerySet.update()`` and bulk writes send no signals: code that uses them calls
+``invalidate()`` itself.
+"""
+
+import threading
+
+from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
+
+from articles.caching.invalidation import invalidate
+from articles.models import TAXONOMIES, Article, Correction
+
+PUBLIC_FACING = (Article.Status.PUBLISHED, Article.Status.WITHDRAWN)
+# An article's row as it was before the save under way in this thread, by instance.
+_before = threading.local()
+
+
+def article_keys(article_id):
+    return {f"article:{article_id}"}
+
+
+def tag_keys(taxonomy_kind, tag_ids):
+    return {f"{taxonomy_kind}:{tag_id}" for tag_id in tag_ids}
+
+
+def _taxonomy_kind(model):
+    return next(t.kind for t in TAXONOMIES.values() if model in (t.model, t.through))
+
+
+def _article_saving(sender, instance, raw=False, **kwargs):
+    """Read the row as it is before the save: what readers knew of it."""
+    if raw or instance._state.adding or instance.pk is None:
+        return
+    rows = getattr(_before, "rows", None)
+    if rows is None:
+        rows = _before.rows = {}
+    rows[id(instance)] = (
+        sender.objects.using("default").filter(pk=instance.pk)
+        .values_list("status", "slug", "published_at").first()
+    )
+
+
+def _article_saved(sender, instance, raw=False, **kwargs):
+    """Invalidate, once the row is written, if readers see the article before or after."""
+    before = getattr(_before, "rows", {}).pop(id(instance), None)
+    if raw:
+        return
+    if instance.status not in PUBLIC_FACING and (before is None
+                                                 or before[0] not in PUBLIC_FACING):
+        return
+    invalidate(article_keys(instance.pk), purge=_taken_down(instance, before))
+
+
+def _taken_down(instance, before):
+    """The address readers knew, if this save takes it down or moves it."""
+    if before is None or before[0] != Article.Status.PUBLISHED or before[2] is None:
+        return ()
+    if (instance.status, instance.slug, instance.published_at) == before:
+        return ()
+    return (Article(slug=before[1], published_at=before[2]).get_absolute_url(),)
+
+
+def _article_deleted(sender, instance, **kwargs):
+    if instance.status in PUBLIC_FACING:
+        purge = ()
+        if instance.status == Article.Status.PUBLISHED and instance.published_at:
+            purge = (instance.get_absolute_url(),)
+        invalidate(article_keys(instance.pk), purge=purge)
+
+
+def _any_public_facing(article_ids):
+    return Article.objects.using("default").filter(
+        pk__in=article_ids, status__in=PUBLIC_FACING
+    ).exists()
+
+
+def _tags_changed(sender, instance, action, reverse, pk_set, **kwargs):
+    """Tags added to or removed from articles (taggit's managers send this)."""
+    if action not in ("post_add", "post_remove", "post_clear"):
+        return
+    kind = _taxonomy_kind(sender)
+    if not reverse:
+        if instance.status in PUBLIC_FACING:
+            invalidate(article_keys(instance.pk) | tag_keys(kind, pk_set or ()))
+    elif pk_set is None or _any_public_facing(pk_set):
+        invalidate(tag_keys(kind, [instance.pk]))
+
+
+def _tag_row_changed(sender, instance, **kwargs):
+    """A through row saved or deleted directly (a merge, a cascade)."""
+    if _any_public_facing([instance.content_object_id]):
+        invalidate(article_keys(instance.content_object_id)
+                   | tag_keys(_taxonomy_kind(sender), [instance.tag_id]))
+
+
+def _correction_changed(sender, instance, **kwargs):
+    if _any_public_facing([instance.article_id]):
+        invalidate(article_keys(instance.article_id))
+
+
+def _vocabulary_changed(sender, instance, created=False, **kwargs):
+    """A renamed or deleted entry changes every page that names it; a new one, nothing
+    yet (no article carries it)."""
+    if not created:
+        invalidate(tag_keys(_taxonomy_kind(sender), [instance.pk]))
+
+
+def connect_signals():
+    receivers = [
+        (pre_save, _article_saving, Article),
+        (post_save, _article_saved, Article),
+        (post_delete, _article_deleted, Article),
+        (post_save, _correction_changed, Correction),
+        (post_delete, _correction_changed, Correction),
+    ]
+    for taxonomy in TAXONOMIES.values():
+        receivers += [
+            (m2m_changed, _tags_changed, taxonomy.through),
+            (post_save, _tag_row_changed, taxonomy.through),
+            (post_delete, _tag_row_changed, taxonomy.through),
+            (post_save, _vocabulary_changed, taxonomy.model),
+            (post_delete, _vocabulary_changed, taxonomy.model),
+        ]
+    for signal, receiver, model in receivers:
+        signal.connect(receiver, sender=model,
+                       dispatch_uid=f"invalidation-{receiver.__name__}-{model.__name__}")
