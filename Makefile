@@ -18,14 +18,20 @@ $(VENV)/.test: $(VENV)/.runtime requirements-test.txt
 
 install: $(VENV)/.runtime
 
-run: $(VENV)/.runtime
-	DEBUG=1 $(PY) manage.py migrate --noinput
-	DEBUG=1 $(PY) manage.py setup_demo
-	DEBUG=1 REQUIRE_2FA_FOR= $(PY) manage.py runserver 127.0.0.1:$(PORT)
+# This checkout's own settings for the demo, written once (git ignores it): DEBUG on, a
+# secret key of its own, no two-factor for the printed accounts. Settings read .env when
+# it exists; production has none, so its safe defaults hold there.
+.env:
+	$(PYTHON) -c "import secrets; print('DEBUG=1'); print('SECRET_KEY=' + secrets.token_urlsafe(50)); print('REQUIRE_2FA_FOR=')" > $@
 
-# The suite runs with production-like settings (DEBUG off), over plain HTTP.
+run: $(VENV)/.runtime .env
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py setup_demo
+	$(PY) manage.py runserver 127.0.0.1:$(PORT)
+
+# The suite runs with production-like settings (DEBUG off, .env ignored), over plain HTTP.
 test: $(VENV)/.test
-	SECRET_KEY=test-only-secret-key SECURE_SSL_REDIRECT=0 STATIC_UNHASHED=1 \
+	NEWSROOM_ENV_FILE= SECRET_KEY=test-only-secret-key SECURE_SSL_REDIRECT=0 STATIC_UNHASHED=1 \
 		$(PY) -m pytest $(PYTEST_ARGS)
 
 lint: $(VENV)/.test

@@ -143,6 +143,7 @@ def app_env(database, page_cache=True, settings="newsroom.settings"):
         ALLOWED_HOSTS="127.0.0.1,localhost",
         NEWSROOM_PAGE_CACHE="1" if page_cache else "0",
         PYTHONPATH=str(REPO),
+        NEWSROOM_ENV_FILE="",  # the checkout's .env (DEBUG on) is not what is measured
     )
     return env
 

@@ -27,7 +27,7 @@ def configure(database):
         DJANGO_SETTINGS_MODULE="newsroom.settings", DATABASE_URL=f"sqlite:///{database}",
         SECRET_KEY="snapshot-only", SECURE_SSL_REDIRECT="0", STATIC_UNHASHED="1",
         CACHE_DIR=str(Path(database).parent / "cache"), REQUIRE_2FA_FOR="",
-        ALLOWED_HOSTS="testserver",
+        ALLOWED_HOSTS="testserver", NEWSROOM_ENV_FILE="",
     )
     os.environ.pop("REDIS_URL", None)
     os.environ.pop("DEBUG", None)
