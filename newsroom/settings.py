@@ -8,8 +8,16 @@ import dj_database_url
 from csp.constants import NONCE, NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.urls import reverse_lazy
+from dotenv import load_dotenv
 
 BASE_DIR = Path(__file__).resolve().parent.parent
+
+# A checkout's .env (written by `make run`: DEBUG on, a key of its own) is read when it
+# exists; variables already set win. NEWSROOM_ENV_FILE names another file, or none ("":
+# `make test`, the bench). Production has no .env: its settings come from the environment.
+ENV_FILE = os.environ.get("NEWSROOM_ENV_FILE", str(BASE_DIR / ".env"))
+if ENV_FILE:
+    load_dotenv(ENV_FILE, override=False)
 
 
 def env_bool(name, default=False):
