@@ -26,7 +26,12 @@ from articles.admin.filters import TAG_FILTERS, StatusFilter
 from articles.admin.input import CheckedInputMixin
 from articles.admin.suggestions import SuggestedTagsMixin
 from articles.editorial import history, services, workflow
-from articles.editorial.forms import ArticleForm, CorrectionForm, VocabularyPicker
+from articles.editorial.forms import (
+    ArticleForm,
+    CorrectionForm,
+    VocabularyPicker,
+    validate_publication_time,
+)
 from articles.models import Article, Correction, Country
 
 
@@ -241,6 +246,12 @@ class ArticleAdmin(CheckedInputMixin, SuggestedTagsMixin, VersionAdmin):
                 .get(pk=obj.pk)
             )
         return type(form.__name__, (form,), {"user": request.user, "saved": saved})
+
+    def clean_initial_value(self, name, value):
+        value = super().clean_initial_value(name, value)
+        if name == "published_at":
+            validate_publication_time(value)  # the form would refuse it on saving
+        return value
 
     def save_model(self, request, obj, form, change):
         services.article_save(
