@@ -3,13 +3,14 @@
 import pytest
 import reversion
 from django.contrib.contenttypes.models import ContentType
+from django.contrib.messages import get_messages
 from django.urls import reverse
 from reversion.models import Version
 
-from articles.editorial import services
-from articles.models import Article, TaggedCountry
+from articles.editorial import history, services
+from articles.models import Article, TaggedCountry, TaggedMinister
 from tests.admin_forms import article_post_data
-from tests.factories import country, make_article
+from tests.factories import country, make_article, make_minister, make_user
 
 pytestmark = pytest.mark.django_db
 
@@ -159,6 +160,107 @@ def test_recovering_a_deleted_article_is_for_editors_only(
     assert list(recovered.countries.names()) == ["India"]
     assert Version.objects.get_for_object(recovered)[0].revision.get_comment() == \
         "Recovered after deletion"
+
+
+CANNOT_RECOVER = (
+    "This article cannot be recovered: its stored version clashes with something saved "
+    "since it was deleted (the same wire copy imported again, say). Nothing was changed."
+)
+
+
+def deleted_with_history(article):
+    """Delete the article as the admin does (in a revision) and return its stored version."""
+    with reversion.create_revision():
+        article.save()
+    with reversion.create_revision():
+        article.delete()
+    return Version.objects.get_deleted(Article).get()
+
+
+def recover(editor_client, version):
+    response = editor_client.post(reverse("admin:articles_article_recover", args=[version.pk]))
+    assert response.status_code == 302
+    return response, [str(m) for m in get_messages(response.wsgi_request)]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_article_whose_authors_account_was_deleted_can_be_recovered(editor_client, editor):
+    """Its version still names the deleted account, which the database would refuse
+    (at the commit, on PostgreSQL): the recovered article names nobody there instead."""
+    leaver = make_user("leaver")
+    article = make_article("By a colleague who left", status=Article.Status.DRAFT,
+                           created_by=leaver, updated_by=leaver, countries=["IN"])
+    pk = article.pk
+    version = deleted_with_history(article)
+    leaver.delete()
+
+    response, messages = recover(editor_client, version)
+
+    assert response["Location"] == reverse("admin:articles_article_change", args=[pk])
+    recovered = Article.objects.get(pk=pk)
+    assert recovered.headline == "By a colleague who left"
+    assert recovered.created_by is None
+    assert recovered.updated_by == editor
+    assert list(recovered.countries.names()) == ["India"]
+    assert messages == ["Recovered “By a colleague who left”."]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_recovering_an_article_whose_wire_copy_was_imported_again_is_refused_clearly(
+    editor_client,
+):
+    article = make_article("Wire story", status=Article.Status.REVIEW, fingerprint="f" * 64)
+    pk = article.pk
+    version = deleted_with_history(article)
+    make_article("The same wire story, imported again", fingerprint="f" * 64)
+
+    response, messages = recover(editor_client, version)
+
+    assert response["Location"] == reverse("admin:articles_article_recoverlist")
+    assert messages == [CANNOT_RECOVER]
+    assert not Article.objects.filter(pk=pk).exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_version_whose_tag_was_deleted_during_the_recovery_is_refused_clearly(
+    editor_client, monkeypatch
+):
+    """A tag deleted between the check and the write (here the check is blinded) makes
+    the stored tag row impossible to save again: a clear refusal, nothing recovered."""
+    minister = make_minister()
+    article = make_article("Tagged", status=Article.Status.REVIEW, ministers=[minister])
+    pk = article.pk
+    version = deleted_with_history(article)
+    minister.delete()
+    monkeypatch.setattr(history, "missing_tags", lambda snapshot: 0)
+
+    response, messages = recover(editor_client, version)
+
+    assert response["Location"] == reverse("admin:articles_article_recoverlist")
+    assert messages == [CANNOT_RECOVER]
+    assert not Article.objects.filter(pk=pk).exists()
+    assert not TaggedMinister.objects.exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_reference_the_database_would_refuse_at_the_commit_is_refused_before_it(
+    editor_client, monkeypatch
+):
+    """A link to a deleted row the service did not clear (here the clearing is blinded)
+    is found before the commit, where the editor can still be told: no 500."""
+    leaver = make_user("leaver")
+    article = make_article("By a colleague who left", status=Article.Status.DRAFT,
+                           created_by=leaver)
+    pk = article.pk
+    version = deleted_with_history(article)
+    leaver.delete()
+    monkeypatch.setattr(services, "_drop_lost_references", lambda article: None)
+
+    response, messages = recover(editor_client, version)
+
+    assert response["Location"] == reverse("admin:articles_article_recoverlist")
+    assert messages == [CANNOT_RECOVER]
+    assert not Article.objects.filter(pk=pk).exists()
 
 
 def test_each_article_of_an_imported_export_has_its_own_revision(editor_client):

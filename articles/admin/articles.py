@@ -26,7 +26,12 @@ from articles.admin.filters import TAG_FILTERS, StatusFilter
 from articles.admin.input import CheckedInputMixin
 from articles.admin.suggestions import SuggestedTagsMixin
 from articles.editorial import history, services, workflow
-from articles.editorial.forms import ArticleForm, CorrectionForm, VocabularyPicker
+from articles.editorial.forms import (
+    ArticleForm,
+    CorrectionForm,
+    VocabularyPicker,
+    validate_publication_time,
+)
 from articles.models import Article, Correction, Country
 
 
@@ -146,9 +151,9 @@ class ArticleAdmin(CheckedInputMixin, SuggestedTagsMixin, VersionAdmin):
                                 page=page_number(request))
 
     def changelist_view(self, request, extra_context=None):
-        if request.method == "POST":  # actions change articles: record them in history
-            return super().changelist_view(request, extra_context)
-        # Reading the list needs no revision (and no transaction around it).
+        # Not reversion's list, which wraps a whole action in one revision: the services
+        # each action calls record each article's own revision, the only kind a revert
+        # may use (history.holds_only), and reading the list needs none.
         return admin.ModelAdmin.changelist_view(self, request, extra_context)
 
     @admin.display(description="status", ordering="status")
@@ -241,6 +246,12 @@ class ArticleAdmin(CheckedInputMixin, SuggestedTagsMixin, VersionAdmin):
                 .get(pk=obj.pk)
             )
         return type(form.__name__, (form,), {"user": request.user, "saved": saved})
+
+    def clean_initial_value(self, name, value):
+        value = super().clean_initial_value(name, value)
+        if name == "published_at":
+            validate_publication_time(value)  # the form would refuse it on saving
+        return value
 
     def save_model(self, request, obj, form, change):
         services.article_save(
@@ -341,6 +352,7 @@ class ArticleAdmin(CheckedInputMixin, SuggestedTagsMixin, VersionAdmin):
             "version": version,
             "saved_on": self.saved_on(version),
             "action": "recover",
+            "shared": history.article_version(version.object_id, version.pk) is None,
             "button": "Recover this article",
             "back_url": reverse("admin:articles_article_recoverlist"),
             "back_label": "Back to deleted articles",
@@ -355,8 +367,11 @@ class ArticleAdmin(CheckedInputMixin, SuggestedTagsMixin, VersionAdmin):
             article_id = unquote(object_id)
             versions = Version.objects.get_for_object_reference(Article, article_id)
             changes = history.article_changes(versions.order_by("-pk"), article_id)
+            revertible = history.revisions_holding_only(
+                [action["revision"].pk for action in actions], article_id)
             for action, changed in zip(actions, changes, strict=False):
                 action["changes"] = changed
+                action["revertible"] = action["revision"].pk in revertible
         return response
 
     def get_view_on_site_url(self, obj=None):

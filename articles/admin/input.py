@@ -6,12 +6,16 @@ on an add form, a selected row id that is not a number. Each of these was a serv
 here each is a clear refusal or an ignored value.
 """
 
+from datetime import datetime
 from functools import wraps
 
 from django.contrib import messages
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.core.exceptions import FieldDoesNotExist, ValidationError
+from django.db import models
+from django.forms.utils import from_current_timezone
 from django.http import HttpResponse, HttpResponseRedirect
+from django.utils import timezone
 
 NUL = "\x00"
 NUL_REFUSED = (
@@ -48,23 +52,40 @@ class CheckedInputMixin:
     """For ModelAdmins: initial values from the address and selected ids are checked."""
 
     def get_changeform_initial_data(self, request):
-        """The add form's values from the query string, each kept only if its field
-        accepts it (``?published_at=abc`` or ``?country=x`` are ignored)."""
+        """The add form's values from the query string, each as its field cleans it
+        (a date becomes a time, "0" an unticked box); a value the field refuses
+        (``?published_at=abc``, ``?country=x``) is ignored."""
         initial = super().get_changeform_initial_data(request)
         for name, value in list(initial.items()):
             try:
-                field = self.opts.get_field(name)
-            except FieldDoesNotExist:
-                continue
-            if field.many_to_many:
-                values = value.split(",") if isinstance(value, str) else value
-                initial[name] = [v for v in values if is_id_of(field.related_model, v)]
-                continue
-            try:
-                field.clean(value, None)
+                initial[name] = self.clean_initial_value(name, value)
             except ValidationError:
                 del initial[name]
         return initial
+
+    def clean_initial_value(self, name, value):
+        """A value from the address as its field cleans it; ValidationError if refused.
+
+        Names that are no field (``_popup``) pass unchanged, as Django passes them.
+        """
+        declared = self.form.declared_fields.get(name)
+        if declared is not None:
+            return declared.clean(value)
+        try:
+            field = self.opts.get_field(name)
+        except FieldDoesNotExist:
+            return value
+        if field.many_to_many:
+            values = value.split(",") if isinstance(value, str) else value
+            ids = [v for v in values if is_id_of(field.related_model, v)]
+            return list(field.related_model.objects.filter(pk__in=ids)
+                        .order_by("pk").values_list("pk", flat=True))
+        if isinstance(field, models.FileField):
+            raise ValidationError("A file is uploaded, never named in the address.")
+        cleaned = field.clean(value, None)
+        if isinstance(cleaned, datetime) and timezone.is_naive(cleaned):
+            cleaned = from_current_timezone(cleaned)  # as the form reads a typed time
+        return cleaned
 
     def response_action(self, request, queryset):
         """Refuse a selection whose ids are not ids (the query would fail on them)."""

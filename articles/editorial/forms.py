@@ -157,7 +157,12 @@ class ArticleForm(PlainTextForm):
 
     def clean_published_at(self):
         published_at = self.cleaned_data.get("published_at")
-        error = published_at and publication_date_error(published_at)
-        if error:
-            raise forms.ValidationError(f"The date {error}.", code="out_of_range")
+        validate_publication_time(published_at)
         return published_at
+
+
+def validate_publication_time(published_at):
+    """Refuse a publication time outside the accepted dates (``platform.dates``)."""
+    error = published_at and publication_date_error(published_at)
+    if error:
+        raise forms.ValidationError(f"The date {error}.", code="out_of_range")

@@ -69,18 +69,26 @@ def article_version(article_id, version_id):
 
 def holds_only(revision_id, article_id):
     """True if the revision stores this article and its own tag rows, and nothing else."""
+    return revision_id in revisions_holding_only([revision_id], article_id)
+
+
+def revisions_holding_only(revision_ids, article_id):
+    """Those of the revisions that store this article and its own tag rows, and nothing
+    else (a revision shared with other articles is not one): one query for them all."""
+    article_id = int(article_id)
     article_type = ContentType.objects.get_for_model(Article).pk
     through_types = _through_types()
-    for stored in Version.objects.filter(revision_id=revision_id):
+    shared = set()
+    for stored in Version.objects.filter(revision_id__in=revision_ids):
         if stored.content_type_id == article_type:
-            if stored.object_id != str(article_id):
-                return False
+            own = stored.object_id == str(article_id)
         elif stored.content_type_id in through_types:
-            if _owner_id(stored.field_dict) != article_id:
-                return False
+            own = _owner_id(stored.field_dict) == article_id
         else:
-            return False
-    return True
+            own = False
+        if not own:
+            shared.add(stored.revision_id)
+    return set(revision_ids) - shared
 
 
 def _tag_ids_by_revision(revision_ids, article_id):

@@ -2,8 +2,9 @@
 
 import reversion
 from django.core.exceptions import PermissionDenied
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
+from reversion.errors import RevertError
 
 from articles.editorial import history, workflow
 from articles.models import TAXONOMIES, Article, Minister, Policy
@@ -172,15 +173,39 @@ def article_recover(*, version, by):
         try:
             with transaction.atomic():
                 version.revision.revert(delete=False)
-        except IntegrityError as error:
-            raise RevertRefused("That version clashes with an article saved since "
-                                "(the same wire copy, say), so it cannot be recovered.") from error
-        article = Article.objects.get(pk=article_id)
-        article.version += 1
-        article.updated_by = by
-        article.save()
+                article = Article.objects.get(pk=article_id)
+                _drop_lost_references(article)
+                article.version += 1
+                article.updated_by = by
+                article.save()
+                # Foreign keys are checked at the commit: check them here, where a
+                # refusal can still be told to the editor.
+                connection.check_constraints(table_names=RECOVERED_TABLES)
+        except (IntegrityError, RevertError) as error:
+            raise RevertRefused(
+                "This article cannot be recovered: its stored version clashes with "
+                "something saved since it was deleted (the same wire copy imported again, "
+                "say). Nothing was changed."
+            ) from error
         _record(by, "Recovered after deletion")
     return article
+
+
+# The rows a recovery writes: the article and its tag rows.
+RECOVERED_TABLES = [Article._meta.db_table,
+                    *(taxonomy.through._meta.db_table for taxonomy in TAXONOMIES.values())]
+
+
+def _drop_lost_references(article):
+    """Clear the article's links to rows deleted since its version was stored (the
+    account of a colleague who left): the version still names them, and the database
+    would refuse the article."""
+    for field in Article._meta.concrete_fields:
+        value = getattr(article, field.attname)
+        if field.many_to_one and field.null and value is not None and not (
+            field.related_model._base_manager.filter(pk=value).exists()
+        ):
+            setattr(article, field.attname, None)
 
 
 def article_submit(*, article, by):

@@ -28,12 +28,14 @@ def visible_articles(user, queryset=None):
     """The articles a staff user may see in the admin and preview.
 
     Editors see everything; a reporter sees their own articles, whatever their status,
-    and published ones, not colleagues' drafts, articles in review or withdrawn stories.
+    and public ones (the readers' rule), not colleagues' drafts, articles in review,
+    scheduled or withdrawn stories.
     """
     queryset = Article.objects.all() if queryset is None else queryset
     if user.has_perm("articles.edit_any_article"):
         return queryset
-    return queryset.filter(Q(created_by_id=user.pk) | Q(status=Status.PUBLISHED))
+    public = Article.objects.published().values("pk")
+    return queryset.filter(Q(created_by_id=user.pk) | Q(pk__in=public))
 
 
 def can_edit(user, article):
