@@ -1,6 +1,6 @@
 """The app's models: articles and the three taxonomies (each module says more)."""
 
-from articles.models.articles import Article, ArticleQuerySet, Correction
+from articles.models.articles import NEWEST_FIRST, Article, ArticleQuerySet, Correction
 from articles.models.invalidation import PendingInvalidation
 from articles.models.vocabulary import (
     DASHES,
@@ -17,7 +17,7 @@ from articles.models.vocabulary import (
 )
 
 __all__ = [
-    "DASHES", "TAXONOMIES", "Article", "ArticleQuerySet", "Correction", "Country",
+    "DASHES", "NEWEST_FIRST", "TAXONOMIES", "Article", "ArticleQuerySet", "Correction", "Country",
     "Minister", "PendingInvalidation", "Policy", "TaggedCountry", "TaggedMinister",
     "TaggedPolicy", "Taxonomy", "VocabularyTag", "aliases_default",
 ]

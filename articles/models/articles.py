@@ -23,6 +23,9 @@ from articles.platform.links import cached_reverse
 from articles.platform.sanitising import sanitise_html
 
 SUMMARY_WORDS = 40  # words of the body that stand in for a missing standfirst
+# Newest first, the id settling articles published at the same moment: every listing,
+# feed and sitemap, the admin's list and the index that serves them.
+NEWEST_FIRST = ("-published_at", "-id")
 UPDATE_GRACE = timedelta(minutes=10)  # saves this soon after publication are not updates
 
 
@@ -63,6 +66,10 @@ class ArticleQuerySet(models.QuerySet):
         return self.filter(
             status=Article.Status.PUBLISHED, published_at__gt=now or timezone.now()
         )
+
+    def newest_first(self):
+        """Newest first; articles published at the same moment by id, newest too."""
+        return self.order_by(*NEWEST_FIRST)
 
     def with_tags(self):
         """Prefetch the three taxonomies so listings tag each card without N+1."""
@@ -182,11 +189,11 @@ class Article(models.Model):
     objects = ArticleQuerySet.as_manager()
 
     class Meta:
-        ordering = ["-published_at", "-id"]
+        ordering = list(NEWEST_FIRST)
         indexes = [
             models.Index(fields=["status", "-published_at"], name="article_status_pub_idx"),
             # The admin's list in its own order (every status, newest first).
-            models.Index(fields=["-published_at", "-id"], name="article_newest_idx"),
+            models.Index(fields=list(NEWEST_FIRST), name="article_newest_idx"),
             models.Index(fields=["-updated_at"], name="article_updated_idx"),
         ]
         permissions = [

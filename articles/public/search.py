@@ -300,16 +300,15 @@ def _window(articles, query, tag_match, fields, size, reach=None):
     With a ``reach``, text matches are looked for only among the newest ``reach``
     articles holding all the words (phrase_reach()).
     """
-    newest = ("-published_at", "-id")
     text_matches = articles.filter(search_vector=query)
     if reach:
         candidates = articles.filter(_Matches(F("search_vector"), _words_in_any_order(query)))
         text_matches = text_matches.filter(
-            pk__in=candidates.order_by(*newest).values("pk")[:reach]
+            pk__in=candidates.newest_first().values("pk")[:reach]
         )
-    window = text_matches.order_by(*newest).values(*fields)[:size]
+    window = text_matches.newest_first().values(*fields)[:size]
     if tag_match is not None:
-        tagged = articles.filter(tag_match).order_by(*newest).values(*fields)
+        tagged = articles.filter(tag_match).newest_first().values(*fields)
         window = window.union(tagged[:size])
     return window
 
@@ -360,7 +359,7 @@ def _phrase_rows(articles, query, tag_match, fields, reach):
         articles.filter(_Matches(F("search_vector"), _words_in_any_order(query)))
         .annotate(is_match=is_match,
                   rank=Case(When(is_match, then=F("rank")), default=Value(0.0)))
-        .order_by("-published_at", "-id")
+        .newest_first()
         .values(*fields, "is_match")[:reach]
     )
     sql, params = candidates.query.sql_with_params()
@@ -370,7 +369,7 @@ def _phrase_rows(articles, query, tag_match, fields, reach):
     parts = [f"(SELECT {columns} FROM ({sql}) AS candidates WHERE is_match LIMIT %s)"]
     params = [*params, SEARCH_WINDOW]
     if tag_match is not None:
-        tagged = articles.filter(tag_match).order_by("-published_at", "-id")
+        tagged = articles.filter(tag_match).newest_first()
         tagged_sql, tagged_params = tagged.values(*fields)[:SEARCH_WINDOW].query.sql_with_params()
         parts.append(f"({tagged_sql})")
         params += tagged_params

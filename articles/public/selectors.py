@@ -17,6 +17,7 @@ from django.utils.functional import cached_property
 
 from articles.caching.state import remember
 from articles.models import (
+    NEWEST_FIRST,
     TAXONOMIES,
     Article,
     Country,
@@ -198,7 +199,7 @@ def referenced_cards(page):
 def listing(queryset=None):
     """Published articles as listings show them: newest first, without the heavy body."""
     queryset = Article.objects.published() if queryset is None else queryset
-    return queryset.defer("body", "search_vector").order_by("-published_at", "-id")
+    return queryset.defer("body", "search_vector").newest_first()
 
 
 def articles_tagged(tag):
@@ -228,9 +229,7 @@ def co_occurring_tags(tag, *, limit=24):
 
 def _co_occurring_tags(tag, *, limit):
     own = tag_link(tag)
-    recent = (
-        articles_tagged(tag).order_by("-published_at", "-id").values("pk")[:CO_OCCURRENCE_WINDOW]
-    )
+    recent = articles_tagged(tag).values("pk")[:CO_OCCURRENCE_WINDOW]
     parts = []
     for kind, tax in TAXONOMIES.items():
         rows = tax.through.objects.filter(content_object_id__in=recent)
@@ -335,14 +334,14 @@ def _related_articles(article, tags, *, limit):
         Article.objects.published()
         .filter(shares_a_tag)
         .exclude(pk=article.pk)
-        .order_by("-published_at", "-id")
+        .newest_first()
         .values("pk")[:RELATED_CANDIDATES]
     )
     return list(
         listing(Article.objects.filter(pk__in=candidates))
         .only("headline", "slug", "published_at")
         .annotate(score=score)
-        .order_by("-score", "-published_at", "-id")[:limit]
+        .order_by("-score", *NEWEST_FIRST)[:limit]
     )
 
 

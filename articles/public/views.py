@@ -18,8 +18,9 @@ from articles.platform.links import cached_reverse
 from articles.public import selectors
 from articles.public.highlight import result_cards_html
 from articles.public.jsonld import article_json_ld
-from articles.public.pagination import BoundedPaginator
+from articles.public.pagination import ListingPaginator
 from articles.public.search import (
+    RankedResults,
     SearchParams,
     country_options,
     highlighter_for,
@@ -62,8 +63,10 @@ class ArticleListView(ListView):
     """
 
     paginate_by = settings.NEWSROOM_PAGE_SIZE
-    paginator_class = BoundedPaginator
+    paginator_class = ListingPaginator
     empty_is_404 = False
+    # Search results say how many there are; other listings need only their pages.
+    count_exactly = False
 
     def articles(self):
         return selectors.listing()
@@ -77,10 +80,16 @@ class ArticleListView(ListView):
     def page_cards(self, object_list):
         return selectors.referenced_cards(object_list)
 
-    def get_paginator(self, *args, **kwargs):
-        paginator = super().get_paginator(*args, **kwargs)
-        paginator.count_key = self.listing_key()
-        return paginator
+    def get_paginator(self, queryset, per_page, **kwargs):
+        return super().get_paginator(
+            queryset, per_page, count_key=self.listing_key(),
+            newest_first=self.lists_newest_first(queryset), count_exactly=self.count_exactly,
+            **kwargs,
+        )
+
+    def lists_newest_first(self, articles):
+        """Listings come from ``selectors.listing()``, newest first."""
+        return True
 
     def listing_key(self):
         """Names the listing for its remembered count and anchors: only what selects its
@@ -327,6 +336,7 @@ class SearchView(ArticleListView):
     """Search results with highlighted snippets and filters by tag and date."""
 
     template_name = "articles/search.html"
+    count_exactly = True
 
     def get(self, request, *args, **kwargs):
         self.params = SearchParams.from_query_dict(request.GET)
@@ -336,15 +346,14 @@ class SearchView(ArticleListView):
     def listing_key(self):
         return f"{self.request.path}?{self.params!r}"
 
-    def get_paginator(self, *args, **kwargs):
-        paginator = super().get_paginator(*args, **kwargs)
-        paginator.count_exactly = True
-        return paginator
-
     def articles(self):
         if self.params.is_empty:
             return Article.objects.none()
         return ranked_search(self.params, self.matching_tags)
+
+    def lists_newest_first(self, articles):
+        """Ranked results (PostgreSQL) come best first; the others newest first."""
+        return not isinstance(articles, RankedResults)
 
     def page_cards(self, object_list):
         return selectors.cards(object_list)
