@@ -19,7 +19,6 @@ from reversion.models import Version
 from articles.admin.article_list import (
     BoundedChangeList,
     BoundedDateFieldListFilter,
-    BoundedPaginator,
     page_number,
 )
 from articles.admin.filters import TAG_FILTERS, StatusFilter
@@ -28,6 +27,7 @@ from articles.admin.suggestions import SuggestedTagsMixin
 from articles.editorial import history, services, workflow
 from articles.editorial.forms import ArticleForm, CorrectionForm, VocabularyPicker
 from articles.models import Article, Correction, Country
+from articles.public.pagination import CappedCountPaginator
 
 
 class CorrectionInline(admin.TabularInline):
@@ -141,9 +141,9 @@ class ArticleAdmin(CheckedInputMixin, SuggestedTagsMixin, VersionAdmin):
 
     def get_paginator(self, request, queryset, per_page, orphans=0,
                       allow_empty_first_page=True):
-        return BoundedPaginator(queryset, per_page, orphans=orphans,
-                                allow_empty_first_page=allow_empty_first_page,
-                                page=page_number(request))
+        return CappedCountPaginator(queryset, per_page, orphans=orphans,
+                                    allow_empty_first_page=allow_empty_first_page,
+                                    page=page_number(request))
 
     def changelist_view(self, request, extra_context=None):
         if request.method == "POST":  # actions change articles: record them in history

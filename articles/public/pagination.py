@@ -1,5 +1,10 @@
-"""Listings' pages: bounded in depth, counted once per content generation, and deep pages
-read from a remembered anchor instead of an OFFSET."""
+"""The site's two paginators, each bounded so a page's cost does not grow with the archive.
+
+``ListingPaginator`` pages the public listings: at most ``max_pages`` deep, its count
+remembered until content changes, and the deep pages of a newest-first listing read
+from a remembered anchor instead of an OFFSET. ``CappedCountPaginator`` pages the
+admin's article list: it counts only as far as an editor can page from where they are.
+"""
 
 from dataclasses import dataclass
 from math import ceil
@@ -125,3 +130,32 @@ class ListingPaginator(Paginator):
     def is_truncated(self):
         return self.all_pages > self.max_pages
 
+
+class CappedCountPaginator(Paginator):
+    """Counts matching rows only as far as an editor can page from here (the admin's
+    article list).
+
+    At least ``bound`` rows, and always a few pages past the page asked for; a longer
+    list says "more than" the bound rather than counting the whole archive on every view.
+    """
+
+    bound = 1_000
+    pages_ahead = 5
+
+    def __init__(self, object_list, per_page, *, page=1, **kwargs):
+        super().__init__(object_list, per_page, **kwargs)
+        self.limit = max(self.bound, (page + self.pages_ahead) * per_page)
+
+    @cached_property
+    def counted(self):
+        # Only ids and no ORDER BY: the list's columns and sort are not needed to count.
+        return self.object_list.order_by().values("pk")[: self.limit + 1].count()
+
+    @property
+    def count(self):
+        return min(self.counted, self.limit)
+
+    @property
+    def more(self):
+        """True when there are more rows than were counted."""
+        return self.counted > self.limit
