@@ -135,7 +135,7 @@ def search_articles(params, matching_tags=(), *, newest=SEARCH_WINDOW):
 
 def ranked_search(params, matching_tags=()):
     """What the search page lists, for the paginator: the best of the newest matches
-    first on PostgreSQL (``RankedResults``), the newest first elsewhere (a queryset).
+    first on PostgreSQL (``SearchResults``), the newest first elsewhere (a queryset).
     """
     if not params.q or not uses_full_text():
         return search_articles(params, matching_tags)
@@ -145,24 +145,23 @@ def ranked_search(params, matching_tags=()):
         params.q, params.country, params.minister, params.policy, params.date_from,
         params.date_to, tag_ids,
     )
-    return RankedResults(ids, Highlighter(lexemes, stems=True), window=SEARCH_WINDOW,
-                         reach=phrase_reach(params.q))
+    return SearchResults(ids, window=SEARCH_WINDOW, reach=phrase_reach(params.q),
+                         highlighter=Highlighter(lexemes, stems=True))
 
 
-class RankedResults(Sequence):
-    """The ranked article ids of a search; a slice fetches only its own articles.
+@dataclass(frozen=True, eq=False)
+class SearchResults(Sequence):
+    """A ranked search: its article ids, best first, and how they were found. A slice
+    fetches only its own articles.
 
     The ranking (a few hundred ids) is remembered per content generation, so turning
-    the page or repeating a search costs one query for the 20 articles shown.
+    the page or repeating a search costs one query for the articles shown.
     """
 
-    def __init__(self, ids, highlighter, *, window, reach=None):
-        self.ids = ids
-        self.highlighter = highlighter
-        # How many of the newest matches were ranked (of each kind, text and tags).
-        self.window = window
-        # For a phrase: among how many of the newest articles with all its words.
-        self.reach = reach
+    ids: list
+    window: int  # how many of the newest matches were ranked (of each kind, text and tags)
+    reach: int | None  # for a phrase: among how many of the newest articles with its words
+    highlighter: Highlighter
 
     def __len__(self):
         return len(self.ids)
@@ -180,7 +179,7 @@ class RankedResults(Sequence):
 def highlighter_for(results, text):
     """The highlighter for a page of search results: the query's stems on PostgreSQL,
     its words (three letters or more) elsewhere."""
-    if isinstance(results, RankedResults):
+    if isinstance(results, SearchResults):
         return results.highlighter
     return Highlighter([w for w in query_words(text)[0] if len(w) >= 3])
 

@@ -20,8 +20,8 @@ from articles.public.highlight import result_cards_html
 from articles.public.jsonld import article_json_ld
 from articles.public.pagination import ListingPaginator
 from articles.public.search import (
-    RankedResults,
     SearchParams,
+    SearchResults,
     country_options,
     highlighter_for,
     ranked_search,
@@ -353,7 +353,7 @@ class SearchView(ArticleListView):
 
     def lists_newest_first(self, articles):
         """Ranked results (PostgreSQL) come best first; the others newest first."""
-        return not isinstance(articles, RankedResults)
+        return not isinstance(articles, SearchResults)
 
     def page_cards(self, object_list):
         return selectors.cards(object_list)
@@ -368,11 +368,12 @@ class SearchView(ArticleListView):
         if self.params.q and context["cards"]:
             highlighter = highlighter_for(self.object_list, self.params.q)
             context["results_html"] = result_cards_html(context["cards"], highlighter)
+        ranked = self.object_list if isinstance(self.object_list, SearchResults) else None
         context.update(
             params=self.params,
             matching_tags=self.matching_tags,
-            search_window=getattr(self.object_list, "window", None),
-            search_reach=getattr(self.object_list, "reach", None),
+            search_window=ranked.window if ranked else None,
+            search_reach=ranked.reach if ranked else None,
             country_options=country_options(self.params.country),
             page_query=search_query_string(self.request.GET),
         )
