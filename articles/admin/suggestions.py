@@ -14,11 +14,11 @@ from django.http import HttpResponseRedirect
 
 from articles.editorial import services
 from articles.editorial.services import apply_suggestions
+from articles.platform.text import html_to_text
 from articles.tagging import (
     COUNTRIES,
     MINISTERS,
     POLICIES,
-    body_text,
     new_suggestions,
     suggest_tags,
 )
@@ -51,7 +51,7 @@ def suggestion_panel(article, suggestions):
     texts = {
         "headline": article.headline or "",
         "standfirst": article.standfirst or "",
-        "body": body_text(article.body),
+        "body": html_to_text(article.body),
     }
     panel = []
     for taxonomy, items in suggestions.items():

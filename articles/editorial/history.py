@@ -10,14 +10,15 @@ import difflib
 from dataclasses import dataclass
 
 from django.contrib.contenttypes.models import ContentType
-from django.utils.html import escape, strip_tags
+from django.utils.html import escape
 from django.utils.safestring import mark_safe
 from reversion.models import Version
 
 from articles.models import TAXONOMIES, Article
-from articles.platform.text import visible_controls
+from articles.platform.text import html_to_text, visible_controls
 
 TEXT_FIELDS = ["headline", "standfirst", "body", "dateline", "bylines", "slug"]
+HTML_FIELDS = {"body"}  # compared as the words readers see; the others as typed
 MANAGERS = [t.manager for t in TAXONOMIES.values()]
 OTHER_FIELDS = ["status", "published_at", "headline_needs_review", "image_alt"]
 
@@ -132,14 +133,20 @@ def missing_tags(snapshot):
     )
 
 
-def word_diff(old, new):
+def _words(text, markup):
+    if markup:
+        text = html_to_text(text, block_end=" ")
+    return visible_controls(text or "").split()
+
+
+def word_diff(old, new, *, markup=False):
     """The words removed and added between two texts, marked up with <del> and <ins>.
 
-    An invisible control character shows as its code ([U+0001]), so a change to one is
-    seen, and it cannot disturb the page.
+    ``markup``: the texts are HTML, compared as the words a reader sees (paragraphs
+    apart, "&amp;" as "&"). An invisible control character shows as its code
+    ([U+0001]), so a change to one is seen, and it cannot disturb the page.
     """
-    old_words = visible_controls(strip_tags(old or "")).split()
-    new_words = visible_controls(strip_tags(new or "")).split()
+    old_words, new_words = _words(old, markup), _words(new, markup)
     parts = []
     matcher = difflib.SequenceMatcher(a=old_words, b=new_words, autojunk=False)
     for op, a1, a2, b1, b2 in matcher.get_opcodes():
@@ -164,8 +171,9 @@ def compare(old, new, tag_names):
     changes = []
     for field in TEXT_FIELDS:
         if new.fields.get(field) != old.fields.get(field):
-            changes.append((_label(field), word_diff(old.fields.get(field),
-                                                     new.fields.get(field))))
+            changes.append((_label(field), word_diff(
+                old.fields.get(field), new.fields.get(field), markup=field in HTML_FIELDS
+            )))
     for field in OTHER_FIELDS:
         if new.fields.get(field) != old.fields.get(field):
             changes.append((_label(field), visible_controls(

@@ -1,14 +1,12 @@
 """Articles, their corrections, and the visibility rule: ``Article.objects.published()``."""
 
 from datetime import timedelta
-from html import unescape
 
 import reversion
 from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 from django.utils import timezone
-from django.utils.html import strip_tags
 from django.utils.text import Truncator
 from taggit.managers import TaggableManager
 
@@ -21,6 +19,7 @@ from articles.models.vocabulary import (
 )
 from articles.platform.links import cached_reverse
 from articles.platform.sanitising import sanitise_html
+from articles.platform.text import html_to_text
 
 SUMMARY_WORDS = 40  # words of the body that stand in for a missing standfirst
 # Newest first, the id settling articles published at the same moment: every listing,
@@ -263,8 +262,8 @@ class Article(models.Model):
         if self.standfirst:
             return self.standfirst
         # A space where paragraphs end, so "programme.</p><p>Mr" reads "programme. Mr".
-        text = strip_tags(self.body.replace("</p>", "</p> "))
-        return Truncator(" ".join(unescape(text).split())).words(SUMMARY_WORDS)
+        words = html_to_text(self.body, block_end=" ").split()
+        return Truncator(" ".join(words)).words(SUMMARY_WORDS)
 
     @property
     def authors(self):

@@ -24,11 +24,11 @@ from articles.tagging.suggest import (
     suggest_tags,
     vocabulary_fingerprint,
 )
-from articles.tagging.text import body_text, normalise_phrase, normalise_text
+from articles.tagging.text import normalise_phrase, normalise_text
 
 __all__ = [
     "COUNTRIES", "FIELDS", "MINISTERS", "POLICIES", "TAXONOMIES", "CompiledVocabulary",
-    "Evidence", "Suggestion", "body_text", "compile_vocabulary", "get_vocabulary",
+    "Evidence", "Suggestion", "compile_vocabulary", "get_vocabulary",
     "new_suggestions", "normalise_phrase", "normalise_text", "suggest_tags",
     "vocabulary_fingerprint",
 ]

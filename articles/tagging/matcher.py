@@ -20,6 +20,7 @@ from typing import NamedTuple
 
 import ahocorasick
 
+from articles.platform.text import html_to_text
 from articles.tagging.countries import country_data, country_forms, package_country_names
 from articles.tagging.rules import (
     close_spelling,
@@ -30,7 +31,7 @@ from articles.tagging.rules import (
     salient,
     surname_refers_to,
 )
-from articles.tagging.text import Words, body_text, normalise_phrase
+from articles.tagging.text import Words, normalise_phrase
 
 COUNTRIES, MINISTERS, POLICIES = "countries", "ministers", "policies"
 TAXONOMIES = (COUNTRIES, MINISTERS, POLICIES)
@@ -267,7 +268,7 @@ class CompiledVocabulary:
     def tag(self, *, headline="", standfirst="", body=""):
         """Suggestions for the text, as {taxonomy: [Suggestion, ...]} in order of mention."""
         texts = {"headline": headline or "", "standfirst": standfirst or "",
-                 "body": body_text(body)}
+                 "body": html_to_text(body)}
         accepted = []  # (field, words, match, entry)
         people = set()  # person-prone names ("Jordan") seen as a person's name
         hays = []

@@ -2,15 +2,11 @@
 offsets still hold), phrases as tuples of word keys, and a field's words mapped back to
 their offsets in the text."""
 
-import html
 import re
 import unicodedata
 from bisect import bisect_right
 from itertools import accumulate
 from operator import add
-
-TAG_RE = re.compile(r"<[^>]*>")
-BLOCK_END_RE = re.compile(r"</(?:p|li|h\d|blockquote|div)>|<br\s*/?>", re.IGNORECASE)
 
 SPELLING_VARIANTS = {
     "programme": "program",
@@ -78,11 +74,6 @@ def normalise_word(word):
 def normalise_phrase(phrase):
     """The phrase as a tuple of word keys, as the matcher compares it."""
     return tuple(normalise_text(phrase).split())
-
-
-def body_text(body):
-    """Article body HTML as plain text, one paragraph per line."""
-    return html.unescape(TAG_RE.sub("", BLOCK_END_RE.sub("\n", body or "")))
 
 
 class Words:
