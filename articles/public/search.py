@@ -8,7 +8,7 @@ import json
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import date, timedelta
 
 from django.db import connection, connections
 from django.db.models import (
@@ -27,12 +27,12 @@ from django.db.models import (
 )
 from django.db.models.functions import Cast, Coalesce, Extract
 from django.http import QueryDict
-from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
 from articles.caching.state import remember
 from articles.models import Article
+from articles.platform.dates import clamp_day, day_start
 from articles.public.highlight import MAX_WORDS, Highlighter
 from articles.public.selectors import (
     TAXONOMIES,
@@ -205,19 +205,11 @@ def _apply_filters(articles, params):
                 pk__in=tax.through.objects.filter(tag__in=tags).values("content_object_id")
             )
     if params.date_from:
-        articles = articles.filter(published_at__gte=_day_start(params.date_from))
+        articles = articles.filter(published_at__gte=day_start(clamp_day(params.date_from)))
     if params.date_to:
-        articles = articles.filter(published_at__lt=_day_start(params.date_to, 1))
+        day_after = clamp_day(params.date_to) + timedelta(days=1)
+        articles = articles.filter(published_at__lt=day_start(day_after))
     return articles
-
-
-# Far enough from date.min/max that the site's time zone never overflows in UTC.
-EARLIEST_DAY, LATEST_DAY = date(2, 1, 1), date(9998, 12, 31)
-
-
-def _day_start(day, plus_days=0):
-    day = min(max(day, EARLIEST_DAY), LATEST_DAY) + timedelta(days=plus_days)
-    return timezone.make_aware(datetime.combine(day, time.min))
 
 
 def _tag_match(matching_tags):

@@ -1,19 +1,16 @@
 """Public pages. Thin: each view picks a published queryset and the selectors' reads."""
 
-from datetime import date, datetime, time, timedelta
-
 from django.conf import settings
 from django.contrib.admin.views.decorators import staff_member_required
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.generic import ListView, TemplateView
 
 from articles.editorial import workflow
 from articles.models import Article
-from articles.platform.dates import FIRST_YEAR, LAST_YEAR
+from articles.platform.dates import local_period
 from articles.platform.links import cached_reverse
 from articles.public import selectors
 from articles.public.highlight import result_cards_html
@@ -31,29 +28,12 @@ from articles.public.search import (
 
 
 def local_day_range(year, month=None, day=None):
-    """Aware [start, end) datetimes of a year, month or day in the site time zone.
-
-    Raises Http404 for an impossible date (2023/02/30, month 13, year 0).
-    """
+    """``platform.dates.local_period()`` of an address: Http404 for an impossible date
+    (2023/02/30, month 13, year 0)."""
     try:
-        year = int(year)
-        if not FIRST_YEAR <= year <= LAST_YEAR:
-            raise ValueError(f"year {year} is out of range")
-        if day is not None:
-            start = date(year, int(month), int(day))
-            end = start + timedelta(days=1)
-        elif month is not None:
-            start = date(year, int(month), 1)
-            end = date(year + (start.month == 12), start.month % 12 + 1, 1)
-        else:
-            start, end = date(year, 1, 1), date(year + 1, 1, 1)
-    except (ValueError, OverflowError) as error:
+        return local_period(year, month, day)
+    except ValueError as error:
         raise Http404("No such date.") from error
-    return (
-        timezone.make_aware(datetime.combine(start, time.min)),
-        timezone.make_aware(datetime.combine(end, time.min)),
-        start,
-    )
 
 
 class ArticleListView(ListView):
