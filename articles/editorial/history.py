@@ -19,7 +19,6 @@ from articles.platform.text import html_to_text, visible_controls
 
 TEXT_FIELDS = ["headline", "standfirst", "body", "dateline", "bylines", "slug"]
 HTML_FIELDS = {"body"}  # compared as the words readers see; the others as typed
-MANAGERS = [t.manager for t in TAXONOMIES.values()]
 OTHER_FIELDS = ["status", "published_at", "headline_needs_review", "image_alt"]
 
 
@@ -28,13 +27,13 @@ class Snapshot:
     """An article's fields and tag ids, as stored in one version or as it is now."""
 
     fields: dict
-    tags: dict  # manager name ("countries") -> frozenset of tag ids
+    tags: dict  # taxonomy plural ("countries") -> frozenset of tag ids
 
 
 def _through_types():
-    """{content type id of a through model: its taxonomy's manager name}."""
+    """{content type id of a through model: its taxonomy's plural}."""
     return {
-        ContentType.objects.get_for_model(t.through).pk: t.manager for t in TAXONOMIES.values()
+        ContentType.objects.get_for_model(t.through).pk: t.plural for t in TAXONOMIES.values()
     }
 
 
@@ -85,16 +84,16 @@ def holds_only(revision_id, article_id):
 
 
 def _tag_ids_by_revision(revision_ids, article_id):
-    """{revision id: {manager: set of tag ids}} of the article's own tag rows."""
+    """{revision id: {taxonomy plural: set of tag ids}} of the article's own tag rows."""
     through_types = _through_types()
-    tags = {rid: {manager: set() for manager in MANAGERS} for rid in revision_ids}
+    tags = {rid: {t.plural: set() for t in TAXONOMIES.values()} for rid in revision_ids}
     stored = Version.objects.filter(
         revision_id__in=revision_ids, content_type_id__in=through_types
     )
     for version in stored:
         if _owner_id(version.field_dict) == article_id:
-            manager = through_types[version.content_type_id]
-            tags[version.revision_id][manager].add(_tag_id(version.field_dict))
+            plural = through_types[version.content_type_id]
+            tags[version.revision_id][plural].add(_tag_id(version.field_dict))
     return tags
 
 
@@ -114,7 +113,7 @@ def current_snapshot(article):
     fields = {field.attname: getattr(article, field.attname)
               for field in Article._meta.concrete_fields}
     tags = {
-        t.manager: frozenset(
+        t.plural: frozenset(
             t.through.objects.filter(content_object_id=article.pk).values_list("tag_id",
                                                                                flat=True)
         )
@@ -126,8 +125,8 @@ def current_snapshot(article):
 def missing_tags(snapshot):
     """How many of the snapshot's tags no longer exist (merged into another or deleted)."""
     return sum(
-        len(snapshot.tags[t.manager] - set(
-            t.model.objects.filter(pk__in=snapshot.tags[t.manager]).values_list("pk", flat=True)
+        len(snapshot.tags[t.plural] - set(
+            t.model.objects.filter(pk__in=snapshot.tags[t.plural]).values_list("pk", flat=True)
         ))
         for t in TAXONOMIES.values()
     )
@@ -166,7 +165,8 @@ def word_diff(old, new, *, markup=False):
 def compare(old, new, tag_names):
     """[(label, change)] of what differs from Snapshot ``old`` to Snapshot ``new``.
 
-    ``tag_names`` maps each manager to {tag id: name} (ids not found show as "#id").
+    ``tag_names`` maps each taxonomy's plural to {tag id: name} (ids not found show as
+    "#id").
     """
     changes = []
     for field in TEXT_FIELDS:
@@ -179,23 +179,23 @@ def compare(old, new, tag_names):
             changes.append((_label(field), visible_controls(
                 f"{old.fields.get(field)} → {new.fields.get(field)}"
             )))
-    for manager in MANAGERS:
-        names = tag_names[manager]
-        added = sorted(names.get(pk, f"#{pk}") for pk in new.tags[manager] - old.tags[manager])
-        removed = sorted(names.get(pk, f"#{pk}") for pk in old.tags[manager] - new.tags[manager])
+    for taxonomy in TAXONOMIES.values():
+        plural, names = taxonomy.plural, tag_names[taxonomy.plural]
+        added = sorted(names.get(pk, f"#{pk}") for pk in new.tags[plural] - old.tags[plural])
+        removed = sorted(names.get(pk, f"#{pk}") for pk in old.tags[plural] - new.tags[plural])
         if added or removed:
             text = ", ".join([*(f"+ {n}" for n in added), *(f"− {n}" for n in removed)])
-            changes.append((manager.capitalize(), text))
+            changes.append((taxonomy.label, text))
     return changes
 
 
 def tag_names(snapshots):
-    """{manager: {tag id: name}} for every tag any of the snapshots carries: one query
-    per taxonomy."""
+    """{taxonomy plural: {tag id: name}} for every tag any of the snapshots carries: one
+    query per taxonomy."""
     return {
-        t.manager: dict(
+        t.plural: dict(
             t.model.objects.filter(
-                pk__in=set().union(*(s.tags[t.manager] for s in snapshots))
+                pk__in=set().union(*(s.tags[t.plural] for s in snapshots))
             ).values_list("pk", "name")
         )
         for t in TAXONOMIES.values()

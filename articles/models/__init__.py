@@ -5,6 +5,7 @@ from articles.models.invalidation import PendingInvalidation
 from articles.models.vocabulary import (
     DASHES,
     TAXONOMIES,
+    TAXONOMIES_BY_PLURAL,
     Country,
     Minister,
     Policy,
@@ -14,10 +15,12 @@ from articles.models.vocabulary import (
     Taxonomy,
     VocabularyTag,
     aliases_default,
+    taxonomy_of,
 )
 
 __all__ = [
-    "DASHES", "NEWEST_FIRST", "TAXONOMIES", "Article", "ArticleQuerySet", "Correction", "Country",
-    "Minister", "PendingInvalidation", "Policy", "TaggedCountry", "TaggedMinister",
-    "TaggedPolicy", "Taxonomy", "VocabularyTag", "aliases_default",
+    "DASHES", "NEWEST_FIRST", "TAXONOMIES", "TAXONOMIES_BY_PLURAL", "Article",
+    "ArticleQuerySet", "Correction", "Country", "Minister", "PendingInvalidation", "Policy",
+    "TaggedCountry", "TaggedMinister", "TaggedPolicy", "Taxonomy", "VocabularyTag",
+    "aliases_default", "taxonomy_of",
 ]

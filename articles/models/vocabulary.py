@@ -1,5 +1,5 @@
 """The newsroom's three taxonomies: countries, ministers, policies, and the registry
-that names each one's model, through rows and pages."""
+(``TAXONOMIES``) that names each one, its model, its through rows and its pages."""
 
 import re
 from dataclasses import dataclass
@@ -54,6 +54,10 @@ class VocabularyTag(TagBase):
 
     def all_names(self):
         return [self.name, *self.aliases]
+
+    @property
+    def taxonomy(self):
+        return taxonomy_of(type(self))
 
 
 class Country(VocabularyTag):
@@ -138,22 +142,34 @@ class TaggedPolicy(TaggedItemBase):
 
 @dataclass(frozen=True)
 class Taxonomy:
-    """One of the three vocabularies and how articles reach it."""
+    """One of the three vocabularies: its names, and how articles reach it."""
 
-    kind: str  # "country": URL names, filters, search parameters
-    manager: str  # "countries": the TaggableManager on Article
+    key: str  # "country": URL names, tag links, filters, search parameters
+    plural: str  # "countries": Article's TaggableManager, addresses, file sections
+    label: str  # "Countries": the heading editors and readers see
     model: type
     through: type
     article_relation: str  # Article's reverse name for the through rows
-    detail_url_name: str
     weight: int  # a shared minister or policy says more about relatedness than a country
+
+    @property
+    def detail_url_name(self):
+        return f"articles:{self.key}-detail"
 
 
 TAXONOMIES = {
-    "country": Taxonomy("country", "countries", Country, TaggedCountry, "tagged_countries",
-                        "articles:country-detail", 1),
-    "minister": Taxonomy("minister", "ministers", Minister, TaggedMinister,
-                         "tagged_ministers", "articles:minister-detail", 3),
-    "policy": Taxonomy("policy", "policies", Policy, TaggedPolicy, "tagged_policies",
-                       "articles:policy-detail", 3),
+    taxonomy.key: taxonomy for taxonomy in (
+        Taxonomy("country", "countries", "Countries", Country, TaggedCountry,
+                 "tagged_countries", weight=1),
+        Taxonomy("minister", "ministers", "Ministers", Minister, TaggedMinister,
+                 "tagged_ministers", weight=3),
+        Taxonomy("policy", "policies", "Policies", Policy, TaggedPolicy,
+                 "tagged_policies", weight=3),
+    )
 }
+TAXONOMIES_BY_PLURAL = {taxonomy.plural: taxonomy for taxonomy in TAXONOMIES.values()}
+
+
+def taxonomy_of(model):
+    """The Taxonomy of a tag model or of its through model."""
+    return next(t for t in TAXONOMIES.values() if model in (t.model, t.through))

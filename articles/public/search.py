@@ -31,11 +31,10 @@ from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
 from articles.caching.state import remember
-from articles.models import Article
+from articles.models import TAXONOMIES, Article
 from articles.platform.dates import clamp_day, day_start
 from articles.public.highlight import MAX_WORDS, Highlighter
 from articles.public.selectors import (
-    TAXONOMIES,
     country_choices,
     listing,
     search_tag_matches,

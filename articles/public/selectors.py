@@ -21,8 +21,6 @@ from articles.models import (
     TAXONOMIES,
     Article,
     Country,
-    Minister,
-    Policy,
     TaggedCountry,
 )
 from articles.platform.links import cached_reverse
@@ -96,8 +94,7 @@ class TagUrls:
 
 def tag_link(tag):
     """The TagLink of one tag object."""
-    kind = {Country: "country", Minister: "minister", Policy: "policy"}[type(tag)]
-    return TagLink(kind, tag.pk, tag.name, tag.slug, tag.get_absolute_url())
+    return TagLink(tag.taxonomy.key, tag.pk, tag.name, tag.slug, tag.get_absolute_url())
 
 
 def _tag_rows(article_ids):
@@ -204,7 +201,7 @@ def listing(queryset=None):
 
 def articles_tagged(tag):
     """Published articles carrying the tag, newest first."""
-    tax = TAXONOMIES[tag_link(tag).kind]
+    tax = tag.taxonomy
     return listing(Article.objects.published().filter(**{f"{tax.article_relation}__tag": tag}))
 
 

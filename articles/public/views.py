@@ -9,7 +9,7 @@ from django.views.decorators.cache import never_cache
 from django.views.generic import ListView, TemplateView
 
 from articles.editorial import workflow
-from articles.models import Article
+from articles.models import TAXONOMIES, Article
 from articles.platform.dates import local_period
 from articles.platform.links import cached_reverse
 from articles.public import selectors
@@ -112,9 +112,7 @@ def render_article(request, article, *, preview=False):
     context = {
         "article": article,
         "tags": tags,
-        "countries": [t for t in tags if t.kind == "country"],
-        "ministers": [t for t in tags if t.kind == "minister"],
-        "policies": [t for t in tags if t.kind == "policy"],
+        **{tax.plural: [t for t in tags if t.kind == tax.key] for tax in TAXONOMIES.values()},
         "corrections": corrections,
         "updated_at": updated_at,
         "summary": summary,
@@ -162,7 +160,6 @@ class TagIndexView(TemplateView):
 
     template_name = "articles/tag_index.html"
     kind = None
-    titles = {"country": "Countries", "minister": "Ministers", "policy": "Policies"}
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -170,7 +167,7 @@ class TagIndexView(TemplateView):
         letters = {}
         for tag in tags:
             letters.setdefault(tag.name[:1].upper(), []).append(tag)
-        context.update(kind=self.kind, title=self.titles[self.kind],
+        context.update(kind=self.kind, title=TAXONOMIES[self.kind].label,
                        letters=sorted(letters.items()))
         return context
 
@@ -195,7 +192,7 @@ class TagDetailView(ArticleListView):
     empty_is_404 = True  # an entry nobody has written about is not a page for readers
 
     def get(self, request, *args, **kwargs):
-        model = selectors.TAXONOMIES[self.kind].model
+        model = TAXONOMIES[self.kind].model
         self.tag = selectors.tag_by_slug(self.kind, kwargs["slug"])
         if self.tag is None:
             # A merged-away entry lives on as an alias of the one it was merged into.

@@ -20,6 +20,7 @@ from typing import NamedTuple
 
 import ahocorasick
 
+from articles.models import TAXONOMIES
 from articles.platform.text import html_to_text
 from articles.tagging.countries import country_data, country_forms, package_country_names
 from articles.tagging.rules import (
@@ -33,8 +34,9 @@ from articles.tagging.rules import (
 )
 from articles.tagging.text import Words, normalise_phrase
 
-COUNTRIES, MINISTERS, POLICIES = "countries", "ministers", "policies"
-TAXONOMIES = (COUNTRIES, MINISTERS, POLICIES)
+# Suggestions name their taxonomy as Article's tag managers do ("countries").
+COUNTRIES, MINISTERS, POLICIES = (TAXONOMIES[key].plural
+                                  for key in ("country", "minister", "policy"))
 FIELDS = ("headline", "standfirst", "body")
 MIN_PERMUTED_WORDS = 3
 PERMUTED_RUN_RE = re.compile(b"\x01{%d,}" % MIN_PERMUTED_WORDS)
@@ -390,7 +392,7 @@ class CompiledVocabulary:
             minister = surname_refers_to(entry, words, match, named_ministers)
             if minister is not None:
                 self._add(by_tag, MINISTERS, minister, evidence)
-        result = {taxonomy: [] for taxonomy in TAXONOMIES}
+        result = {taxonomy.plural: [] for taxonomy in TAXONOMIES.values()}
         order = {name: index for index, name in enumerate(FIELDS)}
         for suggestion in by_tag.values():
             if suggestion.taxonomy == MINISTERS and not salient(suggestion, texts):

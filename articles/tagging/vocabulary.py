@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from django.db import transaction
 from django.utils.text import slugify
 
-from articles.models import Country, Minister, Policy
+from articles.models import TAXONOMIES_BY_PLURAL, Country, Minister, Policy
 from articles.platform.text import removed_note, strip_forbidden_data
 from articles.tagging import normalise_phrase
 
@@ -28,7 +28,7 @@ SECTIONS = {
     "policies": {"name": str, "aliases": list, "description": str},
 }
 REQUIRED = {"countries": "code", "ministers": "name", "policies": "name"}
-MODELS = {"countries": Country, "ministers": Minister, "policies": Policy}
+MODELS = {plural: taxonomy.model for plural, taxonomy in TAXONOMIES_BY_PLURAL.items()}
 # Fields that hold names: direction controls are removed from them too.
 NAME_FIELDS = frozenset({"name", "aliases", "office"})
 TYPE_NAMES = {str: "a string", list: "a list", dict: "an object"}
