@@ -5,11 +5,14 @@ from dataclasses import replace
 
 import pytest
 from django.core.cache import cache
+from django.db import connection
+from django.db.models import Value
+from django.test.utils import CaptureQueriesContext
 
 from articles.editorial.history import Snapshot, compare
-from articles.models import TAXONOMIES, Article, Country, taxonomy_of
+from articles.models import TAXONOMIES, Article, Country, taxonomy_of, union_over_taxonomies
 from articles.tagging import CompiledVocabulary
-from tests.factories import make_article
+from tests.factories import make_article, make_minister, make_policy
 
 pytestmark = pytest.mark.django_db
 
@@ -27,6 +30,20 @@ def test_each_taxonomy_names_the_manager_and_rows_the_models_have():
         relation = taxonomy.through._meta.get_field("content_object").remote_field
         assert relation.related_name == taxonomy.article_relation
         assert taxonomy_of(taxonomy.model) is taxonomy_of(taxonomy.through) is taxonomy
+
+
+def test_one_query_reads_the_rows_of_all_three_taxonomies():
+    article = make_article(countries=["IN", "RU"], ministers=[make_minister("Sergey Lavrov")],
+                           policies=[make_policy("Make in India")])
+    rows = union_over_taxonomies(lambda tax: (
+        tax.through.objects.filter(content_object=article)
+        .annotate(kind=Value(tax.key)).values_list("kind", "tag__name")
+    ))
+    with CaptureQueriesContext(connection) as queries:
+        found = sorted(rows)
+    assert len(queries) == 1
+    assert found == [("country", "India"), ("country", "Russia"),
+                     ("minister", "Sergey Lavrov"), ("policy", "Make in India")]
 
 
 def test_the_tagger_names_its_suggestions_by_the_registrys_plurals():

@@ -16,11 +16,12 @@ from articles.models.vocabulary import (
     VocabularyTag,
     aliases_default,
     taxonomy_of,
+    union_over_taxonomies,
 )
 
 __all__ = [
     "DASHES", "NEWEST_FIRST", "TAXONOMIES", "TAXONOMIES_BY_PLURAL", "Article",
     "ArticleQuerySet", "Correction", "Country", "Minister", "PendingInvalidation", "Policy",
     "TaggedCountry", "TaggedMinister", "TaggedPolicy", "Taxonomy", "VocabularyTag",
-    "aliases_default", "taxonomy_of",
+    "aliases_default", "taxonomy_of", "union_over_taxonomies",
 ]
