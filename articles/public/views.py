@@ -349,8 +349,8 @@ class SearchView(ArticleListView):
         context.update(
             params=self.params,
             matching_tags=self.matching_tags,
-            search_window=ranked.window if ranked else None,
-            search_reach=ranked.reach if ranked else None,
+            search_window=None if ranked is None else ranked.window,
+            search_reach=None if ranked is None else ranked.reach,
             country_options=country_options(self.params.country),
             page_query=search_query_string(self.request.GET),
         )
