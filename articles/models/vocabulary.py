@@ -1,14 +1,16 @@
 """The newsroom's three taxonomies: countries, ministers, policies, and the registry
 (``TAXONOMIES``) that names each one, its model, its through rows and its pages."""
 
+import json
 import re
 from dataclasses import dataclass
 
 import reversion
-from django.db import models
+from django.db import connections, models
+from django.db.models import Case, Q, Value, When
 from django.utils.text import slugify
 from django.utils.translation import pgettext_lazy
-from taggit.models import TagBase, TaggedItemBase
+from taggit.models import NaturalKeyManager, TagBase, TaggedItemBase
 
 from articles.platform.links import cached_reverse
 from articles.platform.text import PlainTextValidator
@@ -20,6 +22,35 @@ NAME_TEXT = [PlainTextValidator(names=True)]
 
 def aliases_default():
     return []
+
+
+def name_slug(name):
+    """The slug a name makes: ASCII where the name allows ("sergey-lavrov"); a name in
+    another script keeps its letters ("王毅"); dashes join words ("North–South Corridor"
+    is north-south-corridor). Empty for a name with no letter or digit."""
+    name = DASHES.sub(" ", name)
+    return slugify(name) or slugify(name, allow_unicode=True)
+
+
+class VocabularyQuerySet(models.QuerySet):
+    def named(self, text, *, slug=False):
+        """The entries ``text`` names: by name or one of their aliases, whatever the case
+        and spacing typed ("sergey  LAVROV"), whole, never a fragment ("oman" is not
+        Romania); with ``slug``, also the entry whose slug the text makes (a link's
+        "sergey-lavrov", a file's "S. Jaishankar"). An entry called so comes first.
+        """
+        text = " ".join(str(text).split())
+        if not text:
+            return self.none()
+        # An alias matches whole: its JSON string, quotes included, in the stored list
+        # (SQLite stores JSON with \u escapes, PostgreSQL's jsonb prints the characters).
+        postgresql = connections[self.db].vendor == "postgresql"
+        alias = json.dumps(text, ensure_ascii=not postgresql)
+        found = Q(name__iexact=text) | Q(aliases__icontains=alias)
+        if slug and (made := name_slug(text)):
+            found |= Q(slug=made)
+        called = Case(When(name__iexact=text, then=Value(0)), default=Value(1))
+        return self.filter(found).order_by(called, "name")
 
 
 class VocabularyTag(TagBase):
@@ -40,16 +71,15 @@ class VocabularyTag(TagBase):
     # Lets the auto-tagger notice any change to the vocabulary with one cheap query.
     updated_at = models.DateTimeField(auto_now=True)
 
+    # taggit's manager (natural keys), with the verbs the newsroom adds: named().
+    objects = NaturalKeyManager.from_queryset(VocabularyQuerySet)()
+
     class Meta:
         abstract = True
         ordering = ["name"]
 
     def slugify(self, tag, i=None):
-        # ASCII where the name allows ("sergey-lavrov"); a name in another script keeps
-        # its letters ("王毅") rather than getting an empty slug.
-        # Dashes join words: "North–South Corridor" is north-south-corridor.
-        tag = DASHES.sub(" ", tag)
-        slug = slugify(tag) or slugify(tag, allow_unicode=True) or "entry"
+        slug = name_slug(tag) or "entry"
         return f"{slug}-{i}" if i is not None else slug
 
     def all_names(self):
