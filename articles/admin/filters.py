@@ -40,7 +40,7 @@ class TagFilter(admin.SimpleListFilter):
 
     The sidebar offers the tag chosen and the month's most covered; any other entry is
     found by typing its name (the article form's own autocomplete), so the page never
-    lists a whole vocabulary (949 links at 100,000 articles).
+    lists a whole vocabulary.
     """
 
     template = "admin/articles/article/tag_filter.html"

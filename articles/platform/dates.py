@@ -11,7 +11,8 @@ FIRST_DAY, LAST_DAY = date(FIRST_YEAR, 1, 1), date(LAST_YEAR, 12, 31)
 
 # Publication times from files (wire copy, exports) and the article form: the newsroom's
 # archive starts no earlier, and nothing is scheduled further ahead. Outside it a date is
-# a typo or a bad file (9999-12-31 once gave the article list 7,976 year links).
+# a typo or a bad file (a stray 9999-12-31 once gave the article list a link for every
+# year in between).
 EARLIEST_PUBLICATION = date(1900, 1, 1)
 
 

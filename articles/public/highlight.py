@@ -51,8 +51,7 @@ class Highlighter:
         words = list(dict.fromkeys(w.lower() for w in words if w))[:MAX_WORDS]
         # One expression per word, each starting with its letters, so the regex engine
         # can skip ahead to them; matched on lower-cased text. Case-insensitive
-        # expressions are ten times slower and serve only text whose length lower()
-        # changes.
+        # expressions are much slower and serve only text whose length lower() changes.
         sources = [rf"{_word_pattern(word, stems)}(?!\w)" for word in words]
         self.patterns = [re.compile(source) for source in sources]
         self.folded = [re.compile(source, re.IGNORECASE) for source in sources]

@@ -46,8 +46,8 @@ SEARCH_WINDOW = 200
 # A tag match lifts an article above one that merely mentions the words once.
 TAG_MATCH_BONUS = 0.2
 # A phrase is checked against each candidate's stored word positions, so a rare (or
-# absent) phrase of common words would read the whole archive (~0.7 s at 100,000
-# articles): it is looked for among the newest PHRASE_REACH articles with all its words.
+# absent) phrase of common words would read the whole archive: it is looked for among
+# the newest PHRASE_REACH articles with all its words.
 PHRASE_REACH = 2000
 
 
@@ -216,7 +216,7 @@ def _tag_bonus(matching_tags):
     """TAG_MATCH_BONUS for an article carrying one of the tags, else 0.
 
     A subquery per ranked row: as CASE WHEN EXISTS, PostgreSQL hashes every article
-    of the tag first (40,000 for India, ~60 ms) to rank a few hundred.
+    of the tag first (all of a big country's) to rank the few in the window.
     """
     bonus = Value(TAG_MATCH_BONUS, output_field=FloatField())
     found = [

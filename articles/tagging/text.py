@@ -79,9 +79,10 @@ def normalise_phrase(phrase):
 class Words:
     """One field's text as normalised words, mapped back to character offsets.
 
-    Built with whole-string operations (no per-word Python work), because a 3,000-word
-    body must be tagged in a few milliseconds. `hay` is " word word ... " for the
-    automaton; start(i)/end(i) give word i's span in the original text.
+    Built with whole-string operations (no per-word Python work), because a long body
+    is tagged on every save and import (docs/TAGGING.md has the figures). `hay` is
+    " word word ... " for the automaton; start(i)/end(i) give word i's span in the
+    original text.
     """
 
     def __init__(self, text):
