@@ -34,9 +34,7 @@ from articles.tagging.rules import (
 )
 from articles.tagging.text import Words, normalise_phrase
 
-# Suggestions name their taxonomy as Article's tag managers do ("countries").
-COUNTRIES, MINISTERS, POLICIES = (TAXONOMIES[key].plural
-                                  for key in ("country", "minister", "policy"))
+COUNTRIES, MINISTERS, POLICIES = (TAXONOMIES[k].plural for k in ("country", "minister", "policy"))
 FIELDS = ("headline", "standfirst", "body")
 MIN_PERMUTED_WORDS = 3
 PERMUTED_RUN_RE = re.compile(b"\x01{%d,}" % MIN_PERMUTED_WORDS)
