@@ -309,7 +309,7 @@ def pick_pages():
         return list(model.objects.annotate(n=Count("articles", filter=live)).order_by("-n")[:n])
 
     first, second = top(Country, 2)
-    article = Article.objects.published().order_by("-published_at").first()
+    article = Article.objects.published().newest_first().first()
     middle = Article.objects.published().order_by("published_at")[
         Article.objects.published().count() // 2
     ].published_at

@@ -59,7 +59,7 @@ def urls():
              "/countries/", "/ministers/", "/policies/", "/search/?q=trade",
              "/search/?q=India+Russia&country=india", "/search/feed/?q=trade",
              "/search/?q=%22talks%22&from=2026-01-01", "/no-such-page/"]
-    published = Article.objects.published().order_by("-published_at", "-id")
+    published = Article.objects.published().newest_first()
     for article in list(published[:40]) + list(published[::97]):
         found.append(article.get_absolute_url())
     withdrawn = Article.objects.withdrawn().first()

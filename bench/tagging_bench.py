@@ -107,6 +107,9 @@ def main():
     parser.add_argument("--with-db", action="store_true")
     options = parser.parse_args()
 
+    import django
+
+    django.setup()  # the tagger names its taxonomies from the models' registry
     from articles.tagging import CompiledVocabulary
 
     rng = random.Random(42)
@@ -129,9 +132,6 @@ def main():
         measure(vocabulary, articles, options.runs, label)
 
     if options.with_db:
-        import django
-
-        django.setup()
         from articles.tagging import vocabulary_fingerprint
 
         vocabulary_fingerprint()

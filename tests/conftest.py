@@ -10,16 +10,16 @@ from tests.signing_in import sign_in
 
 
 @pytest.fixture(autouse=True)
-def _clear_cache(monkeypatch):
+def _clear_cache(monkeypatch, settings):
     """Each test starts with an empty cache, so cached pages never leak between tests.
 
-    A cache call slower than GuardedCache.SLOW_SECONDS makes the process leave the cache
+    A cache call slower than NEWSROOM_CACHE_SLOW_SECONDS makes the process leave the cache
     alone for a while: on a loaded test machine a pause in the in-memory cache must not
     turn that on (tests of the back-off set their own threshold).
     """
     from articles.caching import invalidation, state
 
-    monkeypatch.setattr(state.GuardedCache, "SLOW_SECONDS", 30.0)
+    settings.NEWSROOM_CACHE_SLOW_SECONDS = 30.0
     invalidation._unapplied.clear()
     # Looking for invalidations other processes kept costs a query a second: tests that
     # are about it turn it on; the others keep their exact query counts.

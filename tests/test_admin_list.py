@@ -11,9 +11,9 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from articles.admin.article_list import BoundedPaginator
 from articles.admin.articles import ArticleAdmin
 from articles.models import Article, Country
+from articles.public.pagination import CappedCountPaginator
 from tests.factories import country, make_article, make_minister, make_policy
 
 pytestmark = pytest.mark.django_db
@@ -104,8 +104,8 @@ def test_filtering_by_minister_and_policy_found_by_search(editor_client):
 def test_long_list_says_more_than_instead_of_counting_every_row(editor_client, monkeypatch):
     """Past the bound the list says “more than”, and the count query stops there."""
     monkeypatch.setattr(ArticleAdmin, "list_per_page", 2)
-    monkeypatch.setattr(BoundedPaginator, "bound", 4)
-    monkeypatch.setattr(BoundedPaginator, "pages_ahead", 1)
+    monkeypatch.setattr(CappedCountPaginator, "bound", 4)
+    monkeypatch.setattr(CappedCountPaginator, "pages_ahead", 1)
     for i in range(7):
         make_article(f"Story {i}")
 

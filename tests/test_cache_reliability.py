@@ -354,7 +354,7 @@ def test_a_preview_shows_a_drafts_latest_tags_and_corrections(editor_client, rep
     assert "Russia" in page and "misnamed" in page
 
 
-def test_a_bulk_withdrawal_while_redis_stalls_asks_it_once(editor, monkeypatch):
+def test_a_bulk_withdrawal_while_redis_stalls_asks_it_once(editor, monkeypatch, settings):
     """Inside the transaction each write tries the cache through the guard: a stalled
     Redis costs one timeout, not one per article."""
     articles = [make_article(f"Story {n}") for n in range(6)]
@@ -366,7 +366,7 @@ def test_a_bulk_withdrawal_while_redis_stalls_asks_it_once(editor, monkeypatch):
         return None
 
     clock = [1000.0]
-    monkeypatch.setattr(state.GuardedCache, "SLOW_SECONDS", 0.2)
+    settings.NEWSROOM_CACHE_SLOW_SECONDS = 0.2
     monkeypatch.setattr(state.time, "monotonic", lambda: clock[0])
     monkeypatch.setattr(state.cache, "set", stalled)
     monkeypatch.setattr(state.cache, "get", stalled)

@@ -322,7 +322,7 @@ def test_publishing_and_withdrawing_through_the_services_show_at_once(client, ed
     assert get(client, "/a/desk/").status_code == 404
 
 
-def test_a_slow_cache_is_left_alone_for_a_while(client, monkeypatch):
+def test_a_slow_cache_is_left_alone_for_a_while(client, monkeypatch, settings):
     """A Redis that does not answer costs one timeout, not one per cache call."""
     make_article("Served while Redis hangs")
     calls = []
@@ -333,7 +333,7 @@ def test_a_slow_cache_is_left_alone_for_a_while(client, monkeypatch):
         return {} if isinstance(keys, list) else default
 
     clock = [1000.0]
-    monkeypatch.setattr(state.GuardedCache, "SLOW_SECONDS", 0.2)
+    settings.NEWSROOM_CACHE_SLOW_SECONDS = 0.2
     monkeypatch.setattr(state.time, "monotonic", lambda: clock[0])
     monkeypatch.setattr(state.cache, "get_many", hanging)
     monkeypatch.setattr(state.cache, "get", hanging)

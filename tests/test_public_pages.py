@@ -358,9 +358,9 @@ def test_unsafe_body_markup_never_reaches_the_page(client):
 
 
 def test_listings_page_back_a_bounded_distance_then_point_to_the_archive(client, monkeypatch):
-    from articles.public.pagination import BoundedPaginator
+    from articles.public.pagination import ListingPaginator
 
-    monkeypatch.setattr(BoundedPaginator, "max_pages", 2)
+    monkeypatch.setattr(ListingPaginator, "max_pages", 2)
     for i in range(45):
         make_article(f"Bounded story {i}", countries=["IN"])
     url = country("IN").get_absolute_url()
@@ -502,9 +502,9 @@ def test_made_up_query_parameters_do_not_multiply_remembered_listings(client):
 
 
 def test_search_says_how_many_results_even_past_the_listing_bound(client, monkeypatch):
-    from articles.public.pagination import BoundedPaginator
+    from articles.public.pagination import ListingPaginator
 
-    monkeypatch.setattr(BoundedPaginator, "max_pages", 1)
+    monkeypatch.setattr(ListingPaginator, "max_pages", 1)
     for i in range(25):
         make_article(f"Counted story {i}", countries=["IN"])
     html = client.get("/search/", {"country": "india"}).content.decode()

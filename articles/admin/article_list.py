@@ -18,47 +18,14 @@ from django.contrib.admin.templatetags.admin_urls import add_preserved_filters
 from django.contrib.admin.utils import display_for_value
 from django.contrib.admin.views.main import ERROR_FLAG, PAGE_VAR, ChangeList
 from django.core.exceptions import FieldDoesNotExist, ValidationError
-from django.core.paginator import Paginator
 from django.db import models
 from django.urls import reverse
 from django.utils import formats, timezone, translation
-from django.utils.functional import cached_property
 from django.utils.html import conditional_escape, escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import capfirst
 
 from articles.platform.dates import FIRST_YEAR, LAST_YEAR
-
-
-class BoundedPaginator(Paginator):
-    """Counts matching rows only as far as an editor can page from here.
-
-    At least ``bound`` rows (10 pages of 100), and always a few pages past the page
-    asked for; a longer list says "more than 1,000" rather than counting 97,000 rows
-    on every view.
-    """
-
-    bound = 1_000
-    pages_ahead = 5
-
-    def __init__(self, object_list, per_page, *, page=1, **kwargs):
-        super().__init__(object_list, per_page, **kwargs)
-        self.limit = max(self.bound, (page + self.pages_ahead) * per_page)
-
-    @cached_property
-    def counted(self):
-        # Only ids and no ORDER BY: the list's columns and sort are not needed to count.
-        return self.object_list.order_by().values("pk")[: self.limit + 1].count()
-
-    @property
-    def count(self):
-        return min(self.counted, self.limit)
-
-    @property
-    def more(self):
-        """True when there are more rows than were counted."""
-        return self.counted > self.limit
-
 
 # More year links than this means a stray date, not an archive (the accepted publication
 # dates start in 1900).

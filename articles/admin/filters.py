@@ -40,7 +40,7 @@ class TagFilter(admin.SimpleListFilter):
 
     The sidebar offers the tag chosen and the month's most covered; any other entry is
     found by typing its name (the article form's own autocomplete), so the page never
-    lists a whole vocabulary (949 links at 100,000 articles).
+    lists a whole vocabulary.
     """
 
     template = "admin/articles/article/tag_filter.html"
@@ -48,7 +48,7 @@ class TagFilter(admin.SimpleListFilter):
     TAG_PLACEHOLDER = "__tag__"
 
     def lookups(self, request, model_admin):
-        picks = [(link.pk, link.name) for link in most_covered()[self.taxonomy.kind]]
+        picks = [(link.pk, link.name) for link in most_covered()[self.taxonomy.key]]
         value = self.value()
         is_id = value and is_id_of(self.taxonomy.model, value)
         if is_id and all(str(pk) != value for pk, _ in picks):
@@ -66,7 +66,7 @@ class TagFilter(admin.SimpleListFilter):
             "url": reverse(f"{changelist.model_admin.admin_site.name}:autocomplete"),
             "app_label": Article._meta.app_label,
             "model_name": Article._meta.model_name,
-            "field_name": self.taxonomy.manager,
+            "field_name": self.taxonomy.plural,
             "pick_url": changelist.get_query_string(
                 {self.parameter_name: self.TAG_PLACEHOLDER}
             ),
@@ -86,7 +86,7 @@ class TagFilter(admin.SimpleListFilter):
 
 def tag_filter(taxonomy):
     return type(f"{taxonomy.model.__name__}Filter", (TagFilter,), {
-        "title": taxonomy.kind, "parameter_name": taxonomy.kind, "taxonomy": taxonomy,
+        "title": taxonomy.key, "parameter_name": taxonomy.key, "taxonomy": taxonomy,
     })
 
 

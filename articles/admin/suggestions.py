@@ -14,19 +14,13 @@ from django.http import HttpResponseRedirect
 
 from articles.editorial import services
 from articles.editorial.services import apply_suggestions
-from articles.tagging import (
-    COUNTRIES,
-    MINISTERS,
-    POLICIES,
-    body_text,
-    new_suggestions,
-    suggest_tags,
-)
+from articles.models import TAXONOMIES_BY_PLURAL
+from articles.platform.text import html_to_text
+from articles.tagging import new_suggestions, suggest_tags
 
 ACCEPT_FIELD = "accept_suggestion"
 ACCEPT_ALL_BUTTON = "_accept_all_suggestions"
 SNIPPET_CHARS = 40
-TAXONOMY_LABELS = {COUNTRIES: "Countries", MINISTERS: "Ministers", POLICIES: "Policies"}
 FIELD_LABELS = {"headline": "headline", "standfirst": "standfirst", "body": "body"}
 
 
@@ -51,14 +45,14 @@ def suggestion_panel(article, suggestions):
     texts = {
         "headline": article.headline or "",
         "standfirst": article.standfirst or "",
-        "body": body_text(article.body),
+        "body": html_to_text(article.body),
     }
     panel = []
     for taxonomy, items in suggestions.items():
         if not items:
             continue
         panel.append({
-            "label": TAXONOMY_LABELS[taxonomy],
+            "label": TAXONOMIES_BY_PLURAL[taxonomy].label,
             "suggestions": [
                 {
                     "key": item.key,

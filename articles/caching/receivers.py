@@ -13,7 +13,7 @@ import threading
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
 
 from articles.caching.invalidation import invalidate
-from articles.models import TAXONOMIES, Article, Correction
+from articles.models import TAXONOMIES, Article, Correction, taxonomy_of
 
 PUBLIC_FACING = (Article.Status.PUBLISHED, Article.Status.WITHDRAWN)
 # An article's row as it was before the save under way in this thread, by instance.
@@ -26,10 +26,6 @@ def article_keys(article_id):
 
 def tag_keys(taxonomy_kind, tag_ids):
     return {f"{taxonomy_kind}:{tag_id}" for tag_id in tag_ids}
-
-
-def _taxonomy_kind(model):
-    return next(t.kind for t in TAXONOMIES.values() if model in (t.model, t.through))
 
 
 def _article_saving(sender, instance, raw=False, **kwargs):
@@ -83,7 +79,7 @@ def _tags_changed(sender, instance, action, reverse, pk_set, **kwargs):
     """Tags added to or removed from articles (taggit's managers send this)."""
     if action not in ("post_add", "post_remove", "post_clear"):
         return
-    kind = _taxonomy_kind(sender)
+    kind = taxonomy_of(sender).key
     if not reverse:
         if instance.status in PUBLIC_FACING:
             invalidate(article_keys(instance.pk) | tag_keys(kind, pk_set or ()))
@@ -95,7 +91,7 @@ def _tag_row_changed(sender, instance, **kwargs):
     """A through row saved or deleted directly (a merge, a cascade)."""
     if _any_public_facing([instance.content_object_id]):
         invalidate(article_keys(instance.content_object_id)
-                   | tag_keys(_taxonomy_kind(sender), [instance.tag_id]))
+                   | tag_keys(taxonomy_of(sender).key, [instance.tag_id]))
 
 
 def _correction_changed(sender, instance, **kwargs):
@@ -107,7 +103,7 @@ def _vocabulary_changed(sender, instance, created=False, **kwargs):
     """A renamed or deleted entry changes every page that names it; a new one, nothing
     yet (no article carries it)."""
     if not created:
-        invalidate(tag_keys(_taxonomy_kind(sender), [instance.pk]))
+        invalidate(tag_keys(taxonomy_of(sender).key, [instance.pk]))
 
 
 def connect_signals():

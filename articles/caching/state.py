@@ -78,7 +78,6 @@ class GuardedCache:
     ``BACKOFF_SECONDS`` and serves uncached pages at full speed meanwhile.
     """
 
-    SLOW_SECONDS = None  # settings.NEWSROOM_CACHE_SLOW_SECONDS
     BACKOFF_SECONDS = 5.0
 
     def __init__(self):
@@ -88,7 +87,7 @@ class GuardedCache:
         if time.monotonic() < self.down_until:
             return default
         started = time.monotonic()
-        slow = self.SLOW_SECONDS or settings.NEWSROOM_CACHE_SLOW_SECONDS
+        slow = settings.NEWSROOM_CACHE_SLOW_SECONDS
         try:
             return getattr(cache, method)(*args, **kwargs)
         finally:

@@ -10,15 +10,15 @@ import difflib
 from dataclasses import dataclass
 
 from django.contrib.contenttypes.models import ContentType
-from django.utils.html import escape, strip_tags
+from django.utils.html import escape
 from django.utils.safestring import mark_safe
 from reversion.models import Version
 
 from articles.models import TAXONOMIES, Article
-from articles.platform.text import visible_controls
+from articles.platform.text import html_to_text, visible_controls
 
 TEXT_FIELDS = ["headline", "standfirst", "body", "dateline", "bylines", "slug"]
-MANAGERS = [t.manager for t in TAXONOMIES.values()]
+HTML_FIELDS = {"body"}  # compared as the words readers see; the others as typed
 OTHER_FIELDS = ["status", "published_at", "headline_needs_review", "image_alt"]
 
 
@@ -27,13 +27,13 @@ class Snapshot:
     """An article's fields and tag ids, as stored in one version or as it is now."""
 
     fields: dict
-    tags: dict  # manager name ("countries") -> frozenset of tag ids
+    tags: dict  # taxonomy plural ("countries") -> frozenset of tag ids
 
 
 def _through_types():
-    """{content type id of a through model: its taxonomy's manager name}."""
+    """{content type id of a through model: its taxonomy's plural}."""
     return {
-        ContentType.objects.get_for_model(t.through).pk: t.manager for t in TAXONOMIES.values()
+        ContentType.objects.get_for_model(t.through).pk: t.plural for t in TAXONOMIES.values()
     }
 
 
@@ -92,16 +92,16 @@ def revisions_holding_only(revision_ids, article_id):
 
 
 def _tag_ids_by_revision(revision_ids, article_id):
-    """{revision id: {manager: set of tag ids}} of the article's own tag rows."""
+    """{revision id: {taxonomy plural: set of tag ids}} of the article's own tag rows."""
     through_types = _through_types()
-    tags = {rid: {manager: set() for manager in MANAGERS} for rid in revision_ids}
+    tags = {rid: {t.plural: set() for t in TAXONOMIES.values()} for rid in revision_ids}
     stored = Version.objects.filter(
         revision_id__in=revision_ids, content_type_id__in=through_types
     )
     for version in stored:
         if _owner_id(version.field_dict) == article_id:
-            manager = through_types[version.content_type_id]
-            tags[version.revision_id][manager].add(_tag_id(version.field_dict))
+            plural = through_types[version.content_type_id]
+            tags[version.revision_id][plural].add(_tag_id(version.field_dict))
     return tags
 
 
@@ -121,7 +121,7 @@ def current_snapshot(article):
     fields = {field.attname: getattr(article, field.attname)
               for field in Article._meta.concrete_fields}
     tags = {
-        t.manager: frozenset(
+        t.plural: frozenset(
             t.through.objects.filter(content_object_id=article.pk).values_list("tag_id",
                                                                                flat=True)
         )
@@ -133,21 +133,27 @@ def current_snapshot(article):
 def missing_tags(snapshot):
     """How many of the snapshot's tags no longer exist (merged into another or deleted)."""
     return sum(
-        len(snapshot.tags[t.manager] - set(
-            t.model.objects.filter(pk__in=snapshot.tags[t.manager]).values_list("pk", flat=True)
+        len(snapshot.tags[t.plural] - set(
+            t.model.objects.filter(pk__in=snapshot.tags[t.plural]).values_list("pk", flat=True)
         ))
         for t in TAXONOMIES.values()
     )
 
 
-def word_diff(old, new):
+def _words(text, markup):
+    if markup:
+        text = html_to_text(text, block_end=" ")
+    return visible_controls(text or "").split()
+
+
+def word_diff(old, new, *, markup=False):
     """The words removed and added between two texts, marked up with <del> and <ins>.
 
-    An invisible control character shows as its code ([U+0001]), so a change to one is
-    seen, and it cannot disturb the page.
+    ``markup``: the texts are HTML, compared as the words a reader sees (paragraphs
+    apart, "&amp;" as "&"). An invisible control character shows as its code
+    ([U+0001]), so a change to one is seen, and it cannot disturb the page.
     """
-    old_words = visible_controls(strip_tags(old or "")).split()
-    new_words = visible_controls(strip_tags(new or "")).split()
+    old_words, new_words = _words(old, markup), _words(new, markup)
     parts = []
     matcher = difflib.SequenceMatcher(a=old_words, b=new_words, autojunk=False)
     for op, a1, a2, b1, b2 in matcher.get_opcodes():
@@ -167,35 +173,37 @@ def word_diff(old, new):
 def compare(old, new, tag_names):
     """[(label, change)] of what differs from Snapshot ``old`` to Snapshot ``new``.
 
-    ``tag_names`` maps each manager to {tag id: name} (ids not found show as "#id").
+    ``tag_names`` maps each taxonomy's plural to {tag id: name} (ids not found show as
+    "#id").
     """
     changes = []
     for field in TEXT_FIELDS:
         if new.fields.get(field) != old.fields.get(field):
-            changes.append((_label(field), word_diff(old.fields.get(field),
-                                                     new.fields.get(field))))
+            changes.append((_label(field), word_diff(
+                old.fields.get(field), new.fields.get(field), markup=field in HTML_FIELDS
+            )))
     for field in OTHER_FIELDS:
         if new.fields.get(field) != old.fields.get(field):
             changes.append((_label(field), visible_controls(
                 f"{old.fields.get(field)} → {new.fields.get(field)}"
             )))
-    for manager in MANAGERS:
-        names = tag_names[manager]
-        added = sorted(names.get(pk, f"#{pk}") for pk in new.tags[manager] - old.tags[manager])
-        removed = sorted(names.get(pk, f"#{pk}") for pk in old.tags[manager] - new.tags[manager])
+    for taxonomy in TAXONOMIES.values():
+        plural, names = taxonomy.plural, tag_names[taxonomy.plural]
+        added = sorted(names.get(pk, f"#{pk}") for pk in new.tags[plural] - old.tags[plural])
+        removed = sorted(names.get(pk, f"#{pk}") for pk in old.tags[plural] - new.tags[plural])
         if added or removed:
             text = ", ".join([*(f"+ {n}" for n in added), *(f"− {n}" for n in removed)])
-            changes.append((manager.capitalize(), text))
+            changes.append((taxonomy.label, text))
     return changes
 
 
 def tag_names(snapshots):
-    """{manager: {tag id: name}} for every tag any of the snapshots carries: one query
-    per taxonomy."""
+    """{taxonomy plural: {tag id: name}} for every tag any of the snapshots carries: one
+    query per taxonomy."""
     return {
-        t.manager: dict(
+        t.plural: dict(
             t.model.objects.filter(
-                pk__in=set().union(*(s.tags[t.manager] for s in snapshots))
+                pk__in=set().union(*(s.tags[t.plural] for s in snapshots))
             ).values_list("pk", "name")
         )
         for t in TAXONOMIES.values()

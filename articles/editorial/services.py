@@ -7,7 +7,7 @@ from django.utils import timezone
 from reversion.errors import RevertError
 
 from articles.editorial import history, workflow
-from articles.models import TAXONOMIES, Article, Minister, Policy
+from articles.models import TAXONOMIES, TAXONOMIES_BY_PLURAL, Article, Minister, Policy
 from articles.tagging import new_suggestions
 
 
@@ -145,8 +145,8 @@ def article_revert(*, article, version, by, expected_version=None):
         article.updated_by = by
         article.save()
         for taxonomy in TAXONOMIES.values():
-            getattr(article, taxonomy.manager).set(
-                list(taxonomy.model.objects.filter(pk__in=snapshot.tags[taxonomy.manager]))
+            getattr(article, taxonomy.plural).set(
+                list(taxonomy.model.objects.filter(pk__in=snapshot.tags[taxonomy.plural]))
             )
         saved_on = timezone.localtime(version.revision.date_created).strftime("%d %b %Y %H:%M")
         _record(by, f"Reverted to the version saved on {saved_on}")
@@ -306,7 +306,6 @@ def apply_suggestions(*, article, suggestions, accept=None):
 
     Never removes a tag. Returns the number of tags added.
     """
-    models = {taxonomy.manager: taxonomy.model for taxonomy in TAXONOMIES.values()}
     added = 0
     for taxonomy, items in suggestions.items():
         ids = [s.tag_id for s in items if accept is None or s.key in accept]
@@ -314,7 +313,8 @@ def apply_suggestions(*, article, suggestions, accept=None):
             continue
         manager = getattr(article, taxonomy)
         present = set(manager.values_list("id", flat=True))
-        new = [tag for tag in models[taxonomy].objects.filter(id__in=ids) if tag.id not in present]
+        model = TAXONOMIES_BY_PLURAL[taxonomy].model
+        new = [tag for tag in model.objects.filter(id__in=ids) if tag.id not in present]
         if new:
             manager.add(*new)
             added += len(new)

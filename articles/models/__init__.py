@@ -1,10 +1,11 @@
 """The app's models: articles and the three taxonomies (each module says more)."""
 
-from articles.models.articles import Article, ArticleQuerySet, Correction
+from articles.models.articles import NEWEST_FIRST, Article, ArticleQuerySet, Correction
 from articles.models.invalidation import PendingInvalidation
 from articles.models.vocabulary import (
     DASHES,
     TAXONOMIES,
+    TAXONOMIES_BY_PLURAL,
     Country,
     Minister,
     Policy,
@@ -14,10 +15,13 @@ from articles.models.vocabulary import (
     Taxonomy,
     VocabularyTag,
     aliases_default,
+    taxonomy_of,
+    union_over_taxonomies,
 )
 
 __all__ = [
-    "DASHES", "TAXONOMIES", "Article", "ArticleQuerySet", "Correction", "Country",
-    "Minister", "PendingInvalidation", "Policy", "TaggedCountry", "TaggedMinister",
-    "TaggedPolicy", "Taxonomy", "VocabularyTag", "aliases_default",
+    "DASHES", "NEWEST_FIRST", "TAXONOMIES", "TAXONOMIES_BY_PLURAL", "Article",
+    "ArticleQuerySet", "Correction", "Country", "Minister", "PendingInvalidation", "Policy",
+    "TaggedCountry", "TaggedMinister", "TaggedPolicy", "Taxonomy", "VocabularyTag",
+    "aliases_default", "taxonomy_of", "union_over_taxonomies",
 ]

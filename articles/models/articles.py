@@ -1,14 +1,12 @@
 """Articles, their corrections, and the visibility rule: ``Article.objects.published()``."""
 
 from datetime import timedelta
-from html import unescape
 
 import reversion
 from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 from django.utils import timezone
-from django.utils.html import strip_tags
 from django.utils.text import Truncator
 from taggit.managers import TaggableManager
 
@@ -21,8 +19,12 @@ from articles.models.vocabulary import (
 )
 from articles.platform.links import cached_reverse
 from articles.platform.sanitising import sanitise_html
+from articles.platform.text import html_to_text
 
 SUMMARY_WORDS = 40  # words of the body that stand in for a missing standfirst
+# Newest first, the id settling articles published at the same moment: every listing,
+# feed and sitemap, the admin's list and the index that serves them.
+NEWEST_FIRST = ("-published_at", "-id")
 UPDATE_GRACE = timedelta(minutes=10)  # saves this soon after publication are not updates
 
 
@@ -63,6 +65,10 @@ class ArticleQuerySet(models.QuerySet):
         return self.filter(
             status=Article.Status.PUBLISHED, published_at__gt=now or timezone.now()
         )
+
+    def newest_first(self):
+        """Newest first; articles published at the same moment by id, newest too."""
+        return self.order_by(*NEWEST_FIRST)
 
     def with_tags(self):
         """Prefetch the three taxonomies so listings tag each card without N+1."""
@@ -182,11 +188,11 @@ class Article(models.Model):
     objects = ArticleQuerySet.as_manager()
 
     class Meta:
-        ordering = ["-published_at", "-id"]
+        ordering = list(NEWEST_FIRST)
         indexes = [
             models.Index(fields=["status", "-published_at"], name="article_status_pub_idx"),
             # The admin's list in its own order (every status, newest first).
-            models.Index(fields=["-published_at", "-id"], name="article_newest_idx"),
+            models.Index(fields=list(NEWEST_FIRST), name="article_newest_idx"),
             models.Index(fields=["-updated_at"], name="article_updated_idx"),
         ]
         permissions = [
@@ -256,8 +262,8 @@ class Article(models.Model):
         if self.standfirst:
             return self.standfirst
         # A space where paragraphs end, so "programme.</p><p>Mr" reads "programme. Mr".
-        text = strip_tags(self.body.replace("</p>", "</p> "))
-        return Truncator(" ".join(unescape(text).split())).words(SUMMARY_WORDS)
+        words = html_to_text(self.body, block_end=" ").split()
+        return Truncator(" ".join(words)).words(SUMMARY_WORDS)
 
     @property
     def authors(self):

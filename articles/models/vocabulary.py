@@ -1,14 +1,16 @@
 """The newsroom's three taxonomies: countries, ministers, policies, and the registry
-that names each one's model, through rows and pages."""
+(``TAXONOMIES``) that names each one, its model, its through rows and its pages."""
 
+import json
 import re
 from dataclasses import dataclass
 
 import reversion
-from django.db import models
+from django.db import connections, models
+from django.db.models import Case, Q, Value, When
 from django.utils.text import slugify
 from django.utils.translation import pgettext_lazy
-from taggit.models import TagBase, TaggedItemBase
+from taggit.models import NaturalKeyManager, TagBase, TaggedItemBase
 
 from articles.platform.links import cached_reverse
 from articles.platform.text import PlainTextValidator
@@ -20,6 +22,35 @@ NAME_TEXT = [PlainTextValidator(names=True)]
 
 def aliases_default():
     return []
+
+
+def name_slug(name):
+    """The slug a name makes: ASCII where the name allows ("sergey-lavrov"); a name in
+    another script keeps its letters ("王毅"); dashes join words ("North–South Corridor"
+    is north-south-corridor). Empty for a name with no letter or digit."""
+    name = DASHES.sub(" ", name)
+    return slugify(name) or slugify(name, allow_unicode=True)
+
+
+class VocabularyQuerySet(models.QuerySet):
+    def named(self, text, *, slug=False):
+        """The entries ``text`` names: by name or one of their aliases, whatever the case
+        and spacing typed ("sergey  LAVROV"), whole, never a fragment ("oman" is not
+        Romania); with ``slug``, also the entry whose slug the text makes (a link's
+        "sergey-lavrov", a file's "S. Jaishankar"). An entry called so comes first.
+        """
+        text = " ".join(str(text).split())
+        if not text:
+            return self.none()
+        # An alias matches whole: its JSON string, quotes included, in the stored list
+        # (SQLite stores JSON with \u escapes, PostgreSQL's jsonb prints the characters).
+        postgresql = connections[self.db].vendor == "postgresql"
+        alias = json.dumps(text, ensure_ascii=not postgresql)
+        found = Q(name__iexact=text) | Q(aliases__icontains=alias)
+        if slug and (made := name_slug(text)):
+            found |= Q(slug=made)
+        called = Case(When(name__iexact=text, then=Value(0)), default=Value(1))
+        return self.filter(found).order_by(called, "name")
 
 
 class VocabularyTag(TagBase):
@@ -40,20 +71,23 @@ class VocabularyTag(TagBase):
     # Lets the auto-tagger notice any change to the vocabulary with one cheap query.
     updated_at = models.DateTimeField(auto_now=True)
 
+    # taggit's manager (natural keys), with the verbs the newsroom adds: named().
+    objects = NaturalKeyManager.from_queryset(VocabularyQuerySet)()
+
     class Meta:
         abstract = True
         ordering = ["name"]
 
     def slugify(self, tag, i=None):
-        # ASCII where the name allows ("sergey-lavrov"); a name in another script keeps
-        # its letters ("王毅") rather than getting an empty slug.
-        # Dashes join words: "North–South Corridor" is north-south-corridor.
-        tag = DASHES.sub(" ", tag)
-        slug = slugify(tag) or slugify(tag, allow_unicode=True) or "entry"
+        slug = name_slug(tag) or "entry"
         return f"{slug}-{i}" if i is not None else slug
 
     def all_names(self):
         return [self.name, *self.aliases]
+
+    @property
+    def taxonomy(self):
+        return taxonomy_of(type(self))
 
 
 class Country(VocabularyTag):
@@ -138,22 +172,42 @@ class TaggedPolicy(TaggedItemBase):
 
 @dataclass(frozen=True)
 class Taxonomy:
-    """One of the three vocabularies and how articles reach it."""
+    """One of the three vocabularies: its names, and how articles reach it."""
 
-    kind: str  # "country": URL names, filters, search parameters
-    manager: str  # "countries": the TaggableManager on Article
+    key: str  # "country": URL names, tag links, filters, search parameters
+    plural: str  # "countries": Article's TaggableManager, addresses, file sections
+    label: str  # "Countries": the heading editors and readers see
     model: type
     through: type
     article_relation: str  # Article's reverse name for the through rows
-    detail_url_name: str
     weight: int  # a shared minister or policy says more about relatedness than a country
+
+    @property
+    def detail_url_name(self):
+        return f"articles:{self.key}-detail"
 
 
 TAXONOMIES = {
-    "country": Taxonomy("country", "countries", Country, TaggedCountry, "tagged_countries",
-                        "articles:country-detail", 1),
-    "minister": Taxonomy("minister", "ministers", Minister, TaggedMinister,
-                         "tagged_ministers", "articles:minister-detail", 3),
-    "policy": Taxonomy("policy", "policies", Policy, TaggedPolicy, "tagged_policies",
-                       "articles:policy-detail", 3),
+    taxonomy.key: taxonomy for taxonomy in (
+        Taxonomy("country", "countries", "Countries", Country, TaggedCountry,
+                 "tagged_countries", weight=1),
+        Taxonomy("minister", "ministers", "Ministers", Minister, TaggedMinister,
+                 "tagged_ministers", weight=3),
+        Taxonomy("policy", "policies", "Policies", Policy, TaggedPolicy,
+                 "tagged_policies", weight=3),
+    )
 }
+TAXONOMIES_BY_PLURAL = {taxonomy.plural: taxonomy for taxonomy in TAXONOMIES.values()}
+
+
+def union_over_taxonomies(build_part):
+    """One query over the three taxonomies: each one's rows, ``build_part(taxonomy)`` (the
+    same columns for all three, a taxonomy's key among them where rows must say whose
+    they are), combined with UNION ALL."""
+    parts = [build_part(taxonomy).order_by() for taxonomy in TAXONOMIES.values()]
+    return parts[0].union(*parts[1:], all=True)
+
+
+def taxonomy_of(model):
+    """The Taxonomy of a tag model or of its through model."""
+    return next(t for t in TAXONOMIES.values() if model in (t.model, t.through))

@@ -14,8 +14,11 @@ Forms refuse such text with ``PlainTextValidator``, naming the character and whe
 imports remove it with ``strip_forbidden`` and report how many they removed; pages, feeds
 and sitemaps write stored text through ``output_text``, so a row that got in before this
 rule (or by hand) can never break a response.
+
+``html_to_text`` is the one way stored HTML (an article's body) becomes plain text.
 """
 
+import html
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -35,6 +38,10 @@ CONTROLS_IN_NAMES = re.compile(
 # separators, next line): removed, they would join the words, so they become a space.
 _SEPARATORS = frozenset("\x0b\x0c\x1c\x1d\x1e\x1f\x85")
 _LINE_ENDS = re.compile(r"\r\n?")
+# The end of a block of text (paragraph, list item, heading, quotation) or a line break.
+_BLOCK_ENDS = re.compile(r"</(?:p|li|h\d|blockquote|div)>|<br\s*/?>", re.IGNORECASE)
+# Any tag of sanitised HTML, which escapes every ">" that is not one's end.
+_TAGS = re.compile(r"<[^>]*>")
 
 
 @dataclass(frozen=True)
@@ -125,6 +132,21 @@ def removed_note(count):
     if not count:
         return ""
     return f"removed {count} control character{'s' if count != 1 else ''}"
+
+
+def html_to_text(markup, *, block_end="\n", tag=""):
+    """The text of sanitised HTML: tags dropped, character references decoded.
+
+    Where a block ends (paragraph, list item, heading, quotation) or a line breaks, the
+    text gets ``block_end``: by default one paragraph a line, as the auto-tagger reads a
+    body (its offsets are in this text); a space for text read as one run of words.
+    Every other tag (emphasis, a link) becomes ``tag``, by default nothing, so a word
+    split by markup stays one word.
+    """
+    text = markup or ""
+    if block_end != tag:
+        text = _BLOCK_ENDS.sub(block_end, text)
+    return html.unescape(_TAGS.sub(tag, text))
 
 
 def output_text(text):

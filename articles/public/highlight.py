@@ -1,7 +1,6 @@
 """Search results as readers see them: the passage of each article where the query's
 words are, the words marked, in the listing's own card."""
 
-import html
 import re
 from dataclasses import replace
 
@@ -10,6 +9,7 @@ from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
 from articles.caching.state import remember_many
+from articles.platform.text import html_to_text
 from articles.public.selectors import CARD_TEMPLATE
 
 MAX_WORDS = 8
@@ -24,7 +24,6 @@ WORD_ENDINGS = (
     "|ations|ful|able|ably|ible"
 )
 SNIPPET_CONTEXT, SNIPPET_LENGTH = 80, 280
-_MARKUP = re.compile(r"<[^>]*>")
 _SPACES = re.compile(r"\s+")
 
 
@@ -52,8 +51,7 @@ class Highlighter:
         words = list(dict.fromkeys(w.lower() for w in words if w))[:MAX_WORDS]
         # One expression per word, each starting with its letters, so the regex engine
         # can skip ahead to them; matched on lower-cased text. Case-insensitive
-        # expressions are ten times slower and serve only text whose length lower()
-        # changes.
+        # expressions are much slower and serve only text whose length lower() changes.
         sources = [rf"{_word_pattern(word, stems)}(?!\w)" for word in words]
         self.patterns = [re.compile(source) for source in sources]
         self.folded = [re.compile(source, re.IGNORECASE) for source in sources]
@@ -74,7 +72,10 @@ class Highlighter:
 
     def snippet(self, article):
         """Safe HTML: a passage of the standfirst and body, the query's words in <mark>."""
-        text = plain_text(f"{article.standfirst} {_body(article)}").strip()
+        # Every tag a space, and runs of spaces left for the passage shown to fold:
+        # folding a whole body costs more than finding the words in it.
+        text = html_to_text(f"{article.standfirst} {_body(article)}", block_end=" ",
+                            tag=" ").strip()
         found = self.find(text)
         first = _best_passage(found) if found else 0
         start = text.rfind(" ", 0, max(0, first - SNIPPET_CONTEXT)) + 1 if first else 0
@@ -114,16 +115,6 @@ def _best_passage(found):
         if len(words) > best_count:
             best, best_count = start, len(words)
     return best
-
-
-def plain_text(html_text):
-    """Text of sanitised HTML: tags dropped (as spaces), entities decoded.
-
-    Runs of spaces are left for the passage shown to fold: folding a whole body costs
-    more than finding the words in it.
-    """
-    text = _MARKUP.sub(" ", html_text)
-    return html.unescape(text) if "&" in text else text
 
 
 def _body(article):

@@ -4,11 +4,10 @@ Both backends also find articles through their tags: a query naming a country, a
 minister or a policy (or one of its aliases) finds the articles tagged with it.
 """
 
-import json
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import date, timedelta
 
 from django.db import connection, connections
 from django.db.models import (
@@ -27,15 +26,14 @@ from django.db.models import (
 )
 from django.db.models.functions import Cast, Coalesce, Extract
 from django.http import QueryDict
-from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
 from articles.caching.state import remember
-from articles.models import Article
+from articles.models import TAXONOMIES, Article
+from articles.platform.dates import clamp_day, day_start
 from articles.public.highlight import MAX_WORDS, Highlighter
 from articles.public.selectors import (
-    TAXONOMIES,
     country_choices,
     listing,
     search_tag_matches,
@@ -48,8 +46,8 @@ SEARCH_WINDOW = 200
 # A tag match lifts an article above one that merely mentions the words once.
 TAG_MATCH_BONUS = 0.2
 # A phrase is checked against each candidate's stored word positions, so a rare (or
-# absent) phrase of common words would read the whole archive (~0.7 s at 100,000
-# articles): it is looked for among the newest PHRASE_REACH articles with all its words.
+# absent) phrase of common words would read the whole archive: it is looked for among
+# the newest PHRASE_REACH articles with all its words.
 PHRASE_REACH = 2000
 
 
@@ -135,7 +133,7 @@ def search_articles(params, matching_tags=(), *, newest=SEARCH_WINDOW):
 
 def ranked_search(params, matching_tags=()):
     """What the search page lists, for the paginator: the best of the newest matches
-    first on PostgreSQL (``RankedResults``), the newest first elsewhere (a queryset).
+    first on PostgreSQL (``SearchResults``), the newest first elsewhere (a queryset).
     """
     if not params.q or not uses_full_text():
         return search_articles(params, matching_tags)
@@ -145,24 +143,23 @@ def ranked_search(params, matching_tags=()):
         params.q, params.country, params.minister, params.policy, params.date_from,
         params.date_to, tag_ids,
     )
-    return RankedResults(ids, Highlighter(lexemes, stems=True), window=SEARCH_WINDOW,
-                         reach=phrase_reach(params.q))
+    return SearchResults(ids, window=SEARCH_WINDOW, reach=phrase_reach(params.q),
+                         highlighter=Highlighter(lexemes, stems=True))
 
 
-class RankedResults(Sequence):
-    """The ranked article ids of a search; a slice fetches only its own articles.
+@dataclass(frozen=True, eq=False)
+class SearchResults(Sequence):
+    """A ranked search: its article ids, best first, and how they were found. A slice
+    fetches only its own articles.
 
     The ranking (a few hundred ids) is remembered per content generation, so turning
-    the page or repeating a search costs one query for the 20 articles shown.
+    the page or repeating a search costs one query for the articles shown.
     """
 
-    def __init__(self, ids, highlighter, *, window, reach=None):
-        self.ids = ids
-        self.highlighter = highlighter
-        # How many of the newest matches were ranked (of each kind, text and tags).
-        self.window = window
-        # For a phrase: among how many of the newest articles with all its words.
-        self.reach = reach
+    ids: list
+    window: int  # how many of the newest matches were ranked (of each kind, text and tags)
+    reach: int | None  # for a phrase: among how many of the newest articles with its words
+    highlighter: Highlighter
 
     def __len__(self):
         return len(self.ids)
@@ -180,45 +177,26 @@ class RankedResults(Sequence):
 def highlighter_for(results, text):
     """The highlighter for a page of search results: the query's stems on PostgreSQL,
     its words (three letters or more) elsewhere."""
-    if isinstance(results, RankedResults):
+    if isinstance(results, SearchResults):
         return results.highlighter
     return Highlighter([w for w in query_words(text)[0] if len(w) >= 3])
-
-
-def filter_tags(model, value):
-    """The tags a filter value names: a slug from a link, or a whole name or alias typed
-    in ("Lavrov"), never a fragment ("oman" is not Romania). A lazy queryset."""
-    value = value.strip()
-    # An alias matches whole: its JSON string form, quotes included, in the stored list
-    # (SQLite stores JSON with \u escapes, PostgreSQL's jsonb prints the characters).
-    alias = json.dumps(value, ensure_ascii=connection.vendor != "postgresql")
-    return model.objects.filter(
-        Q(slug=value) | Q(name__iexact=value) | Q(aliases__icontains=alias)
-    )
 
 
 def _apply_filters(articles, params):
     for kind, tax in TAXONOMIES.items():
         value = getattr(params, kind)
         if value:
-            tags = filter_tags(tax.model, value)
+            # A slug from a link, or a whole name or alias typed in ("Lavrov").
+            tags = tax.model.objects.named(value, slug=True)
             articles = articles.filter(
                 pk__in=tax.through.objects.filter(tag__in=tags).values("content_object_id")
             )
     if params.date_from:
-        articles = articles.filter(published_at__gte=_day_start(params.date_from))
+        articles = articles.filter(published_at__gte=day_start(clamp_day(params.date_from)))
     if params.date_to:
-        articles = articles.filter(published_at__lt=_day_start(params.date_to, 1))
+        day_after = clamp_day(params.date_to) + timedelta(days=1)
+        articles = articles.filter(published_at__lt=day_start(day_after))
     return articles
-
-
-# Far enough from date.min/max that the site's time zone never overflows in UTC.
-EARLIEST_DAY, LATEST_DAY = date(2, 1, 1), date(9998, 12, 31)
-
-
-def _day_start(day, plus_days=0):
-    day = min(max(day, EARLIEST_DAY), LATEST_DAY) + timedelta(days=plus_days)
-    return timezone.make_aware(datetime.combine(day, time.min))
 
 
 def _tag_match(matching_tags):
@@ -238,7 +216,7 @@ def _tag_bonus(matching_tags):
     """TAG_MATCH_BONUS for an article carrying one of the tags, else 0.
 
     A subquery per ranked row: as CASE WHEN EXISTS, PostgreSQL hashes every article
-    of the tag first (40,000 for India, ~60 ms) to rank a few hundred.
+    of the tag first (all of a big country's) to rank the few in the window.
     """
     bonus = Value(TAG_MATCH_BONUS, output_field=FloatField())
     found = [
@@ -300,16 +278,15 @@ def _window(articles, query, tag_match, fields, size, reach=None):
     With a ``reach``, text matches are looked for only among the newest ``reach``
     articles holding all the words (phrase_reach()).
     """
-    newest = ("-published_at", "-id")
     text_matches = articles.filter(search_vector=query)
     if reach:
         candidates = articles.filter(_Matches(F("search_vector"), _words_in_any_order(query)))
         text_matches = text_matches.filter(
-            pk__in=candidates.order_by(*newest).values("pk")[:reach]
+            pk__in=candidates.newest_first().values("pk")[:reach]
         )
-    window = text_matches.order_by(*newest).values(*fields)[:size]
+    window = text_matches.newest_first().values(*fields)[:size]
     if tag_match is not None:
-        tagged = articles.filter(tag_match).order_by(*newest).values(*fields)
+        tagged = articles.filter(tag_match).newest_first().values(*fields)
         window = window.union(tagged[:size])
     return window
 
@@ -360,7 +337,7 @@ def _phrase_rows(articles, query, tag_match, fields, reach):
         articles.filter(_Matches(F("search_vector"), _words_in_any_order(query)))
         .annotate(is_match=is_match,
                   rank=Case(When(is_match, then=F("rank")), default=Value(0.0)))
-        .order_by("-published_at", "-id")
+        .newest_first()
         .values(*fields, "is_match")[:reach]
     )
     sql, params = candidates.query.sql_with_params()
@@ -370,7 +347,7 @@ def _phrase_rows(articles, query, tag_match, fields, reach):
     parts = [f"(SELECT {columns} FROM ({sql}) AS candidates WHERE is_match LIMIT %s)"]
     params = [*params, SEARCH_WINDOW]
     if tag_match is not None:
-        tagged = articles.filter(tag_match).order_by("-published_at", "-id")
+        tagged = articles.filter(tag_match).newest_first()
         tagged_sql, tagged_params = tagged.values(*fields)[:SEARCH_WINDOW].query.sql_with_params()
         parts.append(f"({tagged_sql})")
         params += tagged_params

@@ -17,12 +17,12 @@ from django.utils.functional import cached_property
 
 from articles.caching.state import remember
 from articles.models import (
+    NEWEST_FIRST,
     TAXONOMIES,
     Article,
     Country,
-    Minister,
-    Policy,
     TaggedCountry,
+    union_over_taxonomies,
 )
 from articles.platform.links import cached_reverse
 
@@ -95,20 +95,25 @@ class TagUrls:
 
 def tag_link(tag):
     """The TagLink of one tag object."""
-    kind = {Country: "country", Minister: "minister", Policy: "policy"}[type(tag)]
-    return TagLink(kind, tag.pk, tag.name, tag.slug, tag.get_absolute_url())
+    return TagLink(tag.taxonomy.key, tag.pk, tag.name, tag.slug, tag.get_absolute_url())
 
 
 def _tag_rows(article_ids):
     """(article id, kind, tag id, name, slug) of every tag of the given articles: one query."""
-    parts = [
+    return union_over_taxonomies(lambda tax: (
         tax.through.objects.filter(content_object_id__in=article_ids)
-        .annotate(kind=Value(kind))
+        .annotate(kind=Value(tax.key))
         .values_list("content_object_id", "kind", "tag_id", "tag__name", "tag__slug")
-        .order_by()
-        for kind, tax in TAXONOMIES.items()
-    ]
-    return parts[0].union(*parts[1:], all=True)
+    ))
+
+
+def _tag_counts(tax, rows):
+    """(kind, tag id, name, slug, how many) of the tags of some through rows of ``tax``."""
+    return (
+        rows.values("tag_id")
+        .annotate(kind=Value(tax.key), n=Count("id"))
+        .values_list("kind", "tag_id", "tag__name", "tag__slug", "n")
+    )
 
 
 def tags_by_article(article_ids):
@@ -198,12 +203,12 @@ def referenced_cards(page):
 def listing(queryset=None):
     """Published articles as listings show them: newest first, without the heavy body."""
     queryset = Article.objects.published() if queryset is None else queryset
-    return queryset.defer("body", "search_vector").order_by("-published_at", "-id")
+    return queryset.defer("body", "search_vector").newest_first()
 
 
 def articles_tagged(tag):
     """Published articles carrying the tag, newest first."""
-    tax = TAXONOMIES[tag_link(tag).kind]
+    tax = tag.taxonomy
     return listing(Article.objects.published().filter(**{f"{tax.article_relation}__tag": tag}))
 
 
@@ -227,22 +232,15 @@ def co_occurring_tags(tag, *, limit=24):
 
 
 def _co_occurring_tags(tag, *, limit):
-    own = tag_link(tag)
-    recent = (
-        articles_tagged(tag).order_by("-published_at", "-id").values("pk")[:CO_OCCURRENCE_WINDOW]
-    )
-    parts = []
-    for kind, tax in TAXONOMIES.items():
+    recent = articles_tagged(tag).values("pk")[:CO_OCCURRENCE_WINDOW]
+
+    def part(tax):
         rows = tax.through.objects.filter(content_object_id__in=recent)
-        if kind == own.kind:
+        if tax.key == tag.taxonomy.key:
             rows = rows.exclude(tag_id=tag.pk)
-        parts.append(
-            rows.values("tag_id")
-            .annotate(kind=Value(kind), n=Count("id"))
-            .values_list("kind", "tag_id", "tag__name", "tag__slug", "n")
-            .order_by()
-        )
-    combined = parts[0].union(*parts[1:], all=True).order_by("-n", "tag__name")[:limit]
+        return _tag_counts(tax, rows)
+
+    combined = union_over_taxonomies(part).order_by("-n", "tag__name")[:limit]
     urls = TagUrls()
     return [urls.link(*row) for row in combined]
 
@@ -268,17 +266,12 @@ def _most_covered(*, days, per_kind, now=None):
     recent = Article.objects.published(now=now).filter(
         published_at__gte=now - timedelta(days=days)
     ).values("pk")
-    parts = [
-        tax.through.objects.filter(content_object_id__in=recent)
-        .values("tag_id")
-        .annotate(kind=Value(kind), n=Count("id"))
-        .values_list("kind", "tag_id", "tag__name", "tag__slug", "n")
-        .order_by()
-        for kind, tax in TAXONOMIES.items()
-    ]
+    counts = union_over_taxonomies(
+        lambda tax: _tag_counts(tax, tax.through.objects.filter(content_object_id__in=recent))
+    )
     urls = TagUrls()
     result = {kind: [] for kind in TAXONOMIES}
-    for row in parts[0].union(*parts[1:], all=True).order_by("-n", "tag__name"):
+    for row in counts.order_by("-n", "tag__name"):
         if len(result[row[0]]) < per_kind:
             result[row[0]].append(urls.link(*row))
     return result
@@ -335,14 +328,14 @@ def _related_articles(article, tags, *, limit):
         Article.objects.published()
         .filter(shares_a_tag)
         .exclude(pk=article.pk)
-        .order_by("-published_at", "-id")
+        .newest_first()
         .values("pk")[:RELATED_CANDIDATES]
     )
     return list(
         listing(Article.objects.filter(pk__in=candidates))
         .only("headline", "slug", "published_at")
         .annotate(score=score)
-        .order_by("-score", "-published_at", "-id")[:limit]
+        .order_by("-score", *NEWEST_FIRST)[:limit]
     )
 
 
@@ -368,14 +361,12 @@ def search_tag_matches(text, *, limit=6):
     candidates = Q()
     for word in query_words[:8]:
         candidates |= Q(name__icontains=word) | Q(aliases__icontains=word)
-    parts = [
+    entries = union_over_taxonomies(lambda tax: (
         tax.model.objects.filter(candidates)
-        .annotate(kind=Value(kind))
+        .annotate(kind=Value(tax.key))
         .values_list("kind", "pk", "name", "slug", "aliases")
-        .order_by()
-        for kind, tax in TAXONOMIES.items()
-    ]
-    rows = list(parts[0].union(*parts[1:], all=True).order_by("name")[:200])
+    ))
+    rows = list(entries.order_by("name")[:200])
     all_words = _words(text)
     named, holding = [], []
     for kind, pk, name, slug, aliases in rows:

@@ -2,6 +2,7 @@
 
 from django.urls import path, re_path, register_converter
 
+from articles.models import TAXONOMIES
 from articles.public import feeds, sitemaps, views
 
 app_name = "articles"
@@ -26,7 +27,8 @@ class TagSlugConverter:
 register_converter(TagSlugConverter, "tagslug")
 
 
-def taxonomy_urls(prefix, kind):
+def taxonomy_urls(taxonomy):
+    prefix, kind = taxonomy.plural, taxonomy.key
     return [
         path(f"{prefix}/", views.TagIndexView.as_view(kind=kind), name=f"{kind}-list"),
         path(f"{prefix}/<tagslug:slug>/", views.TagDetailView.as_view(kind=kind),
@@ -41,13 +43,13 @@ urlpatterns = [
     re_path(rf"^{YEAR}/{MONTH}/{DAY}/(?P<slug>[-\w]+)/$", views.article_detail,
             name="article-detail"),
     path("preview/<int:pk>/", views.article_preview, name="article-preview"),
-    *taxonomy_urls("countries", "country"),
+    *taxonomy_urls(TAXONOMIES["country"]),
     path("countries/<slug:slug>/<slug:other>/", views.BilateralView.as_view(),
          name="bilateral"),
     path("countries/<slug:slug>/<slug:other>/feed/", feeds.bilateral_feed,
          name="bilateral-feed"),
-    *taxonomy_urls("ministers", "minister"),
-    *taxonomy_urls("policies", "policy"),
+    *taxonomy_urls(TAXONOMIES["minister"]),
+    *taxonomy_urls(TAXONOMIES["policy"]),
     path("archive/", views.ArchiveIndexView.as_view(), name="archive-index"),
     re_path(rf"^archive/{YEAR}/$", views.ArchiveView.as_view(), name="archive-year"),
     re_path(rf"^archive/{YEAR}/feed/$", feeds.ArchiveFeed(), name="archive-year-feed"),

@@ -1,26 +1,24 @@
 """Public pages. Thin: each view picks a published queryset and the selectors' reads."""
 
-from datetime import date, datetime, time, timedelta
-
 from django.conf import settings
 from django.contrib.admin.views.decorators import staff_member_required
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.generic import ListView, TemplateView
 
 from articles.editorial import workflow
-from articles.models import Article
-from articles.platform.dates import FIRST_YEAR, LAST_YEAR
+from articles.models import TAXONOMIES, Article
+from articles.platform.dates import local_period
 from articles.platform.links import cached_reverse
 from articles.public import selectors
 from articles.public.highlight import result_cards_html
 from articles.public.jsonld import article_json_ld
-from articles.public.pagination import BoundedPaginator
+from articles.public.pagination import ListingPaginator
 from articles.public.search import (
     SearchParams,
+    SearchResults,
     country_options,
     highlighter_for,
     ranked_search,
@@ -30,29 +28,12 @@ from articles.public.search import (
 
 
 def local_day_range(year, month=None, day=None):
-    """Aware [start, end) datetimes of a year, month or day in the site time zone.
-
-    Raises Http404 for an impossible date (2023/02/30, month 13, year 0).
-    """
+    """``platform.dates.local_period()`` of an address: Http404 for an impossible date
+    (2023/02/30, month 13, year 0)."""
     try:
-        year = int(year)
-        if not FIRST_YEAR <= year <= LAST_YEAR:
-            raise ValueError(f"year {year} is out of range")
-        if day is not None:
-            start = date(year, int(month), int(day))
-            end = start + timedelta(days=1)
-        elif month is not None:
-            start = date(year, int(month), 1)
-            end = date(year + (start.month == 12), start.month % 12 + 1, 1)
-        else:
-            start, end = date(year, 1, 1), date(year + 1, 1, 1)
-    except (ValueError, OverflowError) as error:
+        return local_period(year, month, day)
+    except ValueError as error:
         raise Http404("No such date.") from error
-    return (
-        timezone.make_aware(datetime.combine(start, time.min)),
-        timezone.make_aware(datetime.combine(end, time.min)),
-        start,
-    )
 
 
 class ArticleListView(ListView):
@@ -62,8 +43,10 @@ class ArticleListView(ListView):
     """
 
     paginate_by = settings.NEWSROOM_PAGE_SIZE
-    paginator_class = BoundedPaginator
+    paginator_class = ListingPaginator
     empty_is_404 = False
+    # Search results say how many there are; other listings need only their pages.
+    count_exactly = False
 
     def articles(self):
         return selectors.listing()
@@ -77,10 +60,16 @@ class ArticleListView(ListView):
     def page_cards(self, object_list):
         return selectors.referenced_cards(object_list)
 
-    def get_paginator(self, *args, **kwargs):
-        paginator = super().get_paginator(*args, **kwargs)
-        paginator.count_key = self.listing_key()
-        return paginator
+    def get_paginator(self, queryset, per_page, **kwargs):
+        return super().get_paginator(
+            queryset, per_page, count_key=self.listing_key(),
+            newest_first=self.lists_newest_first(queryset), count_exactly=self.count_exactly,
+            **kwargs,
+        )
+
+    def lists_newest_first(self, articles):
+        """Listings come from ``selectors.listing()``, newest first."""
+        return True
 
     def listing_key(self):
         """Names the listing for its remembered count and anchors: only what selects its
@@ -123,9 +112,7 @@ def render_article(request, article, *, preview=False):
     context = {
         "article": article,
         "tags": tags,
-        "countries": [t for t in tags if t.kind == "country"],
-        "ministers": [t for t in tags if t.kind == "minister"],
-        "policies": [t for t in tags if t.kind == "policy"],
+        **{tax.plural: [t for t in tags if t.kind == tax.key] for tax in TAXONOMIES.values()},
         "corrections": corrections,
         "updated_at": updated_at,
         "summary": summary,
@@ -173,7 +160,6 @@ class TagIndexView(TemplateView):
 
     template_name = "articles/tag_index.html"
     kind = None
-    titles = {"country": "Countries", "minister": "Ministers", "policy": "Policies"}
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -181,7 +167,7 @@ class TagIndexView(TemplateView):
         letters = {}
         for tag in tags:
             letters.setdefault(tag.name[:1].upper(), []).append(tag)
-        context.update(kind=self.kind, title=self.titles[self.kind],
+        context.update(kind=self.kind, title=TAXONOMIES[self.kind].label,
                        letters=sorted(letters.items()))
         return context
 
@@ -206,7 +192,7 @@ class TagDetailView(ArticleListView):
     empty_is_404 = True  # an entry nobody has written about is not a page for readers
 
     def get(self, request, *args, **kwargs):
-        model = selectors.TAXONOMIES[self.kind].model
+        model = TAXONOMIES[self.kind].model
         self.tag = selectors.tag_by_slug(self.kind, kwargs["slug"])
         if self.tag is None:
             # A merged-away entry lives on as an alias of the one it was merged into.
@@ -327,6 +313,7 @@ class SearchView(ArticleListView):
     """Search results with highlighted snippets and filters by tag and date."""
 
     template_name = "articles/search.html"
+    count_exactly = True
 
     def get(self, request, *args, **kwargs):
         self.params = SearchParams.from_query_dict(request.GET)
@@ -336,15 +323,14 @@ class SearchView(ArticleListView):
     def listing_key(self):
         return f"{self.request.path}?{self.params!r}"
 
-    def get_paginator(self, *args, **kwargs):
-        paginator = super().get_paginator(*args, **kwargs)
-        paginator.count_exactly = True
-        return paginator
-
     def articles(self):
         if self.params.is_empty:
             return Article.objects.none()
         return ranked_search(self.params, self.matching_tags)
+
+    def lists_newest_first(self, articles):
+        """Ranked results (PostgreSQL) come best first; the others newest first."""
+        return not isinstance(articles, SearchResults)
 
     def page_cards(self, object_list):
         return selectors.cards(object_list)
@@ -359,11 +345,12 @@ class SearchView(ArticleListView):
         if self.params.q and context["cards"]:
             highlighter = highlighter_for(self.object_list, self.params.q)
             context["results_html"] = result_cards_html(context["cards"], highlighter)
+        ranked = self.object_list if isinstance(self.object_list, SearchResults) else None
         context.update(
             params=self.params,
             matching_tags=self.matching_tags,
-            search_window=getattr(self.object_list, "window", None),
-            search_reach=getattr(self.object_list, "reach", None),
+            search_window=None if ranked is None else ranked.window,
+            search_reach=None if ranked is None else ranked.reach,
             country_options=country_options(self.params.country),
             page_query=search_query_string(self.request.GET),
         )

@@ -7,16 +7,7 @@ way copy names a country, and ``vocabulary`` loads the newsroom's vocabulary fil
 knows no page, no admin and no request. See docs/TAGGING.md.
 """
 
-from articles.tagging.matcher import (
-    COUNTRIES,
-    FIELDS,
-    MINISTERS,
-    POLICIES,
-    TAXONOMIES,
-    CompiledVocabulary,
-    Evidence,
-    Suggestion,
-)
+from articles.tagging.matcher import FIELDS, CompiledVocabulary, Evidence, Suggestion
 from articles.tagging.suggest import (
     compile_vocabulary,
     get_vocabulary,
@@ -24,11 +15,10 @@ from articles.tagging.suggest import (
     suggest_tags,
     vocabulary_fingerprint,
 )
-from articles.tagging.text import body_text, normalise_phrase, normalise_text
+from articles.tagging.text import normalise_phrase, normalise_text
 
 __all__ = [
-    "COUNTRIES", "FIELDS", "MINISTERS", "POLICIES", "TAXONOMIES", "CompiledVocabulary",
-    "Evidence", "Suggestion", "body_text", "compile_vocabulary", "get_vocabulary",
-    "new_suggestions", "normalise_phrase", "normalise_text", "suggest_tags",
-    "vocabulary_fingerprint",
+    "FIELDS", "CompiledVocabulary", "Evidence", "Suggestion", "compile_vocabulary",
+    "get_vocabulary", "new_suggestions", "normalise_phrase", "normalise_text",
+    "suggest_tags", "vocabulary_fingerprint",
 ]

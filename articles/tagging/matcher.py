@@ -20,6 +20,8 @@ from typing import NamedTuple
 
 import ahocorasick
 
+from articles.models import TAXONOMIES
+from articles.platform.text import html_to_text
 from articles.tagging.countries import country_data, country_forms, package_country_names
 from articles.tagging.rules import (
     close_spelling,
@@ -30,10 +32,9 @@ from articles.tagging.rules import (
     salient,
     surname_refers_to,
 )
-from articles.tagging.text import Words, body_text, normalise_phrase
+from articles.tagging.text import Words, normalise_phrase
 
-COUNTRIES, MINISTERS, POLICIES = "countries", "ministers", "policies"
-TAXONOMIES = (COUNTRIES, MINISTERS, POLICIES)
+COUNTRIES, MINISTERS, POLICIES = (TAXONOMIES[k].plural for k in ("country", "minister", "policy"))
 FIELDS = ("headline", "standfirst", "body")
 MIN_PERMUTED_WORDS = 3
 PERMUTED_RUN_RE = re.compile(b"\x01{%d,}" % MIN_PERMUTED_WORDS)
@@ -267,7 +268,7 @@ class CompiledVocabulary:
     def tag(self, *, headline="", standfirst="", body=""):
         """Suggestions for the text, as {taxonomy: [Suggestion, ...]} in order of mention."""
         texts = {"headline": headline or "", "standfirst": standfirst or "",
-                 "body": body_text(body)}
+                 "body": html_to_text(body)}
         accepted = []  # (field, words, match, entry)
         people = set()  # person-prone names ("Jordan") seen as a person's name
         hays = []
@@ -389,7 +390,7 @@ class CompiledVocabulary:
             minister = surname_refers_to(entry, words, match, named_ministers)
             if minister is not None:
                 self._add(by_tag, MINISTERS, minister, evidence)
-        result = {taxonomy: [] for taxonomy in TAXONOMIES}
+        result = {taxonomy.plural: [] for taxonomy in TAXONOMIES.values()}
         order = {name: index for index, name in enumerate(FIELDS)}
         for suggestion in by_tag.values():
             if suggestion.taxonomy == MINISTERS and not salient(suggestion, texts):

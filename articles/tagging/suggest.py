@@ -4,7 +4,7 @@ import threading
 
 from django.db import connection
 
-from articles.tagging.matcher import TAXONOMIES, CompiledVocabulary
+from articles.tagging.matcher import CompiledVocabulary
 
 _lock = threading.Lock()
 _compiled = {"fingerprint": None, "vocabulary": None}
@@ -65,7 +65,7 @@ def new_suggestions(article, *, vocabulary=None):
         return suggestions
     # .all() uses tags prefetched by the caller (the admin list action does).
     present = {taxonomy: {tag.id for tag in getattr(article, taxonomy).all()}
-               for taxonomy in TAXONOMIES}
+               for taxonomy in suggestions}
     return {
         taxonomy: [s for s in items if s.tag_id not in present[taxonomy]]
         for taxonomy, items in suggestions.items()

@@ -2,15 +2,11 @@
 offsets still hold), phrases as tuples of word keys, and a field's words mapped back to
 their offsets in the text."""
 
-import html
 import re
 import unicodedata
 from bisect import bisect_right
 from itertools import accumulate
 from operator import add
-
-TAG_RE = re.compile(r"<[^>]*>")
-BLOCK_END_RE = re.compile(r"</(?:p|li|h\d|blockquote|div)>|<br\s*/?>", re.IGNORECASE)
 
 SPELLING_VARIANTS = {
     "programme": "program",
@@ -80,17 +76,13 @@ def normalise_phrase(phrase):
     return tuple(normalise_text(phrase).split())
 
 
-def body_text(body):
-    """Article body HTML as plain text, one paragraph per line."""
-    return html.unescape(TAG_RE.sub("", BLOCK_END_RE.sub("\n", body or "")))
-
-
 class Words:
     """One field's text as normalised words, mapped back to character offsets.
 
-    Built with whole-string operations (no per-word Python work), because a 3,000-word
-    body must be tagged in a few milliseconds. `hay` is " word word ... " for the
-    automaton; start(i)/end(i) give word i's span in the original text.
+    Built with whole-string operations (no per-word Python work), because a long body
+    is tagged on every save and import (docs/TAGGING.md has the figures). `hay` is
+    " word word ... " for the automaton; start(i)/end(i) give word i's span in the
+    original text.
     """
 
     def __init__(self, text):

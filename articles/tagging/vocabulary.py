@@ -13,9 +13,8 @@ import json
 from dataclasses import dataclass, field
 
 from django.db import transaction
-from django.utils.text import slugify
 
-from articles.models import Country, Minister, Policy
+from articles.models import TAXONOMIES_BY_PLURAL, Country, Minister, Policy
 from articles.platform.text import removed_note, strip_forbidden_data
 from articles.tagging import normalise_phrase
 
@@ -28,7 +27,7 @@ SECTIONS = {
     "policies": {"name": str, "aliases": list, "description": str},
 }
 REQUIRED = {"countries": "code", "ministers": "name", "policies": "name"}
-MODELS = {"countries": Country, "ministers": Minister, "policies": Policy}
+MODELS = {plural: taxonomy.model for plural, taxonomy in TAXONOMIES_BY_PLURAL.items()}
 # Fields that hold names: direction controls are removed from them too.
 NAME_FIELDS = frozenset({"name", "aliases", "office"})
 TYPE_NAMES = {str: "a string", list: "a list", dict: "an object"}
@@ -158,12 +157,12 @@ def vocabulary_warnings(data):
 
 
 def _country(value):
-    """The country an ISO code (or, leniently, an exact English name) names, or None."""
+    """The country an ISO code (or, leniently, its name or an alias) names, or None."""
     value = value.strip()
     return (
         Country.objects.filter(code=value.upper()).first()
         if len(value) == 2
-        else Country.objects.filter(name__iexact=value).first()
+        else Country.objects.named(value).first()
     )
 
 
@@ -178,7 +177,7 @@ def _alias_clashes(ministers):
             )
     for index, item in enumerate(ministers):
         name = item["name"].strip()
-        existing = _find_tag(Minister, name)
+        existing = Minister.objects.named(name, slug=True).first()
         identity = existing.pk if existing else name
         phrases = [(f"ministers[{index}].name", name)] + [
             (f"ministers[{index}].aliases[{position}]", alias)
@@ -233,20 +232,6 @@ def _merge_aliases(tag, aliases):
     return added
 
 
-def _find_tag(model, name):
-    found = model.objects.filter(name=name).first() or model.objects.filter(
-        slug=slugify(name)
-    ).first()
-    if found:
-        return found
-    key = normalise_phrase(name)
-    # A spelling merged into another tag lives on as its alias: update that tag.
-    for tag in model.objects.exclude(aliases=[]):
-        if any(normalise_phrase(alias) == key for alias in tag.aliases):
-            return tag
-    return None
-
-
 def _load_minister(item, summary):
     country = _country(item["country"]) if item.get("country") else None
     values = {
@@ -270,7 +255,8 @@ def _load_tag(model, item, values, section, summary):
         for key, value in values.items()
         if key in item
     }
-    tag = _find_tag(model, name)
+    # A spelling merged into another entry lives on as its alias: that entry is updated.
+    tag = model.objects.named(name, slug=True).first()
     if tag is None:
         tag = model(name=name, aliases=[], **values)
         _merge_aliases(tag, item.get("aliases") or [])

@@ -103,7 +103,7 @@ def import_file(path, *, publish=False, autotag=True, vocabulary=None, shift=Non
         return FileResult(path, "failed", str(error))
     except OSError as error:
         return FileResult(path, "failed", f"cannot read: {error.strerror}")
-    except Exception as error:  # noqa: BLE001 - one broken file must not stop 10,000
+    except Exception as error:  # noqa: BLE001 - one broken file must not stop the rest
         return FileResult(path, "failed", f"not stored ({type(error).__name__}: {error})")
     article = wire.article
     if not wire.created:

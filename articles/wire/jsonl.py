@@ -10,7 +10,6 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.dateparse import parse_datetime
-from django.utils.text import slugify
 
 from articles.models import Article, Correction, Country, Minister, Policy
 from articles.platform.dates import publication_date_error
@@ -145,12 +144,11 @@ def _article_from_record(record):
 
 
 def _tag_named(model, name):
-    """The minister or policy with this name (or slug), created (and first validated, so
-    an empty or overlong name fails the line) when missing."""
+    """The minister or policy this name names (an export made before a merge names the
+    entry merged away, now an alias of the one kept), created (and first validated, so
+    an empty or overlong name fails the line) when there is none."""
     name = " ".join(str(name).split())
-    tag = model.objects.filter(name=name).first() or model.objects.filter(
-        slug=slugify(name)
-    ).first()
+    tag = model.objects.named(name, slug=True).first()
     if tag is None:
         tag = model(name=name)
         try:

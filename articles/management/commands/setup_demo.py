@@ -21,7 +21,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from articles.editorial.roles import EDITOR, REPORTER
-from articles.tagging import body_text, get_vocabulary
+from articles.platform.text import html_to_text
+from articles.tagging import get_vocabulary
 from articles.tagging.vocabulary import VocabularyError, load_vocabulary, read_vocabulary_file
 from articles.wire.files import import_file
 from articles.wire.plaintext import first_sentence, parse_wire, unique_slug
@@ -109,7 +110,7 @@ class Command(BaseCommand):
         # Wire copy carries no byline; the demo desk credits its own (fictional) reporters.
         article.bylines = DEMO_BYLINES[sum(map(ord, name)) % len(DEMO_BYLINES)]
         if name in EDITED_HEADLINES:
-            article.standfirst = first_sentence(body_text(article.body).split("\n")[0])
+            article.standfirst = first_sentence(html_to_text(article.body).split("\n")[0])
             article.headline = EDITED_HEADLINES[name]
             article.slug = unique_slug(article.headline, fallback=article.slug)
         if name == SCHEDULED:
