@@ -147,8 +147,9 @@ else:
     }
 
 # Sessions live in the database (shared by every app server) and are read through the
-# cache, so a logged-in page costs no session query while Redis is up.
-SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+# cache, so a logged-in page costs no session query while Redis is up. The store is
+# Django's cached_db, taking only session ids of the shape Django makes.
+SESSION_ENGINE = "articles.accounts.sessions"
 
 # django-axes refuses a locked-out login before Django's own backend checks the password.
 AUTHENTICATION_BACKENDS = [
