@@ -273,6 +273,7 @@ AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
 AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_HANDLER = "articles.accounts.logins.LoginAttemptHandler"
 AXES_CLIENT_IP_CALLABLE = "articles.accounts.logins.client_ip"
+AXES_USERNAME_CALLABLE = "articles.accounts.logins.attempted_username"
 AXES_LOCKOUT_CALLABLE = "articles.accounts.logins.lockout_response"
 AXES_ENABLE_ACCESS_FAILURE_LOG = True
 AXES_ENABLE_ADMIN = False  # articles.accounts.admin registers lists written for editors

@@ -201,3 +201,37 @@ def test_a_nul_byte_in_a_header_is_recorded_without_a_server_error(client, heade
     assert sign_in(client, "priya", "wrong", **{header: "Mozilla\x00/5.0"}).status_code == 200
     assert sign_in(client, "priya", PASSWORD, **{header: "Mozilla\x00/5.0"}).status_code == 302
     assert AccessFailureLog.objects.filter(username="priya").count() == 1
+
+
+@pytest.mark.parametrize("username", ["x" * 300, "é" * 256, "priya" + " " * 251 + "x"])
+def test_a_username_longer_than_its_column_gets_the_form_error_and_is_recorded_cut(
+    client, caplog, username
+):
+    """A hand-made POST (the form's field stops at 150 characters in a browser) was a 500
+    on PostgreSQL, when axes stored the failure. It is refused like any wrong name, and
+    recorded and logged with the name cut to what the column holds."""
+    with caplog.at_level(logging.INFO, logger="newsroom.security"):
+        response = sign_in(client, username, "guess")
+
+    assert response.status_code == 200
+    assert "Please enter the correct username and password" in response.content.decode()
+    recorded = AccessAttempt.objects.get().username
+    assert recorded == username[:255]
+    assert AccessFailureLog.objects.get().username == recorded
+    assert f"login failed user={recorded!r} address=203.0.113.5" in caplog.messages
+
+
+def test_long_usernames_still_count_towards_the_address_limit():
+    attacker = Client()
+    for n in range(20):
+        sign_in(attacker, f"{n:03d}" + "x" * 300, "guess", "192.0.2.66")
+    arun = make_reporter()
+    assert sign_in(attacker, arun.username, PASSWORD, "192.0.2.66").status_code == 429
+
+
+def test_a_username_that_is_not_utf8_gets_the_form_error(client):
+    response = client.post(LOGIN_URL, b"username=%ED%A0%80%FF&password=guess",
+                           content_type="application/x-www-form-urlencoded",
+                           REMOTE_ADDR="203.0.113.5")
+    assert response.status_code == 200
+    assert "Please enter the correct username and password" in response.content.decode()

@@ -44,6 +44,21 @@ def client_ip(request):
     return valid_address(hops[-min(count, len(hops))]) or remote
 
 
+# Axes stores the username a login names in a column this long; a hand-made POST may
+# name a longer one (the form checks no length), which PostgreSQL would refuse: a 500.
+USERNAME_COLUMN_LENGTH = AccessAttempt._meta.get_field("username").max_length
+
+
+def attempted_username(request, credentials=None):
+    """The username a login attempt names, as it is counted, recorded and logged: cut to
+    the column that records it. No account has a name that long (the user model's is
+    shorter), so the attempt still fails with the form's usual error, and still counts
+    towards its address's limit."""
+    source = credentials or (request.POST if request is not None else {})
+    username = source.get("username")
+    return None if username is None else username[:USERNAME_COLUMN_LENGTH]
+
+
 def valid_address(text):
     try:
         return str(ipaddress.ip_address(text.strip()))
@@ -181,7 +196,8 @@ def log_login(sender, request, user, **kwargs):
 def log_login_failure(sender, credentials, request=None, **kwargs):
     # Axes' receiver ran first and flagged a request it refused or has just locked out.
     outcome = "locked out" if getattr(request, "axes_locked_out", False) else "failed"
-    security_log.warning("login %s user=%r address=%s", outcome, credentials.get("username"),
+    security_log.warning("login %s user=%r address=%s", outcome,
+                         attempted_username(request, credentials),
                          client_ip(request) if request is not None else None)
 
 
