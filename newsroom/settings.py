@@ -260,14 +260,15 @@ NEWSROOM_SITE_URL = os.environ.get("NEWSROOM_SITE_URL", "")
 NEWSROOM_PROXY_REFRESH_URLS = env_list("NEWSROOM_PROXY_REFRESH_URLS", "")
 
 # Staff logins (articles.accounts): lockouts by django-axes, two-factor by django-otp.
-# An account is locked after NEWSROOM_LOGIN_FAILURE_LIMIT failures within the cool-off,
-# an address (a whole office may share one) after NEWSROOM_LOGIN_ADDRESS_FAILURE_LIMIT.
+# An account is locked from an address after NEWSROOM_LOGIN_FAILURE_LIMIT failures from
+# there within the cool-off (so guessing elsewhere cannot keep its owner out), an address
+# (a whole office may share one) after NEWSROOM_LOGIN_ADDRESS_FAILURE_LIMIT on any accounts.
 AXES_FAILURE_LIMIT = int(os.environ.get("NEWSROOM_LOGIN_FAILURE_LIMIT", "5"))
 NEWSROOM_LOGIN_ADDRESS_FAILURE_LIMIT = int(
     os.environ.get("NEWSROOM_LOGIN_ADDRESS_FAILURE_LIMIT", "20")
 )
 AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("NEWSROOM_LOGIN_COOLOFF_MINUTES", "15")))
-AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "ip_address"]
 # Tries made while locked out do not push the end of the lockout further away, so the
 # lockout page can say when to try again and an attacker cannot keep a colleague out.
 AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False

@@ -27,11 +27,12 @@ admin.site.unregister(TOTPDevice)
 admin.site.unregister(StaticDevice)
 
 
-def failures_by(field):
-    """The failures still counted for the row's account (or address), as a subquery."""
+def failures_by(*fields):
+    """The failures still counted with the row's values of these fields, as a subquery:
+    its account's from its address, or its address's."""
     return Subquery(
-        logins.recent_attempts().filter(**{field: OuterRef(field)})
-        .values(field).annotate(total=Sum("failures_since_start")).values("total")
+        logins.recent_attempts().filter(**{field: OuterRef(field) for field in fields})
+        .values(*fields).annotate(total=Sum("failures_since_start")).values("total")
     )
 
 
@@ -65,7 +66,7 @@ class LockoutAdmin(AccessAttemptAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(
-            account_failures=failures_by("username"),
+            account_failures=failures_by("username", "ip_address"),
             address_failures=failures_by("ip_address"),
         )
 
@@ -83,11 +84,12 @@ class LockoutAdmin(AccessAttemptAdmin):
             return "No longer counted"
         failures = logins.Failures(account=attempt.account_failures or 0,
                                    address=attempt.address_failures or 0)
-        if failures.account_locked:
-            return f"Account locked until {date_format(timezone.localtime(ends_at), 'H:i')}"
+        until = date_format(timezone.localtime(ends_at), "H:i")
         if failures.address_locked:
-            return f"Address locked until {date_format(timezone.localtime(ends_at), 'H:i')}"
-        return f"Counted until {date_format(timezone.localtime(ends_at), 'H:i')}"
+            return f"Address locked until {until}"
+        if failures.account_locked:
+            return f"Account locked from this address until {until}"
+        return f"Counted until {until}"
 
     change_list_template = "admin/accounts/lockout_list.html"
 
