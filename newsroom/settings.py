@@ -155,8 +155,9 @@ else:
     }
 
 # Sessions live in the database (shared by every app server) and are read through the
-# cache, so a logged-in page costs no session query while Redis is up.
-SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+# cache, so a logged-in page costs no session query while Redis is up. The store is
+# Django's cached_db, taking only session ids of the shape Django makes.
+SESSION_ENGINE = "articles.accounts.sessions"
 
 # django-axes refuses a locked-out login before Django's own backend checks the password.
 AUTHENTICATION_BACKENDS = [
@@ -272,19 +273,21 @@ NEWSROOM_PROXY_REFRESH_URLS = env_list("NEWSROOM_PROXY_REFRESH_URLS", "")
 NEWSROOM_PROXY_REFRESH_TOKEN = os.environ.get("NEWSROOM_PROXY_REFRESH_TOKEN", "")
 
 # Staff logins (articles.accounts): lockouts by django-axes, two-factor by django-otp.
-# An account is locked after NEWSROOM_LOGIN_FAILURE_LIMIT failures within the cool-off,
-# an address (a whole office may share one) after NEWSROOM_LOGIN_ADDRESS_FAILURE_LIMIT.
+# An account is locked from an address after NEWSROOM_LOGIN_FAILURE_LIMIT failures from
+# there within the cool-off (so guessing elsewhere cannot keep its owner out), an address
+# (a whole office may share one) after NEWSROOM_LOGIN_ADDRESS_FAILURE_LIMIT on any accounts.
 AXES_FAILURE_LIMIT = int(os.environ.get("NEWSROOM_LOGIN_FAILURE_LIMIT", "5"))
 NEWSROOM_LOGIN_ADDRESS_FAILURE_LIMIT = int(
     os.environ.get("NEWSROOM_LOGIN_ADDRESS_FAILURE_LIMIT", "20")
 )
 AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("NEWSROOM_LOGIN_COOLOFF_MINUTES", "15")))
-AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "ip_address"]
 # Tries made while locked out do not push the end of the lockout further away, so the
 # lockout page can say when to try again and an attacker cannot keep a colleague out.
 AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_HANDLER = "articles.accounts.logins.LoginAttemptHandler"
 AXES_CLIENT_IP_CALLABLE = "articles.accounts.logins.client_ip"
+AXES_USERNAME_CALLABLE = "articles.accounts.logins.attempted_username"
 AXES_LOCKOUT_CALLABLE = "articles.accounts.logins.lockout_response"
 AXES_ENABLE_ACCESS_FAILURE_LOG = True
 AXES_ENABLE_ADMIN = False  # articles.accounts.admin registers lists written for editors

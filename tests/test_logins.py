@@ -90,6 +90,43 @@ def test_an_address_is_locked_after_its_own_higher_limit():
     assert sign_in(Client(), arun.username, PASSWORD, "198.51.100.7").status_code == 302
 
 
+def test_an_attacker_elsewhere_cannot_keep_a_colleague_out():
+    """Five wrong passwords every 16 minutes from one address, for an hour: the
+    colleague signs in from the office each time (an account-wide lock kept them out)."""
+    make_user("priya")
+    start = timezone.now()
+    for cycle in range(4):
+        with time_machine.travel(start + timedelta(minutes=16 * cycle), tick=False):
+            lock_out("priya", "198.51.100.7")
+            colleague = Client()
+            assert sign_in(colleague, "priya", PASSWORD, "203.0.113.5").status_code == 302
+            assert signed_in(colleague)
+
+
+def test_failures_lock_the_account_from_that_address_only():
+    make_user("priya")
+    lock_out("priya", "198.51.100.7")
+
+    there = Client()
+    assert sign_in(there, "priya", PASSWORD, "198.51.100.7").status_code == 429
+    assert not signed_in(there)
+    assert sign_in(Client(), "priya", PASSWORD, "203.0.113.5").status_code == 302
+    assert sign_in(Client(), "priya", PASSWORD, "2001:db8::1").status_code == 302
+
+
+def test_signing_in_between_guesses_does_not_restart_the_address_count():
+    """Someone with an account of their own cannot sign in between guesses to start the
+    address's count again: a success clears only that account's failures from there."""
+    arun = make_reporter()
+    attacker = Client()
+    for n in range(16):
+        sign_in(attacker, f"user{n % 4}", "guess", "192.0.2.66")
+    assert sign_in(Client(), arun.username, PASSWORD, "192.0.2.66").status_code == 302
+    for _ in range(4):
+        sign_in(attacker, "priya", "guess", "192.0.2.66")
+    assert sign_in(Client(), arun.username, PASSWORD, "192.0.2.66").status_code == 429
+
+
 def test_lockout_page_says_what_happened_when_to_try_again_and_who_can_unlock(client):
     make_user("priya")
     lock_out("priya")
@@ -99,7 +136,7 @@ def test_lockout_page_says_what_happened_when_to_try_again_and_who_can_unlock(cl
     assert response.status_code == 429
     assert 0 < int(response["Retry-After"]) <= 15 * 60
     assert "no-store" in response["Cache-Control"]
-    assert "Too many failed sign-ins for the account “priya”" in page
+    assert "Too many failed sign-ins for the account “priya” from your network." in page
     ends_at = timezone.localtime(AccessAttempt.objects.get().attempt_time + timedelta(minutes=15))
     assert f"paused until <strong>{ends_at:%H:%M}</strong>" in page
     assert "Any editor can unlock you now" in page
@@ -166,7 +203,9 @@ def test_editor_sees_lockouts_and_unlocks_a_colleague(editor_client):
     listing = editor_client.get(ATTEMPTS_URL, {"locked": "yes"})
     assert listing.status_code == 200
     assert "arun" in listing.content.decode()
-    assert "Account locked until" in listing.content.decode()
+    assert "Account locked from this address until" in listing.content.decode()
+    staff = editor_client.get(reverse("admin:account-staff")).content.decode()
+    assert "Locked out from 1 address<" in staff
 
     attempts = list(AccessAttempt.objects.filter(username="arun").values_list("pk", flat=True))
     response = editor_client.post(ATTEMPTS_URL, {
@@ -201,3 +240,54 @@ def test_a_nul_byte_in_a_header_is_recorded_without_a_server_error(client, heade
     assert sign_in(client, "priya", "wrong", **{header: "Mozilla\x00/5.0"}).status_code == 200
     assert sign_in(client, "priya", PASSWORD, **{header: "Mozilla\x00/5.0"}).status_code == 302
     assert AccessFailureLog.objects.filter(username="priya").count() == 1
+
+
+@pytest.mark.parametrize("username", ["x" * 300, "é" * 256, "priya" + " " * 251 + "x"])
+def test_a_username_longer_than_its_column_gets_the_form_error_and_is_recorded_cut(
+    client, caplog, username
+):
+    """A hand-made POST (the form's field stops at 150 characters in a browser) was a 500
+    on PostgreSQL, when axes stored the failure. It is refused like any wrong name, and
+    recorded and logged with the name cut to what the column holds."""
+    with caplog.at_level(logging.INFO, logger="newsroom.security"):
+        response = sign_in(client, username, "guess")
+
+    assert response.status_code == 200
+    assert "Please enter the correct username and password" in response.content.decode()
+    recorded = AccessAttempt.objects.get().username
+    assert recorded == username[:255]
+    assert AccessFailureLog.objects.get().username == recorded
+    assert f"login failed user={recorded!r} address=203.0.113.5" in caplog.messages
+
+
+def test_long_usernames_still_count_towards_the_address_limit():
+    attacker = Client()
+    for n in range(20):
+        sign_in(attacker, f"{n:03d}" + "x" * 300, "guess", "192.0.2.66")
+    arun = make_reporter()
+    assert sign_in(attacker, arun.username, PASSWORD, "192.0.2.66").status_code == 429
+
+
+def test_a_username_that_is_not_utf8_gets_the_form_error(client):
+    response = client.post(LOGIN_URL, b"username=%ED%A0%80%FF&password=guess",
+                           content_type="application/x-www-form-urlencoded",
+                           REMOTE_ADDR="203.0.113.5")
+    assert response.status_code == 200
+    assert "Please enter the correct username and password" in response.content.decode()
+
+
+def test_lockout_list_tells_an_account_locked_from_one_address_from_a_locked_address(
+    editor_client,
+):
+    make_user("meera")
+    lock_out("meera", "198.51.100.7")
+    for n in range(20):
+        sign_in(Client(), f"user{n}", "guess", "192.0.2.66")
+    sign_in(Client(), "meera", "guess", "203.0.113.5")
+
+    page = editor_client.get(ATTEMPTS_URL, {"locked": "yes"}).content.decode()
+    assert page.count("Account locked from this address until") == 1
+    assert page.count("Address locked until") == 20
+    assert "203.0.113.5" not in page  # one failure there locks nothing
+    staff = editor_client.get(reverse("admin:account-staff")).content.decode()
+    assert "Locked out from 1 address<" in staff

@@ -8,12 +8,14 @@ import time_machine
 from django.conf import settings as django_settings
 from django.contrib.sessions.models import Session
 from django.core.cache import cache
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
 from articles.accounts import sessions
-from tests.factories import make_reporter
+from tests.factories import make_article, make_reporter
 from tests.signing_in import make_authenticator, sign_in
 
 pytestmark = pytest.mark.django_db
@@ -144,3 +146,52 @@ def test_new_backup_codes_replace_the_old_ones(editor_client, editor):
     assert page.count("<li>") >= 10
     assert not any(code in page for code in old)
     assert two_factor.backup_codes_left(editor) == 10
+
+
+# Cookie headers as curl sends them: Python's cookie parser turns the escape \000 in a
+# quoted value into a NUL character, which PostgreSQL refuses in a query.
+FORGED_SESSION_COOKIES = [
+    'sessionid="\\000aaaaaaaaaaaaaaaaaaaaaa"',
+    'sessionid="aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\\000"',
+    "sessionid=aaaaaaaa\\000",
+    "sessionid=" + "A" * 32,  # Django makes keys of lower-case letters and digits
+    "sessionid=" + "a" * 31,
+    "sessionid=" + "a" * 33,
+    'sessionid="aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\\351"',
+]
+PAGES_READING_THE_SESSION = ["/", "/preview/{pk}/", "/csp-report/", "/admin/", "/admin/login/"]
+
+
+@pytest.mark.parametrize("cookie", FORGED_SESSION_COOKIES)
+@pytest.mark.parametrize("path", PAGES_READING_THE_SESSION)
+def test_a_session_cookie_django_did_not_make_is_no_session(cookie, path):
+    """A session id of any other shape (a NUL gave a 500 on every page on PostgreSQL) is
+    looked up nowhere: the page answers as it does to a browser without the cookie."""
+    path = path.format(pk=make_article("Talks in Delhi", status="draft").pk)
+    expected = Client().get(path).status_code
+    cache.clear()
+
+    with CaptureQueriesContext(connection) as queries:
+        response = Client(HTTP_COOKIE=cookie).get(path)
+
+    assert response.status_code == expected
+    assert not [query["sql"] for query in queries if "django_session" in query["sql"]]
+
+
+@pytest.mark.parametrize("cookie", [
+    'csrftoken="\\000abc"', 'newsroom_staff="\\000"', 'messages="\\000"',
+])
+@pytest.mark.parametrize("path", PAGES_READING_THE_SESSION)
+def test_a_nul_in_the_other_cookies_reaches_no_query(cookie, path):
+    path = path.format(pk=make_article("Talks in Delhi", status="draft").pk)
+    expected = Client().get(path).status_code
+    cache.clear()
+    assert Client(HTTP_COOKIE=cookie).get(path).status_code == expected
+
+
+def test_the_session_keys_django_makes_still_sign_in(editor):
+    """The store knows its own keys: a signed-in session still reaches the admin."""
+    client = sign_in(Client(), editor)
+    key = client.session.session_key
+    assert len(key) == 32
+    assert client.get(LIST_URL).status_code == 200

@@ -1,14 +1,17 @@
 """Login lockouts (django-axes), the client's address, and the security log.
 
-An account is locked after settings.AXES_FAILURE_LIMIT failed logins within the cool-off
-(settings.AXES_COOLOFF_TIME); an address after NEWSROOM_LOGIN_ADDRESS_FAILURE_LIMIT, a
-higher number, because a whole office may sign in from one address. Every login, failed
-or not, is one line on the ``newsroom.security`` logger and a row in axes' logs.
+An account is locked from an address after settings.AXES_FAILURE_LIMIT failed logins
+for it from there within the cool-off (settings.AXES_COOLOFF_TIME): someone guessing
+elsewhere cannot keep its owner out. An address is locked for every account after
+NEWSROOM_LOGIN_ADDRESS_FAILURE_LIMIT, a higher number, because a whole office may sign in
+from one address. Every login, failed or not, is one line on the ``newsroom.security``
+logger and a row in axes' logs.
 """
 
 import ipaddress
 import logging
 import time
+from collections import Counter
 from dataclasses import dataclass
 
 from axes.attempts import get_cool_off_threshold
@@ -44,6 +47,21 @@ def client_ip(request):
     return valid_address(hops[-min(count, len(hops))]) or remote
 
 
+# Axes stores the username a login names in a column this long; a hand-made POST may
+# name a longer one (the form checks no length), which PostgreSQL would refuse: a 500.
+USERNAME_COLUMN_LENGTH = AccessAttempt._meta.get_field("username").max_length
+
+
+def attempted_username(request, credentials=None):
+    """The username a login attempt names, as it is counted, recorded and logged: cut to
+    the column that records it. No account has a name that long (the user model's is
+    shorter), so the attempt still fails with the form's usual error, and still counts
+    towards its address's limit."""
+    source = credentials or (request.POST if request is not None else {})
+    username = source.get("username")
+    return None if username is None else username[:USERNAME_COLUMN_LENGTH]
+
+
 def valid_address(text):
     try:
         return str(ipaddress.ip_address(text.strip()))
@@ -53,7 +71,7 @@ def valid_address(text):
 
 @dataclass(frozen=True)
 class Failures:
-    """Failed logins within the cool-off, for one account and for one address."""
+    """Failed logins within the cool-off from one address: for one account, and for all."""
 
     account: int
     address: int
@@ -87,10 +105,10 @@ def recent_attempts(since=None):
 
 
 def count_failures(username, address, since=None):
-    """The failures of one account and of one address that still count."""
-    totals = recent_attempts(since).aggregate(
+    """The failures from one address that still count: for this account, and for all."""
+    totals = recent_attempts(since).filter(ip_address=address).aggregate(
         account=Sum("failures_since_start", filter=Q(username=username)),
-        address=Sum("failures_since_start", filter=Q(ip_address=address)),
+        address=Sum("failures_since_start"),
     )
     return Failures(account=totals["account"] or 0, address=totals["address"] or 0)
 
@@ -100,18 +118,25 @@ def lockout_ends_at(username, address):
     failures = count_failures(username, address)
     if not failures.locked:
         return None
-    which = Q()
-    if failures.account_locked:
-        which |= Q(username=username)
-    if failures.address_locked:
-        which |= Q(ip_address=address)
-    last = recent_attempts().filter(which).aggregate(last=Max("attempt_time"))["last"]
+    counted = recent_attempts().filter(ip_address=address)
+    if not failures.address_locked:
+        counted = counted.filter(username=username)
+    last = counted.aggregate(last=Max("attempt_time"))["last"]
     return (last or timezone.now()) + settings.AXES_COOLOFF_TIME
 
 
+def locked_accounts():
+    """Each username locked out now, with the number of addresses it is locked from."""
+    pairs = (recent_attempts().values("username", "ip_address")
+             .annotate(total=Sum("failures_since_start"))
+             .filter(total__gte=settings.AXES_FAILURE_LIMIT))
+    return Counter(pair["username"] for pair in pairs)
+
+
 class LoginAttemptHandler(AxesDatabaseHandler):
-    """Axes' database handler, with the address held to its own, higher limit, and the
-    request's headers recorded without NUL (PostgreSQL refuses it in text: a 500)."""
+    """Axes' database handler, counting an account's failures from the address it is
+    tried from, with the address held to its own, higher limit, and the request's
+    headers recorded without NUL (PostgreSQL refuses it in text: a 500)."""
 
     def user_login_failed(self, sender, credentials, request=None, **kwargs):
         drop_nul_from_recorded_headers(request)
@@ -181,7 +206,8 @@ def log_login(sender, request, user, **kwargs):
 def log_login_failure(sender, credentials, request=None, **kwargs):
     # Axes' receiver ran first and flagged a request it refused or has just locked out.
     outcome = "locked out" if getattr(request, "axes_locked_out", False) else "failed"
-    security_log.warning("login %s user=%r address=%s", outcome, credentials.get("username"),
+    security_log.warning("login %s user=%r address=%s", outcome,
+                         attempted_username(request, credentials),
                          client_ip(request) if request is not None else None)
 
 

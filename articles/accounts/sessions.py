@@ -1,22 +1,40 @@
-"""Staff sessions: the idle timeout, and ending a user's sessions.
+"""Staff sessions: the session store, the idle timeout, and ending a user's sessions.
 
 Sessions live in the database and are read through the cache (the cached_db engine), so
 one is ended through the session store, which forgets both copies. Only staff sign in on
 this site, so a user's sessions are few enough to be found by reading each one.
 """
 
+import re
 from datetime import timedelta
 from importlib import import_module
 
 from django.conf import settings
 from django.contrib.auth import SESSION_KEY
+from django.contrib.sessions.backends import cached_db
 from django.contrib.sessions.models import Session
 from django.utils import timezone
 from django.utils.timesince import timesince
 
+# The keys Django's session stores make: 32 of VALID_KEY_CHARS (lower-case letters, digits).
+SESSION_KEY_SHAPE = re.compile(r"[a-z0-9]{32}")
+
 LAST_SEEN = "newsroom_last_seen"
 # The idle clock moves on at most this often, so a session is not written on every page.
 TOUCH_EVERY_SECONDS = 60
+
+
+class SessionStore(cached_db.SessionStore):
+    """Django's cached_db store (settings.SESSION_ENGINE names this module), knowing only
+    the keys Django makes.
+
+    A cookie holding anything else is no session, as if there were no cookie: it is
+    looked up nowhere. (A NUL in it, which the cookie parser makes of ``\\000``, would
+    reach the query, and PostgreSQL refuses NUL in text: every page answered 500.)
+    """
+
+    def _validate_session_key(self, key):
+        return isinstance(key, str) and SESSION_KEY_SHAPE.fullmatch(key) is not None
 
 
 def idle_limit_text():

@@ -15,7 +15,7 @@ from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
-from django.db.models import Exists, OuterRef, Subquery, Sum
+from django.db.models import Exists, OuterRef
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
@@ -169,14 +169,11 @@ def staff(request):
     """Staff sign-in: who has two-factor, who is locked out; reset or unlock from here."""
     if not request.user.has_perms(two_factor.RESET_PERMISSIONS):
         raise PermissionDenied
-    failures = (logins.recent_attempts().filter(username=OuterRef("username"))
-                .values("username").annotate(total=Sum("failures_since_start"))
-                .values("total"))
+    locked = logins.locked_accounts()
     people = (get_user_model().objects.filter(is_staff=True, is_active=True)
               .prefetch_related("groups")
               .annotate(has_app=Exists(TOTPDevice.objects.filter(user=OuterRef("pk"),
-                                                                 confirmed=True)),
-                        failures=Subquery(failures))
+                                                                 confirmed=True)))
               .order_by("first_name", "last_name", "username"))
     rows = [
         {
@@ -184,7 +181,7 @@ def staff(request):
             "roles": [group.name for group in person.groups.all()],
             "required": two_factor.role_requires(
                 {group.name for group in person.groups.all()}, person.is_superuser),
-            "locked": logins.Failures(account=person.failures or 0, address=0).account_locked,
+            "locked_from": locked[person.get_username()],
             "may_reset": person.has_app and two_factor.may_reset(request.user, person),
         }
         for person in people
