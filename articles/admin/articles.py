@@ -32,6 +32,7 @@ from articles.editorial.forms import (
     validate_publication_time,
 )
 from articles.models import Article, Correction, Country
+from articles.platform.admin_lists import CheckedChangeList, CheckedListMixin
 from articles.public.pagination import CappedCountPaginator
 
 
@@ -62,7 +63,7 @@ def _run_action(modeladmin, request, queryset, service, done):
         modeladmin.message_user(request, reason, messages.WARNING)
 
 
-class ArticleChangeList(BoundedChangeList):
+class ArticleChangeList(CheckedChangeList, BoundedChangeList):
     # What the rows show and read (str() is the headline, the status column reads the
     # time), and nothing more: a list has no use for the body. Any other field a column
     # reads costs a query per row, which the list's query-count test catches.
@@ -84,7 +85,7 @@ class ArticleChangeList(BoundedChangeList):
 
 
 @admin.register(Article)
-class ArticleAdmin(CheckedInputMixin, SuggestedTagsMixin, VersionAdmin):
+class ArticleAdmin(CheckedListMixin, CheckedInputMixin, SuggestedTagsMixin, VersionAdmin):
     form = ArticleForm
     list_display = [
         "headline", "status_label", "published_at", "bylines",
@@ -154,7 +155,8 @@ class ArticleAdmin(CheckedInputMixin, SuggestedTagsMixin, VersionAdmin):
         # Not reversion's list, which wraps a whole action in one revision: the services
         # each action calls record each article's own revision, the only kind a revert
         # may use (history.holds_only), and reading the list needs none.
-        return admin.ModelAdmin.changelist_view(self, request, extra_context)
+        return (self.refused_again(request)
+                or admin.ModelAdmin.changelist_view(self, request, extra_context))
 
     @admin.display(description="status", ordering="status")
     def status_label(self, article):

@@ -11,9 +11,10 @@ from articles.admin.input import CheckedInputMixin
 from articles.editorial import services
 from articles.editorial.forms import VocabularyForm
 from articles.models import Country, Minister, Policy
+from articles.platform.admin_lists import CheckedListMixin
 
 
-class VocabularyAdmin(CheckedInputMixin, admin.ModelAdmin):
+class VocabularyAdmin(CheckedListMixin, CheckedInputMixin, admin.ModelAdmin):
     form = VocabularyForm
 
     def get_search_results(self, request, queryset, search_term):
