@@ -312,6 +312,50 @@ def test_admin_login_page_breaks_nothing(browser, live_server):
     assert watch.problems() == []
 
 
+def test_sign_in_two_factor_and_account_pages_break_nothing(browser, live_server):
+    """The whole first sign-in (password, set-up with its QR code, backup codes), the
+    account page, signing in again with a code, and a withdrawn story's 410 page."""
+    from base64 import b32decode
+
+    from django_otp.oath import TOTP
+
+    editor = make_editor()
+    story = make_article("Story withdrawn later", status=Article.Status.WITHDRAWN,
+                         published_at=make_article().published_at,
+                         withdrawal_note="It relied on a source we could not verify.")
+    context, watch = watched_context(browser, live_server)
+    page = context.new_page()
+    visit(page, watch, f"{live_server.url}/admin/")
+    page.fill("#id_username", editor.username)
+    page.fill("#id_password", "correct horse battery")
+    page.click("input[type=submit]")
+    page.wait_for_selector("#setup-form")
+    watch.settle(page)
+    assert page.locator(".nr-qr svg").is_visible()
+    key = b32decode(page.inner_text("#totp-secret").replace(" ", ""))
+    page.fill("#id_code", f"{TOTP(key).token():06d}")
+    page.click("#setup-form input[type=submit]")
+    page.locator("#backup-codes li").first.wait_for()
+    watch.settle(page)
+    page.get_by_role("link", name="I have stored them: continue").click()
+    page.wait_for_selector(".desk")
+    visit(page, watch, f"{live_server.url}/admin/account/")
+    context.close()
+
+    again, watch_again = watched_context(browser, live_server)
+    page = again.new_page()
+    visit(page, watch_again, f"{live_server.url}/admin/login/")
+    page.fill("#id_username", editor.username)
+    page.fill("#id_password", "correct horse battery")
+    page.click("input[type=submit]")
+    page.wait_for_selector("#verify-form")
+    watch_again.settle(page)
+    visit(page, watch_again, f"{live_server.url}{story.get_absolute_url()}", status=410)
+    assert "could not verify" in page.content()
+    again.close()
+    assert watch.problems() == [] and watch_again.problems() == []
+
+
 PLANTED = (
     '<script>document.documentElement.dataset.planted = "script ran";</script>'
     '<p style="color: red">planted style</p>'
