@@ -6,6 +6,7 @@ import reversion
 from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
 from django.db import models
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import Truncator
 from taggit.managers import TaggableManager
@@ -17,7 +18,6 @@ from articles.models.vocabulary import (
     TaggedMinister,
     TaggedPolicy,
 )
-from articles.platform.links import cached_reverse
 from articles.platform.sanitising import sanitise_html
 from articles.platform.text import html_to_text
 
@@ -210,13 +210,10 @@ class Article(models.Model):
 
     def get_absolute_url(self):
         local = timezone.localtime(self.published_at or timezone.now())
-        return cached_reverse(
-            "articles:article-detail",
-            year=f"{local.year:04d}",
-            month=f"{local.month:02d}",
-            day=f"{local.day:02d}",
-            slug=self.slug,
-        )
+        return reverse("articles:article-detail", kwargs={
+            "year": f"{local.year:04d}", "month": f"{local.month:02d}",
+            "day": f"{local.day:02d}", "slug": self.slug,
+        })
 
     @property
     def is_public(self):

@@ -8,11 +8,11 @@ from dataclasses import dataclass
 import reversion
 from django.db import connections, models
 from django.db.models import Case, Q, Value, When
+from django.urls import reverse
 from django.utils.text import slugify
 from django.utils.translation import pgettext_lazy
 from taggit.models import NaturalKeyManager, TagBase, TaggedItemBase
 
-from articles.platform.links import cached_reverse
 from articles.platform.text import PlainTextValidator
 
 DASHES = re.compile(r"[\u2010-\u2015\u2212]")
@@ -99,7 +99,7 @@ class Country(VocabularyTag):
         verbose_name_plural = "countries"
 
     def get_absolute_url(self):
-        return cached_reverse("articles:country-detail", slug=self.slug)
+        return reverse("articles:country-detail", kwargs={"slug": self.slug})
 
 
 class Minister(VocabularyTag):
@@ -122,7 +122,7 @@ class Minister(VocabularyTag):
         pass
 
     def get_absolute_url(self):
-        return cached_reverse("articles:minister-detail", slug=self.slug)
+        return reverse("articles:minister-detail", kwargs={"slug": self.slug})
 
 
 class Policy(VocabularyTag):
@@ -134,7 +134,7 @@ class Policy(VocabularyTag):
         verbose_name_plural = "policies"
 
     def get_absolute_url(self):
-        return cached_reverse("articles:policy-detail", slug=self.slug)
+        return reverse("articles:policy-detail", kwargs={"slug": self.slug})
 
 
 @reversion.register()

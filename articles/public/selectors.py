@@ -12,6 +12,7 @@ from datetime import timedelta
 
 from django.db.models import Count, IntegerField, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
 
@@ -24,7 +25,6 @@ from articles.models import (
     TaggedCountry,
     union_over_taxonomies,
 )
-from articles.platform.links import cached_reverse
 
 KIND_ORDER = {kind: i for i, kind in enumerate(TAXONOMIES)}
 # The template of an article card in every listing.
@@ -89,7 +89,7 @@ class TagUrls:
     """Builds tag links with URLs reversed once per process (articles.platform.links)."""
 
     def link(self, kind, pk, name, slug, count=0):
-        url = cached_reverse(TAXONOMIES[kind].detail_url_name, slug=slug)
+        url = reverse(TAXONOMIES[kind].detail_url_name, kwargs={"slug": slug})
         return TagLink(kind, pk, name, slug, url, count)
 
 

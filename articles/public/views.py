@@ -11,7 +11,6 @@ from django.views.generic import ListView, TemplateView
 from articles.editorial import workflow
 from articles.models import TAXONOMIES, Article
 from articles.platform.dates import local_period
-from articles.platform.links import cached_reverse
 from articles.public import selectors
 from articles.public.highlight import result_cards_html
 from articles.public.jsonld import article_json_ld
@@ -98,7 +97,7 @@ class HomeView(TemplateView):
             lead_cards=latest[:1],
             cards=latest[1:],
             most_covered=selectors.most_covered(),
-            feed_url=cached_reverse("articles:latest-feed"),
+            feed_url=reverse("articles:latest-feed"),
         )
         return context
 
@@ -180,7 +179,8 @@ def bilateral_links(country, related, limit=5):
             break
         if other.kind == "country":
             first, second = sorted((country.slug, other.slug))
-            links.append((other, cached_reverse("articles:bilateral", slug=first, other=second)))
+            url = reverse("articles:bilateral", kwargs={"slug": first, "other": second})
+            links.append((other, url))
     return links
 
 
@@ -206,7 +206,7 @@ class TagDetailView(ArticleListView):
         return selectors.articles_tagged(self.tag)
 
     def get_feed_url(self):
-        return cached_reverse(f"articles:{self.kind}-feed", slug=self.tag.slug)
+        return reverse(f"articles:{self.kind}-feed", kwargs={"slug": self.tag.slug})
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -249,8 +249,8 @@ class BilateralView(ArticleListView):
         return selectors.articles_tagged_both(self.first, self.second)
 
     def get_feed_url(self):
-        return cached_reverse("articles:bilateral-feed", slug=self.first.slug,
-                              other=self.second.slug)
+        return reverse("articles:bilateral-feed",
+                       kwargs={"slug": self.first.slug, "other": self.second.slug})
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(first=self.first, second=self.second, **kwargs)
@@ -338,7 +338,7 @@ class SearchView(ArticleListView):
     def get_feed_url(self):
         if self.params.is_empty:
             return None
-        return f"{cached_reverse('articles:search-feed')}?{search_query_string(self.request.GET)}"
+        return f"{reverse('articles:search-feed')}?{search_query_string(self.request.GET)}"
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
