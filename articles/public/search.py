@@ -2,6 +2,10 @@
 
 Both backends also find articles through their tags: a query naming a country, a
 minister or a policy (or one of its aliases) finds the articles tagged with it.
+
+One module of about 430 lines on purpose: the query parsing, the two backends and the
+ranking window answer one question together and change together; split, each part
+would only make sense read beside the others.
 """
 
 import re

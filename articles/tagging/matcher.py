@@ -10,6 +10,9 @@ boundaries. The longest overlapping phrase wins; then rules reject false friends
 place rather than a government, a surname shared by two ministers). Every suggestion
 carries its evidence: the phrase as written, the field and the offset in that field.
 See docs/TAGGING.md.
+
+About 420 lines on purpose: building the automaton and walking text with it share the
+word normalisation and the phrase table, and the rules live apart (``rules``).
 """
 
 import re
