@@ -49,6 +49,14 @@ def _tag_names(through):
     )
 
 
+def staff_reference():
+    """Who did something to a row: kept as empty when that account is deleted."""
+    return models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+
 class ArticleQuerySet(models.QuerySet):
     def published(self, now=None):
         """Public means published with a publication time that has come."""
@@ -130,20 +138,8 @@ class Article(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
-    updated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    created_by = staff_reference()
+    updated_by = staff_reference()
     version = models.PositiveIntegerField(
         default=1, help_text="Raised on every save; a stale edit is refused."
     )

@@ -137,37 +137,36 @@ class Policy(VocabularyTag):
         return reverse("articles:policy-detail", kwargs={"slug": self.slug})
 
 
+class TagRow(TaggedItemBase):
+    """One article's tag in one taxonomy (taggit's through model), at most once."""
+
+    class Meta:
+        abstract = True
+        unique_together = [("content_object", "tag")]
+
+
 @reversion.register()
-class TaggedCountry(TaggedItemBase):
+class TaggedCountry(TagRow):
     tag = models.ForeignKey(Country, on_delete=models.CASCADE, related_name="tagged_items")
     content_object = models.ForeignKey(
         "Article", on_delete=models.CASCADE, related_name="tagged_countries"
     )
 
-    class Meta:
-        unique_together = [("content_object", "tag")]
-
 
 @reversion.register()
-class TaggedMinister(TaggedItemBase):
+class TaggedMinister(TagRow):
     tag = models.ForeignKey(Minister, on_delete=models.CASCADE, related_name="tagged_items")
     content_object = models.ForeignKey(
         "Article", on_delete=models.CASCADE, related_name="tagged_ministers"
     )
 
-    class Meta:
-        unique_together = [("content_object", "tag")]
-
 
 @reversion.register()
-class TaggedPolicy(TaggedItemBase):
+class TaggedPolicy(TagRow):
     tag = models.ForeignKey(Policy, on_delete=models.CASCADE, related_name="tagged_items")
     content_object = models.ForeignKey(
         "Article", on_delete=models.CASCADE, related_name="tagged_policies"
     )
-
-    class Meta:
-        unique_together = [("content_object", "tag")]
 
 
 @dataclass(frozen=True)
