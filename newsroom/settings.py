@@ -251,6 +251,9 @@ NEWSROOM_PAGE_SHARED_MAX_AGE = int(os.environ.get("NEWSROOM_PAGE_SHARED_MAX_AGE"
 # Writes invalidate cached pages at once; this bound is for what changes with the clock
 # alone (the news sitemap's two days, the home page's thirty).
 NEWSROOM_PAGE_CACHE_TIMEOUT = int(os.environ.get("NEWSROOM_PAGE_CACHE_TIMEOUT", "300"))
+# An article's "related" list: an edit of one it lists shows at once; a newer article
+# joins it within this time (publishing one does not make every article page stale).
+NEWSROOM_RELATED_SECONDS = int(os.environ.get("NEWSROOM_RELATED_SECONDS", "600"))
 # A cache call slower than this makes a process leave the cache alone for a few seconds.
 NEWSROOM_CACHE_SLOW_SECONDS = float(os.environ.get("NEWSROOM_CACHE_SLOW_SECONDS", "0.2"))
 # The query parameters public pages read (pages, sitemap pages, search and its filters):

@@ -38,7 +38,7 @@ def test_drafts_their_tags_and_corrections_invalidate_nothing_public(
     client, cached_front_page, reporter
 ):
     """A reporter saving drafts all day costs the public site nothing."""
-    generation = state.content_generation()
+    sequence = state.write_sequence()
     draft = make_article("Secret draft", status=Article.Status.DRAFT, created_by=reporter)
     draft.headline = "Secret draft, second go"
     draft.save()
@@ -49,7 +49,7 @@ def test_drafts_their_tags_and_corrections_invalidate_nothing_public(
     draft.status = Article.Status.REVIEW
     draft.save()
     draft.delete()
-    assert state.content_generation() == generation
+    assert state.write_sequence() == sequence
     for url in ("/", cached_front_page.get_absolute_url()):
         assert client.get(url)["X-Page-Cache"] == "hit"
 
@@ -68,16 +68,16 @@ def test_a_draft_saved_through_the_admin_keeps_pages_cached(
 def test_changes_readers_can_see_still_invalidate(client, cached_front_page, editor):
     """Publishing, editing a live story, scheduling and withdrawing all renew pages."""
     article = make_article("To publish", status=Article.Status.REVIEW)
-    generation = state.content_generation()
+    sequence = state.write_sequence()
     services.article_publish(article=article, by=editor)
-    assert state.content_generation() != generation
+    assert state.write_sequence() != sequence
     assert b"To publish" in client.get("/").content
-    generation = state.content_generation()
+    sequence = state.write_sequence()
     Correction.objects.create(article=article, note="A name was misspelt.")
-    assert state.content_generation() != generation
-    generation = state.content_generation()
+    assert state.write_sequence() != sequence
+    sequence = state.write_sequence()
     services.article_withdraw(article=Article.objects.get(pk=article.pk), by=editor)
-    assert state.content_generation() != generation
+    assert state.write_sequence() != sequence
     assert b"To publish" not in client.get("/").content
 
 
@@ -145,7 +145,7 @@ def commit():
 
 
 def cache_refuses_writes(monkeypatch):
-    monkeypatch.setattr(state, "written", lambda *args, **kwargs: False)
+    monkeypatch.setattr(state, "bump", lambda keys, **kwargs: False)
     monkeypatch.setattr(invalidation, "RETRY_PAUSES", (0, 0))
 
 
@@ -158,7 +158,7 @@ def test_an_invalidation_the_cache_refuses_is_kept_and_pages_are_not_served_stal
     stored = state.shared.get(state.STATE_KEY)
     with monkeypatch.context() as patch:
         cache_refuses_writes(patch)
-        patch.setattr(state, "bump_content_generation", lambda **kwargs: False)
+        patch.setattr(state, "bump", lambda keys, **kwargs: False)
         services.article_withdraw(article=cached_front_page, by=editor)
         commit()
     state.cache.set(state.STATE_KEY, stored)  # Redis kept the old generation
@@ -184,7 +184,7 @@ def test_the_editor_is_told_when_a_save_could_not_refresh_the_cache(
     article = make_article("Live story", countries=["IN"])
     url = reverse("admin:articles_article_change", args=[article.pk])
     cache_refuses_writes(monkeypatch)
-    monkeypatch.setattr(state, "bump_content_generation", lambda **kwargs: False)
+    monkeypatch.setattr(state, "bump", lambda keys, **kwargs: False)
     response = editor_client.post(
         url, article_post_data(article, headline="Live story, corrected", status="published"),
     )
@@ -195,11 +195,11 @@ def test_the_editor_is_told_when_a_save_could_not_refresh_the_cache(
 
 def test_pending_invalidations_from_a_process_that_died_are_applied_by_readyz(client):
     PendingInvalidation.objects.create(keys=["article:1"], paths=["/2026/01/01/gone/"])
-    generation = state.content_generation()
+    sequence = state.write_sequence()
     response = client.get("/readyz")
     assert response.status_code == 200
     assert response.json()["pending_invalidations"] == 0
-    assert state.content_generation() != generation
+    assert state.write_sequence() != sequence
 
 
 def test_health_endpoints(client):
@@ -249,7 +249,7 @@ def test_an_invalidation_kept_by_another_process_stops_every_process_serving_cac
     """Redis refusing writes (paused, full, a read-only replica): the process that kept
     the invalidation is not the only one that must stop serving old copies."""
     monkeypatch.setattr(invalidation, "PENDING_CHECK_SECONDS", 0)
-    monkeypatch.setattr(state, "written", lambda *args, **kwargs: False)
+    monkeypatch.setattr(state, "bump", lambda keys, **kwargs: False)
     PendingInvalidation.objects.create(keys=["article:9"], paths=[])  # another process's
     response = client.get(cached_front_page.get_absolute_url())
     assert response["X-Page-Cache"] == "degraded"
@@ -260,7 +260,7 @@ def test_an_invalidation_kept_by_another_process_stops_every_process_serving_cac
     assert client.get("/")["X-Page-Cache"] in ("miss", "hit")
 
 
-def test_a_proxy_that_does_not_answer_never_renews_the_generation_again(
+def test_a_proxy_that_does_not_answer_never_invalidates_again(
     client, cached_front_page, editor, monkeypatch, settings
 ):
     """One unreachable nginx must not flush the whole site's cache over and over."""
@@ -270,9 +270,9 @@ def test_a_proxy_that_does_not_answer_never_renews_the_generation_again(
     retried = []
     monkeypatch.setattr(edges, "_retry_later", retried.append)
     bumps = []
-    real_bump = state.bump_content_generation
-    monkeypatch.setattr(state, "bump_content_generation",
-                        lambda **kwargs: bumps.append(kwargs) or real_bump(**kwargs))
+    real_bump = state.bump
+    monkeypatch.setattr(state, "bump",
+                        lambda keys, **kwargs: bumps.append(kwargs) or real_bump(keys, **kwargs))
     services.article_withdraw(article=cached_front_page, by=editor)
     commit()
     assert len([b for b in bumps if not b.get("guarded")]) == 1  # once, after the commit
@@ -360,16 +360,18 @@ def test_a_bulk_withdrawal_while_redis_stalls_asks_it_once(editor, monkeypatch, 
     articles = [make_article(f"Story {n}") for n in range(6)]
     calls = []
 
-    def stalled(*args, **kwargs):
-        calls.append(args)
-        clock[0] += 1.0  # each call takes a second
-        return None
+    def stall(method):
+        def stalled(*args, **kwargs):
+            calls.append(args)
+            clock[0] += 1.0  # each call takes a second
+            return {} if method.endswith("_many") else None
+        return stalled
 
     clock = [1000.0]
     settings.NEWSROOM_CACHE_SLOW_SECONDS = 0.2
     monkeypatch.setattr(state.time, "monotonic", lambda: clock[0])
-    monkeypatch.setattr(state.cache, "set", stalled)
-    monkeypatch.setattr(state.cache, "get", stalled)
+    for method in ("get", "set", "get_many", "set_many", "incr", "add"):
+        monkeypatch.setattr(state.cache, method, stall(method))
     monkeypatch.setattr(state.shared, "down_until", 0.0)
     with transaction.atomic():
         for article in articles:

@@ -8,7 +8,7 @@ from django.db import transaction
 from django.test import override_settings
 from django.utils.http import http_date
 
-from articles.caching import pages, state
+from articles.caching import dependencies, pages, state
 from articles.models import Article, Correction
 from tests.factories import country, make_article, make_minister
 from tests.signing_in import sign_in
@@ -217,10 +217,10 @@ def test_bump_inside_transaction_bumps_again_after_commit_once(
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
         with transaction.atomic():
             make_article("In a transaction", countries=["IN", "RU"])
-            during = state.content_generation()
+            during = state.write_sequence()
     assert len(callbacks) == 1
     assert callbacks[0].keys >= {"country:" + str(country("IN").pk)}
-    assert state.content_generation() != during
+    assert state.write_sequence() != during
 
 
 def test_lost_cache_state_never_revives_old_pages(client):
@@ -264,23 +264,25 @@ def test_last_modified_is_the_render_time(client):
         assert get(client)["Last-Modified"] == http_date(moment.timestamp())
 
 
-def test_remembered_values_last_until_the_next_change():
+def test_remembered_values_last_until_what_they_show_changes():
     calls = []
 
     def compute():
         calls.append(1)
         return len(calls)
 
-    assert state.remember("answer", compute, "x") == 1
-    assert state.remember("answer", compute, "x") == 1
-    assert state.remember("answer", compute, "y") == 2
-    make_article()
-    assert state.remember("answer", compute, "x") == 3
+    home, elsewhere = {dependencies.PUBLISHED}, {dependencies.tag("country", 999_999)}
+    assert state.remember("answer", compute, "x", depends_on=home) == 1
+    assert state.remember("answer", compute, "x", depends_on=home) == 1
+    assert state.remember("answer", compute, "y", depends_on=elsewhere) == 2
+    make_article()  # a publication changes what is published, not that country's listing
+    assert state.remember("answer", compute, "x", depends_on=home) == 3
+    assert state.remember("answer", compute, "y", depends_on=elsewhere) == 2
 
 
 def test_remember_computes_every_time_when_redis_is_down():
     with override_settings(CACHES=REDIS_DOWN, DJANGO_REDIS_IGNORE_EXCEPTIONS=True):
-        values = [state.remember("n", lambda: object()) for _ in range(2)]
+        values = [state.remember("n", lambda: object(), depends_on=()) for _ in range(2)]
     assert values[0] is not values[1]
 
 
@@ -350,30 +352,42 @@ def test_a_slow_cache_is_left_alone_for_a_while(client, monkeypatch, settings):
 
 
 def test_a_value_kept_in_process_memory_is_dropped_when_another_server_bumps():
-    """Another server's write changes the generation in Redis only: this process must
-    not answer from its own memory of the old generation."""
+    """Another server's write changes versions in Redis only: this process must not
+    answer from its own memory of a value the write made stale, and keeps the others."""
     calls = []
 
     def compute():
         calls.append(1)
         return len(calls)
 
-    assert state.remember("kept", compute) == 1
-    assert state.remember("kept", compute) == 1
-    state.cache.set(state.STATE_KEY, ("from-another-server", None, 0.0), timeout=None)
-    assert state.remember("kept", compute) == 2
+    india, russia = dependencies.tag("country", 1), dependencies.tag("country", 2)
+    assert state.remember("kept", compute, "in", depends_on={india}) == 1
+    assert state.remember("kept", compute, "ru", depends_on={russia}) == 2
+    assert state.remember("kept", compute, "in", depends_on={india}) == 1
+    assert state.bump({india})  # the other server's write, seen only in Redis
+    assert state.remember("kept", compute, "in", depends_on={india}) == 3
+    assert state.remember("kept", compute, "ru", depends_on={russia}) == 2
+    state.cache.set(state.STATE_KEY, ("from-another-server", 0.0), timeout=None)
+    assert state.remember("kept", compute, "ru", depends_on={russia}) == 4
+
+
+def entry(value, epoch="e1"):
+    return state.Entry(epoch, 7, frozenset(), value)
+
+
+EPOCH_1, EPOCH_2 = state.CacheState("e1", 7, 0.0), state.CacheState("e2", 7, 0.0)
 
 
 def test_process_memory_is_bounded_and_honours_timeouts():
-    memory = state.GenerationMemory()
+    memory = state.EntryMemory()
     memory.max_entries = 3
     for n in range(5):
-        memory.set("g1", f"k{n}", n, timeout=60)
-    assert [memory.get("g1", f"k{n}") for n in range(5)][2:] == [2, 3, 4]
-    assert memory.get("g1", "k0") is state.MISSING
-    assert memory.get("g2", "k4") is state.MISSING
-    memory.set("g1", "expired", "old", timeout=-1)
-    assert memory.get("g1", "expired") is state.MISSING
+        memory.set(EPOCH_1, f"k{n}", entry(n), timeout=60)
+    assert [memory.get(EPOCH_1, f"k{n}").value for n in range(2, 5)] == [2, 3, 4]
+    assert memory.get(EPOCH_1, "k0") is state.MISSING
+    assert memory.get(EPOCH_2, "k4") is state.MISSING
+    memory.set(EPOCH_1, "expired", entry("old"), timeout=-1)
+    assert memory.get(EPOCH_1, "expired") is state.MISSING
 
 
 def test_home_lead_story_card_is_never_stale(client):
@@ -386,14 +400,14 @@ def test_home_lead_story_card_is_never_stale(client):
 
 
 def test_pages_kept_in_process_memory_are_bounded_in_bytes():
-    memory = state.GenerationMemory(max_entries=100, max_bytes=10)
-    memory.set("g1", "a", b"12345", timeout=60, size=5)
-    memory.set("g1", "b", b"12345", timeout=60, size=5)
-    memory.set("g1", "c", b"1234", timeout=60, size=4)
-    assert memory.get("g1", "a") is state.MISSING
-    assert memory.get("g1", "b") == b"12345" and memory.bytes == 9
-    memory.set("g1", "huge", b"x" * 11, timeout=60, size=11)
-    assert memory.get("g1", "huge") is state.MISSING and memory.bytes == 9
+    memory = state.EntryMemory(max_entries=100, max_bytes=10)
+    memory.set(EPOCH_1, "a", entry(b"12345"), timeout=60, size=5)
+    memory.set(EPOCH_1, "b", entry(b"12345"), timeout=60, size=5)
+    memory.set(EPOCH_1, "c", entry(b"1234"), timeout=60, size=4)
+    assert memory.get(EPOCH_1, "a") is state.MISSING
+    assert memory.get(EPOCH_1, "b").value == b"12345" and memory.bytes == 9
+    memory.set(EPOCH_1, "huge", entry(b"x" * 11), timeout=60, size=11)
+    assert memory.get(EPOCH_1, "huge") is state.MISSING and memory.bytes == 9
 
 
 def test_a_page_kept_in_process_memory_is_not_served_after_another_servers_write(client):
@@ -401,8 +415,8 @@ def test_a_page_kept_in_process_memory_is_not_served_after_another_servers_write
     assert get(client, "/").headers["X-Page-Cache"] == "miss"
     assert get(client, "/").headers["X-Page-Cache"] == "hit"
     Article.objects.filter(pk=article.pk).update(headline="After the other server's edit")
-    # The other server's write reaches this one only through the state in Redis.
-    state.cache.set(state.STATE_KEY, ("from-another-server", None, 0.0), timeout=None)
+    # The other server's write reaches this one only through the versions in Redis.
+    assert state.bump({dependencies.article(article.pk)})
     response = get(client, "/")
     assert response.headers["X-Page-Cache"] == "miss"
     assert "After the other server's edit" in response.content.decode()
@@ -433,8 +447,8 @@ def test_remembered_page_fragments_change_with_content(client, settings):
 
 
 def test_remembered_keys_keep_their_parts_apart():
-    assert state.remember("parts", lambda: "joined", "india:india") == "joined"
-    assert state.remember("parts", lambda: "apart", "india", "india") == "apart"
+    assert state.remember("parts", lambda: "joined", "india:india", depends_on=()) == "joined"
+    assert state.remember("parts", lambda: "apart", "india", "india", depends_on=()) == "apart"
 
 
 def test_a_remembered_value_copied_to_another_worker_keeps_its_age_limit():
@@ -447,9 +461,9 @@ def test_a_remembered_value_copied_to_another_worker_keeps_its_age_limit():
         return len(calls)
 
     with time_machine.travel("2026-05-01 10:00:00Z", tick=False) as clock:
-        assert state.remember("sliding", compute, timeout=600) == 1
+        assert state.remember("sliding", compute, depends_on=(), timeout=600) == 1
         state.memory.clear()  # another worker, with only Redis's copy
         clock.shift(500)
-        assert state.remember("sliding", compute, timeout=600) == 1
+        assert state.remember("sliding", compute, depends_on=(), timeout=600) == 1
         clock.shift(150)
-        assert state.remember("sliding", compute, timeout=600) == 2
+        assert state.remember("sliding", compute, depends_on=(), timeout=600) == 2

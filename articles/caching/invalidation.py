@@ -1,9 +1,10 @@
 """The one entry point through which writes make cached public pages stale.
 
-``invalidate(keys, purge=paths)`` names what a write changed: dependency keys (an
-article, a tag) and, for a page taken down (a withdrawal), its address to purge. Its
-implementation today renews the site-wide content generation (``articles.caching.state``);
-``purge`` also records the takedown, so no last good copy from before it is served again
+``invalidate(keys, purge=paths)`` names what a write changed: dependency keys
+(``articles.caching.dependencies``: an article, a tag's listing, ...) and, for a page
+taken down (a withdrawal), its address to purge. Each key gets a new version
+(``articles.caching.state.bump``), so exactly the pages and values that show it go
+stale; ``purge`` also records the takedown, so no last good copy from before it is served again
 (a listing may show the story too), and asks each configured proxy to fetch the page
 afresh (``articles.caching.edges``). What each write changes is decided by the signal
 receivers in ``articles.caching.receivers``: a write readers cannot see invalidates
@@ -63,7 +64,7 @@ def invalidate(keys, *, purge=()):
         return
     # Now, for this process (and tests, whose transaction never commits): through the
     # guard, so a stalled Redis costs one timeout, not one per write of a bulk action.
-    state.bump_content_generation(guarded=True)
+    state.bump(keys, guarded=True)
     if paths:
         state.mark_takedown(guarded=True)
     # Once committed, for everyone: a page another server rendered meanwhile from the
@@ -89,7 +90,7 @@ class _AfterCommit:
 
 def _apply(keys, paths, *, guarded=False):
     """One attempt at the shared cache; True if Redis took it all."""
-    return (state.bump_content_generation(guarded=guarded)
+    return (state.bump(keys, guarded=guarded)
             and (not paths or state.mark_takedown(guarded=guarded)))
 
 

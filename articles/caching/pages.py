@@ -1,11 +1,12 @@
 """Full-page cache for anonymous readers that is never stale.
 
-One content *generation* in the shared cache (Redis in production) covers the whole
-public site. Every cached page is stored with the generation it was rendered under and is
-served only while that generation is current (``articles.caching.state``). Writes that
-readers can see renew it through ``articles.caching.invalidation.invalidate()``, so every
-app server sees the change on its next request, and a scheduled article appears at its
-time.
+Every cached page is stored with the dependency keys of what it shows (collected while
+it renders: ``articles.caching.dependencies``) and the write sequence number read when
+its rendering began, and is served only while none of those keys has changed since
+(``articles.caching.state``). Writes that readers can see change the keys they touch
+through ``articles.caching.invalidation.invalidate()``, so every app server sees the
+change on its next request while the pages that do not show it stay cached, and a
+scheduled article appears at its time.
 
 Requests from logged-in staff (a signed ``newsroom_staff`` cookie, set at login) bypass
 the cache and get ``private, no-cache``; any other cookie, a made-up session id included,
@@ -31,24 +32,28 @@ from django.urls import NoReverseMatch, reverse
 from django.utils.cache import get_conditional_response, patch_cache_control
 from django.utils.http import http_date
 
+from articles.caching import dependencies
 from articles.caching.state import (
     MISSING,
-    STATE_KEY,
-    current_state,
+    Entry,
     degraded,
     in_request,
+    is_current,
     last_good_seconds,
     last_takedown,
     may_store,
     page_cache_enabled,
     page_memory,
+    read_state,
+    record_versions,
     shared,
     state_for_request,
+    versions_for_request,
 )
 
 log = logging.getLogger("newsroom.cache")
 
-PAGE_KEY_PREFIX = "pagecache:page:"
+PAGE_KEY_PREFIX = "pagecache:entry:"
 # The signed cookie that marks a logged-in staff member's browser.
 STAFF_COOKIE = "newsroom_staff"
 STAFF_COOKIE_SALT = "newsroom.caching.staff"
@@ -126,9 +131,13 @@ class PageCacheMiddleware:
     def __call__(self, request):
         request_token = in_request.set(True)
         state_token = state_for_request.set(None)
+        versions_token = versions_for_request.set(None)
         try:
-            return self.respond(request)
+            # The dependency keys of what the page shows, recorded as it renders.
+            with dependencies.collecting() as keys:
+                return self.respond(request, keys)
         finally:
+            versions_for_request.reset(versions_token)
             state_for_request.reset(state_token)
             in_request.reset(request_token)
 
@@ -138,7 +147,7 @@ class PageCacheMiddleware:
                 and not request.path.startswith(self.bypass_prefixes())
                 and not is_personal(request))
 
-    def respond(self, request):
+    def respond(self, request, keys):
         if request.path.startswith(self.bypass_prefixes()):
             return self.get_response(request)
         if is_personal(request):
@@ -150,21 +159,22 @@ class PageCacheMiddleware:
         if not page_cache_enabled() or degraded():
             response = self.get_response(request)
             if self.is_storable(request, response):
+                name_keys(response, keys)
                 self.add_validators(response, etag_for(response.content), int(time.time()))
                 if page_cache_enabled():
                     response["X-Page-Cache"] = "degraded"
             return self.add_error_lifetime(response)
 
         key = page_key(request)
-        state = current_state(shared.get(STATE_KEY))
+        state = read_state()
         state_for_request.set(state)
-        entry = page_memory.get(state[0], key)
+        entry = page_memory.get(state, key)
         if entry is MISSING:
             entry = shared.get(key)
             if self.is_current(entry, state):
-                page_memory.set(state[0], key, entry, self.timeout(), size=len(entry[1]))
+                page_memory.set(state, key, entry, self.timeout(), size=len(entry.value[0]))
         if self.is_current(entry, state):
-            _generation, content, headers, etag, rendered_at = entry
+            content, headers, etag, rendered_at = entry.value
             response = HttpResponse(content, headers=headers)
             return answer(request, response, etag, rendered_at, "hit")
 
@@ -178,12 +188,15 @@ class PageCacheMiddleware:
             return self.add_error_lifetime(response)
         etag = etag_for(response.content)
         self.add_validators(response, etag, rendered_at)
-        if request.method == "GET" and may_store(state):
+        keys = name_keys(response, keys)
+        if request.method == "GET" and state.sequence is not None and may_store(state):
             headers = [(k, v) for k, v in response.items() if k.lower() not in UNSTORED_HEADERS]
-            entry = (state[0], response.content, headers, etag, rendered_at)
+            entry = Entry(state.epoch, state.sequence, keys,
+                          (response.content, headers, etag, rendered_at))
             # Kept past its freshness as the page's last good copy (process_exception).
             shared.set(key, entry, timeout=last_good_seconds())
-            page_memory.set(state[0], key, entry, self.timeout(), size=len(entry[1]))
+            record_versions(keys, state)
+            page_memory.set(state, key, entry, self.timeout(), size=len(response.content))
         return answer(request, response, etag, rendered_at, "miss")
 
     def process_exception(self, request, exception):
@@ -195,10 +208,10 @@ class PageCacheMiddleware:
         if not isinstance(exception, DatabaseError) or not self.is_public_read(request):
             return None
         entry = shared.get(page_key(request)) if page_cache_enabled() else None
-        if entry is not None and entry[4] > last_takedown():
+        if entry is not None and entry.value[3] > last_takedown():
             log.warning("Database error on %s: served its last good copy (%s).",
                         request.path, type(exception).__name__)
-            _generation, content, headers, _etag, _rendered_at = entry
+            content, headers, _etag, _rendered_at = entry.value
             response = HttpResponse(content, headers=headers)
             response["Cache-Control"] = "public, max-age=0, s-maxage=5"
             response["X-Page-Cache"] = "stale"
@@ -219,9 +232,9 @@ class PageCacheMiddleware:
         return settings.NEWSROOM_PAGE_CACHE_TIMEOUT
 
     def is_current(self, entry, state):
-        """A stored page rendered under this generation, recently enough."""
-        return (entry is not None and entry[0] == state[0]
-                and entry[4] > time.time() - self.timeout())
+        """A stored page whose dependency keys have not changed, rendered recently enough."""
+        return (entry is not None and entry is not MISSING
+                and entry.value[3] > time.time() - self.timeout() and is_current(entry, state))
 
     @staticmethod
     def is_storable(request, response):
@@ -256,6 +269,15 @@ class PageCacheMiddleware:
             s_maxage=settings.NEWSROOM_PAGE_SHARED_MAX_AGE,
             stale_while_revalidate=settings.NEWSROOM_PAGE_STALE_SECONDS,
         )
+
+
+def name_keys(response, keys):
+    """Name the page's dependency keys in its ``xkey`` header, for an edge cache that
+    purges by key (Varnish's xkey; Fastly's Surrogate-Key and Cloudflare's Cache-Tag
+    take the same list). A page that names nothing it shows may show anything."""
+    keys = frozenset(keys or {dependencies.ANY_CHANGE})
+    response["xkey"] = " ".join(sorted(keys))
+    return keys
 
 
 def answer(request, response, etag, rendered_at, outcome):

@@ -12,6 +12,7 @@ import threading
 
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
 
+from articles.caching import dependencies as keys
 from articles.caching.invalidation import invalidate
 from articles.models import TAXONOMIES, Article, Correction, taxonomy_of
 
@@ -21,11 +22,28 @@ _before = threading.local()
 
 
 def article_keys(article_id):
-    return {f"article:{article_id}"}
+    """What any change to a public-facing article changes: its page and cards, search
+    results, the sitemap's lastmod."""
+    return {keys.article(article_id), keys.SEARCH, keys.SITEMAP}
 
 
-def tag_keys(taxonomy_kind, tag_ids):
-    return {f"{taxonomy_kind}:{tag_id}" for tag_id in tag_ids}
+def tag_keys(taxonomy_key, tag_ids):
+    """An article joining or leaving tags' listings: they, and what counts them."""
+    return {keys.tag(taxonomy_key, tag_id) for tag_id in tag_ids} | {keys.PUBLISHED}
+
+
+def listing_keys(article_id, *published_ats):
+    """An article joining, leaving or moving in the listings: every listing it is or was
+    on (its tags', the home page's, its months' archives)."""
+    found = {keys.PUBLISHED}
+    for published_at in published_ats:
+        if published_at is not None:
+            found |= keys.archive_of(published_at)
+    for taxonomy in TAXONOMIES.values():
+        tag_ids = taxonomy.through.objects.using("default").filter(
+            content_object_id=article_id).values_list("tag_id", flat=True)
+        found |= tag_keys(taxonomy.key, tag_ids)
+    return found
 
 
 def _article_saving(sender, instance, raw=False, **kwargs):
@@ -49,7 +67,11 @@ def _article_saved(sender, instance, raw=False, **kwargs):
     if instance.status not in PUBLIC_FACING and (before is None
                                                  or before[0] not in PUBLIC_FACING):
         return
-    invalidate(article_keys(instance.pk), purge=_taken_down(instance, before))
+    changed = article_keys(instance.pk)
+    if before is None or before != (instance.status, instance.slug, instance.published_at):
+        changed |= listing_keys(instance.pk, instance.published_at,
+                                before[2] if before else None)
+    invalidate(changed, purge=_taken_down(instance, before))
 
 
 def _taken_down(instance, before):
@@ -66,7 +88,8 @@ def _article_deleted(sender, instance, **kwargs):
         purge = ()
         if instance.status == Article.Status.PUBLISHED and instance.published_at:
             purge = (instance.get_absolute_url(),)
-        invalidate(article_keys(instance.pk), purge=purge)
+        invalidate(article_keys(instance.pk) | listing_keys(instance.pk, instance.published_at),
+                   purge=purge)
 
 
 def _any_public_facing(article_ids):
@@ -83,8 +106,14 @@ def _tags_changed(sender, instance, action, reverse, pk_set, **kwargs):
     if not reverse:
         if instance.status in PUBLIC_FACING:
             invalidate(article_keys(instance.pk) | tag_keys(kind, pk_set or ()))
-    elif pk_set is None or _any_public_facing(pk_set):
-        invalidate(tag_keys(kind, [instance.pk]))
+    elif pk_set is None:
+        invalidate({keys.EVERYTHING})  # a tag cleared of all its articles
+    else:
+        public = Article.objects.using("default").filter(
+            pk__in=pk_set, status__in=PUBLIC_FACING).values_list("pk", flat=True)
+        changed = set().union(*(article_keys(pk) for pk in public))
+        if changed:
+            invalidate(changed | tag_keys(kind, [instance.pk]))
 
 
 def _tag_row_changed(sender, instance, **kwargs):
@@ -100,10 +129,10 @@ def _correction_changed(sender, instance, **kwargs):
 
 
 def _vocabulary_changed(sender, instance, created=False, **kwargs):
-    """A renamed or deleted entry changes every page that names it; a new one, nothing
-    yet (no article carries it)."""
+    """A renamed or deleted entry changes every page that names it (cards, asides,
+    indexes): everything; a new one, nothing yet (no article carries it)."""
     if not created:
-        invalidate(tag_keys(taxonomy_of(sender).key, [instance.pk]))
+        invalidate({keys.EVERYTHING})
 
 
 def connect_signals():

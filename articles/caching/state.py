@@ -1,12 +1,19 @@
-"""The page cache's shared state and the values remembered under it.
+"""The page cache's shared state, and the values remembered under it.
 
-One content *generation* in the shared cache (Redis in production) covers the whole
-public site: cached pages (``articles.caching.pages``) and remembered values
-(``remember``, ``remember_many``: counts, anchors, cards, fragments) are valid only while
-it is current. ``articles.caching.invalidation`` renews it when a write changes what
-readers see. Because a scheduled article goes public when its time comes, with nothing
-saved then, the state also holds the next scheduled publication time; once the clock
-passes it the generation is renewed.
+Every cached page (``articles.caching.pages``) and remembered value (``remember``,
+``remember_many``: counts, anchors, cards, fragments) records the *dependency keys* of
+what it shows (``articles.caching.dependencies``: an article, a tag's listing, the
+archive of a month, the sitemap, ...) and the *write sequence* number read when its
+rendering began. Every invalidation takes the next sequence number and stores it as the
+version of each key it names. An entry is current while none of its keys has a version
+above its own number: an edit makes stale exactly what shows the article, and a page
+that began rendering before a write never outlives it, however late it is stored.
+
+An *epoch* covers everything: renewing it (a vocabulary entry renamed or merged, a
+scheduled article coming due, a state Redis lost) makes every entry stale at once.
+Because a scheduled article goes public when its time comes, with nothing saved then,
+the state also holds the next scheduled publication time; once the clock passes it the
+epoch is renewed.
 
 The cache backend swallows its own errors (django-redis ``IGNORE_EXCEPTIONS``), so a
 Redis outage means uncached pages, never an error; ``GuardedCache`` stops asking a Redis
@@ -18,6 +25,8 @@ import hashlib
 import logging
 import time
 import uuid
+from dataclasses import dataclass
+from typing import NamedTuple
 
 from django.conf import settings
 from django.core.cache import cache
@@ -26,11 +35,17 @@ from django.db import DatabaseError
 # Reports of a Redis that fails or is slow: one line a minute per process (settings).
 log = logging.getLogger("newsroom.cache.redis")
 
-STATE_KEY = "pagecache:state"
+STATE_KEY = "pagecache:state"  # (epoch, when it began)
+# The write sequence: each invalidation takes the next number.
+SEQUENCE_KEY = "pagecache:sequence"
+# A dependency key's version: the sequence number of its last change.
+VERSION_PREFIX = "pagecache:version:"
+# (sequence number when read, the next scheduled publication time or None).
+NEXT_KEY = "pagecache:next"
+# When the last invalidation was made (for a read replica's lag).
+CHANGED_KEY = "pagecache:changed"
 # When a page was last taken down (a withdrawal): last good copies older are never used.
 TAKEDOWN_KEY = "pagecache:takedown"
-# The next scheduled publication time has not been looked up since the last bump.
-UNKNOWN = "unknown"
 
 
 def page_cache_enabled():
@@ -64,10 +79,16 @@ class OncePerMinute(logging.Filter):
         return True
 
 
-def _new_generation():
-    # Random rather than a counter: after Redis loses the state, a fresh generation can
-    # never match a page stored under an old one.
+def _new_epoch():
+    # Random rather than a counter: after Redis loses the state, a fresh epoch can never
+    # match an entry stored under an old one.
     return uuid.uuid4().hex[:16]
+
+
+def _sequence_start():
+    """Where a lost write sequence starts again: above every number it gave before
+    (milliseconds since 1970, while fewer than a thousand writes a second were made)."""
+    return int(time.time() * 1000)
 
 
 class GuardedCache:
@@ -102,6 +123,12 @@ class GuardedCache:
     def get_many(self, keys):
         return self.call({}, "get_many", keys)
 
+    def add(self, key, value, timeout=None):
+        return self.call(False, "add", key, value, timeout=timeout)
+
+    def incr(self, key):
+        return self.call(None, "incr", key)
+
     def set(self, key, value, timeout=None):
         return self.call(None, "set", key, value, timeout=timeout)
 
@@ -112,12 +139,22 @@ class GuardedCache:
 shared = GuardedCache()
 
 
-def _set_state(next_at, store=None):
-    state = (_new_generation(), next_at, time.time())
-    # Reads renew the state through the guard; a bump always tries to reach Redis, as
-    # other servers must see it.
-    (store or cache.set)(STATE_KEY, state, timeout=None)
-    return state
+@dataclass(frozen=True)
+class CacheState:
+    """What a request renders under: read once, at its start."""
+
+    epoch: str
+    sequence: int | None
+    changed_at: float
+
+
+class Entry(NamedTuple):
+    """A cached page or remembered value, with what it depends on."""
+
+    epoch: str
+    sequence: int  # the write sequence when its rendering began
+    keys: frozenset  # its dependency keys
+    value: object
 
 
 def written(key, value, timeout=None, *, guarded=False):
@@ -132,14 +169,50 @@ def written(key, value, timeout=None, *, guarded=False):
     return store.get(key) == value
 
 
-def bump_content_generation(*, guarded=False):
-    """Make every cached page and remembered value stale; True if the shared cache took it.
+def renew_epoch(*, guarded=False):
+    """Make every cached page and remembered value stale; True if the shared cache took it."""
+    return written(STATE_KEY, (_new_epoch(), time.time()), guarded=guarded)
 
-    The generation implementation of ``articles.caching.invalidation.invalidate()``.
+
+def bump_content_generation(*, guarded=False):
+    """Everything stale at once (tests, and the seeder's bulk writes): ``renew_epoch``."""
+    return renew_epoch(guarded=guarded)
+
+
+def bump(keys, *, guarded=False):
+    """Give each dependency key a new version (the next write sequence number), so every
+    entry that depends on one is stale; True if the shared cache took it all.
+
+    The implementation of ``articles.caching.invalidation.invalidate()``.
     """
-    state = (_new_generation(), UNKNOWN, time.time())
-    state_for_request.set(None)
-    return written(STATE_KEY, state, guarded=guarded)
+    from articles.caching.dependencies import ANY_CHANGE, EVERYTHING
+
+    if EVERYTHING in keys:
+        return renew_epoch(guarded=guarded)
+    store = shared if guarded else cache
+    try:
+        number = store.incr(SEQUENCE_KEY)
+    except ValueError:  # no sequence: Redis lost it (or never had one)
+        number = None
+    if number is None:
+        # Numbers given before are unknown now: start above them, and make every entry
+        # stale, since their numbers can no longer be compared.
+        store.add(SEQUENCE_KEY, _sequence_start(), timeout=None)
+        if not renew_epoch(guarded=guarded):
+            return False
+        try:
+            number = store.incr(SEQUENCE_KEY)
+        except ValueError:
+            return False
+        if number is None:
+            return False
+    versions = {VERSION_PREFIX + key: number for key in {*keys, ANY_CHANGE}}
+    versions[NEXT_KEY] = None  # a write may have scheduled an article: look again
+    versions[CHANGED_KEY] = time.time()
+    store.set_many(versions, timeout=None)
+    found = store.get_many(list(versions))
+    return all(found.get(key, object()) == value for key, value in versions.items()
+               if key != NEXT_KEY)
 
 
 def mark_takedown(*, guarded=False):
@@ -170,77 +243,156 @@ def next_scheduled_timestamp():
     return published_at.timestamp() if published_at else None
 
 
-def current_state(state):
-    """The state to render under: renewed when unset, unknown or past a scheduled time.
+def read_state():
+    """The state to render under, in one round trip: the epoch is renewed when Redis
+    lost it or a scheduled article has come due since.
 
     Without the database (a restart) the next scheduled time cannot be read: the state
     stays as it is for this request, and the pages that need the database fail over to
     their last good copies (PageCacheMiddleware).
     """
-    if state is None or state[1] == UNKNOWN or (state[1] is not None and time.time() >= state[1]):
-        try:
-            next_at = next_scheduled_timestamp()
-        except DatabaseError:
-            return state or (_new_generation(), UNKNOWN, time.time())
-        return _set_state(next_at, store=shared.set)
+    found = shared.get_many([STATE_KEY, SEQUENCE_KEY, NEXT_KEY, CHANGED_KEY])
+    stored, sequence = found.get(STATE_KEY), found.get(SEQUENCE_KEY)
+    if stored is None or sequence is None:
+        # Lost (or never made): numbers and entries from before cannot be trusted.
+        if sequence is None:
+            shared.add(SEQUENCE_KEY, _sequence_start(), timeout=None)
+        stored = (_new_epoch(), time.time())
+        shared.set(STATE_KEY, stored, timeout=None)
+        # None while the cache does not answer: nothing is then stored under it.
+        sequence = shared.get(SEQUENCE_KEY)
+        return CacheState(stored[0], sequence, stored[1])
+    state = CacheState(stored[0], sequence, max(stored[1], found.get(CHANGED_KEY) or 0.0))
+    next_known = found.get(NEXT_KEY)
+    if next_known is not None and next_known[0] == sequence and (
+        next_known[1] is None or time.time() < next_known[1]
+    ):
+        return state
+    try:
+        next_at = next_scheduled_timestamp()
+    except DatabaseError:
+        return state
+    if next_known is not None and next_known[1] is not None and time.time() >= next_known[1]:
+        # A scheduled article has come due with nothing saved: everything may show it.
+        stored = (_new_epoch(), time.time())
+        shared.set(STATE_KEY, stored, timeout=None)
+        state = CacheState(stored[0], sequence, stored[1])
+    # Kept with the sequence number it was read under: a write since makes it unknown.
+    shared.set(NEXT_KEY, (sequence, next_at), timeout=None)
     return state
 
 
 def content_generation():
-    """The current content generation (renewed if a scheduled article has come due)."""
-    return _request_state()[0]
+    """The current epoch (renewed if a scheduled article has come due)."""
+    return _request_state().epoch
+
+
+def write_sequence():
+    """The current write sequence number (None when Redis does not answer)."""
+    return _request_state().sequence
 
 
 # The cache state as read once per request (by the middleware), so data caches
 # (remember()) add no extra round trip for it. None outside a request: read each time.
 state_for_request = contextvars.ContextVar("newsroom_cache_state", default=None)
+# Dependency versions read during this request: each key is read once per request.
+versions_for_request = contextvars.ContextVar("newsroom_cache_versions", default=None)
 
 
 def _request_state():
     state = state_for_request.get()
     if state is None:
-        state = current_state(shared.get(STATE_KEY))
+        state = read_state()
         if in_request.get():
             state_for_request.set(state)
     return state
+
+
+def versions(keys):
+    """{key: version} of the given dependency keys (absent: never changed, or lost)."""
+    known = versions_for_request.get() if in_request.get() else None
+    if known is None:
+        known = {}
+        if in_request.get():
+            versions_for_request.set(known)
+    unread = [key for key in keys if key not in known]
+    if unread:
+        found = shared.get_many([VERSION_PREFIX + key for key in unread])
+        for key in unread:
+            known[key] = found.get(VERSION_PREFIX + key)
+    return {key: known[key] for key in keys}
+
+
+def is_current(entry, state):
+    """True if nothing ``entry`` depends on has changed since its rendering began."""
+    if entry.epoch != state.epoch or state.sequence is None:
+        return False
+    if entry.sequence == state.sequence:
+        return True
+    found = versions(entry.keys)
+    return all(version is not None and version <= entry.sequence
+               for version in found.values())
+
+
+def record_versions(keys, state):
+    """Give a key no write has named yet a version, so entries can be checked against
+    it: the sequence number now (an entry that began before it is then stale once, never
+    wrongly current)."""
+    found = versions(keys)
+    unknown = [key for key, version in found.items() if version is None]
+    if not unknown:
+        return
+    now = shared.get(SEQUENCE_KEY)
+    if now is None:
+        return
+    for key in unknown:
+        shared.add(VERSION_PREFIX + key, now, timeout=None)
 
 
 in_request = contextvars.ContextVar("newsroom_in_request", default=False)
 MISSING = object()
 
 
-class GenerationMemory:
-    """Remembered values of the current generation, also kept in this process's memory.
+class EntryMemory:
+    """Entries of the current epoch also kept in this process's memory.
 
-    The generation is read from the shared cache once per request, so a value kept here
-    is used only while it is current, exactly like its copy in Redis: never stale. Within
-    a generation a worker then needs no round trip (and no unpickling) for the listing
-    counts, related tags and article cards it has already used. Bounded in entries and
-    (approximately) in bytes: the oldest entries go first; everything goes when the
-    generation changes. Made for sync workers (one request at a time per process): a
-    threaded server would need a lock around it.
+    An entry is used only after the same check as its copy in Redis (``is_current``);
+    the check is made once per write sequence number, so a worker on a quiet site needs
+    no round trip (and no unpickling) for the listing counts, related tags and article
+    cards it has already used. Bounded in entries and (approximately) in bytes: the
+    oldest entries go first; everything goes when the epoch changes. Made for sync
+    workers (one request at a time per process): a threaded server would need a lock
+    around it.
     """
 
     def __init__(self, max_entries=5000, max_bytes=None):
         self.max_entries = max_entries
         self.max_bytes = max_bytes
-        self.generation = None
+        self.epoch = None
         self.values = {}
         self.bytes = 0
 
-    def get(self, generation, key):
-        if generation != self.generation:
+    def get(self, state, key):
+        """The entry, if current under ``state``; else MISSING."""
+        if state.epoch != self.epoch:
             return MISSING
-        value, expires, _size = self.values.get(key, (MISSING, 0.0, 0))
-        if value is not MISSING and expires < time.time():
+        entry, expires, size, checked = self.values.get(key, (MISSING, 0.0, 0, None))
+        if entry is MISSING:
+            return MISSING
+        if expires < time.time():
             self._drop(key)
             return MISSING
-        return value
+        if checked != state.sequence:
+            if not is_current(entry, state):
+                self._drop(key)
+                return MISSING
+            self.values[key] = (entry, expires, size, state.sequence)
+        return entry
 
-    def set(self, generation, key, value, timeout, size=0):
-        if generation != self.generation:
+    def set(self, state, key, entry, timeout, size=0):
+        if state.epoch != self.epoch:
             self.clear()
-            self.generation = generation
+            self.epoch = state.epoch
         if self.max_bytes is not None and size > self.max_bytes:
             return
         self._drop(key)
@@ -249,53 +401,63 @@ class GenerationMemory:
             or (self.max_bytes is not None and self.bytes + size > self.max_bytes)
         ):
             self._drop(next(iter(self.values)))
-        self.values[key] = (value, time.time() + timeout, size)
+        self.values[key] = (entry, time.time() + timeout, size, state.sequence)
         self.bytes += size
 
     def _drop(self, key):
-        _value, _expires, size = self.values.pop(key, (None, 0.0, 0))
+        _entry, _expires, size, _checked = self.values.pop(key, (None, 0.0, 0, None))
         self.bytes -= size
 
     def clear(self):
-        self.generation, self.values, self.bytes = None, {}, 0
+        self.epoch, self.values, self.bytes = None, {}, 0
 
 
-memory = GenerationMemory(max_entries=5000, max_bytes=24 * 1024 * 1024)
+memory = EntryMemory(max_entries=5000, max_bytes=24 * 1024 * 1024)
 # Whole cached pages, kept in process memory too: a hit then fetches only the state.
-page_memory = GenerationMemory(max_entries=2000, max_bytes=24 * 1024 * 1024)
+page_memory = EntryMemory(max_entries=2000, max_bytes=24 * 1024 * 1024)
 
 
-def remember(name, compute, *key_parts, timeout=3600):
-    """compute(), cached under the current content generation and ``key_parts``.
+def remember(name, compute, *key_parts, depends_on, timeout=3600):
+    """compute(), cached under ``key_parts`` until a dependency key changes.
 
-    For costly reads that change only when content does (tag counts, related articles,
-    aggregates): any write bumps the generation, so a remembered value is never stale.
-    ``timeout`` bounds its age as well (for values that also move with the clock), in
-    Redis and in process memory alike. The value is shared by the requests a worker
-    serves: callers must not change it.
+    ``depends_on`` names what the value shows (``articles.caching.dependencies``); the
+    keys recorded while computing it (cards it renders, values it remembers) are added.
+    Reading it records them all for the page being rendered. ``timeout`` bounds its age
+    as well (for values that also move with the clock), in Redis and in process memory
+    alike. The value is shared by the requests a worker serves: callers must not change
+    it.
     """
+    from articles.caching import dependencies
+
     if degraded():
+        dependencies.record(*depends_on)
         return compute()
     state = _request_state()
-    generation = state[0]
     # repr() keeps the parts apart: ("a:b",) and ("a", "b") are different keys.
     raw = repr((name, *key_parts))
     digest = hashlib.sha1(raw.encode(), usedforsecurity=False).hexdigest()
-    # "remembered:" holds (expiry, value) pairs; an older "remember:" entry is never read.
-    key = f"remembered:{generation}:{digest}"
-    value = memory.get(generation, key)
-    if value is not MISSING:
-        return value
-    stored = shared.get(key)
-    if stored is not None and stored[0] > time.time():
-        expires_at, value = stored
-    else:
+    # "kept:" holds (expiry, Entry) pairs; older "remembered:" entries are never read.
+    key = f"kept:{digest}"
+    entry = memory.get(state, key)
+    if entry is MISSING:
+        stored = shared.get(key)
+        if stored is not None and stored[0] > time.time() and is_current(stored[1], state):
+            entry = stored[1]
+            memory.set(state, key, entry, stored[0] - time.time(),
+                       size=approximate_size(entry.value))
+    if entry is not MISSING:
+        dependencies.record(*entry.keys)
+        return entry.value
+    with dependencies.collecting() as inner:
         value = compute()
-        if not may_store(state):
-            return value
-        expires_at = time.time() + timeout
-        shared.set(key, (expires_at, value), timeout=timeout)
-    memory.set(generation, key, value, expires_at - time.time(), size=approximate_size(value))
+    keys = frozenset(depends_on) | inner
+    dependencies.record(*keys)
+    if state.sequence is None or not may_store(state):
+        return value
+    entry = Entry(state.epoch, state.sequence, keys, value)
+    shared.set(key, (time.time() + timeout, entry), timeout=timeout)
+    record_versions(keys, state)
+    memory.set(state, key, entry, timeout, size=approximate_size(value))
     return value
 
 
@@ -308,41 +470,58 @@ def approximate_size(value):
     return 512
 
 
-def remember_many(name, keys, compute, timeout=3600):
-    """{key: value} for every key, cached under the current content generation.
+def remember_many(name, keys, compute, *, depends_on, timeout=3600):
+    """{key: value} for every key, each cached until one of its dependency keys changes.
 
-    One cache round trip at most for all of them; ``compute(missing_keys)`` returns the
-    values not found (e.g. rendered article cards), which are then stored together.
+    One cache round trip at most for all of them (and one for their keys' versions);
+    ``compute(missing_keys)`` returns the values not found (e.g. rendered article cards),
+    which are then stored together. ``depends_on(key)`` names what one value shows.
     """
+    from articles.caching import dependencies
+
     keys = list(keys)
     if degraded():
+        for key in keys:
+            dependencies.record(*depends_on(key))
         return compute(keys) if keys else {}
     state = _request_state()
-    generation = state[0]
-    prefix = f"remember:{generation}:{name}:"
-    values = {}
+    prefix = f"kept:{name}:"
+    entries = {}
     for key in keys:
-        value = memory.get(generation, prefix + str(key))
-        if value is not MISSING:
-            values[key] = value
-    wanted = [key for key in keys if key not in values]
-    if not wanted:
-        return values
-    found = shared.get_many([prefix + str(key) for key in wanted])
-    fetched = {key: found[prefix + str(key)] for key in wanted if prefix + str(key) in found}
-    missing = [key for key in wanted if key not in fetched]
-    computed = compute(missing) if missing else {}
-    storable = may_store(state)
-    if computed and storable:
-        shared.set_many({prefix + str(key): value for key, value in computed.items()},
-                        timeout=timeout)
-    if storable:
-        for key, value in {**fetched, **computed}.items():
-            memory.set(generation, prefix + str(key), value, timeout,
-                       size=approximate_size(value))
-    values.update(fetched)
-    values.update(computed)
-    return values
+        entry = memory.get(state, prefix + str(key))
+        if entry is not MISSING:
+            entries[key] = entry
+    wanted = [key for key in keys if key not in entries]
+    if wanted:
+        found = shared.get_many([prefix + str(key) for key in wanted])
+        fetched = {key: found[prefix + str(key)] for key in wanted if prefix + str(key) in found}
+        versions(set().union(*(entry.keys for entry in fetched.values()
+                               if entry.sequence != state.sequence)))
+        fetched = {key: entry for key, entry in fetched.items() if is_current(entry, state)}
+        missing = [key for key in wanted if key not in fetched]
+        computed = {}
+        if missing:
+            with dependencies.collecting() as inner:
+                values = compute(missing)
+            computed = {
+                key: Entry(state.epoch, state.sequence or 0,
+                           frozenset(depends_on(key)) | inner, value)
+                for key, value in values.items()
+            }
+        if state.sequence is not None and may_store(state):
+            if computed:
+                shared.set_many({prefix + str(key): entry for key, entry in computed.items()},
+                                timeout=timeout)
+                record_versions(set().union(*(entry.keys for entry in computed.values())),
+                                state)
+            for key, entry in {**fetched, **computed}.items():
+                memory.set(state, prefix + str(key), entry, timeout,
+                           size=approximate_size(entry.value))
+        entries.update(fetched)
+        entries.update(computed)
+    for entry in entries.values():
+        dependencies.record(*entry.keys)
+    return {key: entry.value for key, entry in entries.items()}
 
 
 def degraded():
@@ -358,7 +537,7 @@ def may_store(state):
     # A value read from a replica that has not replayed the write yet must not be kept.
     if "replica" not in settings.DATABASES:
         return True
-    return time.time() - state[2] >= settings.NEWSROOM_REPLICA_LAG_SECONDS
+    return time.time() - state.changed_at >= settings.NEWSROOM_REPLICA_LAG_SECONDS
 
 
 def last_good_seconds():

@@ -20,6 +20,7 @@ from django.utils.feedgenerator import Rss201rev2Feed
 from django.utils.html import escape
 from django.utils.xmlutils import SimplerXMLGenerator
 
+from articles.caching import dependencies
 from articles.caching.state import remember, remember_many
 from articles.models import Article
 from articles.platform.text import output_data
@@ -65,7 +66,8 @@ def feed_items(article_ids, read=()):
         tags = selectors.tags_by_article(articles)
         return {pk: _feed_item(article, tags[pk]) for pk, article in articles.items()}
 
-    found = remember_many("feed-item", article_ids, make)
+    found = remember_many("feed-item", article_ids, make,
+                          depends_on=lambda pk: {dependencies.article(pk)})
     # An article deleted since its id was read is left out, not a 500.
     return [found[pk] for pk in article_ids if pk in found]
 
@@ -139,6 +141,7 @@ class ArticleFeed(Feed):
         return response
 
     def items(self, obj=None):
+        dependencies.record(*self.dependency_keys(obj))
         key = self.items_key(obj)
         if key is None:
             # Read on every request: just the ids, as their items are mostly remembered.
@@ -150,7 +153,12 @@ class ArticleFeed(Feed):
             read.extend(self.articles(obj).only(*ITEM_FIELDS)[:FEED_SIZE])
             return [article.pk for article in read]
 
-        return feed_items(remember("feed-articles", newest, *key), read)
+        return feed_items(remember("feed-articles", newest, *key,
+                                   depends_on=self.dependency_keys(obj)), read)
+
+    def dependency_keys(self, obj):
+        """What the feed lists (``articles.caching.dependencies``); items add theirs."""
+        return {dependencies.PUBLISHED}
 
     def items_key(self, obj):
         """Names the feed, so its list of articles can be remembered; None: read each time."""
@@ -213,6 +221,9 @@ class TagFeed(ArticleFeed):
     def items_key(self, obj):
         return (self.kind, obj.pk)
 
+    def dependency_keys(self, obj):
+        return {dependencies.tag(self.kind, obj.pk)}
+
     def articles(self, obj):
         return selectors.articles_tagged(obj)
 
@@ -238,6 +249,9 @@ class BilateralFeed(ArticleFeed):
 
     def items_key(self, obj):
         return ("bilateral", obj[0].pk, obj[1].pk)
+
+    def dependency_keys(self, obj):
+        return {dependencies.tag("country", tag.pk) for tag in obj}
 
     def articles(self, obj):
         return selectors.articles_tagged_both(*obj)
@@ -270,6 +284,10 @@ class ArchiveFeed(ArticleFeed):
     def items_key(self, obj):
         return ("archive", obj["start"].isoformat(), obj["end"].isoformat())
 
+    def dependency_keys(self, obj):
+        month = int(obj["month"]) if obj["month"] else None
+        return {dependencies.archive(int(obj["year"]), month)}
+
     def articles(self, obj):
         return selectors.listing(
             Article.objects.published().filter(
@@ -293,6 +311,9 @@ class SearchFeed(ArticleFeed):
 
     def get_object(self, request):
         return SearchParams.from_query_dict(request.GET)
+
+    def dependency_keys(self, obj):
+        return {dependencies.SEARCH}
 
     def articles(self, obj):
         if obj.is_empty:

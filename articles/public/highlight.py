@@ -8,6 +8,7 @@ from django.template.loader import get_template
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
+from articles.caching import dependencies
 from articles.caching.state import remember_many
 from articles.platform.text import html_to_text
 from articles.public.selectors import CARD_TEMPLATE
@@ -141,6 +142,7 @@ def result_cards_html(cards, highlighter):
     cached = remember_many(
         "search-card", slotted,
         lambda missing: {k: render(slotted[k], SNIPPET_SLOT) for k in missing},
+        depends_on=lambda k: {dependencies.article(slotted[k].article.pk)},
     )
     html_parts = []
     for card in cards:

@@ -33,7 +33,8 @@ class ListingPaginator(Paginator):
     archive; the date archives reach older articles.
 
     ``count_key`` names the listing, so its count (and anchors) can be remembered until
-    content changes; without it nothing is remembered. ``newest_first`` says the listing
+    a write changes one of ``depends_on`` (its dependency keys, ``articles.caching``);
+    without it nothing is remembered. ``newest_first`` says the listing
     is ordered by ``ArticleQuerySet.newest_first()``: it then counts only up to one past
     its deepest page (all its page numbers need) and its deep pages start from anchors.
     ``count_exactly`` counts every row even so (search results say how many there are).
@@ -41,10 +42,11 @@ class ListingPaginator(Paginator):
 
     max_pages = MAX_LISTING_PAGES
 
-    def __init__(self, object_list, per_page, *, count_key=None, newest_first=False,
-                 count_exactly=False, **kwargs):
+    def __init__(self, object_list, per_page, *, count_key=None, depends_on=(),
+                 newest_first=False, count_exactly=False, **kwargs):
         super().__init__(object_list, per_page, **kwargs)
         self.count_key = count_key
+        self.depends_on = depends_on
         # Anchors are remembered under the listing's name: no name, no anchors.
         self.newest_first = newest_first and count_key is not None
         self.count_exactly = count_exactly
@@ -64,9 +66,10 @@ class ListingPaginator(Paginator):
             return remember(
                 "listing-count",
                 lambda: self.object_list.order_by()[: self.deepest_row + 1].count(),
-                self.count_key,
+                self.count_key, depends_on=self.depends_on,
             )
-        return remember("listing-count", self.count_every_row, self.count_key)
+        return remember("listing-count", self.count_every_row, self.count_key,
+                        depends_on=self.depends_on)
 
     def count_every_row(self):
         """Django's own count of the whole listing."""
@@ -112,7 +115,8 @@ class ListingPaginator(Paginator):
             ])
             return rows[: self.deepest_row : self.per_page], len(rows)
 
-        starts, count = remember("listing-anchors", compute, self.count_key)
+        starts, count = remember("listing-anchors", compute, self.count_key,
+                                 depends_on=self.depends_on)
         return Anchors(starts, count)
 
     @cached_property

@@ -33,6 +33,7 @@ from django.http import QueryDict
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
+from articles.caching import dependencies
 from articles.caching.state import remember
 from articles.models import TAXONOMIES, Article
 from articles.platform.dates import clamp_day, day_start
@@ -145,7 +146,7 @@ def ranked_search(params, matching_tags=()):
     ids, lexemes = remember(
         "search-ranking", lambda: _rank(params, matching_tags), SEARCH_WINDOW, PHRASE_REACH,
         params.q, params.country, params.minister, params.policy, params.date_from,
-        params.date_to, tag_ids,
+        params.date_to, tag_ids, depends_on={dependencies.SEARCH},
     )
     return SearchResults(ids, window=SEARCH_WINDOW, reach=phrase_reach(params.q),
                          highlighter=Highlighter(lexemes, stems=True))
@@ -418,7 +419,8 @@ def tags_named_in(text):
     generation."""
     if not text:
         return []
-    return remember("search-tags", lambda: search_tag_matches(text), text)
+    return remember("search-tags", lambda: search_tag_matches(text), text,
+                    depends_on={dependencies.SEARCH})
 
 
 def country_options(selected):
@@ -430,7 +432,7 @@ def country_options(selected):
     options = remember("search-country-options", lambda: "".join(
         format_html('<option value="{}">{}</option>', slug, name)
         for slug, name in country_choices()
-    ))
+    ), depends_on=())  # the vocabulary: a renamed entry renews everything
     if selected:
         chosen = format_html('<option value="{}"', selected)
         options = options.replace(f"{chosen}>", f"{chosen} selected>", 1)

@@ -13,12 +13,14 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import timedelta
 
+from django.conf import settings
 from django.db.models import Count, IntegerField, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
 
+from articles.caching import dependencies
 from articles.caching.state import remember
 from articles.models import (
     NEWEST_FIRST,
@@ -65,6 +67,10 @@ class ArticleCard:
     def key(self):
         """Names the card's rendering: a new version of the article is a new card."""
         return f"{self.article.pk}.{self.article.version}"
+
+    @property
+    def pk(self):
+        return self.article.pk
 
 
 class ReferencedCard:
@@ -138,7 +144,8 @@ def article_tags(article, *, fresh=False):
     def read():
         return tags_by_article([article.pk])[article.pk]
 
-    return read() if fresh else remember("article-tags", read, article.pk)
+    return read() if fresh else remember("article-tags", read, article.pk,
+                                         depends_on={dependencies.article(article.pk)})
 
 
 def article_corrections(article, *, fresh=False):
@@ -146,7 +153,8 @@ def article_corrections(article, *, fresh=False):
     def read():
         return list(article.corrections.all())
 
-    return read() if fresh else remember("article-corrections", read, article.pk)
+    return read() if fresh else remember("article-corrections", read, article.pk,
+                                         depends_on={dependencies.article(article.pk)})
 
 
 class PageTags:
@@ -231,7 +239,8 @@ def co_occurring_tags(tag, *, limit=24):
     remembered until content changes.
     """
     return remember("co-occurring", lambda: _co_occurring_tags(tag, limit=limit),
-                    type(tag).__name__, tag.pk, limit)
+                    type(tag).__name__, tag.pk, limit,
+                    depends_on={dependencies.tag(tag.taxonomy.key, tag.pk)})
 
 
 def _co_occurring_tags(tag, *, limit):
@@ -256,7 +265,7 @@ def most_covered(*, days=TRENDING_DAYS, per_kind=8, now=None):
     if now is not None:
         return _most_covered(days=days, per_kind=per_kind, now=now)
     return remember("most-covered", lambda: _most_covered(days=days, per_kind=per_kind),
-                    days, per_kind, timeout=600)
+                    days, per_kind, depends_on={dependencies.PUBLISHED}, timeout=600)
 
 
 def _most_covered(*, days, per_kind, now=None):
@@ -299,9 +308,16 @@ def related_articles(article, tags, *, limit=4, fresh=False):
     """Published articles sharing the most tags with ``article``; remembered until
     content changes."""
     def read():
-        return _related_articles(article, tags, limit=limit)
+        related = _related_articles(article, tags, limit=limit)
+        dependencies.record(*(dependencies.article(other.pk) for other in related))
+        return related
 
-    return read() if fresh else remember("related", read, article.pk, limit)
+    # An edit of an article listed shows at once; a newer related article shows once
+    # the value's age runs out (NEWSROOM_RELATED_SECONDS), not at its publication.
+    return read() if fresh else remember(
+        "related", read, article.pk, limit, depends_on={dependencies.article(article.pk)},
+        timeout=settings.NEWSROOM_RELATED_SECONDS,
+    )
 
 
 def _related_articles(article, tags, *, limit):
@@ -391,7 +407,8 @@ def tag_by_slug(kind, slug):
             else model.objects.all()
         return queryset.filter(slug=slug).first()
 
-    return remember("tag", find, kind, slug)
+    # The vocabulary: a renamed or merged entry renews everything.
+    return remember("tag", find, kind, slug, depends_on=())
 
 
 def tag_with_alias_slug(model, slug):

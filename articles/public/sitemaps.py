@@ -25,6 +25,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import escape
 
+from articles.caching import dependencies
 from articles.caching.state import remember, remember_many
 from articles.models import TAXONOMIES, Article
 from articles.platform.text import output_text
@@ -55,7 +56,8 @@ def lastmod_date(article):
 
 def article_count():
     """Published articles, remembered until content changes."""
-    return remember("sitemap-article-count", lambda: Article.objects.published().count())
+    return remember("sitemap-article-count", lambda: Article.objects.published().count(),
+                    depends_on={dependencies.SITEMAP})
 
 
 def page_count():
@@ -87,7 +89,8 @@ def page_starts():
             for position, published_at, rank in rows
         }
 
-    return remember("sitemap-page-starts", compute, ARTICLES_PER_PAGE)
+    return remember("sitemap-page-starts", compute, ARTICLES_PER_PAGE,
+                    depends_on={dependencies.SITEMAP})
 
 
 def article_urls(page):
@@ -105,7 +108,8 @@ def article_urls(page):
             ]
         return urlset([(a.get_absolute_url(), lastmod_date(a)) for a in articles], "weekly")
 
-    return remember("sitemap-article-urls", compute, ARTICLES_PER_PAGE, page)
+    return remember("sitemap-article-urls", compute, ARTICLES_PER_PAGE, page,
+                    depends_on={dependencies.SITEMAP})
 
 
 def tag_urls():
@@ -135,7 +139,7 @@ def tag_urls():
             "daily",
         )
 
-    return remember("sitemap-tag-urls", compute)
+    return remember("sitemap-tag-urls", compute, depends_on={dependencies.SITEMAP})
 
 
 def urlset(entries, changefreq):
@@ -161,6 +165,7 @@ def requested_page(request):
 
 def sitemap(request):
     """The sitemap urlset: page 1 has the tag pages too, later pages older articles."""
+    dependencies.record(dependencies.SITEMAP)
     page = requested_page(request)
     urls = article_urls(page) + tag_urls() if page == 1 else article_urls(page)
     origin = escape(f"{request.scheme}://{get_current_site(request).domain}")
@@ -172,6 +177,7 @@ def sitemap(request):
 
 def sitemap_index(request):
     """Every page of ``/sitemap.xml``, for crawlers that read more than the first."""
+    dependencies.record(dependencies.SITEMAP)
     url = escape(request.build_absolute_uri(reverse("articles:sitemap")))
     locations = [url] + [f"{url}?p={n}" for n in range(2, page_count() + 1)]
     body = "".join([
@@ -194,7 +200,8 @@ def news_entries(article_ids):
             for a in articles
         }
 
-    found = remember_many("news-sitemap-entry", article_ids, read)
+    found = remember_many("news-sitemap-entry", article_ids, read,
+                          depends_on=lambda pk: {dependencies.article(pk)})
     # An article deleted since its id was read is left out, not a 500.
     return [found[pk] for pk in article_ids if pk in found]
 
@@ -206,6 +213,7 @@ def news_sitemap(request):
     Which articles are in the window is read on every request (the window moves with
     the clock); what the sitemap says of each is remembered.
     """
+    dependencies.record(dependencies.SITEMAP)
     now = timezone.now()
     article_ids = list(
         Article.objects.published(now=now)

@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.generic import ListView, TemplateView
 
+from articles.caching import dependencies
 from articles.editorial import workflow
 from articles.models import TAXONOMIES, Article
 from articles.platform.dates import local_period
@@ -53,6 +54,11 @@ class ArticleListView(ListView):
     def get_queryset(self):
         return self.articles()
 
+    def dependency_keys(self):
+        """What the listing shows (``articles.caching.dependencies``): its cards add
+        their articles."""
+        return {dependencies.PUBLISHED}
+
     def get_feed_url(self):
         return None
 
@@ -62,7 +68,8 @@ class ArticleListView(ListView):
     def get_paginator(self, queryset, per_page, **kwargs):
         return super().get_paginator(
             queryset, per_page, count_key=self.listing_key(),
-            newest_first=self.lists_newest_first(queryset), count_exactly=self.count_exactly,
+            depends_on=self.dependency_keys(), newest_first=self.lists_newest_first(queryset),
+            count_exactly=self.count_exactly,
             **kwargs,
         )
 
@@ -76,6 +83,7 @@ class ArticleListView(ListView):
         return self.request.path
 
     def get_context_data(self, **kwargs):
+        dependencies.record(*self.dependency_keys())
         context = super().get_context_data(**kwargs)
         context["cards"] = self.page_cards(context["object_list"])
         if self.empty_is_404 and not context["cards"]:
@@ -90,6 +98,7 @@ class HomeView(TemplateView):
     latest_count = settings.NEWSROOM_PAGE_SIZE + 1
 
     def get_context_data(self, **kwargs):
+        dependencies.record(dependencies.PUBLISHED)
         context = super().get_context_data(**kwargs)
         latest = selectors.referenced_cards(selectors.listing()[: self.latest_count])
         context.update(
@@ -103,6 +112,7 @@ class HomeView(TemplateView):
 
 
 def render_article(request, article, *, preview=False):
+    dependencies.record(dependencies.article(article.pk))
     # A preview reads everything now: a draft's changes renew no remembered value.
     tags = selectors.article_tags(article, fresh=preview)
     corrections = selectors.article_corrections(article, fresh=preview)
@@ -161,6 +171,7 @@ class TagIndexView(TemplateView):
     kind = None
 
     def get_context_data(self, **kwargs):
+        dependencies.record(dependencies.PUBLISHED)  # the counts
         context = super().get_context_data(**kwargs)
         tags = list(selectors.tag_index(self.kind))
         letters = {}
@@ -205,6 +216,9 @@ class TagDetailView(ArticleListView):
     def articles(self):
         return selectors.articles_tagged(self.tag)
 
+    def dependency_keys(self):
+        return {dependencies.tag(self.kind, self.tag.pk)}
+
     def get_feed_url(self):
         return reverse(f"articles:{self.kind}-feed", kwargs={"slug": self.tag.slug})
 
@@ -248,6 +262,10 @@ class BilateralView(ArticleListView):
     def articles(self):
         return selectors.articles_tagged_both(self.first, self.second)
 
+    def dependency_keys(self):
+        return {dependencies.tag("country", self.first.pk),
+                dependencies.tag("country", self.second.pk)}
+
     def get_feed_url(self):
         return reverse("articles:bilateral-feed",
                        kwargs={"slug": self.first.slug, "other": self.second.slug})
@@ -274,6 +292,10 @@ class ArchiveView(ArticleListView):
                 published_at__gte=self.start, published_at__lt=self.end
             )
         )
+
+    def dependency_keys(self):
+        month = int(self.month) if self.month else None
+        return {dependencies.archive(int(self.kwargs["year"]), month)}
 
     def get_feed_url(self):
         if self.month:
@@ -302,6 +324,7 @@ class ArchiveIndexView(TemplateView):
     template_name = "articles/archive_index.html"
 
     def get_context_data(self, **kwargs):
+        dependencies.record(dependencies.PUBLISHED)
         context = super().get_context_data(**kwargs)
         context["years"] = Article.objects.published().datetimes(
             "published_at", "year", order="DESC"
@@ -322,6 +345,9 @@ class SearchView(ArticleListView):
 
     def listing_key(self):
         return f"{self.request.path}?{self.params!r}"
+
+    def dependency_keys(self):
+        return {dependencies.SEARCH}
 
     def articles(self):
         if self.params.is_empty:

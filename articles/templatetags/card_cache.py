@@ -10,6 +10,7 @@ from django import template
 from django.template.loader import get_template
 from django.utils.safestring import mark_safe
 
+from articles.caching import dependencies
 from articles.caching.state import remember_many
 from articles.public.selectors import CARD_TEMPLATE
 
@@ -34,8 +35,10 @@ def cards_html(cards, lead=False):
 
     reusable = {key(card): card for card in cards if not card.snippet}
     cached = remember_many(
-        "card", reusable, lambda missing: {k: render(reusable[k]) for k in missing}
+        "card", reusable, lambda missing: {k: render(reusable[k]) for k in missing},
+        depends_on=lambda k: {dependencies.article(reusable[k].pk)},
     )
+    dependencies.record(*(dependencies.article(card.pk) for card in cards if card.snippet))
     return mark_safe(  # noqa: S308 - HTML rendered by our own autoescaping template
         "".join(cached[key(card)] if not card.snippet else render(card) for card in cards)
     )

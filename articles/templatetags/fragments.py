@@ -1,16 +1,19 @@
 """``{% remember "name" key … [timeout=600] %}…{% endremember %}``: a template fragment
-rendered once per content generation (articles.caching.state.remember), then reused;
-rendered each time where the context says ``fresh`` (a staff preview).
+rendered once (articles.caching.state.remember), then reused until what it shows
+changes; rendered each time where the context says ``fresh`` (a staff preview).
 
 For parts of a page that depend only on content (the home page's most-covered tags, a
-tag page's "often covered with", an article's tags and related articles, the footer):
-any write renews the generation, so a remembered fragment is never stale. The keys
-name everything else the fragment depends on (a tag, an article).
+tag page's "often covered with", an article's tags and related articles). A fragment
+shows what its page's view read before rendering it: it depends on the dependency keys
+recorded for the page so far, and on those recorded inside it (the cards it renders).
+The keys name everything else that tells one such fragment from another (a tag, an
+article).
 """
 
 from django import template
 from django.utils.safestring import mark_safe
 
+from articles.caching import dependencies
 from articles.caching.state import remember
 
 register = template.Library()
@@ -28,7 +31,7 @@ class RememberNode(template.Node):
         keys = [key.resolve(context) for key in self.keys]
         timeout = self.timeout.resolve(context) if self.timeout else 3600
         html = remember("fragment", lambda: str(self.nodelist.render(context)), *keys,
-                        timeout=int(timeout))
+                        depends_on=dependencies.recorded(), timeout=int(timeout))
         return mark_safe(html)  # noqa: S308 - rendered by our own autoescaping template
 
 

@@ -1,0 +1,82 @@
+"""Dependency keys: what a cached page or remembered value shows, named so that a write
+can make stale exactly what shows what it changed (``articles.caching.state``).
+
+- ``article:<id>``: one article as readers see it (its page, its card anywhere);
+  changed by any write to a public-facing article, its tags or its corrections.
+- ``published``: which articles are public, in what order (the home page, the latest
+  feed, the tag indexes' counts, the archive index); changed by a publication, a
+  withdrawal, a new publication time or address, a tag added or removed.
+- ``<taxonomy>:<id>`` (``country:5``): one tag's listing (all its pages, its feed, its
+  bilateral pages); changed as ``published``, for an article carrying the tag.
+- ``archive:<yyyy>``, ``archive:<yyyy-mm>``: a year's and a month's archive; changed as
+  ``published``, for an article of that year and month.
+- ``search`` and ``sitemap``: changed by any write to a public-facing article.
+- ``any``: changed by every write; a page whose view names nothing depends on it.
+
+A vocabulary entry renamed, merged or deleted shows on pages of every kind: its write
+names ``EVERYTHING``, which renews the epoch (everything stale), as a scheduled article
+coming due does.
+
+Views name the keys of the page they render, and cards and remembered values add
+theirs as they are read, with ``record()``, so a page's keys are everything it
+shows. The keys of a page are sent to the edge cache too (``xkey``).
+"""
+
+import contextlib
+import contextvars
+
+# Stands for every key: the epoch is renewed.
+EVERYTHING = "*"
+# Changed by every write: what a page that names nothing it shows depends on.
+ANY_CHANGE = "any"
+PUBLISHED = "published"
+SEARCH = "search"
+SITEMAP = "sitemap"
+
+
+def article(article_id):
+    return f"article:{article_id}"
+
+
+def tag(taxonomy_key, tag_id):
+    return f"{taxonomy_key}:{tag_id}"
+
+
+def archive(year, month=None):
+    return f"archive:{year:04d}" if month is None else f"archive:{year:04d}-{month:02d}"
+
+
+def archive_of(moment):
+    """The year and month archive keys of a (local) publication time."""
+    from django.utils import timezone
+
+    local = timezone.localtime(moment)
+    return {archive(local.year), archive(local.year, local.month)}
+
+
+# The sets of keys being collected: the page's, and one per remembered value being
+# computed inside it. A read records its keys in all of them.
+_collectors = contextvars.ContextVar("newsroom_dependency_collectors", default=())
+
+
+@contextlib.contextmanager
+def collecting():
+    """Collect the keys recorded inside; yields the set they are added to."""
+    keys = set()
+    token = _collectors.set((*_collectors.get(), keys))
+    try:
+        yield keys
+    finally:
+        _collectors.reset(token)
+
+
+def recorded():
+    """The keys recorded so far for what is being rendered (the page, and any value
+    being computed inside it)."""
+    return frozenset().union(*_collectors.get())
+
+
+def record(*keys):
+    """What is being read depends on ``keys``."""
+    for collected in _collectors.get():
+        collected.update(keys)

@@ -1,0 +1,184 @@
+"""A write makes stale exactly the cached pages that show what it changed.
+
+Readers' pages are cached whole; each records the dependency keys of what it shows
+(an article, a tag's listing, a month's archive, ...). After an edit every page that
+shows the article changes at once, while the pages that do not show it are still
+served from the cache.
+"""
+
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from articles.caching import dependencies, state
+from articles.editorial import services
+from articles.models import Article, Correction
+from tests.factories import country, make_article, make_editor, make_minister
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def newsroom():
+    now = timezone.now()
+    minister = make_minister("Subrahmanyam Jaishankar")
+    return {
+        "editor": make_editor(),
+        "india": make_article("Delhi hosts the trade talks", slug="delhi-talks",
+                              countries=["IN"], ministers=[minister],
+                              published_at=now - timedelta(hours=1)),
+        "russia": make_article("Moscow sets its grain quota", slug="grain-quota",
+                               countries=["RU"], published_at=now - timedelta(hours=2)),
+        "old": make_article("An older Russian story", slug="older-story",
+                            countries=["RU"], published_at=now - timedelta(days=70)),
+        "minister": minister,
+    }
+
+
+def read(client, url):
+    response = client.get(url)
+    assert response.status_code == 200, url
+    return response
+
+
+def cached(client, *urls):
+    """Read each page twice: the second read must come from the cache."""
+    for url in urls:
+        read(client, url)
+        assert read(client, url)["X-Page-Cache"] == "hit", url
+
+
+def archive_url(article):
+    local = timezone.localtime(article.published_at)
+    return f"/archive/{local.year:04d}/{local.month:02d}/"
+
+
+def pages_showing(article, minister):
+    return [article.get_absolute_url(), "/", "/feeds/latest/", "/countries/india/",
+            "/countries/india/feed/", minister.get_absolute_url(), archive_url(article),
+            "/sitemap.xml"]
+
+
+def pages_not_showing(other, old):
+    return [other.get_absolute_url(), "/countries/russia/", "/countries/russia/feed/",
+            old.get_absolute_url(), archive_url(old)]
+
+
+def test_an_edit_changes_every_page_that_shows_the_article_and_no_other(client, newsroom):
+    story, minister = newsroom["india"], newsroom["minister"]
+    showing = pages_showing(story, minister)
+    elsewhere = pages_not_showing(newsroom["russia"], newsroom["old"])
+    cached(client, *showing, *elsewhere)
+
+    story.headline = "Delhi hosts the trade talks, and a deal"
+    services.article_save(article=story, by=newsroom["editor"])
+
+    for url in showing:
+        response = read(client, url)
+        assert response["X-Page-Cache"] == "miss", url
+        if url != "/sitemap.xml":  # the sitemap lists addresses, not headlines
+            assert "and a deal" in response.content.decode(), url
+    for url in elsewhere:
+        assert read(client, url)["X-Page-Cache"] == "hit", url
+
+
+def test_a_correction_changes_the_article_page_not_the_listings(client, newsroom):
+    story = newsroom["india"]
+    cached(client, story.get_absolute_url(), "/countries/russia/")
+    Correction.objects.create(article=story, note="The talks began on Tuesday.")
+    page = read(client, story.get_absolute_url())
+    assert "began on Tuesday" in page.content.decode()
+    assert read(client, "/countries/russia/")["X-Page-Cache"] == "hit"
+
+
+def test_a_publication_changes_the_listings_it_joins_and_leaves_articles_cached(
+    client, newsroom
+):
+    india, russia, old = newsroom["india"], newsroom["russia"], newsroom["old"]
+    cached(client, "/", "/countries/russia/", "/countries/india/", india.get_absolute_url(),
+           russia.get_absolute_url(), archive_url(old))
+
+    make_article("Moscow and Beijing sign a pipeline deal", slug="pipeline-deal",
+                 countries=["RU"], published_at=timezone.now())
+
+    for url in ("/", "/countries/russia/"):
+        response = read(client, url)
+        assert "pipeline deal" in response.content.decode(), url
+    for url in ("/countries/india/", india.get_absolute_url(), russia.get_absolute_url(),
+                archive_url(old)):
+        assert read(client, url)["X-Page-Cache"] == "hit", url
+
+
+def test_a_draft_changes_nothing(client, newsroom):
+    urls = ["/", "/countries/india/", newsroom["india"].get_absolute_url()]
+    cached(client, *urls)
+    sequence = state.write_sequence()
+    draft = make_article("A draft about India", status=Article.Status.DRAFT,
+                         countries=["IN"])
+    draft.headline = "A draft about India, rewritten"
+    services.article_save(article=draft, by=newsroom["editor"])
+    assert state.write_sequence() == sequence
+    for url in urls:
+        assert read(client, url)["X-Page-Cache"] == "hit", url
+
+
+def test_a_withdrawal_takes_the_story_off_every_page_that_showed_it(client, newsroom):
+    story = newsroom["india"]
+    cached(client, story.get_absolute_url(), "/", "/countries/india/", "/countries/russia/")
+    services.article_withdraw(article=story, by=newsroom["editor"])
+    assert client.get(story.get_absolute_url()).status_code == 410
+    assert "Delhi hosts" not in read(client, "/").content.decode()
+    assert client.get("/countries/india/").status_code == 404  # nothing else there
+    assert read(client, "/countries/russia/")["X-Page-Cache"] == "hit"
+
+
+def test_retagging_moves_the_story_between_listings(client, newsroom):
+    story = newsroom["india"]
+    cached(client, "/countries/russia/", "/countries/india/")
+    story.countries.add(country("RU"))
+    assert "Delhi hosts" in read(client, "/countries/russia/").content.decode()
+    assert read(client, "/countries/india/")["X-Page-Cache"] == "miss"  # its tag links
+
+
+def test_a_page_rendered_before_a_write_is_not_kept_as_current(client, newsroom, monkeypatch):
+    """The write lands while the page renders from the data before it: the copy stored
+    afterwards must not be served as current."""
+    from articles.public import selectors
+
+    story = newsroom["india"]
+    real = selectors.referenced_cards
+    calls = []
+
+    def write_meanwhile(*args, **kwargs):
+        cards = real(*args, **kwargs)
+        if not calls:
+            calls.append(1)
+            Article.objects.filter(pk=story.pk).update(headline="Rewritten meanwhile")
+            state.bump({dependencies.article(story.pk)})  # another server's write
+        return cards
+
+    monkeypatch.setattr(selectors, "referenced_cards", write_meanwhile)
+    assert "Delhi hosts" in read(client, "/countries/india/").content.decode()
+    response = read(client, "/countries/india/")
+    assert response["X-Page-Cache"] == "miss"
+    assert "Rewritten meanwhile" in response.content.decode()
+
+
+def test_a_lost_write_sequence_makes_nothing_stale(client, newsroom):
+    """Redis lost the sequence (evicted, restarted): numbers given before cannot be
+    compared with new ones, so everything cached before is left."""
+    story = newsroom["india"]
+    cached(client, story.get_absolute_url())
+    state.cache.delete(state.SEQUENCE_KEY)
+    Article.objects.filter(pk=story.pk).update(headline="Changed after the loss")
+    assert state.bump({dependencies.article(story.pk)})
+    assert "Changed after the loss" in read(client, story.get_absolute_url()).content.decode()
+
+
+def test_responses_name_their_keys(client, newsroom):
+    story = newsroom["india"]
+    keys = read(client, "/countries/india/")["xkey"].split()
+    assert f"country:{country('IN').pk}" in keys
+    assert f"article:{story.pk}" in keys
+    assert f"article:{newsroom['russia'].pk}" not in keys
