@@ -265,14 +265,15 @@ memory = GenerationMemory(max_entries=5000, max_bytes=24 * 1024 * 1024)
 page_memory = GenerationMemory(max_entries=2000, max_bytes=24 * 1024 * 1024)
 
 
-def remember(name, compute, *key_parts, timeout=3600):
+def remember(name, compute, *key_parts, timeout=3600, keep=None):
     """compute(), cached under the current content generation and ``key_parts``.
 
     For costly reads that change only when content does (tag counts, related articles,
     aggregates): any write bumps the generation, so a remembered value is never stale.
     ``timeout`` bounds its age as well (for values that also move with the clock), in
-    Redis and in process memory alike. The value is shared by the requests a worker
-    serves: callers must not change it.
+    Redis and in process memory alike. A value for which ``keep(value)`` is false (an
+    error response) is returned but not stored. The value is shared by the requests a
+    worker serves: callers must not change it.
     """
     if degraded():
         return compute()
@@ -291,7 +292,7 @@ def remember(name, compute, *key_parts, timeout=3600):
         expires_at, value = stored
     else:
         value = compute()
-        if not may_store(state):
+        if not may_store(state) or (keep is not None and not keep(value)):
             return value
         expires_at = time.time() + timeout
         shared.set(key, (expires_at, value), timeout=timeout)
@@ -304,7 +305,9 @@ def approximate_size(value):
     if isinstance(value, str | bytes):
         return len(value)
     if isinstance(value, list | tuple | dict | set):
-        return 64 + 128 * len(value)
+        # A remembered response is a pair whose body may be most of a megabyte.
+        texts = (item for item in value if isinstance(item, str | bytes))
+        return 64 + 128 * len(value) + sum(len(text) for text in texts)
     return 512
 
 
