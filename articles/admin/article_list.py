@@ -1,18 +1,28 @@
-"""The article list at 100,000 articles: a count and date links that stay cheap.
+"""The article list at 100,000 articles: counts, date links and rows that stay cheap.
 
-Django's changelist counts every matching row on each view and lists the distinct years
-(or months, or days) of every matching row for its date links. The pieces here do the
-same jobs bounded; the rows are Django's own ``result_list``.
+Django's changelist counts every matching row on each view, lists the distinct years
+(or months, or days) of every matching row for its date links, and renders each cell
+through a chain of lookups, a widget template for the checkbox and a URL resolution
+for the link, which is most of the page's time. The pieces here do the same jobs bounded.
 """
 
-from datetime import date, datetime
+import html
+from datetime import date, datetime, time
+from functools import lru_cache
 
 from django.contrib import messages
 from django.contrib.admin.filters import DateFieldListFilter
 from django.contrib.admin.options import IncorrectLookupParameters
+from django.contrib.admin.templatetags.admin_list import result_headers
+from django.contrib.admin.templatetags.admin_urls import add_preserved_filters
+from django.contrib.admin.utils import display_for_value
 from django.contrib.admin.views.main import ERROR_FLAG, PAGE_VAR, ChangeList
-from django.core.exceptions import ValidationError
-from django.utils import formats, timezone
+from django.core.exceptions import FieldDoesNotExist, ValidationError
+from django.db import models
+from django.urls import reverse
+from django.utils import formats, timezone, translation
+from django.utils.html import conditional_escape, escape
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import capfirst
 
 from articles.platform.dates import FIRST_YEAR, LAST_YEAR
@@ -171,6 +181,153 @@ class BoundedChangeList(ChangeList):
         else:
             back = None
         return {"show": True, "back": back, "choices": choices}
+
+    # Django's result_list: 71 ms CPU a 100-row page in-process (5k articles); this: 22 ms.
+    def result_table(self):
+        """Headers and rows as Django's result_list renders them, each row built once.
+
+        None when the list needs Django's own rendering (editable lists, popups,
+        columns that are neither fields nor admin methods); the template then uses it.
+        """
+        if self.formset is not None or self.is_popup or self.to_field:
+            return None  # editable lists and pick-an-object popups: Django's own rows
+        cells = self._cell_renderers()
+        if cells is None:
+            return None
+        headers = list(result_headers(self))
+        return {
+            "headers": headers,
+            "num_sorted_fields": sum(1 for h in headers if h["sortable"] and h["sorted"]),
+            "rows": [
+                mark_safe("".join(cell(result) for cell in cells))
+                for result in self.result_list
+            ],
+        }
+
+    def _cell_renderers(self):
+        """One function per column, chosen once per page rather than once per cell."""
+        display = _display_function(self.model_admin.get_empty_value_display())
+        renderers = []
+        first_link = True
+        for name in self.list_display:
+            if name == "action_checkbox":
+                renderers.append(self._checkbox_cell)
+                continue
+            if not isinstance(name, str):
+                return None
+            try:
+                field = self.lookup_opts.get_field(name)
+            except FieldDoesNotExist:
+                method = getattr(self.model_admin, name, None)
+                if not callable(method):
+                    return None
+                value_of, is_date = method, False
+            else:
+                if field.is_relation or field.choices or isinstance(
+                    field, models.BooleanField
+                ):
+                    return None
+                value_of = _attribute(field.attname)
+                is_date = isinstance(field, (models.DateField, models.TimeField))
+            classes = f"field-{name}{' nowrap' if is_date else ''}"
+            if self.list_display_links is not None and (
+                name in self.list_display_links
+                or (first_link and not self.list_display_links)
+            ):
+                first_link = False
+                renderers.append(self._link_cell(classes, value_of, display))
+            else:
+                renderers.append(_plain_cell(classes, value_of, display))
+        return renderers
+
+    def _checkbox_cell(self, result):
+        return (
+            f'<td class="action-checkbox"><input type="checkbox" name="_selected_action" '
+            f'value="{result.pk}" class="action-select" aria-label="Select this object '
+            f'for an action - {html.escape(str(result))}"></td>'
+        )
+
+    def _link_cell(self, classes, value_of, display):
+        # One reverse() and one preserved-filters merge for the page; each row swaps in
+        # its id (the query string is URL-encoded, so the path marker cannot recur).
+        marker = "/0/change/"
+        url = reverse(
+            f"{self.model_admin.admin_site.name}:{self.opts.app_label}_"
+            f"{self.opts.model_name}_change",
+            args=(0,),
+        )
+        url = escape(add_preserved_filters(
+            {"preserved_filters": self.preserved_filters, "opts": self.opts}, url
+        ))
+        before, _, after = url.partition(marker)
+
+        def cell(result):
+            return (
+                f'<th class="{classes}"><a href="{before}/{result.pk}/change/{after}">'
+                f"{display(value_of(result))}</a></th>"
+            )
+
+        return cell
+
+
+def _attribute(attname):
+    return lambda result: getattr(result, attname)
+
+
+def _plain_cell(classes, value_of, display):
+    def cell(result):
+        return f'<td class="{classes}">{display(value_of(result))}</td>'
+
+    return cell
+
+
+def _display_function(empty):
+    """How the admin lists a value, escaped: Django's display_for_value, with text and
+    datetimes (all but one column here) on a short path."""
+    language = translation.get_language()
+    split = _splits_by_minute(language)
+    localtime = timezone.template_localtime
+
+    def display(value):
+        if value is None:
+            return empty
+        if isinstance(value, str):
+            if isinstance(value, SafeString):
+                return value
+            return html.escape(value) if value.strip() else empty
+        if isinstance(value, datetime) and split:
+            # Formatting a datetime is the dearest cell of a row; the rows share few
+            # days and a day has 1,440 minutes, so each half is formatted once.
+            value = localtime(value)
+            return (
+                f"{_date_half(value.date(), language)}, "
+                f"{_time_half(value.hour, value.minute, language)}"
+            )
+        return conditional_escape(display_for_value(value, empty))
+
+    return display
+
+
+@lru_cache(maxsize=64)
+def _splits_by_minute(language):
+    """The site's datetime format is "<date>, <time>" to the minute (en-gb's "j M Y, P":
+    "24 Nov 2026, 10:55 p.m."), so its halves can be formatted apart."""
+    datetime_format = formats.get_format("DATETIME_FORMAT")
+    date_format = formats.get_format("DATE_FORMAT")
+    time_format = formats.get_format("TIME_FORMAT")
+    return datetime_format == f"{date_format}, {time_format}" and not any(
+        code in time_format for code in "suUeOTZcrI"
+    )
+
+
+@lru_cache(maxsize=4096)
+def _date_half(day, language):
+    return html.escape(formats.date_format(day, "DATE_FORMAT"))
+
+
+@lru_cache(maxsize=2 * 1440)
+def _time_half(hour, minute, language):
+    return html.escape(formats.time_format(time(hour, minute), "TIME_FORMAT"))
 
 
 # No list is that long; a bigger ?p= must not make the count's LIMIT overflow.
