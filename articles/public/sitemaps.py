@@ -20,12 +20,12 @@ from django.contrib.sitemaps import Sitemap
 from django.core.paginator import Paginator
 from django.db.models import F, Max, Value, Window
 from django.db.models.functions import Mod, Rank, RowNumber
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
 
 from articles.caching.state import remember
-from articles.models import TAXONOMIES, Article
-from articles.platform.links import cached_reverse
+from articles.models import TAXONOMIES, Article, union_over_taxonomies
 from articles.platform.text import output_text
 from articles.public import selectors
 
@@ -102,23 +102,22 @@ class TagSitemap(Sitemap):
     changefreq = "daily"
 
     def items(self):
-        parts = []
-        for kind, tax in TAXONOMIES.items():
-            slug = f"{tax.article_relation}__tag__slug"
-            parts.append(
+        def part(taxonomy):
+            slug = f"{taxonomy.article_relation}__tag__slug"
+            return (
                 Article.objects.published()
                 .filter(**{f"{slug}__isnull": False})
                 .values(slug)
-                .annotate(kind=Value(kind), lastmod=Max("published_at"))
+                .annotate(kind=Value(taxonomy.key), lastmod=Max("published_at"))
                 .values_list("kind", slug, "lastmod")
-                .order_by()
             )
+
         first_slug = f"{TAXONOMIES['country'].article_relation}__tag__slug"
-        return list(parts[0].union(*parts[1:], all=True).order_by("kind", first_slug))
+        return list(union_over_taxonomies(part).order_by("kind", first_slug))
 
     def location(self, row):
         kind, slug, _lastmod = row
-        return cached_reverse(TAXONOMIES[kind].detail_url_name, slug=slug)
+        return reverse(TAXONOMIES[kind].detail_url_name, kwargs={"slug": slug})
 
     def lastmod(self, row):
         return timezone.localdate(row[2])
