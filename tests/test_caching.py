@@ -467,3 +467,18 @@ def test_a_remembered_value_copied_to_another_worker_keeps_its_age_limit():
         assert state.remember("sliding", compute, depends_on=(), timeout=600) == 1
         clock.shift(150)
         assert state.remember("sliding", compute, depends_on=(), timeout=600) == 2
+
+
+def test_a_remembered_response_is_only_ever_a_200(rf):
+    """An error or a redirect is answered, never kept: the next request renders again."""
+    from django.http import HttpResponse, HttpResponseRedirect
+
+    from articles.caching.responses import remembered_response
+
+    answers = iter([HttpResponse(status=503), HttpResponseRedirect("/elsewhere/"),
+                    HttpResponse(b"fresh"), HttpResponse(b"rendered again")])
+    view = remembered_response("test")(lambda request: next(answers))
+    request = rf.get("/remembered/")
+    assert view(request).status_code == 503
+    assert view(request).status_code == 302
+    assert [view(request).content for _ in range(2)] == [b"fresh", b"fresh"]

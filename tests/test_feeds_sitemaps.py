@@ -9,6 +9,7 @@ from django.core.cache import cache
 from django.utils import timezone
 
 from articles.models import Article
+from articles.public.sitemaps import NEWS_WINDOW
 from tests.factories import make_article, make_minister
 from tests.public_data import build_newsroom
 
@@ -317,3 +318,94 @@ def test_deep_sitemap_pages_cost_what_the_second_does(client, room, monkeypatch)
         assert locs == [f"http://testserver{room.articles[int(page) - 1].get_absolute_url()}"]
         counts.append(len(queries))
     assert counts[0] == counts[1] <= BUDGET
+
+
+# --- feeds and sitemaps remembered whole (articles.caching.responses) ------------------
+
+REMEMBERED = ["/feeds/latest/", "/feed/", "/countries/india/feed/",
+              "/ministers/sergey-lavrov/feed/", "/countries/india/russia/feed/",
+              "/sitemap.xml", "/sitemap-index.xml", "/news-sitemap.xml"]
+
+
+@pytest.fixture
+def page_cache_off(settings):
+    """What the responses' own memory serves, with no page cache in front of it."""
+    settings.NEWSROOM_PAGE_CACHE = False
+
+
+@pytest.mark.parametrize("url", REMEMBERED)
+def test_a_remembered_feed_or_sitemap_read_again_needs_no_query(
+    client, room, page_cache_off, django_assert_num_queries, url
+):
+    first = client.get(url)
+    assert first.status_code == 200
+    with django_assert_num_queries(0):
+        again = client.get(url)
+    assert again.content == first.content
+    assert again["Content-Type"] == first["Content-Type"]
+
+
+def test_a_published_article_is_in_the_sitemap_and_feeds_at_once_and_gone_after_withdrawal(
+    client, room, page_cache_off, editor
+):
+    """Remembered responses, but never after a publication or a withdrawal."""
+    from articles.editorial import services
+
+    urls = ["/feeds/latest/", "/countries/india/feed/", "/sitemap.xml", "/news-sitemap.xml"]
+    for url in urls:
+        client.get(url)  # remembered before the change
+    story = make_article("Corridor deal signed", slug="corridor-deal", countries=["IN"],
+                         status=Article.Status.REVIEW)
+    services.article_publish(article=story, by=editor)
+    story = Article.objects.get(pk=story.pk)
+    address = f"http://testserver{story.get_absolute_url()}"
+    for url in urls:
+        assert address.encode() in client.get(url).content, url
+    services.article_withdraw(article=story, by=editor)
+    for url in urls:
+        assert address.encode() not in client.get(url).content, url
+
+
+@pytest.mark.parametrize(("url", "made_up"), [
+    ("/feeds/latest/", ["?utm_source=x", "?page=2", "?p=3&fbclid=1"]),
+    ("/countries/india/feed/", ["?utm_source=x", "?q=other"]),
+    ("/sitemap.xml", ["?utm_source=x", "?p=1", "?p=01&page=9", "?p=%2B1"]),
+    ("/sitemap-index.xml", ["?p=2", "?x=1"]),
+])
+def test_made_up_query_strings_add_no_remembered_response(
+    client, room, page_cache_off, django_assert_num_queries, url, made_up
+):
+    """What a feed or sitemap does not read from its address shares its one entry."""
+    from articles.caching import state
+
+    first = client.get(url)
+    entries = len(state.memory.values)
+    for query in made_up:
+        with django_assert_num_queries(0):
+            response = client.get(url + query)
+        assert response.status_code == 200 and response.content == first.content, query
+    assert len(state.memory.values) == entries
+
+
+def test_each_host_and_scheme_has_its_own_remembered_sitemap(client, room, page_cache_off):
+    """The addresses in a sitemap or feed are absolute: never another host's."""
+    for url in ("/sitemap.xml", "/feeds/latest/"):
+        assert b"http://testserver/" in client.get(url).content
+        assert b"http://testserver/" not in client.get(url, secure=True).content
+        other = client.get(url, headers={"host": "localhost"}).content
+        assert b"http://localhost/" in other and b"testserver" not in other
+
+
+def test_the_news_sitemap_is_remembered_no_longer_than_a_cached_page(
+    client, page_cache_off, settings
+):
+    """Its two-day window moves with the clock: an article leaves it at most
+    NEWSROOM_PAGE_CACHE_TIMEOUT late, with nothing saved."""
+    with time_machine.travel("2026-04-02 10:00:00Z", tick=False) as clock:
+        make_article("Tariff talks", slug="tariff-talks",
+                     published_at=timezone.now() - NEWS_WINDOW + timedelta(seconds=30))
+        assert b"tariff-talks" in client.get("/news-sitemap.xml").content
+        clock.shift(timedelta(seconds=60))
+        assert b"tariff-talks" in client.get("/news-sitemap.xml").content  # remembered
+        clock.shift(timedelta(seconds=settings.NEWSROOM_PAGE_CACHE_TIMEOUT))
+        assert b"tariff-talks" not in client.get("/news-sitemap.xml").content

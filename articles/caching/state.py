@@ -417,15 +417,16 @@ memory = EntryMemory(max_entries=5000, max_bytes=24 * 1024 * 1024)
 page_memory = EntryMemory(max_entries=2000, max_bytes=24 * 1024 * 1024)
 
 
-def remember(name, compute, *key_parts, depends_on, timeout=3600):
+def remember(name, compute, *key_parts, depends_on, timeout=3600, keep=None):
     """compute(), cached under ``key_parts`` until a dependency key changes.
 
     ``depends_on`` names what the value shows (``articles.caching.dependencies``); the
     keys recorded while computing it (cards it renders, values it remembers) are added.
     Reading it records them all for the page being rendered. ``timeout`` bounds its age
     as well (for values that also move with the clock), in Redis and in process memory
-    alike. The value is shared by the requests a worker serves: callers must not change
-    it.
+    alike. A value for which ``keep(value)`` is false (an error response) is returned
+    but not stored. The value is shared by the requests a worker serves: callers must
+    not change it.
     """
     from articles.caching import dependencies
 
@@ -452,7 +453,7 @@ def remember(name, compute, *key_parts, depends_on, timeout=3600):
         value = compute()
     keys = frozenset(depends_on) | inner
     dependencies.record(*keys)
-    if state.sequence is None or not may_store(state):
+    if state.sequence is None or not may_store(state) or (keep is not None and not keep(value)):
         return value
     entry = Entry(state.epoch, state.sequence, keys, value)
     shared.set(key, (time.time() + timeout, entry), timeout=timeout)
@@ -466,7 +467,9 @@ def approximate_size(value):
     if isinstance(value, str | bytes):
         return len(value)
     if isinstance(value, list | tuple | dict | set):
-        return 64 + 128 * len(value)
+        # A remembered response is a pair whose body may be most of a megabyte.
+        texts = (item for item in value if isinstance(item, str | bytes))
+        return 64 + 128 * len(value) + sum(len(text) for text in texts)
     return 512
 
 

@@ -1,15 +1,15 @@
-"""RSS 2.0 feeds: the latest articles, and one for every listing page.
+"""RSS 2.0 feeds: the latest articles, and one for every listing page, written by
+Django's syndication framework (``Feed``, ``Rss201rev2Feed``).
 
-An article reads the same in every feed it is in, so what a feed shows of it (its
-FeedItem: headline, address, summary, authors, tags) is remembered per article until
-content changes, and so is the list of articles of each named feed
-(``articles.caching``): a feed read again within a content generation costs no query.
+A named feed's response is remembered whole until content changes
+(``articles.caching.responses``, applied in ``articles.public.urls``). The search feed,
+whose queries are unbounded, is not; its ranking is remembered (``search``), and what a
+feed shows of an article (its FeedItem: headline, address, summary, authors, tags) is
+remembered per article, so a search feed read again costs one query for its ids.
 """
 
 from dataclasses import dataclass
 from datetime import datetime
-from functools import lru_cache
-from io import StringIO
 
 from django.conf import settings
 from django.contrib.syndication.views import Feed
@@ -18,10 +18,9 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.feedgenerator import Rss201rev2Feed
 from django.utils.html import escape
-from django.utils.xmlutils import SimplerXMLGenerator
 
 from articles.caching import dependencies
-from articles.caching.state import remember, remember_many
+from articles.caching.state import remember_many
 from articles.models import Article
 from articles.platform.text import output_data
 from articles.public import selectors
@@ -85,15 +84,8 @@ def _feed_item(article, tags):
 
 
 class RssFeed(Rss201rev2Feed):
-    """Django's RSS 2.0, written in memory and given to the response in one piece: the
-    response would otherwise encode each of the thousand small writes of a feed.
-
-    An item's XML depends on nothing but the item, so each is written once per process
-    and reused while its every field stays the same (and never after one changes).
-
-    Every text goes in without control characters (XML cannot carry them), whatever a
-    stored row holds.
-    """
+    """Django's RSS 2.0, with every text put in without control characters: XML cannot
+    carry them and Django's writer refuses them, whatever a stored row holds."""
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -103,66 +95,22 @@ class RssFeed(Rss201rev2Feed):
         super().add_item(*args, **kwargs)
         self.items[-1] = output_data(self.items[-1])
 
-    def write(self, outfile, encoding):
-        buffer = StringIO()
-        super().write(buffer, encoding)
-        outfile.write(buffer.getvalue())
-
-    def write_items(self, handler):
-        for item in self.items:
-            fields = tuple(
-                (name, tuple(value) if isinstance(value, list) else value)
-                for name, value in item.items()
-            )
-            handler.ignorableWhitespace(_written_item(type(self), fields))
-
-
-@lru_cache(maxsize=2048)
-def _written_item(feed_type, fields):
-    """An ``<item>`` as ``feed_type`` writes it (Django's own code), for hashable fields."""
-    buffer = StringIO()
-    handler = SimplerXMLGenerator(buffer, "utf-8", short_empty_elements=True)
-    item = dict(fields)
-    feed = feed_type(title="", link="", description="")
-    handler.startElement("item", feed.item_attributes(item))
-    feed.add_item_elements(handler, item)
-    handler.endElement("item")
-    return buffer.getvalue()
-
 
 class ArticleFeed(Feed):
     """Shared item rendering: the summary as description, authors, tags as categories."""
 
     feed_type = RssFeed
 
-    def __call__(self, request, *args, **kwargs):
-        response = super().__call__(request, *args, **kwargs)
-        response["Content-Type"] = "application/rss+xml; charset=utf-8"
-        return response
-
     def items(self, obj=None):
         dependencies.record(*self.dependency_keys(obj))
-        key = self.items_key(obj)
-        if key is None:
-            # Read on every request: just the ids, as their items are mostly remembered.
-            return feed_items(list(self.articles(obj).values_list("pk", flat=True)[:FEED_SIZE]))
-        read = []
-
-        def newest():
-            # Read once per content generation: the items' own columns come along.
-            read.extend(self.articles(obj).only(*ITEM_FIELDS)[:FEED_SIZE])
-            return [article.pk for article in read]
-
-        return feed_items(remember("feed-articles", newest, *key,
-                                   depends_on=self.dependency_keys(obj)), read)
+        # Read once per content generation (the response is remembered): the items' own
+        # columns come along.
+        read = list(self.articles(obj).only(*ITEM_FIELDS)[:FEED_SIZE])
+        return feed_items([article.pk for article in read], read)
 
     def dependency_keys(self, obj):
         """What the feed lists (``articles.caching.dependencies``); items add theirs."""
         return {dependencies.PUBLISHED}
-
-    def items_key(self, obj):
-        """Names the feed, so its list of articles can be remembered; None: read each time."""
-        return None
 
     def articles(self, obj):
         return selectors.listing()
@@ -198,9 +146,6 @@ class ArticleFeed(Feed):
 
 
 class LatestFeed(ArticleFeed):
-    def items_key(self, obj):
-        return ("latest",)
-
     def link(self):
         return reverse("articles:home")
 
@@ -217,9 +162,6 @@ class TagFeed(ArticleFeed):
         if tag is None:
             raise Http404(f"No {self.kind} with this address.")
         return tag
-
-    def items_key(self, obj):
-        return (self.kind, obj.pk)
 
     def dependency_keys(self, obj):
         return {dependencies.tag(self.kind, obj.pk)}
@@ -246,9 +188,6 @@ class BilateralFeed(ArticleFeed):
 
     def get_object(self, request, slug, other):
         return self.pair
-
-    def items_key(self, obj):
-        return ("bilateral", obj[0].pk, obj[1].pk)
 
     def dependency_keys(self, obj):
         return {dependencies.tag("country", tag.pk) for tag in obj}
@@ -281,9 +220,6 @@ class ArchiveFeed(ArticleFeed):
         return {"start": start, "end": end, "first_day": first_day, "year": year,
                 "month": month}
 
-    def items_key(self, obj):
-        return ("archive", obj["start"].isoformat(), obj["end"].isoformat())
-
     def dependency_keys(self, obj):
         month = int(obj["month"]) if obj["month"] else None
         return {dependencies.archive(int(obj["year"]), month)}
@@ -314,6 +250,11 @@ class SearchFeed(ArticleFeed):
 
     def dependency_keys(self, obj):
         return {dependencies.SEARCH}
+
+    def items(self, obj):
+        dependencies.record(*self.dependency_keys(obj))
+        # Read on every request: just the ids, as their items are mostly remembered.
+        return feed_items(list(self.articles(obj).values_list("pk", flat=True)[:FEED_SIZE]))
 
     def articles(self, obj):
         if obj.is_empty:

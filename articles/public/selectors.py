@@ -95,7 +95,7 @@ class ReferencedCard:
 
 
 class TagUrls:
-    """Builds tag links with URLs reversed once per process (articles.platform.links)."""
+    """Builds tag links from rows of a tag's kind, id, name and slug."""
 
     def link(self, kind, pk, name, slug, count=0):
         url = reverse(TAXONOMIES[kind].detail_url_name, kwargs={"slug": slug})

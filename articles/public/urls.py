@@ -1,7 +1,9 @@
 """Public URLs: the contract in DESIGN.md ("Public URLs")."""
 
+from django.contrib.sitemaps import views as sitemap_views
 from django.urls import path, re_path, register_converter
 
+from articles.caching.responses import clock_bound_seconds, page_number, remembered_response
 from articles.models import TAXONOMIES
 from articles.public import feeds, sitemaps, views
 
@@ -26,6 +28,10 @@ class TagSlugConverter:
 
 register_converter(TagSlugConverter, "tagslug")
 
+# Feeds and sitemaps are remembered whole until content changes, the page cache on or
+# off (articles.caching.responses); not the search feed, whose queries are unbounded.
+remembered_feed = remembered_response("feed")
+
 
 def taxonomy_urls(taxonomy):
     prefix, kind = taxonomy.plural, taxonomy.key
@@ -33,35 +39,48 @@ def taxonomy_urls(taxonomy):
         path(f"{prefix}/", views.TagIndexView.as_view(kind=kind), name=f"{kind}-list"),
         path(f"{prefix}/<tagslug:slug>/", views.TagDetailView.as_view(kind=kind),
              name=f"{kind}-detail"),
-        path(f"{prefix}/<tagslug:slug>/feed/", feeds.TagFeed(kind), name=f"{kind}-feed"),
+        path(f"{prefix}/<tagslug:slug>/feed/", remembered_feed(feeds.TagFeed(kind)),
+             name=f"{kind}-feed"),
     ]
 
 
 urlpatterns = [
     path("", views.HomeView.as_view(), name="home"),
-    path("feed/", feeds.LatestFeed(), name="home-feed"),  # the home page is a listing too
+    # The home page is a listing too.
+    path("feed/", remembered_feed(feeds.LatestFeed()), name="home-feed"),
     re_path(rf"^{YEAR}/{MONTH}/{DAY}/(?P<slug>[-\w]+)/$", views.article_detail,
             name="article-detail"),
     path("preview/<int:pk>/", views.article_preview, name="article-preview"),
     *taxonomy_urls(TAXONOMIES["country"]),
     path("countries/<slug:slug>/<slug:other>/", views.BilateralView.as_view(),
          name="bilateral"),
-    path("countries/<slug:slug>/<slug:other>/feed/", feeds.bilateral_feed,
+    path("countries/<slug:slug>/<slug:other>/feed/", remembered_feed(feeds.bilateral_feed),
          name="bilateral-feed"),
     *taxonomy_urls(TAXONOMIES["minister"]),
     *taxonomy_urls(TAXONOMIES["policy"]),
     path("archive/", views.ArchiveIndexView.as_view(), name="archive-index"),
     re_path(rf"^archive/{YEAR}/$", views.ArchiveView.as_view(), name="archive-year"),
-    re_path(rf"^archive/{YEAR}/feed/$", feeds.ArchiveFeed(), name="archive-year-feed"),
+    re_path(rf"^archive/{YEAR}/feed/$", remembered_feed(feeds.ArchiveFeed()),
+            name="archive-year-feed"),
     re_path(rf"^archive/{YEAR}/{MONTH}/$", views.ArchiveView.as_view(),
             name="archive-month"),
-    re_path(rf"^archive/{YEAR}/{MONTH}/feed/$", feeds.ArchiveFeed(),
+    re_path(rf"^archive/{YEAR}/{MONTH}/feed/$", remembered_feed(feeds.ArchiveFeed()),
             name="archive-month-feed"),
     path("search/", views.SearchView.as_view(), name="search"),
     path("search/feed/", feeds.SearchFeed(), name="search-feed"),
-    path("feeds/latest/", feeds.LatestFeed(), name="latest-feed"),
-    path("sitemap.xml", sitemaps.sitemap, name="sitemap"),
-    path("sitemap-index.xml", sitemaps.sitemap_index, name="sitemap-index"),
-    path("news-sitemap.xml", sitemaps.news_sitemap, name="news-sitemap"),
+    path("feeds/latest/", remembered_feed(feeds.LatestFeed()), name="latest-feed"),
+    # Django's sitemap views; the index reverses "articles:sitemap" with its section. The
+    # news sitemap's two days move with the clock: kept no longer than a cached page.
+    path("sitemap.xml", remembered_response("sitemap", key=page_number)(sitemap_views.sitemap),
+         {"sitemaps": sitemaps.SITEMAPS, "section": "site"}, name="sitemap"),
+    path("sitemap-index.xml", remembered_response("sitemap-index")(sitemap_views.index),
+         {"sitemaps": sitemaps.SITEMAPS, "sitemap_url_name": "articles:sitemap",
+          "content_type": "application/xml; charset=utf-8"},
+         name="sitemap-index"),
+    path("news-sitemap.xml",
+         remembered_response("news-sitemap", timeout=clock_bound_seconds)(sitemap_views.sitemap),
+         {"sitemaps": sitemaps.NEWS_SITEMAPS, "template_name": "sitemaps/news.xml",
+          "content_type": "application/xml; charset=utf-8"},
+         name="news-sitemap"),
     path("robots.txt", views.RobotsView.as_view(), name="robots"),
 ]
