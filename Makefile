@@ -24,15 +24,19 @@ install: $(VENV)/.runtime
 .env:
 	$(PYTHON) -c "import secrets; print('DEBUG=1'); print('SECRET_KEY=' + secrets.token_urlsafe(50)); print('REQUIRE_2FA_FOR=')" > $@
 
+# The background worker (django-q2: edge purges, purges at publication time) runs
+# beside the server and stops with it.
 run: $(VENV)/.runtime .env
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py setup_demo
-	$(PY) manage.py runserver 127.0.0.1:$(PORT)
+	$(PY) manage.py qcluster & trap 'kill $$!' EXIT INT TERM; \
+		$(PY) manage.py runserver 127.0.0.1:$(PORT)
 
-# The suite runs with production-like settings (DEBUG off, .env ignored), over plain HTTP.
+# The suite runs with production-like settings (DEBUG off, .env ignored), over plain HTTP;
+# background tasks run in the process that queues them (no worker in tests).
 test: $(VENV)/.test
 	NEWSROOM_ENV_FILE= SECRET_KEY=test-only-secret-key SECURE_SSL_REDIRECT=0 STATIC_UNHASHED=1 \
-		$(PY) -m pytest $(PYTEST_ARGS)
+		NEWSROOM_TASKS_SYNC=1 $(PY) -m pytest $(PYTEST_ARGS)
 
 lint: $(VENV)/.test
 	$(VENV)/bin/ruff check .

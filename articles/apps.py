@@ -9,11 +9,15 @@ class ArticlesConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
+        from django_q.signals import post_spawn
+
         from articles.accounts.logins import connect_signals as connect_login_signals
         from articles.caching.receivers import connect_signals
+        from articles.platform.worker import schedule_heartbeat
 
         connect_signals()
         connect_login_signals()
+        post_spawn.connect(schedule_heartbeat, dispatch_uid="newsroom-worker-heartbeat")
 
 
 class NewsroomAdminConfig(admin_apps.AdminConfig):

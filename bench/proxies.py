@@ -1,4 +1,5 @@
-"""The documented proxies, run locally: docs/nginx.conf in front of a gunicorn server.
+"""The documented proxies, run locally: docs/nginx.conf or deploy/varnish/default.vcl in
+front of a gunicorn server.
 
 Used by the benchmark (bench/run.py) and by the end-to-end tests, so both exercise the
 very file operators deploy, with only its ports and paths swapped for local ones.
@@ -85,4 +86,49 @@ class Nginx:
         subprocess.run(["nginx", "-c", str(self.conf), "-g", self.globals, "-s", "stop"],
                        check=False, capture_output=True)
         time.sleep(0.3)
+        shutil.rmtree(self.dir, ignore_errors=True)
+
+
+VARNISH_VCL = REPO / "deploy" / "varnish" / "default.vcl"
+
+
+def varnish_vcl(*, upstream_port):
+    """deploy/varnish/default.vcl with a local backend port."""
+    vcl = VARNISH_VCL.read_text()
+    old = '.port = "8000";'
+    if old not in vcl:
+        raise ValueError(f"deploy/varnish/default.vcl no longer contains {old!r}")
+    return vcl.replace(old, f'.port = "{upstream_port}";')
+
+
+class Varnish:
+    """varnishd running deploy/varnish/default.vcl on ``port``, in front of
+    ``upstream_port``; ``prefix`` goes before the command (taskset in the benchmark)."""
+
+    def __init__(self, *, port, upstream_port, prefix=(), memory="256m"):
+        self.port = port
+        self.dir = Path(tempfile.mkdtemp(prefix="newsroom-varnish-"))
+        vcl = self.dir / "default.vcl"
+        vcl.write_text(varnish_vcl(upstream_port=upstream_port))
+        self.pid_file = self.dir / "varnishd.pid"
+        subprocess.run(
+            [*prefix, "varnishd", "-a", f"127.0.0.1:{port}", "-f", str(vcl),
+             "-n", str(self.dir / "work"), "-P", str(self.pid_file), "-s", f"malloc,{memory}",
+             "-p", "vcc_allow_inline_c=off"],
+            check=True, capture_output=True, text=True,
+        )
+        deadline = time.monotonic() + 30
+        while not answers(f"http://127.0.0.1:{port}/robots.txt"):
+            if time.monotonic() > deadline:
+                raise RuntimeError("varnishd did not come up")
+            time.sleep(0.1)
+
+    @property
+    def url(self):
+        return f"http://127.0.0.1:{self.port}"
+
+    def stop(self):
+        if self.pid_file.exists():
+            subprocess.run(["kill", self.pid_file.read_text().strip()], check=False)
+            time.sleep(0.5)
         shutil.rmtree(self.dir, ignore_errors=True)

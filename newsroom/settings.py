@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
+    "django_q",
     "articles",
 ]
 
@@ -274,6 +275,28 @@ NEWSROOM_SITE_URL = os.environ.get("NEWSROOM_SITE_URL", "")
 NEWSROOM_PROXY_REFRESH_URLS = env_list("NEWSROOM_PROXY_REFRESH_URLS", "")
 # The shared secret nginx checks before letting a refresh bypass its copy (docs/nginx.conf).
 NEWSROOM_PROXY_REFRESH_TOKEN = os.environ.get("NEWSROOM_PROXY_REFRESH_TOKEN", "")
+# Edge caches that purge by key (Varnish with deploy/varnish/default.vcl), e.g.
+# http://10.0.0.7:6081 (comma-separated): each write's keys are purged there by the
+# background worker.
+NEWSROOM_EDGE_PURGE_URLS = env_list("EDGE_PURGE_URLS", "")
+
+# The background worker (django-q2, `python manage.py qcluster`): edge purges and the
+# purge at the moment a scheduled story goes live. Its queue is Redis when REDIS_URL is
+# set, else the database (make run needs no Redis). NEWSROOM_TASKS_SYNC runs each task
+# in the process that queues it (the test suite: no worker there).
+Q_CLUSTER = {
+    "name": "newsroom",
+    "workers": int(os.environ.get("NEWSROOM_WORKERS", "1")),
+    "timeout": 60,
+    "retry": 90,  # a task a dead worker had taken is run again after this
+    "max_attempts": 3,
+    "ack_failures": True,
+    "catch_up": False,  # a missed purge schedule runs once, not once per missed slot
+    "save_limit": 200,
+    "label": "Background tasks",
+    "sync": env_bool("NEWSROOM_TASKS_SYNC"),
+    **({"django_redis": "default"} if REDIS_URL else {"orm": "default"}),
+}
 
 # Staff logins (articles.accounts): lockouts by django-axes, two-factor by django-otp.
 # An account is locked from an address after NEWSROOM_LOGIN_FAILURE_LIMIT failures from

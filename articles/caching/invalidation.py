@@ -102,9 +102,10 @@ def _apply_or_keep(keys, paths):
             break
     else:
         _keep(keys, paths)
-    # Proxies apart: one that does not answer is retried by itself and never makes the
-    # cache's generation renew again (articles.caching.edges).
+    # Caches in front apart: one that does not answer is retried by itself and never
+    # makes the app's own entries stale again (articles.caching.edges).
     edges.refresh(paths)
+    edges.purge(keys)
 
 
 # -- what could not be applied ------------------------------------------------------

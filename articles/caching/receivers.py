@@ -11,8 +11,10 @@ change) and withdrawn articles (their address answers 410 with the newsroom's no
 import threading
 
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
+from django.utils import timezone
 
 from articles.caching import dependencies as keys
+from articles.caching import edges
 from articles.caching.invalidation import invalidate
 from articles.models import TAXONOMIES, Article, Correction, taxonomy_of
 
@@ -71,6 +73,10 @@ def _article_saved(sender, instance, raw=False, **kwargs):
     if before is None or before != (instance.status, instance.slug, instance.published_at):
         changed |= listing_keys(instance.pk, instance.published_at,
                                 before[2] if before else None)
+        if instance.status == Article.Status.PUBLISHED and instance.published_at > timezone.now():
+            # Scheduled: this process's pages follow the state's next scheduled time;
+            # edge caches are purged when it comes.
+            edges.purge_at(changed, instance.published_at)
     invalidate(changed, purge=_taken_down(instance, before))
 
 

@@ -1,5 +1,6 @@
 """Health checks for load balancers: ``/healthz`` (the process answers) and ``/readyz``
-(it can serve: the database and the shared cache answer). Never cached."""
+(it can serve: the database and the shared cache answer; it also says whether the
+background worker runs, which readers do not need). Never cached."""
 
 import time
 import uuid
@@ -10,6 +11,7 @@ from django.http import JsonResponse
 from django.views.decorators.cache import never_cache
 
 from articles.caching import invalidation
+from articles.platform import worker
 
 
 @never_cache
@@ -49,6 +51,7 @@ def readyz(request):
         "status": "ok" if all(checks.values()) else "unavailable",
         "checks": {name: "ok" if ok else "failing" for name, ok in checks.items()},
         "pending_invalidations": pending,
+        "worker": worker.status(),
         "seconds": round(time.monotonic() - started, 3),
     }
     return JsonResponse(body, status=200 if all(checks.values()) else 503)
