@@ -108,6 +108,8 @@ class Varnish:
     def __init__(self, *, port, upstream_port, prefix=(), memory="256m"):
         self.port = port
         self.dir = Path(tempfile.mkdtemp(prefix="newsroom-varnish-"))
+        # varnishd reads the VCL as its own unprivileged user.
+        self.dir.chmod(0o755)
         vcl = self.dir / "default.vcl"
         vcl.write_text(varnish_vcl(upstream_port=upstream_port))
         self.pid_file = self.dir / "varnishd.pid"

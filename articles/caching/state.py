@@ -192,11 +192,10 @@ def bump(keys, *, guarded=False):
     store = shared if guarded else cache
     try:
         number = store.incr(SEQUENCE_KEY)
-    except ValueError:  # no sequence: Redis lost it (or never had one)
-        number = None
-    if number is None:
-        # Numbers given before are unknown now: start above them, and make every entry
-        # stale, since their numbers can no longer be compared.
+    except ValueError:
+        # No sequence: Redis lost it (or never had one). Numbers given before are
+        # unknown now: start above them, and make every entry stale, since their numbers
+        # can no longer be compared.
         store.add(SEQUENCE_KEY, _sequence_start(), timeout=None)
         if not renew_epoch(guarded=guarded):
             return False
@@ -204,8 +203,8 @@ def bump(keys, *, guarded=False):
             number = store.incr(SEQUENCE_KEY)
         except ValueError:
             return False
-        if number is None:
-            return False
+    if number is None:  # the cache did not answer
+        return False
     versions = {VERSION_PREFIX + key: number for key in {*keys, ANY_CHANGE}}
     versions[NEXT_KEY] = None  # a write may have scheduled an article: look again
     versions[CHANGED_KEY] = time.time()
