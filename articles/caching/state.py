@@ -40,7 +40,7 @@ STATE_KEY = "pagecache:state"  # (epoch, when it began)
 SEQUENCE_KEY = "pagecache:sequence"
 # A dependency key's version: the sequence number of its last change.
 VERSION_PREFIX = "pagecache:version:"
-# (sequence number when read, the next scheduled publication time or None).
+# (the write sequence number when read, the next scheduled publication time or None).
 NEXT_KEY = "pagecache:next"
 # When the last invalidation was made (for a read replica's lag).
 CHANGED_KEY = "pagecache:changed"
@@ -206,12 +206,10 @@ def bump(keys, *, guarded=False):
     if number is None:  # the cache did not answer
         return False
     versions = {VERSION_PREFIX + key: number for key in {*keys, ANY_CHANGE}}
-    versions[NEXT_KEY] = None  # a write may have scheduled an article: look again
     versions[CHANGED_KEY] = time.time()
     store.set_many(versions, timeout=None)
     found = store.get_many(list(versions))
-    return all(found.get(key, object()) == value for key, value in versions.items()
-               if key != NEXT_KEY)
+    return all(found.get(key, object()) == value for key, value in versions.items())
 
 
 def mark_takedown(*, guarded=False):
@@ -262,21 +260,21 @@ def read_state():
         sequence = shared.get(SEQUENCE_KEY)
         return CacheState(stored[0], sequence, stored[1])
     state = CacheState(stored[0], sequence, max(stored[1], found.get(CHANGED_KEY) or 0.0))
+    # (the sequence number it was read under, the next scheduled time): read again after
+    # any write, which may have scheduled an article; unknown counts as come due.
     next_known = found.get(NEXT_KEY)
-    if next_known is not None and next_known[0] == sequence and (
-        next_known[1] is None or time.time() < next_known[1]
-    ):
+    due = next_known is None or (next_known[1] is not None and time.time() >= next_known[1])
+    if not due and next_known[0] == sequence:
         return state
     try:
         next_at = next_scheduled_timestamp()
     except DatabaseError:
         return state
-    if next_known is not None and next_known[1] is not None and time.time() >= next_known[1]:
+    if due:
         # A scheduled article has come due with nothing saved: everything may show it.
         stored = (_new_epoch(), time.time())
         shared.set(STATE_KEY, stored, timeout=None)
         state = CacheState(stored[0], sequence, stored[1])
-    # Kept with the sequence number it was read under: a write since makes it unknown.
     shared.set(NEXT_KEY, (sequence, next_at), timeout=None)
     return state
 
