@@ -7,7 +7,6 @@ import json
 
 import pytest
 import reversion
-from django.core.management import call_command
 from django.db import IntegrityError
 from django.urls import reverse
 from reversion.models import Version
@@ -18,6 +17,7 @@ from articles.wire import batches, jsonl, plaintext
 from articles.wire.exporting import export_lines
 from articles.wire.files import import_files
 from tests.factories import make_article, make_minister
+from tests.test_importing import run
 
 pytestmark = pytest.mark.django_db
 
@@ -35,16 +35,6 @@ def write_stories(folder, count, **kwargs):
         path.write_text(story(number, **kwargs), encoding="utf-8")
         paths.append(path)
     return paths
-
-
-def run(*args, stderr=None):
-    out, err = io.StringIO(), stderr or io.StringIO()
-    try:
-        call_command("import_articles", *args, stdout=out, stderr=err)
-        code = 0
-    except SystemExit as exit_:
-        code = exit_.code
-    return code, out.getvalue(), err.getvalue()
 
 
 def test_a_bad_file_in_the_middle_of_a_batch_leaves_the_others_imported(tmp_path):

@@ -21,11 +21,11 @@ STORY = (
 )
 
 
-def run(*args):
+def run(*args, stderr=None):
     """Run the command; return (exit code, stdout, stderr)."""
     import io
 
-    out, err = io.StringIO(), io.StringIO()
+    out, err = io.StringIO(), stderr or io.StringIO()
     try:
         call_command("import_articles", *args, stdout=out, stderr=err)
         code = 0

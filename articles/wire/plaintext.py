@@ -244,7 +244,12 @@ def import_wire_files(files, *, publish=False, autotag=True, vocabulary=None, sh
             outcomes[index] = WireImport(known[fingerprint], created=False)
         elif fingerprint not in first_with:
             first_with[fingerprint] = index
-    heads = {index: _headline(files[index], shift) for index in first_with.values()}
+    heads = {}
+    for index in first_with.values():
+        try:
+            heads[index] = _headline(files[index], shift)
+        except Exception as error:  # noqa: BLE001 - the file fails, not the batch
+            outcomes[index] = error
     # One query for the batch's slugs; a slug taken (here or earlier in the batch) is
     # numbered as unique_slug() numbers it.
     in_use = set(Article.objects.filter(slug__in=[head.slug for head in heads.values()])
