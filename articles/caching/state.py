@@ -15,6 +15,10 @@ Because a scheduled article goes public when its time comes, with nothing saved 
 the state also holds the next scheduled publication time; once the clock passes it the
 epoch is renewed.
 
+About 540 lines on purpose: the state, the check of an entry against it and the two
+readers of entries (``remember`` and the page cache's memory) are one protocol; read
+apart, none of them says when an entry may be used.
+
 The cache backend swallows its own errors (django-redis ``IGNORE_EXCEPTIONS``), so a
 Redis outage means uncached pages, never an error; ``GuardedCache`` stops asking a Redis
 that is slow to answer for a few seconds.
