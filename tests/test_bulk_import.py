@@ -11,6 +11,7 @@ from django.db import IntegrityError
 from django.urls import reverse
 from reversion.models import Version
 
+from articles.caching import dependencies
 from articles.editorial import history
 from articles.models import Article
 from articles.wire import batches, jsonl, plaintext
@@ -150,10 +151,14 @@ def test_invalidation_is_called_once_per_batch_with_what_the_batch_changed(
     list(import_files(paths, publish=True, batch_size=2))
 
     india = Article.objects.first().countries.get().pk
-    by_batch = [list(Article.objects.order_by("pk").values_list("pk", flat=True))[i:i + 2]
-                for i in (0, 2, 4)]
-    assert calls == [{f"article:{pk}" for pk in pks} | {f"country:{india}"}
-                     for pks in by_batch]
+    articles = list(Article.objects.order_by("pk"))
+    by_batch = [articles[i:i + 2] for i in (0, 2, 4)]
+    assert calls == [
+        {f"article:{a.pk}" for a in batch} | {f"country:{india}", "published", "search",
+                                              "sitemap"}
+        | set().union(*(dependencies.archive_of(a.published_at) for a in batch))
+        for batch in by_batch
+    ]
 
 
 def test_an_import_in_review_leaves_readers_cached_pages_alone(tmp_path, client):

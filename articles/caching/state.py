@@ -133,6 +133,9 @@ class GuardedCache:
     def incr(self, key):
         return self.call(None, "incr", key)
 
+    def touch(self, key, timeout):
+        return self.call(False, "touch", key, timeout)
+
     def set(self, key, value, timeout=None):
         return self.call(None, "set", key, value, timeout=timeout)
 
@@ -209,6 +212,9 @@ def bump(keys, *, guarded=False):
             return False
     if number is None:  # the cache did not answer
         return False
+    # Django's own backends give an incremented key their default lifetime: this one
+    # must outlive every entry.
+    store.touch(SEQUENCE_KEY, None)
     versions = {VERSION_PREFIX + key: number for key in {*keys, ANY_CHANGE}}
     versions[CHANGED_KEY] = time.time()
     store.set_many(versions, timeout=None)
@@ -262,7 +268,9 @@ def read_state():
         shared.set(STATE_KEY, stored, timeout=None)
         # None while the cache does not answer: nothing is then stored under it.
         sequence = shared.get(SEQUENCE_KEY)
-        return CacheState(stored[0], sequence, stored[1])
+        if sequence is None:
+            return CacheState(stored[0], None, stored[1])
+        found[NEXT_KEY] = (None, None)  # a new epoch: nothing cached is older than it
     state = CacheState(stored[0], sequence, max(stored[1], found.get(CHANGED_KEY) or 0.0))
     # (the sequence number it was read under, the next scheduled time): read again after
     # any write, which may have scheduled an article; unknown counts as come due.
