@@ -6,6 +6,7 @@ then serves the site with gunicorn (2 sync workers, DEBUG off) pinned to CPU 1 a
 it with wrk pinned to CPU 0: 1 thread, 16 connections, a warm-up, then 3 runs whose
 median is reported. Every page is measured cold (page cache off) and warm, beside two
 floors of the same size (pre-rendered bytes, and a template with no database) and nginx.
+Then the mixed run (bench/mixed.py): readers on a mix of pages while an editor writes.
 All traffic goes to 127.0.0.1.
 """
 
