@@ -31,6 +31,7 @@ import time
 import urllib.error
 import urllib.request
 from collections import Counter
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
@@ -326,30 +327,30 @@ class Writer:
                 "changed_cache_state": cache.get_many(watched) != before}
 
     def watch(self, pages, committed_at):
-        """Fetch each page until it shows its text: per page, the time from the commit
-        to the start of the first fetch that showed it (None: not within
-        GIVE_UP_SECONDS), what served that fetch (the edge's or the app's cache), and
-        how many fetches after the write returned the old page."""
-        found = {}
-        pending = [(path if isinstance(path, str) else path.get_absolute_url(), text)
-                   for path, text in pages if path]
-        stale = Counter()
-        while pending and time.monotonic() < committed_at + GIVE_UP_SECONDS:
-            for path, text in list(pending):
-                began = time.monotonic()
-                status, headers, body = self.fetch(path)
-                if status == 200 and text in body:
-                    served = headers.get("X-Edge-Cache") or headers.get("X-Page-Cache")
-                    found[path] = {"staleness_ms": ms(began - committed_at),
-                                   "served_by_cache": served}
-                    pending.remove((path, text))
-                else:
-                    stale[path] += 1
-            if pending:
-                time.sleep(0.01)
-        never = {"staleness_ms": None, "served_by_cache": None}
-        return [{"path": path, **found.get(path, never), "stale_fetches": stale[path]}
-                for path in dict.fromkeys([*found, *(path for path, _text in pending)])]
+        """Fetch each page, all at once, until it shows its text (see ``watch_page``)."""
+        pages = [(path if isinstance(path, str) else path.get_absolute_url(), text)
+                 for path, text in pages if path]
+        with ThreadPoolExecutor(len(pages)) as pool:
+            return list(pool.map(lambda page: self.watch_page(*page, committed_at), pages))
+
+    def watch_page(self, path, text, committed_at):
+        """The time from the commit to the start of the first fetch of ``path`` that
+        showed ``text`` (None: not within GIVE_UP_SECONDS), what served that fetch (the
+        edge's or the app's cache), and how many fetches after the write returned the
+        old page."""
+        stale = 0
+        while time.monotonic() < committed_at + GIVE_UP_SECONDS:
+            began = time.monotonic()
+            status, headers, body = self.fetch(path)
+            if status == 200 and text in body:
+                return {"path": path, "staleness_ms": ms(began - committed_at),
+                        "answered_ms": ms(time.monotonic() - committed_at),
+                        "served_by_cache": headers.get("X-Edge-Cache")
+                        or headers.get("X-Page-Cache"), "stale_fetches": stale}
+            stale += 1
+            time.sleep(0.01)
+        return {"path": path, "staleness_ms": None, "answered_ms": None,
+                "served_by_cache": None, "stale_fetches": stale}
 
     def fetch(self, path):
         try:
