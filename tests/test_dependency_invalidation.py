@@ -165,6 +165,32 @@ def test_a_page_rendered_before_a_write_is_not_kept_as_current(client, newsroom,
     assert "Rewritten meanwhile" in response.content.decode()
 
 
+def test_a_page_rendered_while_a_write_lands_is_kept_by_no_cache_in_front(
+    client, newsroom, monkeypatch
+):
+    """The edge's purge for the write may pass before such a copy reaches it: the copy
+    goes out with no-store, so no edge or proxy keeps it; pages rendered with no write
+    meanwhile stay shareable."""
+    from articles.public import selectors
+
+    story = newsroom["india"]
+    real = selectors.referenced_cards
+    calls = []
+
+    def write_meanwhile(*args, **kwargs):
+        cards = real(*args, **kwargs)
+        if not calls:
+            calls.append(1)
+            state.bump({dependencies.article(story.pk)})  # another server's write
+        return cards
+
+    monkeypatch.setattr(selectors, "referenced_cards", write_meanwhile)
+    assert read(client, "/countries/india/")["Cache-Control"] == "no-store"
+    again = read(client, "/countries/india/")
+    assert again["X-Page-Cache"] == "miss" and "public" in again["Cache-Control"]
+    assert read(client, "/countries/russia/")["Cache-Control"].startswith("public")
+
+
 def test_a_lost_write_sequence_makes_nothing_stale(client, newsroom):
     """Redis lost the sequence (evicted, restarted): numbers given before cannot be
     compared with new ones, so everything cached before is left."""
