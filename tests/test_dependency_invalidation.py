@@ -141,12 +141,11 @@ def test_retagging_moves_the_story_between_listings(client, newsroom):
     assert read(client, "/countries/india/")["X-Page-Cache"] == "miss"  # its tag links
 
 
-def test_a_page_rendered_before_a_write_is_not_kept_as_current(client, newsroom, monkeypatch):
-    """The write lands while the page renders from the data before it: the copy stored
-    afterwards must not be served as current."""
+def write_while_rendering(monkeypatch, story, headline=None):
+    """The next listing page's cards are read, then the story is written (by another
+    server: its key bumped) before the page has finished rendering."""
     from articles.public import selectors
 
-    story = newsroom["india"]
     real = selectors.referenced_cards
     calls = []
 
@@ -154,11 +153,18 @@ def test_a_page_rendered_before_a_write_is_not_kept_as_current(client, newsroom,
         cards = real(*args, **kwargs)
         if not calls:
             calls.append(1)
-            Article.objects.filter(pk=story.pk).update(headline="Rewritten meanwhile")
-            state.bump({dependencies.article(story.pk)})  # another server's write
+            if headline:
+                Article.objects.filter(pk=story.pk).update(headline=headline)
+            state.bump({dependencies.article(story.pk)})
         return cards
 
     monkeypatch.setattr(selectors, "referenced_cards", write_meanwhile)
+
+
+def test_a_page_rendered_before_a_write_is_not_kept_as_current(client, newsroom, monkeypatch):
+    """The write lands while the page renders from the data before it: the copy stored
+    afterwards must not be served as current."""
+    write_while_rendering(monkeypatch, newsroom["india"], headline="Rewritten meanwhile")
     assert "Delhi hosts" in read(client, "/countries/india/").content.decode()
     response = read(client, "/countries/india/")
     assert response["X-Page-Cache"] == "miss"
@@ -171,20 +177,7 @@ def test_a_page_rendered_while_a_write_lands_is_kept_by_no_cache_in_front(
     """The edge's purge for the write may pass before such a copy reaches it: the copy
     goes out with no-store, so no edge or proxy keeps it; pages rendered with no write
     meanwhile stay shareable."""
-    from articles.public import selectors
-
-    story = newsroom["india"]
-    real = selectors.referenced_cards
-    calls = []
-
-    def write_meanwhile(*args, **kwargs):
-        cards = real(*args, **kwargs)
-        if not calls:
-            calls.append(1)
-            state.bump({dependencies.article(story.pk)})  # another server's write
-        return cards
-
-    monkeypatch.setattr(selectors, "referenced_cards", write_meanwhile)
+    write_while_rendering(monkeypatch, newsroom["india"])
     assert read(client, "/countries/india/")["Cache-Control"] == "no-store"
     again = read(client, "/countries/india/")
     assert again["X-Page-Cache"] == "miss" and "public" in again["Cache-Control"]
