@@ -336,9 +336,9 @@ class Writer:
     def watch_page(self, path, text, committed_at):
         """The time from the commit to the start of the first fetch of ``path`` that
         showed ``text`` (None: not within GIVE_UP_SECONDS), what served that fetch (the
-        edge's or the app's cache), and how many fetches after the write returned the
-        old page."""
-        stale = 0
+        edge's or the app's cache), and the fetches before it: those that returned the
+        old page, and those that failed (an error status, no answer)."""
+        old, failed = 0, Counter()
         while time.monotonic() < committed_at + GIVE_UP_SECONDS:
             began = time.monotonic()
             status, headers, body = self.fetch(path)
@@ -346,11 +346,16 @@ class Writer:
                 return {"path": path, "staleness_ms": ms(began - committed_at),
                         "answered_ms": ms(time.monotonic() - committed_at),
                         "served_by_cache": headers.get("X-Edge-Cache")
-                        or headers.get("X-Page-Cache"), "stale_fetches": stale}
-            stale += 1
+                        or headers.get("X-Page-Cache"),
+                        "old_page_fetches": old, "failed_fetches": dict(failed)}
+            if status == 200:
+                old += 1
+            else:
+                failed[str(status)] += 1
             time.sleep(0.01)
         return {"path": path, "staleness_ms": None, "answered_ms": None,
-                "served_by_cache": None, "stale_fetches": stale}
+                "served_by_cache": None, "old_page_fetches": old,
+                "failed_fetches": dict(failed)}
 
     def fetch(self, path):
         try:
@@ -438,7 +443,10 @@ def summary(public, drafts):
             write["error"].split(":")[0] for write in [*public, *drafts] if "error" in write)),
         "pages checked": len(pages),
         "pages never fresh": len(pages) - len(staleness),
-        "stale fetches after the write returned": sum(page["stale_fetches"] for page in pages),
+        "fetches of the old page after the write returned": sum(
+            page["old_page_fetches"] for page in pages),
+        "failed fetches after the write returned": sum(
+            sum(page["failed_fetches"].values()) for page in pages),
         "staleness max ms": max(staleness, default=None),
         "staleness p99 ms": percentile(staleness, 0.99),
         "staleness p50 ms": percentile(staleness, 0.5),
@@ -574,8 +582,12 @@ def through_varnish(args, server, mix_file, warmup, seconds, database):
     varnish = proxies.Varnish(port=harness.free_port(), upstream_port=server.port,
                               prefix=("taskset", "-c", "1"))
     try:
+        # The health probe needs two good answers before misses are fetched.
+        harness.wait_for(lambda: harness.fetch_status(varnish.url + "/healthz") == 200,
+                         "Varnish")
         out = {"varnish": phase(varnish.url, mix_file, warmup, seconds,
                                 writer_env(database, [varnish.url]))}
+        out["varnish"]["counters"] = edge_counters(varnish)
         if args.faults:
             out.update(edge_faults(varnish, mix_file, seconds, database))
         return out
@@ -600,7 +612,22 @@ def edge_faults(varnish, mix_file, seconds, database):
         harness.log(f"mixed: {name}")
         out[name] = with_writer(varnish.url, mix_file, seconds,
                                 writer_env(database, edges), fault)
+        out[name]["counters"] = edge_counters(varnish)
     return out
+
+
+# Varnish's counters that tell why a reader got an error from the edge (cumulative).
+EDGE_COUNTERS = ("MAIN.backend_unhealthy", "MAIN.backend_fail", "MAIN.fetch_failed",
+                 "MAIN.backend_busy", "MAIN.sess_drop")
+
+
+def edge_counters(varnish):
+    command = ["varnishstat", "-n", str(varnish.dir / "work"), "-1"]
+    for name in EDGE_COUNTERS:
+        command += ["-f", name]
+    output = subprocess.run(command, capture_output=True, text=True).stdout
+    return {line.split()[0]: int(line.split()[1]) for line in output.splitlines()
+            if line.split()[:1] and line.split()[0] in EDGE_COUNTERS}
 
 
 def static_ceiling(server, workdir, seconds):
@@ -637,7 +664,8 @@ def targets(out):
             value is not None and value <= 1000 for value in staleness)
         and not any(run["writes"]["pages never fresh"] for run in runs),
         "0 errors (readers and writes)": not any(
-            run["errors"] or run["writes"]["failed writes"] for run in runs),
+            run["errors"] or run.get("writes", {}).get("failed writes")
+            for name in ("app", "varnish") for run in out.get(name, {}).values()),
         "draft saves change nothing": not any(
             run["writes"]["draft saves that changed the cache state"] for run in runs),
         "Varnish >= 0.5 x nginx static": (edge["rps"] >= 0.5 * static["rps"]
