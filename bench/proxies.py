@@ -108,8 +108,7 @@ class Varnish:
     def __init__(self, *, port, upstream_port, prefix=(), memory="256m"):
         self.port = port
         self.dir = Path(tempfile.mkdtemp(prefix="newsroom-varnish-"))
-        # Started as root, varnishd reads and compiles the VCL as its own unprivileged
-        # user: the folder must be readable by others (mkdtemp makes it private).
+        # varnishd reads the VCL as its own unprivileged user.
         self.dir.chmod(0o755)
         vcl = self.dir / "default.vcl"
         vcl.write_text(varnish_vcl(upstream_port=upstream_port))

@@ -6,9 +6,10 @@ shows the article changes at once, while the pages that do not show it are still
 served from the cache.
 """
 
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
+import time_machine
 from django.utils import timezone
 
 from articles.caching import dependencies, state
@@ -201,3 +202,21 @@ def test_responses_name_their_keys(client, newsroom):
     assert f"country:{country('IN').pk}" in keys
     assert f"article:{story.pk}" in keys
     assert f"article:{newsroom['russia'].pk}" not in keys
+
+
+def test_a_scheduled_article_appears_even_if_a_write_comes_first(client):
+    """An unrelated write between the scheduled time and the next reader must not make
+    the site forget that an article came due."""
+    start = datetime(2026, 3, 2, 8, 0, tzinfo=UTC)
+    march = "/archive/2026/03/"
+    with time_machine.travel(start, tick=False) as traveller:
+        make_article("Old news", published_at=start - timedelta(days=1))
+        february = make_article("A February story", slug="february",
+                                published_at=start - timedelta(days=3))
+        make_article("Nine sharp story", published_at=start + timedelta(hours=1))
+        assert b"Nine sharp story" not in client.get(march).content
+        assert client.get(march)["X-Page-Cache"] == "hit"
+        traveller.move_to(start + timedelta(hours=1, seconds=1))
+        february.headline = "A February story, edited"
+        february.save()  # not on March's page, and before any reader
+        assert b"Nine sharp story" in client.get(march).content

@@ -21,11 +21,11 @@ STORY = (
 )
 
 
-def run(*args):
+def run(*args, stderr=None):
     """Run the command; return (exit code, stdout, stderr)."""
     import io
 
-    out, err = io.StringIO(), io.StringIO()
+    out, err = io.StringIO(), stderr or io.StringIO()
     try:
         call_command("import_articles", *args, stdout=out, stderr=err)
         code = 0
@@ -155,13 +155,14 @@ def test_file_over_the_size_limit_fails(tmp_path, settings):
 
 
 def test_a_failure_inside_the_import_stores_nothing_of_that_file(tmp_path, monkeypatch):
-    def broken(**kwargs):
-        raise RuntimeError("tagger down")
+    def broken(new_articles):
+        raise RuntimeError("tag rows down")
 
-    monkeypatch.setattr("articles.wire.plaintext.apply_suggestions", broken)
+    # After the article's own row is written, before its tags: the row must not stay.
+    monkeypatch.setattr("articles.wire.batches._store_tag_rows", broken)
     code, _, err = run(str(write(tmp_path, "a.txt", STORY)))
     assert code == 1
-    assert "a.txt: failed: not stored (RuntimeError: tagger down)" in err
+    assert "a.txt: failed: not stored (RuntimeError: tag rows down)" in err
     assert not Article.objects.exists()
 
 

@@ -73,7 +73,8 @@ def _article_saved(sender, instance, raw=False, **kwargs):
     if before is None or before != (instance.status, instance.slug, instance.published_at):
         changed |= listing_keys(instance.pk, instance.published_at,
                                 before[2] if before else None)
-        if instance.status == Article.Status.PUBLISHED and instance.published_at > timezone.now():
+        if (instance.status == Article.Status.PUBLISHED and instance.published_at
+                and instance.published_at > timezone.now()):
             # Scheduled: this process's pages follow the state's next scheduled time;
             # edge caches are purged when it comes.
             edges.purge_at(changed, instance.published_at)

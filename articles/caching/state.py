@@ -15,6 +15,10 @@ Because a scheduled article goes public when its time comes, with nothing saved 
 the state also holds the next scheduled publication time; once the clock passes it the
 epoch is renewed.
 
+About 540 lines on purpose: the state, the check of an entry against it and the two
+readers of entries (``remember`` and the page cache's memory) are one protocol; read
+apart, none of them says when an entry may be used.
+
 The cache backend swallows its own errors (django-redis ``IGNORE_EXCEPTIONS``), so a
 Redis outage means uncached pages, never an error; ``GuardedCache`` stops asking a Redis
 that is slow to answer for a few seconds.
@@ -40,7 +44,7 @@ STATE_KEY = "pagecache:state"  # (epoch, when it began)
 SEQUENCE_KEY = "pagecache:sequence"
 # A dependency key's version: the sequence number of its last change.
 VERSION_PREFIX = "pagecache:version:"
-# (sequence number when read, the next scheduled publication time or None).
+# (the write sequence number when read, the next scheduled publication time or None).
 NEXT_KEY = "pagecache:next"
 # When the last invalidation was made (for a read replica's lag).
 CHANGED_KEY = "pagecache:changed"
@@ -129,6 +133,9 @@ class GuardedCache:
     def incr(self, key):
         return self.call(None, "incr", key)
 
+    def touch(self, key, timeout):
+        return self.call(False, "touch", key, timeout)
+
     def set(self, key, value, timeout=None):
         return self.call(None, "set", key, value, timeout=timeout)
 
@@ -192,11 +199,10 @@ def bump(keys, *, guarded=False):
     store = shared if guarded else cache
     try:
         number = store.incr(SEQUENCE_KEY)
-    except ValueError:  # no sequence: Redis lost it (or never had one)
-        number = None
-    if number is None:
-        # Numbers given before are unknown now: start above them, and make every entry
-        # stale, since their numbers can no longer be compared.
+    except ValueError:
+        # No sequence: Redis lost it (or never had one). Numbers given before are
+        # unknown now: start above them, and make every entry stale, since their numbers
+        # can no longer be compared.
         store.add(SEQUENCE_KEY, _sequence_start(), timeout=None)
         if not renew_epoch(guarded=guarded):
             return False
@@ -204,15 +210,16 @@ def bump(keys, *, guarded=False):
             number = store.incr(SEQUENCE_KEY)
         except ValueError:
             return False
-        if number is None:
-            return False
+    if number is None:  # the cache did not answer
+        return False
+    # Django's own backends give an incremented key their default lifetime: this one
+    # must outlive every entry.
+    store.touch(SEQUENCE_KEY, None)
     versions = {VERSION_PREFIX + key: number for key in {*keys, ANY_CHANGE}}
-    versions[NEXT_KEY] = None  # a write may have scheduled an article: look again
     versions[CHANGED_KEY] = time.time()
     store.set_many(versions, timeout=None)
     found = store.get_many(list(versions))
-    return all(found.get(key, object()) == value for key, value in versions.items()
-               if key != NEXT_KEY)
+    return all(found.get(key, object()) == value for key, value in versions.items())
 
 
 def mark_takedown(*, guarded=False):
@@ -261,23 +268,25 @@ def read_state():
         shared.set(STATE_KEY, stored, timeout=None)
         # None while the cache does not answer: nothing is then stored under it.
         sequence = shared.get(SEQUENCE_KEY)
-        return CacheState(stored[0], sequence, stored[1])
+        if sequence is None:
+            return CacheState(stored[0], None, stored[1])
+        found[NEXT_KEY] = (None, None)  # a new epoch: nothing cached is older than it
     state = CacheState(stored[0], sequence, max(stored[1], found.get(CHANGED_KEY) or 0.0))
+    # (the sequence number it was read under, the next scheduled time): read again after
+    # any write, which may have scheduled an article; unknown counts as come due.
     next_known = found.get(NEXT_KEY)
-    if next_known is not None and next_known[0] == sequence and (
-        next_known[1] is None or time.time() < next_known[1]
-    ):
+    due = next_known is None or (next_known[1] is not None and time.time() >= next_known[1])
+    if not due and next_known[0] == sequence:
         return state
     try:
         next_at = next_scheduled_timestamp()
     except DatabaseError:
         return state
-    if next_known is not None and next_known[1] is not None and time.time() >= next_known[1]:
+    if due:
         # A scheduled article has come due with nothing saved: everything may show it.
         stored = (_new_epoch(), time.time())
         shared.set(STATE_KEY, stored, timeout=None)
         state = CacheState(stored[0], sequence, stored[1])
-    # Kept with the sequence number it was read under: a write since makes it unknown.
     shared.set(NEXT_KEY, (sequence, next_at), timeout=None)
     return state
 

@@ -201,7 +201,7 @@ class Article(models.Model):
 
     def save(self, *args, **kwargs):
         # Sanitise here so no path (admin, import, shell) can store unsafe markup.
-        self.body = sanitise_html(self.body)
+        self.sanitise()
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
@@ -210,6 +210,10 @@ class Article(models.Model):
             "year": f"{local.year:04d}", "month": f"{local.month:02d}",
             "day": f"{local.day:02d}", "slug": self.slug,
         })
+
+    def sanitise(self):
+        """Make the body safe markup; save() does it, and so must a bulk insert."""
+        self.body = sanitise_html(self.body)
 
     @property
     def is_public(self):

@@ -11,7 +11,12 @@ from django.conf import settings
 
 from articles.platform.text import removed_note
 from articles.wire.jsonl import export_file_lines, import_export_lines
-from articles.wire.plaintext import ImportFailed, import_wire_text
+from articles.wire.plaintext import (
+    ImportFailed,
+    WireFile,
+    import_wire_files,
+    read_wire_file,
+)
 
 
 @dataclass
@@ -73,45 +78,123 @@ def _lines_note(removed):
             f"line{'s' if len(numbers) != 1 else ''} {lines}")
 
 
+BATCH_SIZE = 500  # wire files stored in one transaction
+
+
 def import_file(path, *, publish=False, autotag=True, vocabulary=None, shift=None):
     """Import one file (wire text or JSON Lines export) and say what happened."""
-    path = Path(path)
+    [result] = import_files([path], publish=publish, autotag=autotag, vocabulary=vocabulary,
+                            shift=shift)
+    return result
+
+
+def import_files(paths, *, publish=False, autotag=True, vocabulary=None, shift=None,
+                 batch_size=BATCH_SIZE, progress=None):
+    """Import files in order and yield a FileResult for each, as each batch is stored.
+
+    Wire files are read one at a time and stored ``batch_size`` at a time (each still
+    whole or not at all); an export is restored on its own, line by line.
+    ``progress(files=, articles=, size=)`` is told what each batch (and each chunk of an
+    export) finished: files, articles imported and bytes read.
+    """
+    progress = progress or (lambda **done: None)
+    batch = []  # (path, WireFile or the failed FileResult, size in bytes)
+    for path in map(Path, paths):
+        if path.suffix.lower() == ".jsonl":
+            yield from _import_wire_batch(batch, publish, autotag, vocabulary, shift, progress)
+            batch = []
+            yield _import_export_file(path, progress)
+            continue
+        batch.append(_read_wire_file(path))
+        if len(batch) >= batch_size:
+            yield from _import_wire_batch(batch, publish, autotag, vocabulary, shift, progress)
+            batch = []
+    yield from _import_wire_batch(batch, publish, autotag, vocabulary, shift, progress)
+
+
+def _read_wire_file(path):
+    """(path, the file read and parsed or its failure, its size)."""
     max_bytes = settings.NEWSROOM_IMPORT_MAX_BYTES
     try:
         with _open_file(path) as handle:
-            if path.suffix.lower() == ".jsonl":
-                lines = export_file_lines(handle, max_bytes=max_bytes)
-                result = import_export_lines(lines=lines, name=path.name)
-                imported = len(result.created)
-                return FileResult(
-                    path, "imported",
-                    f"imported {imported}, skipped {result.skipped} "
-                    f"(export{_lines_note(result.removed)})",
-                    imported=imported, skipped=result.skipped, articles=result.created,
-                )
             size = os.fstat(handle.fileno()).st_size
             if size > max_bytes:
                 raise ImportFailed(
                     f"file is {size} bytes, over the limit of {max_bytes} "
                     "(NEWSROOM_IMPORT_MAX_BYTES)"
                 )
-            wire = import_wire_text(
-                raw=handle.read(max_bytes + 1), name=path.name, publish=publish,
-                autotag=autotag, vocabulary=vocabulary, shift=shift,
-            )
+            return path, read_wire_file(handle.read(max_bytes + 1), name=path.name), size
     except ImportFailed as error:
-        return FileResult(path, "failed", str(error))
+        return path, FileResult(path, "failed", str(error)), 0
     except OSError as error:
-        return FileResult(path, "failed", f"cannot read: {error.strerror}")
-    except Exception as error:  # noqa: BLE001 - one broken file must not stop the rest
-        return FileResult(path, "failed", f"not stored ({type(error).__name__}: {error})")
-    article = wire.article
-    if not wire.created:
+        return path, FileResult(path, "failed", f"cannot read: {error.strerror}"), 0
+
+
+def _import_wire_batch(batch, publish, autotag, vocabulary, shift, progress):
+    files = [item for _, item, _ in batch if isinstance(item, WireFile)]
+    if not batch:
+        return
+    try:
+        outcomes = iter(import_wire_files(files, publish=publish, autotag=autotag,
+                                          vocabulary=vocabulary, shift=shift))
+    except Exception as error:  # noqa: BLE001 - reported for each file of the batch
+        outcomes = iter([error] * len(files))
+    results = [item if isinstance(item, FileResult) else _wire_result(path, next(outcomes))
+               for path, item, _ in batch]
+    progress(files=len(batch), articles=sum(r.imported for r in results),
+             size=sum(size for _, _, size in batch))
+    yield from results
+
+
+def _wire_result(path, outcome):
+    if isinstance(outcome, ImportFailed):
+        return FileResult(path, "failed", str(outcome))
+    if isinstance(outcome, Exception):
+        return FileResult(path, "failed",
+                          f"not stored ({type(outcome).__name__}: {outcome})")
+    article = outcome.article
+    if not outcome.created:
         return FileResult(
             path, "skipped", f"skipped (already imported as #{article.pk})", skipped=1
         )
-    state = ", ".join(filter(None, [article.display_status.lower(), removed_note(wire.removed)]))
+    state = ", ".join(filter(None, [article.display_status.lower(),
+                                    removed_note(outcome.removed)]))
     return FileResult(
         path, "imported", f"imported as #{article.pk} ({state}): {article.headline}",
         imported=1, articles=[article],
     )
+
+
+def _import_export_file(path, progress):
+    """Restore an export, read line by line; the whole file or nothing."""
+    try:
+        with _open_file(path) as handle:
+            read = 0
+
+            def chunk_done(articles):
+                nonlocal read
+                position = handle.tell()
+                progress(files=0, articles=articles, size=position - read)
+                read = position
+
+            lines = export_file_lines(handle, max_bytes=settings.NEWSROOM_IMPORT_MAX_BYTES)
+            result = import_export_lines(lines=lines, name=path.name, progress=chunk_done)
+            progress(files=1, articles=0, size=os.fstat(handle.fileno()).st_size - read)
+    except ImportFailed as error:
+        return _failed_export(path, str(error), progress)
+    except OSError as error:
+        return _failed_export(path, f"cannot read: {error.strerror}", progress)
+    except Exception as error:  # noqa: BLE001 - one broken file must not stop the rest
+        return _failed_export(path, f"not stored ({type(error).__name__}: {error})", progress)
+    return FileResult(
+        path, "imported",
+        f"imported {result.created}, skipped {result.skipped} "
+        f"(export{_lines_note(result.removed)})",
+        imported=result.created, skipped=result.skipped,
+    )
+
+
+def _failed_export(path, message, progress):
+    # Its articles were counted as they were read; none of them stayed.
+    progress(files=1, articles=0, size=0)
+    return FileResult(path, "failed", message)

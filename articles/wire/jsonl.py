@@ -5,21 +5,24 @@ memory; invisible control characters are removed and counted per line."""
 import json
 from dataclasses import dataclass, field
 
-import reversion
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.dateparse import parse_datetime
 
+from articles.caching.invalidation import invalidate
 from articles.models import Article, Correction, Country, Minister, Policy
 from articles.platform.dates import publication_date_error
 from articles.platform.text import strip_forbidden_data
+from articles.wire.batches import NewArticle, store_articles
 from articles.wire.plaintext import ImportFailed
+
+CHUNK_SIZE = 500  # lines stored together, within the file's one transaction
 
 
 @dataclass
 class ExportImport:
-    created: list
+    created: int = 0
     skipped: int = 0
     removed: dict = field(default_factory=dict)  # line number: control characters removed
 
@@ -45,14 +48,18 @@ def export_file_lines(handle, *, max_bytes=None):
             ) from error
 
 
-def import_export_lines(*, lines, name):
+def import_export_lines(*, lines, name, progress=None, chunk_size=CHUNK_SIZE):
     """Recreate articles from this project's JSON Lines export; the whole file or nothing.
 
     Returns an ExportImport. An article whose slug already exists is skipped, so
-    importing the same export twice creates nothing the second time.
+    importing the same export twice creates nothing the second time. The lines are read
+    as they come, ``chunk_size`` at a time (articles.wire.batches stores each chunk), so
+    memory does not grow with the file; ``progress(articles)`` is called after each.
     """
-    result = ExportImport(created=[])
+    result = ExportImport()
+    tags = _TagLookup()
     with transaction.atomic():
+        chunk = []
         for number, line in enumerate(lines, start=1):
             if not line.strip():
                 continue
@@ -63,24 +70,81 @@ def import_export_lines(*, lines, name):
             record, removed = strip_forbidden_data(record, name_keys=NAME_FIELDS)
             if removed:
                 result.removed[number] = removed
-            try:
-                # A revision per article: each article's history is its own.
-                with reversion.create_revision():
-                    reversion.set_comment(f"Imported from export file {name}, line {number}")
-                    article = _article_from_record(record)
-            except ValidationError as error:
-                problems = "; ".join(
-                    f"{name}: {message}" for name, messages in error.message_dict.items()
-                    for message in messages
-                ) if hasattr(error, "error_dict") else "; ".join(error.messages)
-                raise ImportFailed(f"invalid article record: {problems}", number) from error
-            except (KeyError, TypeError, ValueError) as error:
-                raise ImportFailed(f"invalid article record: {error}", number) from error
-            if article is None:
-                result.skipped += 1
-            else:
-                result.created.append(article)
+            chunk.append((number, record))
+            if len(chunk) == chunk_size:
+                _restore_chunk(chunk, name=name, tags=tags, result=result, progress=progress)
+                chunk = []
+        _restore_chunk(chunk, name=name, tags=tags, result=result, progress=progress)
     return result
+
+
+def _restore_chunk(chunk, *, name, tags, result, progress):
+    """Store a chunk's articles together, skipping those already here; one invalidation."""
+    slugs = {r["slug"] for _, r in chunk if isinstance(r, dict) and isinstance(r.get("slug"), str)}
+    prints = {r["fingerprint"] for _, r in chunk
+              if isinstance(r, dict) and isinstance(r.get("fingerprint"), str)}
+    here = _Here(
+        slugs=set(Article.objects.filter(slug__in=slugs).values_list("slug", flat=True)),
+        fingerprints=set(Article.objects.filter(fingerprint__in=prints)
+                         .values_list("fingerprint", flat=True)),
+    )
+    new = []
+    for number, record in chunk:
+        try:
+            # A revision per article: each article's history is its own.
+            made = _article_from_record(
+                record, here=here, tags=tags,
+                comment=f"Imported from export file {name}, line {number}",
+            )
+        except ValidationError as error:
+            problems = "; ".join(
+                f"{name}: {message}" for name, messages in error.message_dict.items()
+                for message in messages
+            ) if hasattr(error, "error_dict") else "; ".join(error.messages)
+            raise ImportFailed(f"invalid article record: {problems}", number) from error
+        except (KeyError, TypeError, ValueError) as error:
+            raise ImportFailed(f"invalid article record: {error}", number) from error
+        if made is None:
+            result.skipped += 1
+        else:
+            new.append(made)
+    invalidate(store_articles(new))
+    result.created += len(new)
+    if progress and chunk:
+        progress(len(new))
+
+
+@dataclass
+class _Here:
+    """What a chunk must not store again: slugs and fingerprints already in the database
+    (earlier chunks of the file included) or earlier in the chunk."""
+
+    slugs: set
+    fingerprints: set
+
+
+class _TagLookup:
+    """The file's tags by ISO code or name, each looked up (or created) once."""
+
+    def __init__(self):
+        self.countries = dict(Country.objects.values_list("code", "pk"))
+        self.named = {Minister: {}, Policy: {}}
+
+    def country_ids(self, codes):
+        missing = set(codes) - self.countries.keys()
+        if missing:
+            raise ValueError(f"unknown country codes {sorted(missing)}")
+        return [self.countries[code] for code in codes]
+
+    def named_ids(self, model, names):
+        known = self.named[model]
+        ids = []
+        for name in names:
+            name = " ".join(str(name).split())
+            if name not in known:
+                known[name] = _tag_named(model, name).pk
+            ids.append(known[name])
+        return ids
 
 
 # Fields of an export line that hold a headline or names: direction controls go too.
@@ -97,11 +161,12 @@ def _checked_time(value, field_name):
     return moment
 
 
-def _article_from_record(record):
+def _article_from_record(record, *, here, tags, comment):
+    """The NewArticle a record makes, checked; None if its slug or fingerprint is here."""
     if not isinstance(record, dict):
         raise ValueError("not a JSON object")
     slug = record["slug"]
-    if Article.objects.filter(slug=slug).exists():
+    if slug in here.slugs:
         return None
     status = record.get("status") or Article.Status.DRAFT
     if status not in Article.Status.values:
@@ -109,10 +174,7 @@ def _article_from_record(record):
     published_at = None
     if record.get("published_at"):
         published_at = _checked_time(record["published_at"], "published_at")
-    countries = list(Country.objects.filter(code__in=record.get("countries") or []))
-    missing = set(record.get("countries") or []) - {c.code for c in countries}
-    if missing:
-        raise ValueError(f"unknown country codes {sorted(missing)}")
+    country_ids = tags.country_ids(record.get("countries") or [])
     article = Article(
         headline=record["headline"],
         slug=slug,
@@ -125,22 +187,24 @@ def _article_from_record(record):
         headline_needs_review=bool(record.get("headline_needs_review")),
         fingerprint=record.get("fingerprint") or None,
     )
-    if article.fingerprint and Article.objects.filter(fingerprint=article.fingerprint).exists():
+    if article.fingerprint in here.fingerprints:
         return None  # the same wire copy is already here under another slug
     article.full_clean(exclude=["fingerprint", "image"], validate_unique=False)
-    article.save()
-    article.countries.set(countries)
-    article.ministers.set([_tag_named(Minister, name) for name in record.get("ministers") or []])
-    article.policies.set([_tag_named(Policy, name) for name in record.get("policies") or []])
+    made = NewArticle(article, comment=comment, tags={
+        "countries": country_ids,
+        "ministers": tags.named_ids(Minister, record.get("ministers") or []),
+        "policies": tags.named_ids(Policy, record.get("policies") or []),
+    })
     for correction in record.get("corrections") or []:
-        created_at = _checked_time(correction["created_at"], "correction created_at")
-        Correction.objects.create(
-            article=article,
+        made.corrections.append(Correction(
             kind=correction.get("kind") or Correction.Kind.CORRECTION,
             note=correction["note"],
-            created_at=created_at,
-        )
-    return article
+            created_at=_checked_time(correction["created_at"], "correction created_at"),
+        ))
+    here.slugs.add(slug)
+    if article.fingerprint:
+        here.fingerprints.add(article.fingerprint)
+    return made
 
 
 def _tag_named(model, name):

@@ -15,17 +15,17 @@ import unicodedata
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
-import reversion
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils.html import escape
 from django.utils.text import slugify
 
-from articles.editorial.services import apply_suggestions
+from articles.caching.invalidation import invalidate
 from articles.models import DASHES, Article
 from articles.platform.dates import publication_date_error
 from articles.platform.text import strip_forbidden
-from articles.tagging import suggest_tags
+from articles.tagging import get_vocabulary, suggest_tags
+from articles.wire.batches import NewArticle, store_articles
 
 HEADLINE_MAX = 110
 SLUG_MAX = Article._meta.get_field("slug").max_length
@@ -171,14 +171,20 @@ def derive_headline(paragraph):
     return " ".join(words).rstrip(" ,;:–—-")
 
 
-def unique_slug(text, *, fallback):
-    """slugify(text), with -2, -3... added when another article has it."""
+def slug_base(text, *, fallback):
+    """slugify(text), cut to a length that leaves room for a -2, -3..."""
     base = slugify(DASHES.sub(" ", text))
     if len(base) > SLUG_WORDS_MAX:
         base = base[: SLUG_WORDS_MAX + 1].rsplit("-", 1)[0]
-    base = base[: SLUG_MAX - 8].strip("-") or fallback
+    return base[: SLUG_MAX - 8].strip("-") or fallback
+
+
+def unique_slug(text, *, fallback, taken=()):
+    """slugify(text), with -2, -3... added when another article (or one of ``taken``,
+    the slugs of a batch not stored yet) has it."""
+    base = slug_base(text, fallback=fallback)
     slug, number = base, 1
-    while Article.objects.filter(slug=slug).exists():
+    while slug in taken or Article.objects.filter(slug=slug).exists():
         number += 1
         slug = f"{base}-{number}"
     return slug
@@ -189,6 +195,21 @@ def publication_time(date):
     return datetime.datetime.combine(date, PUBLISH_TIME, tzinfo=ZoneInfo(settings.TIME_ZONE))
 
 
+@dataclass
+class WireFile:
+    """A wire file read and checked, not stored yet."""
+
+    name: str
+    wire: WireText
+    removed: int  # control characters removed from the text
+
+
+def read_wire_file(raw, *, name):
+    """Decode, clean and parse a wire file's bytes; ImportFailed if it is not wire copy."""
+    text, removed = strip_forbidden(decode_wire_bytes(raw))
+    return WireFile(name=name, wire=parse_wire(text), removed=removed)
+
+
 def import_wire_text(*, raw, name, publish=False, autotag=True, vocabulary=None, shift=None):
     """Create one article from a wire file's bytes, without control characters; atomic.
 
@@ -196,35 +217,129 @@ def import_wire_text(*, raw, name, publish=False, autotag=True, vocabulary=None,
     earlier article. `shift` (a timedelta) moves the publication date, used only by the
     demo set-up.
     """
-    text, removed = strip_forbidden(decode_wire_bytes(raw))
-    wire = parse_wire(text)
-    existing = Article.objects.filter(fingerprint=wire.fingerprint).first()
-    if existing:
-        return WireImport(existing, created=False)
-    date = wire.date + shift if shift else wire.date
-    headline, removed_from_headline = strip_forbidden(wire.headline, names=True)
-    removed += removed_from_headline
+    [outcome] = import_wire_files([read_wire_file(raw, name=name)], publish=publish,
+                                  autotag=autotag, vocabulary=vocabulary, shift=shift)
+    if isinstance(outcome, Exception):
+        raise outcome
+    return outcome
+
+
+def import_wire_files(files, *, publish=False, autotag=True, vocabulary=None, shift=None):
+    """Store a batch of WireFiles in one transaction, each whole or not at all.
+
+    Returns, for each file in order, a WireImport or the exception that kept it out.
+    The batch is written with a few inserts (articles.wire.batches); if that fails (the
+    same copy or headline stored meanwhile by another process), each file is stored on
+    its own, under a savepoint, so one file's clash costs only that file. Readers'
+    cached pages are invalidated once, for what the batch changed.
+    """
+    if autotag and vocabulary is None:
+        vocabulary = get_vocabulary()
+    known = Article.objects.in_bulk({f.wire.fingerprint for f in files},
+                                    field_name="fingerprint")
+    outcomes, first_with = [None] * len(files), {}
+    for index, wire_file in enumerate(files):
+        fingerprint = wire_file.wire.fingerprint
+        if fingerprint in known:
+            outcomes[index] = WireImport(known[fingerprint], created=False)
+        elif fingerprint not in first_with:
+            first_with[fingerprint] = index
+    heads = {}
+    for index in first_with.values():
+        try:
+            heads[index] = _headline(files[index], shift)
+        except Exception as error:  # noqa: BLE001 - the file fails, not the batch
+            outcomes[index] = error
+    # One query for the batch's slugs; a slug taken (here or earlier in the batch) is
+    # numbered as unique_slug() numbers it.
+    in_use = set(Article.objects.filter(slug__in=[head.slug for head in heads.values()])
+                 .values_list("slug", flat=True))
+    new = {}
+    for index, head in heads.items():
+        if head.slug in in_use:
+            head.slug = unique_slug(head.headline, fallback=head.fallback, taken=in_use)
+        in_use.add(head.slug)
+        try:
+            new[index] = _new_article(files[index], head, publish=publish, autotag=autotag,
+                                      vocabulary=vocabulary)
+        except Exception as error:  # noqa: BLE001 - the file fails, not the batch
+            outcomes[index] = error
+    with transaction.atomic():
+        keys = _store(files, new, outcomes)
+        invalidate(keys)
+    for index, wire_file in enumerate(files):
+        first = outcomes[first_with.get(wire_file.wire.fingerprint, index)]
+        if outcomes[index] is None:  # the same text twice in the batch: as the first went
+            outcomes[index] = (WireImport(first.article, created=False)
+                               if isinstance(first, WireImport) else first)
+    return outcomes
+
+
+def _store(files, new, outcomes):
+    """Store the new articles, all at once or else one by one; the cache keys changed."""
     try:
-        with transaction.atomic(), reversion.create_revision():
-            reversion.set_comment(f"Imported from wire file {name}")
-            article = Article(
-                headline=headline,
-                slug=unique_slug(headline, fallback=f"wire-{date.isoformat()}"),
-                body=wire.body,
-                status=Article.Status.PUBLISHED if publish else Article.Status.REVIEW,
-                published_at=publication_time(date) if publish else None,
-                headline_needs_review=True,
-                fingerprint=wire.fingerprint,
-            )
-            article.save()
-            if autotag:
-                apply_suggestions(
-                    article=article, suggestions=suggest_tags(article, vocabulary=vocabulary)
-                )
-    except IntegrityError:
-        # Another process imported the same text meanwhile.
-        existing = Article.objects.filter(fingerprint=wire.fingerprint).first()
-        if existing is None:
-            raise
-        return WireImport(existing, created=False)
-    return WireImport(article, created=True, removed=removed)
+        with transaction.atomic():
+            keys = store_articles([new_article for new_article, _ in new.values()])
+    except Exception:  # noqa: BLE001 - retried file by file below, where it is named
+        keys = set()
+        for index, (new_article, _) in new.items():
+            try:
+                with transaction.atomic():
+                    keys |= store_articles([new_article])
+            except IntegrityError as error:
+                # Another process imported the same text meanwhile.
+                existing = Article.objects.filter(
+                    fingerprint=files[index].wire.fingerprint).first()
+                outcomes[index] = WireImport(existing, created=False) if existing else error
+            except Exception as error:  # noqa: BLE001 - this file fails, not the others
+                outcomes[index] = error
+            else:
+                outcomes[index] = _created(files[index], *new[index])
+        return keys
+    for index, made in new.items():
+        outcomes[index] = _created(files[index], *made)
+    return keys
+
+
+def _created(wire_file, new_article, removed_from_headline):
+    return WireImport(new_article.article, created=True,
+                      removed=wire_file.removed + removed_from_headline)
+
+
+@dataclass
+class _Head:
+    """A wire file's derived headline and the address it would take."""
+
+    date: datetime.date
+    headline: str
+    removed: int  # control characters removed from the headline
+    fallback: str
+    slug: str
+
+
+def _headline(wire_file, shift):
+    date = wire_file.wire.date + shift if shift else wire_file.wire.date
+    headline, removed = strip_forbidden(wire_file.wire.headline, names=True)
+    fallback = f"wire-{date.isoformat()}"
+    return _Head(date, headline, removed, fallback, slug_base(headline, fallback=fallback))
+
+
+def _new_article(wire_file, head, *, publish, autotag, vocabulary):
+    """The article a wire file becomes, with the tags its text supports; and the
+    control characters removed from its headline."""
+    article = Article(
+        headline=head.headline,
+        slug=head.slug,
+        body=wire_file.wire.body,
+        status=Article.Status.PUBLISHED if publish else Article.Status.REVIEW,
+        published_at=publication_time(head.date) if publish else None,
+        headline_needs_review=True,
+        fingerprint=wire_file.wire.fingerprint,
+    )
+    article.sanitise()
+    tags = {}
+    if autotag:
+        tags = {taxonomy: [suggestion.tag_id for suggestion in items]
+                for taxonomy, items in suggest_tags(article, vocabulary=vocabulary).items()}
+    return NewArticle(article, comment=f"Imported from wire file {wire_file.name}",
+                      tags=tags), head.removed

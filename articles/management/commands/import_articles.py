@@ -5,14 +5,63 @@ import time
 from django.core.management.base import BaseCommand
 
 from articles.tagging import get_vocabulary
-from articles.wire.files import import_file, wire_files
+from articles.wire.files import import_files, wire_files
+
+PROGRESS_EVERY = 0.5  # seconds between two progress lines on a terminal
+CLEAR_TO_END = "\033[K"  # the terminal's "erase to the end of the line"
+
+
+class Progress:
+    """One line on a terminal, rewritten as batches finish: files and articles so far,
+    the rate, and an estimate of the time left from the bytes still to read."""
+
+    def __init__(self, stream, *, files, size):
+        self.stream, self.files, self.size = stream, files, size
+        self.done = {"files": 0, "articles": 0, "size": 0}
+        self.started = self.shown = time.monotonic()
+
+    def __call__(self, *, files, articles, size):
+        self.done["files"] += files
+        self.done["articles"] += articles
+        self.done["size"] += size
+        if time.monotonic() - self.shown >= PROGRESS_EVERY:
+            self.show()
+
+    def line(self):
+        elapsed = max(time.monotonic() - self.started, 1e-6)
+        done = self.done
+        left = "?"
+        if done["size"]:
+            seconds = round(elapsed * max(self.size - done["size"], 0) / done["size"])
+            left = f"{seconds // 60}:{seconds % 60:02d}"
+        return (f"{done['files']:,}/{self.files:,} files, {done['articles']:,} articles, "
+                f"{done['articles'] / elapsed:,.0f} articles/s, "
+                f"{done['size'] / max(self.size, 1):.0%} read, {left} left")
+
+    def show(self):
+        self.shown = time.monotonic()
+        self._write("\r" + self.line() + CLEAR_TO_END)
+
+    def clear(self):
+        """Rub the line out, for another line to be written in its place."""
+        self._write("\r" + CLEAR_TO_END)
+
+    def end(self):
+        self.show()
+        self._write("\n")
+
+    def _write(self, text):
+        # Plain: standard error's error colour is for errors.
+        self.stream.write(text, style_func=str, ending="")
+        self.stream.flush()
 
 
 class Command(BaseCommand):
     help = (
         "Import wire articles (*.txt) and JSON Lines exports (*.jsonl) from files or "
         "folders (searched recursively). Each file is imported whole or not at all; "
-        "exits 1 if any file failed."
+        "exits 1 if any file failed. On a terminal, a progress line on standard error "
+        "gives the rate and the time left."
     )
 
     def add_arguments(self, parser):
@@ -29,35 +78,36 @@ class Command(BaseCommand):
         parser.add_argument(
             "--quiet",
             action="store_true",
-            help="Print only failures, a progress count every 500 files, and the summary.",
+            help="Print only failures and the summary (as --verbosity 0 does).",
         )
 
     def handle(self, *args, **options):
         autotag = not options["no_autotag"]
+        quiet = options["quiet"] or options["verbosity"] == 0
         # One compiled vocabulary for the whole run: the tag tables only grow by what
         # this run creates, which the wire tagger does not need.
         vocabulary = get_vocabulary() if autotag else None
+        paths = list(wire_files(options["paths"]))
+        progress = None
+        if options["verbosity"] > 0 and self.stderr.isatty():
+            progress = Progress(self.stderr, files=len(paths), size=sum(_size(p) for p in paths))
         totals = {"imported": 0, "skipped": 0, "failed": 0}
-        started = time.monotonic()
-        count = 0
-        for count, path in enumerate(wire_files(options["paths"]), start=1):
-            result = import_file(
-                path, publish=options["publish"], autotag=autotag, vocabulary=vocabulary
-            )
+        results = import_files(paths, publish=options["publish"], autotag=autotag,
+                               vocabulary=vocabulary, progress=progress)
+        for result in results:
             totals["imported"] += result.imported
             totals["skipped"] += result.skipped
-            if result.outcome == "failed":
-                totals["failed"] += 1
-                self.stderr.write(f"{path}: failed: {result.message}")
-            elif not options["quiet"]:
-                self.stdout.write(f"{path}: {result.message}")
-            if options["quiet"] and count % 500 == 0:
-                self.stdout.write(
-                    f"... {count} files in {time.monotonic() - started:.0f}s "
-                    f"(imported {totals['imported']}, skipped {totals['skipped']}, "
-                    f"failed {totals['failed']})"
-                )
-        if count == 0:
+            failed = result.outcome == "failed"
+            totals["failed"] += failed
+            if progress and (failed or not quiet):
+                progress.clear()
+            if failed:
+                self.stderr.write(f"{result.path}: failed: {result.message}")
+            elif not quiet:
+                self.stdout.write(f"{result.path}: {result.message}")
+        if progress:
+            progress.end()
+        if not paths:
             self.stderr.write("no *.txt or *.jsonl files in " + ", ".join(options["paths"]))
         summary = (
             f"imported {totals['imported']}, skipped {totals['skipped']}, "
@@ -66,3 +116,10 @@ class Command(BaseCommand):
         self.stdout.write(summary)
         if totals["failed"]:
             raise SystemExit(1)
+
+
+def _size(path):
+    try:
+        return path.stat().st_size
+    except OSError:
+        return 0
