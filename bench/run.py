@@ -6,6 +6,7 @@ then serves the site with gunicorn (2 sync workers, DEBUG off) pinned to CPU 1 a
 it with wrk pinned to CPU 0: 1 thread, 16 connections, a warm-up, then 3 runs whose
 median is reported. Every page is measured cold (page cache off) and warm, beside two
 floors of the same size (pre-rendered bytes, and a template with no database) and nginx.
+Then the mixed run (bench/mixed.py): readers on a mix of pages while an editor writes.
 All traffic goes to 127.0.0.1.
 """
 
@@ -439,6 +440,11 @@ def main():
                         "restarted mid-run")
     parser.add_argument("--no-load", action="store_true",
                         help="seed, count queries and EXPLAIN only")
+    parser.add_argument("--mixed", action="store_true",
+                        help="only the mixed run: readers on a mix of pages while an editor "
+                        "writes (bench/mixed.py; part of the full run)")
+    parser.add_argument("--mixed-warmup", type=int, default=30)
+    parser.add_argument("--mixed-seconds", type=int, default=60)
     args = parser.parse_args()
     if args.quick:
         if args.articles == 100_000:
@@ -452,6 +458,9 @@ def main():
     run(["redis-cli", "-p", str(REDIS_PORT), "flushall"], capture_output=True)
     database, seed_seconds = prepare_database(args)
     setup_django(database)
+    if args.mixed:
+        mixed_run(args, database)
+        return
     pages = pick_pages()
     pages["admin list"] = "/admin/articles/article/?status=live"
     session = staff_session()
@@ -482,10 +491,29 @@ def main():
     result["load_average_at_end"] = os.getloadavg()
     report(result)
     RESULTS.mkdir(exist_ok=True)
-    label = f"{args.articles}{'-quick' if args.quick else ''}"
+    label = result_label(args)
     (RESULTS / f"{label}.json").write_text(json.dumps(result, indent=2))
     (RESULTS / f"{label}-explain.json").write_text(json.dumps(plans, indent=2))
     log(f"written: bench/results/{label}.json and {label}-explain.json")
+    if not args.no_load and not args.pages:
+        mixed_run(args, database)
+
+
+def result_label(args):
+    return f"{args.articles}{'-quick' if args.quick else ''}"
+
+
+def mixed_run(args, database):
+    """Readers on a mix of pages while an editor writes: bench/results/<N>-mixed.json."""
+    # Imported here: bench/mixed.py uses this module's helpers, and this one runs as a
+    # script.
+    from bench import mixed
+
+    result = mixed.measure(args, database)
+    RESULTS.mkdir(exist_ok=True)
+    path = RESULTS / f"{result_label(args)}-mixed.json"
+    path.write_text(json.dumps(result, indent=2))
+    log(f"written: {path.relative_to(REPO)}")
 
 
 def load(args, database, pages, info, session):

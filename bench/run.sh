@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The benchmark in one command (docs/PERFORMANCE.md): bash bench/run.sh [--quick] [--faults]
+# The benchmark in one command (docs/PERFORMANCE.md): bash bench/run.sh [--quick] [--faults] [--mixed]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 if [ ! -x .venv/bin/python ]; then

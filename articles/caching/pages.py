@@ -36,6 +36,7 @@ from articles.caching import dependencies
 from articles.caching.state import (
     MISSING,
     Entry,
+    changed_since,
     degraded,
     in_request,
     is_current,
@@ -189,6 +190,8 @@ class PageCacheMiddleware:
         etag = etag_for(response.content)
         self.add_validators(response, etag, rendered_at)
         keys = name_keys(response, keys)
+        # Before record_versions() below gives unversioned keys the number of now.
+        born_stale = changed_since(keys, state)
         if request.method == "GET" and state.sequence is not None and may_store(state):
             headers = [(k, v) for k, v in response.items() if k.lower() not in UNSTORED_HEADERS]
             entry = Entry(state.epoch, state.sequence, keys,
@@ -197,6 +200,12 @@ class PageCacheMiddleware:
             shared.set(key, entry, timeout=last_good_seconds())
             record_versions(keys, state)
             page_memory.set(state, key, entry, self.timeout(), size=len(response.content))
+        if born_stale:
+            # A write to what the page shows committed while it rendered: right for
+            # this reader, stale for the next (stored above, it is not current here).
+            # The edges' purge for that write may already have passed, so no cache in
+            # front may keep this copy.
+            response["Cache-Control"] = "no-store"
         return answer(request, response, etag, rendered_at, "miss")
 
     def process_exception(self, request, exception):

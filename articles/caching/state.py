@@ -343,6 +343,26 @@ def is_current(entry, state):
                for version in found.values())
 
 
+def changed_since(keys, state):
+    """True if a write has named one of ``keys``, or renewed the epoch, since ``state``
+    was read: what was rendered under it may predate that write. Read afresh, not from
+    the request's memo; with no write since, one round trip. A cache that does not
+    answer tells nothing (False)."""
+    if state.sequence is None:
+        return False
+    found = shared.get_many([STATE_KEY, SEQUENCE_KEY])
+    stored, sequence = found.get(STATE_KEY), found.get(SEQUENCE_KEY)
+    if stored is None or sequence is None:
+        return False
+    if stored[0] != state.epoch:
+        return True
+    if sequence == state.sequence:
+        return False
+    found = shared.get_many([VERSION_PREFIX + key for key in keys])
+    return any(version is not None and version > state.sequence
+               for version in found.values())
+
+
 def record_versions(keys, state):
     """Give a key no write has named yet a version, so entries can be checked against
     it: the sequence number now (an entry that began before it is then stale once, never

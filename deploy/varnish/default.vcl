@@ -71,6 +71,14 @@ sub vcl_recv {
 }
 
 sub vcl_backend_response {
+    if (beresp.http.Cache-Control ~ "(?i)no-store") {
+        # The app rendered this while a write to what it shows committed (or it is an
+        # outage page): the purge for that write may have come before it. Keep nothing,
+        # not even a hit-for-miss marker: the next reader's request fetches afresh.
+        set beresp.uncacheable = true;
+        set beresp.ttl = 0s;
+        return (deliver);
+    }
     if (beresp.status == 200 && beresp.http.xkey) {
         # Purged by key on every write: kept as long as the app keeps a page for what
         # changes with the clock alone (NEWSROOM_PAGE_CACHE_TIMEOUT); the app's short
