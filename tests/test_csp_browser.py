@@ -312,6 +312,16 @@ def test_admin_login_page_breaks_nothing(browser, live_server):
     assert watch.problems() == []
 
 
+def password_step(page, watch, url, editor, next_step):
+    """Sign in with the password at ``url`` and wait for the two-factor step."""
+    visit(page, watch, url)
+    page.fill("#id_username", editor.username)
+    page.fill("#id_password", "correct horse battery")
+    page.click("input[type=submit]")
+    page.wait_for_selector(next_step)
+    watch.settle(page)
+
+
 def test_sign_in_two_factor_and_account_pages_break_nothing(browser, live_server):
     """The whole first sign-in (password, set-up with its QR code, backup codes), the
     account page, signing in again with a code, and a withdrawn story's 410 page."""
@@ -325,12 +335,7 @@ def test_sign_in_two_factor_and_account_pages_break_nothing(browser, live_server
                          withdrawal_note="It relied on a source we could not verify.")
     context, watch = watched_context(browser, live_server)
     page = context.new_page()
-    visit(page, watch, f"{live_server.url}/admin/")
-    page.fill("#id_username", editor.username)
-    page.fill("#id_password", "correct horse battery")
-    page.click("input[type=submit]")
-    page.wait_for_selector("#setup-form")
-    watch.settle(page)
+    password_step(page, watch, f"{live_server.url}/admin/", editor, "#setup-form")
     assert page.locator(".nr-qr svg").is_visible()
     key = b32decode(page.inner_text("#totp-secret").replace(" ", ""))
     page.fill("#id_code", f"{TOTP(key).token():06d}")
@@ -344,12 +349,7 @@ def test_sign_in_two_factor_and_account_pages_break_nothing(browser, live_server
 
     again, watch_again = watched_context(browser, live_server)
     page = again.new_page()
-    visit(page, watch_again, f"{live_server.url}/admin/login/")
-    page.fill("#id_username", editor.username)
-    page.fill("#id_password", "correct horse battery")
-    page.click("input[type=submit]")
-    page.wait_for_selector("#verify-form")
-    watch_again.settle(page)
+    password_step(page, watch_again, f"{live_server.url}/admin/login/", editor, "#verify-form")
     visit(page, watch_again, f"{live_server.url}{story.get_absolute_url()}", status=410)
     assert "could not verify" in page.content()
     again.close()
