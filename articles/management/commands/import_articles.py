@@ -1,59 +1,33 @@
 """python manage.py import_articles [--publish] [--no-autotag] PATH... — wire files or exports."""
 
-import time
-
 from django.core.management.base import BaseCommand
 
+from articles.platform.progress import ProgressLine, time_left
 from articles.tagging import get_vocabulary
 from articles.wire.files import import_files, wire_files
 
-PROGRESS_EVERY = 0.5  # seconds between two progress lines on a terminal
-CLEAR_TO_END = "\033[K"  # the terminal's "erase to the end of the line"
 
-
-class Progress:
-    """One line on a terminal, rewritten as batches finish: files and articles so far,
-    the rate, and an estimate of the time left from the bytes still to read."""
+class Progress(ProgressLine):
+    """Files and articles so far, the rate, and an estimate of the time left from the
+    bytes still to read."""
 
     def __init__(self, stream, *, files, size):
-        self.stream, self.files, self.size = stream, files, size
+        super().__init__(stream)
+        self.files, self.size = files, size
         self.done = {"files": 0, "articles": 0, "size": 0}
-        self.started = self.shown = time.monotonic()
 
     def __call__(self, *, files, articles, size):
         self.done["files"] += files
         self.done["articles"] += articles
         self.done["size"] += size
-        if time.monotonic() - self.shown >= PROGRESS_EVERY:
-            self.show()
+        self.tick()
 
     def line(self):
-        elapsed = max(time.monotonic() - self.started, 1e-6)
         done = self.done
-        left = "?"
-        if done["size"]:
-            seconds = round(elapsed * max(self.size - done["size"], 0) / done["size"])
-            left = f"{seconds // 60}:{seconds % 60:02d}"
+        left = time_left(self.elapsed, done["size"], self.size)
         return (f"{done['files']:,}/{self.files:,} files, {done['articles']:,} articles, "
-                f"{done['articles'] / elapsed:,.0f} articles/s, "
+                f"{done['articles'] / self.elapsed:,.0f} articles/s, "
                 f"{done['size'] / max(self.size, 1):.0%} read, {left} left")
-
-    def show(self):
-        self.shown = time.monotonic()
-        self._write("\r" + self.line() + CLEAR_TO_END)
-
-    def clear(self):
-        """Rub the line out, for another line to be written in its place."""
-        self._write("\r" + CLEAR_TO_END)
-
-    def end(self):
-        self.show()
-        self._write("\n")
-
-    def _write(self, text):
-        # Plain: standard error's error colour is for errors.
-        self.stream.write(text, style_func=str, ending="")
-        self.stream.flush()
 
 
 class Command(BaseCommand):
