@@ -41,6 +41,9 @@ POSTGRES_TUNING = {
     "random_page_cost": "1.1",
     "effective_cache_size": "4GB",
     "work_mem": "16MB",
+    # Fewer checkpoints while seed_bench loads a million articles (see DEPLOY.md on
+    # restores).
+    "max_wal_size": "4GB",
 }
 
 
@@ -443,6 +446,8 @@ def main():
     parser.add_argument("--mixed", action="store_true",
                         help="only the mixed run: readers on a mix of pages while an editor "
                         "writes (bench/mixed.py; part of the full run)")
+    parser.add_argument("--no-mixed", action="store_true",
+                        help="skip the mixed run after the pages (the cost curve's runs)")
     parser.add_argument("--mixed-warmup", type=int, default=30)
     parser.add_argument("--mixed-seconds", type=int, default=60)
     args = parser.parse_args()
@@ -495,7 +500,7 @@ def main():
     (RESULTS / f"{label}.json").write_text(json.dumps(result, indent=2))
     (RESULTS / f"{label}-explain.json").write_text(json.dumps(plans, indent=2))
     log(f"written: bench/results/{label}.json and {label}-explain.json")
-    if not args.no_load and not args.pages:
+    if not args.no_load and not args.pages and not args.no_mixed:
         mixed_run(args, database)
 
 
