@@ -178,6 +178,7 @@ def article_recover(*, version, by):
                 article.version += 1
                 article.updated_by = by
                 article.save()
+                article.carry_publication_time()
                 # Foreign keys are checked at the commit: check them here, where a
                 # refusal can still be told to the editor.
                 connection.check_constraints(table_names=RECOVERED_TABLES)

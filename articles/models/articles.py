@@ -202,7 +202,12 @@ class Article(models.Model):
     def save(self, *args, **kwargs):
         # Sanitise here so no path (admin, import, shell) can store unsafe markup.
         self.sanitise()
+        adding = self._state.adding
         super().save(*args, **kwargs)
+        listed_at = self.listed_at
+        if not adding and listed_at != getattr(self, "_listed_at_saved", None):
+            self.carry_publication_time()
+        self._listed_at_saved = listed_at
 
     def get_absolute_url(self):
         local = timezone.localtime(self.published_at or timezone.now())
@@ -210,6 +215,24 @@ class Article(models.Model):
             "year": f"{local.year:04d}", "month": f"{local.month:02d}",
             "day": f"{local.day:02d}", "slug": self.slug,
         })
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        article = super().from_db(db, field_names, values)
+        article._listed_at_saved = article.listed_at if "status" in field_names \
+            and "published_at" in field_names else None
+        return article
+
+    def carry_publication_time(self):
+        """Give the article's tag rows its ``listed_at`` (save() does it on a change)."""
+        for through in (TaggedCountry, TaggedMinister, TaggedPolicy):
+            through.objects.filter(content_object_id=self.pk).update(published_at=self.listed_at)
+
+    @property
+    def listed_at(self):
+        """The publication time the article's tag rows carry: set while it is published
+        (``TagRow.published_at``; ``TagRowQuerySet.published()`` reads the rule there)."""
+        return self.published_at if self.status == self.Status.PUBLISHED else None
 
     def sanitise(self):
         """Make the body safe markup; save() does it, and so must a bulk insert."""
@@ -284,3 +307,17 @@ class Correction(models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()}: {self.note[:60]}"
+
+
+def _carry_publication_time(sender, instance, raw=False, **kwargs):
+    """A new or restored tag row carries its article's publication time (``TagRow``)."""
+    try:
+        instance.published_at = instance.content_object.listed_at
+    except Article.DoesNotExist:
+        pass  # a recovery may write the rows before their article: it calls
+        # carry_publication_time() once the article is back
+
+
+for _through in (TaggedCountry, TaggedMinister, TaggedPolicy):
+    models.signals.pre_save.connect(_carry_publication_time, sender=_through,
+                                    dispatch_uid=f"publication-time-{_through.__name__}")

@@ -78,7 +78,8 @@ def _store_tag_rows(new_articles):
         # tagged (as apply_suggestions() would not).
         tags = taxonomy.model.objects.in_bulk(wanted)
         rows = [
-            taxonomy.through(content_object=new.article, tag=tags[tag_id])
+            taxonomy.through(content_object=new.article, tag=tags[tag_id],
+                             published_at=new.article.listed_at)
             for new in new_articles
             for tag_id in dict.fromkeys(new.tags.get(taxonomy.plural, ()))
             if tag_id in tags

@@ -1,0 +1,116 @@
+"""Tag rows carry their article's publication time while it is published, on every path
+that writes them, so the pages that read a tag's rows in index order (its latest
+articles, its last publication, this month's most covered) agree with the visibility
+rule, Article.objects.published()."""
+
+from datetime import timedelta
+
+import pytest
+import reversion
+from django.utils import timezone
+
+from articles.editorial import services
+from articles.models import TAXONOMIES, Article, TaggedCountry
+from articles.public import selectors
+from tests.factories import make_article, make_editor, make_minister, make_policy
+
+pytestmark = pytest.mark.django_db
+
+
+def carried(article):
+    """The publication times the article's tag rows carry, one per row."""
+    return {
+        row.published_at
+        for taxonomy in TAXONOMIES.values()
+        for row in taxonomy.through.objects.filter(content_object_id=article.pk)
+    }
+
+
+def agrees_with_visibility_rule():
+    """Every taxonomy's public tag rows are the rows of the public articles."""
+    public = set(Article.objects.published().values_list("pk", flat=True))
+    for taxonomy in TAXONOMIES.values():
+        rows = taxonomy.through.objects.published().values_list("content_object_id", flat=True)
+        every = taxonomy.through.objects.values_list("content_object_id", flat=True)
+        assert set(rows) == {pk for pk in every if pk in public}, taxonomy.key
+
+
+def test_rows_follow_the_article_through_its_life():
+    editor = make_editor()
+    article = make_article(status=Article.Status.DRAFT, countries=["IN", "RU"],
+                           ministers=[make_minister()], policies=[make_policy()])
+    assert carried(article) == {None}
+    agrees_with_visibility_rule()
+
+    services.article_publish(article=article, by=editor)
+    article.refresh_from_db()
+    assert carried(article) == {article.published_at}
+    agrees_with_visibility_rule()
+
+    article.refresh_from_db()
+    later = timezone.now() + timedelta(days=2)
+    article.published_at = later
+    article.save()
+    assert carried(article) == {later}  # scheduled: carried, but not yet public
+    agrees_with_visibility_rule()
+
+    services.article_withdraw(article=article, by=editor)
+    assert carried(article) == {None}
+    agrees_with_visibility_rule()
+
+
+def test_a_tag_added_to_a_published_story_carries_its_time():
+    article = make_article(countries=["IN"])
+    article.countries.add(TaggedCountry.tag_model().objects.get(code="CN"))
+    assert carried(article) == {article.published_at}
+
+
+def test_a_revert_keeps_the_rows_public():
+    editor = make_editor()
+    with reversion.create_revision():
+        article = make_article(countries=["IN"])
+    first = reversion.models.Version.objects.get_for_object(article).first()
+    with reversion.create_revision():
+        article.countries.set([TaggedCountry.tag_model().objects.get(code="RU")])
+        article.save()
+    services.article_revert(article=article, version=first, by=editor)
+    assert [c.code for c in article.countries.all()] == ["IN"]
+    assert carried(article) == {article.published_at}
+    agrees_with_visibility_rule()
+
+
+def test_a_merge_keeps_the_times_and_the_pages_that_read_them():
+    kept, merged = make_minister("Sergey Lavrov"), make_minister("S. Lavrov")
+    old = make_article(ministers=[merged], published_at=timezone.now() - timedelta(days=3))
+    services.tag_merge(keep=kept, merged=[merged])
+    assert carried(old) == {old.published_at}
+    assert [link.name for link in selectors.most_covered()["minister"]] == ["Sergey Lavrov"]
+
+
+def test_most_covered_and_the_tag_sitemap_count_only_public_articles():
+    india_policy = make_policy("Act East")
+    make_article(policies=[india_policy], published_at=timezone.now() - timedelta(days=1))
+    make_article(policies=[make_policy("Look West")], status=Article.Status.DRAFT)
+    make_article(policies=[make_policy("Go North")],
+                 published_at=timezone.now() + timedelta(days=1))  # scheduled
+    make_article(policies=[make_policy("Old Deal")],
+                 published_at=timezone.now() - timedelta(days=90))  # outside the window
+    assert [link.name for link in selectors.most_covered()["policy"]] == ["Act East"]
+
+    from articles.public.sitemaps import TagSitemap
+
+    policies = [slug for kind, slug, _lastmod in TagSitemap().items() if kind == "policy"]
+    assert policies == ["act-east", "old-deal"]
+
+
+def test_related_articles_come_from_each_tags_latest_public_stories():
+    shared = make_policy("Green Corridor")
+    story = make_article(policies=[shared], countries=["IN"])
+    near = make_article(policies=[shared], countries=["IN"],
+                        published_at=timezone.now() - timedelta(days=2))
+    also = make_article(countries=["IN"], published_at=timezone.now() - timedelta(days=1))
+    make_article(policies=[shared], status=Article.Status.DRAFT)
+    tags = selectors.article_tags(story, fresh=True)
+    related = selectors.related_articles(story, tags, fresh=True)
+    # The shared policy weighs three times a shared country.
+    assert [a.pk for a in related] == [near.pk, also.pk]
