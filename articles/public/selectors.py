@@ -120,7 +120,7 @@ def _tag_counts(tax, rows):
     """(kind, tag id, name, slug, how many) of the tags of some through rows of ``tax``."""
     return (
         rows.values("tag_id")
-        .annotate(kind=Value(tax.key), n=Count("id"))
+        .annotate(kind=Value(tax.key), n=Count("tag_id"))
         .values_list("kind", "tag_id", "tag__name", "tag__slug", "n")
     )
 
@@ -271,16 +271,14 @@ def most_covered(*, days=TRENDING_DAYS, per_kind=8, now=None):
 def _most_covered(*, days, per_kind, now=None):
     """Per taxonomy, the tags with most published articles in the last ``days`` days.
 
-    One query for the three taxonomies; its size is bounded by the tags used in the
-    window, not by the archive.
+    One query for the three taxonomies over the window's tag rows, read from their
+    "recent" index (through the articles it took 0.3 s at a million articles).
     """
     now = now or timezone.now()
-    recent = Article.objects.published(now=now).filter(
-        published_at__gte=now - timedelta(days=days)
-    ).values("pk")
-    counts = union_over_taxonomies(
-        lambda tax: _tag_counts(tax, tax.through.objects.filter(content_object_id__in=recent))
-    )
+    since = now - timedelta(days=days)
+    counts = union_over_taxonomies(lambda tax: _tag_counts(
+        tax, tax.through.objects.published(now).filter(published_at__gte=since)
+    ))
     urls = TagUrls()
     result = {kind: [] for kind in TAXONOMIES}
     for row in counts.order_by("-n", "tag__name"):
@@ -324,7 +322,9 @@ def _related_articles(article, tags, *, limit):
     """Published articles sharing the most tags with ``article``, in one query.
 
     A shared minister or policy weighs three times a shared country. Scoring looks at
-    the latest RELATED_CANDIDATES articles sharing any tag, which bounds its cost.
+    the latest RELATED_CANDIDATES articles among each tag's latest RELATED_CANDIDATES
+    (read from the tags' "latest" index: all of a big tag's articles took a second at a
+    million articles), which bounds its cost.
     """
     tag_ids = {kind: [t.pk for t in tags if t.kind == kind] for kind in TAXONOMIES}
     shares_a_tag = Q(pk__in=[])
@@ -332,8 +332,14 @@ def _related_articles(article, tags, *, limit):
     for kind, tax in TAXONOMIES.items():
         if not tag_ids[kind]:
             continue
+        for tag_id in tag_ids[kind]:
+            latest = (
+                tax.through.objects.published().filter(tag_id=tag_id)
+                .order_by("-published_at", "-content_object_id")
+                .values("content_object_id")[:RELATED_CANDIDATES]
+            )
+            shares_a_tag |= Q(pk__in=latest)
         tagged = tax.through.objects.filter(tag_id__in=tag_ids[kind])
-        shares_a_tag |= Q(pk__in=tagged.values("content_object_id"))
         shared = (
             tagged.filter(content_object_id=OuterRef("pk"))
             .values("content_object_id")

@@ -18,7 +18,7 @@ from datetime import datetime, timedelta
 
 from django.contrib.sitemaps import Sitemap
 from django.core.paginator import Paginator
-from django.db.models import F, Max, Value, Window
+from django.db.models import F, OuterRef, Subquery, Value, Window
 from django.db.models.functions import Mod, Rank, RowNumber
 from django.urls import reverse
 from django.utils import timezone
@@ -99,25 +99,29 @@ class ArchivePaginator(Paginator):
 
 class TagSitemap(Sitemap):
     """Every country, minister and policy page with published articles; lastmod is its
-    newest article's publication. One aggregate query."""
+    newest article's publication. One query: each entry's newest public tag row, read
+    from the end of the tag's "latest" index (an aggregate over every article's tags
+    took 3.7 s at a million articles)."""
 
     changefreq = "daily"
 
     def items(self):
         dependencies.record(dependencies.SITEMAP)
+        now = timezone.now()
 
         def part(taxonomy):
-            slug = f"{taxonomy.article_relation}__tag__slug"
+            newest = (
+                taxonomy.through.objects.published(now).filter(tag=OuterRef("pk"))
+                .order_by("-published_at").values("published_at")[:1]
+            )
             return (
-                Article.objects.published()
-                .filter(**{f"{slug}__isnull": False})
-                .values(slug)
-                .annotate(kind=Value(taxonomy.key), lastmod=Max("published_at"))
-                .values_list("kind", slug, "lastmod")
+                taxonomy.model.objects.annotate(kind=Value(taxonomy.key),
+                                                lastmod=Subquery(newest))
+                .filter(lastmod__isnull=False)
+                .values_list("kind", "slug", "lastmod")
             )
 
-        first_slug = f"{TAXONOMIES['country'].article_relation}__tag__slug"
-        return list(union_over_taxonomies(part).order_by("kind", first_slug))
+        return list(union_over_taxonomies(part).order_by("kind", "slug"))
 
     def location(self, row):
         kind, slug, _lastmod = row
