@@ -114,3 +114,29 @@ def test_related_articles_come_from_each_tags_latest_public_stories():
     related = selectors.related_articles(story, tags, fresh=True)
     # The shared policy weighs three times a shared country.
     assert [a.pk for a in related] == [near.pk, also.pk]
+
+
+def test_a_tags_deep_pages_start_where_its_own_rows_say(client, monkeypatch):
+    """Deep pages of a tag read their starts from the tag's rows: the same pages as the
+    listing itself gives, drafts and scheduled stories left out."""
+    from django.core.cache import cache
+
+    from articles.public import pagination, views
+
+    monkeypatch.setattr(views.ArticleListView, "paginate_by", 2)
+    monkeypatch.setattr(pagination, "KEYSET_FROM_PAGE", 1)
+    moment = timezone.now() - timedelta(days=1)
+    for i in range(7):
+        make_article(f"Nepal story {i}", countries=["NP"],
+                     published_at=moment - timedelta(hours=i // 2))
+    make_article("Nepal draft", countries=["NP"], status=Article.Status.DRAFT)
+    make_article("Nepal later", countries=["NP"],
+                 published_at=timezone.now() + timedelta(days=1))
+    cache.clear()
+    newest = Article.objects.published().newest_first()
+    headlines = []
+    for page in (1, 2, 3, 4):
+        response = client.get("/countries/nepal/", {"page": page})
+        assert response.status_code == 200
+        headlines += [card.article.headline for card in response.context["cards"]]
+    assert headlines == [a.headline for a in newest]

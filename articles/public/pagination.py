@@ -38,13 +38,16 @@ class ListingPaginator(Paginator):
     is ordered by ``ArticleQuerySet.newest_first()``: it then counts only up to one past
     its deepest page (all its page numbers need) and its deep pages start from anchors.
     ``count_exactly`` counts every row even so (search results say how many there are).
+    ``anchor_rows`` gives the listing's (published_at, id) pairs, newest first, from a
+    cheaper source than the listing itself (a tag's own rows).
     """
 
     max_pages = MAX_LISTING_PAGES
 
     def __init__(self, object_list, per_page, *, count_key=None, depends_on=(),
-                 newest_first=False, count_exactly=False, **kwargs):
+                 newest_first=False, count_exactly=False, anchor_rows=None, **kwargs):
         super().__init__(object_list, per_page, **kwargs)
+        self.anchor_rows = anchor_rows
         self.count_key = count_key
         self.depends_on = depends_on
         # Anchors are remembered under the listing's name: no name, no anchors.
@@ -109,10 +112,12 @@ class ListingPaginator(Paginator):
 
     def anchors(self):
         """The listing's Anchors, remembered until content changes."""
+        source = self.anchor_rows
+        if source is None:
+            source = self.object_list.values_list("published_at", "pk")
+
         def compute():
-            rows = list(self.object_list.values_list("published_at", "pk")[
-                : self.deepest_row + 1
-            ])
+            rows = list(source[: self.deepest_row + 1])
             return rows[: self.deepest_row : self.per_page], len(rows)
 
         starts, count = remember("listing-anchors", compute, self.count_key,

@@ -69,9 +69,13 @@ class ArticleListView(ListView):
         return super().get_paginator(
             queryset, per_page, count_key=self.listing_key(),
             depends_on=self.dependency_keys(), newest_first=self.lists_newest_first(queryset),
-            count_exactly=self.count_exactly,
+            count_exactly=self.count_exactly, anchor_rows=self.anchor_rows(),
             **kwargs,
         )
+
+    def anchor_rows(self):
+        """Where deep pages start can come from a cheaper source (ListingPaginator)."""
+        return None
 
     def lists_newest_first(self, articles):
         """Listings come from ``selectors.listing()``, newest first."""
@@ -215,6 +219,9 @@ class TagDetailView(ArticleListView):
 
     def articles(self):
         return selectors.articles_tagged(self.tag)
+
+    def anchor_rows(self):
+        return selectors.tag_listing_rows(self.tag)
 
     def dependency_keys(self):
         return {dependencies.tag(self.kind, self.tag.pk)}
