@@ -64,3 +64,34 @@ def test_refuses_to_seed_twice_without_replace():
     seed(3)
     with pytest.raises(CommandError):
         seed(3)
+
+
+def index_definitions():
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT indexdef FROM pg_indexes WHERE tablename LIKE 'articles_%%' "
+                       "ORDER BY indexname")
+        return [row[0] for row in cursor.fetchall()]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_large_load_gets_every_index_back_even_when_it_fails():
+    """From REBUILD_INDEXES_FROM articles the secondary indexes wait for the end of the
+    load; a load that fails half-way must not leave the tables without them."""
+    if connection.vendor != "postgresql":
+        pytest.skip("the indexes are dropped and rebuilt on PostgreSQL only")
+    from io import StringIO
+
+    from django.core.management.base import OutputWrapper
+
+    from bench.management.commands.seed_bench import TABLES, indexes_built_after
+
+    before = index_definitions()
+    with pytest.raises(RuntimeError), indexes_built_after(TABLES, OutputWrapper(StringIO())):
+        during = index_definitions()
+        raise RuntimeError("the load failed")
+    assert index_definitions() == before
+    # Only primary keys and unique constraints stayed during the load.
+    assert len(during) < len(before)
+    assert all("UNIQUE" in definition for definition in during
+               if any(f" {t._meta.db_table} " in definition for t in TABLES))
+    assert any("gin" in definition for definition in set(before) - set(during))
