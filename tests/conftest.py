@@ -25,6 +25,7 @@ def _clear_cache(monkeypatch, settings):
     # are about it turn it on; the others keep their exact query counts.
     monkeypatch.setattr(invalidation, "PENDING_CHECK_SECONDS", float("inf"))
     monkeypatch.setattr(state.shared, "down_until", 0.0)
+    monkeypatch.setattr(state.shared, "slow_calls", 0)
     state.memory.clear()
     state.page_memory.clear()
     cache.clear()
