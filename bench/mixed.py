@@ -664,8 +664,9 @@ def targets(out):
             value is not None and value <= 1000 for value in staleness)
         and not any(run["writes"]["pages never fresh"] for run in runs),
         "0 errors (readers and writes)": not any(
-            run["errors"] or run.get("writes", {}).get("failed writes")
-            for name in ("app", "varnish") for run in out.get(name, {}).values()),
+            run.get("errors") or run.get("writes", {}).get("failed writes")
+            for name in ("app", "varnish") for run in out.get(name, {}).values()
+            if isinstance(run, dict)),
         "draft saves change nothing": not any(
             run["writes"]["draft saves that changed the cache state"] for run in runs),
         "Varnish >= 0.5 x nginx static": (edge["rps"] >= 0.5 * static["rps"]
