@@ -27,8 +27,8 @@ def signed_in(browser, live_server, user, *, width=1280, javascript=True):
 
 def press(page, name):
     """Press a bar button and wait for the article page it returns to."""
-    page.get_by_role("button", name=name, exact=True).click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.get_by_role("button", name=name, exact=True).click()
     return page.locator(".messagelist li").first.inner_text()
 
 

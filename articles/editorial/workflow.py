@@ -47,15 +47,6 @@ def can_edit(user, article):
     return article.created_by_id == user.pk and article.status in REPORTER_EDITABLE
 
 
-def allowed_statuses(user, current=None):
-    """The statuses this user may give an article whose status is now `current` (None: new)."""
-    if current is None:
-        candidates = {Status.DRAFT, Status.REVIEW, Status.PUBLISHED}
-    else:
-        candidates = {current, *TRANSITIONS[current]}
-    return [s for s in Status if s in candidates and may_transition(user, current, s)]
-
-
 def may_transition(user, current, target):
     """True if the user may move an article from `current` (None: new) to `target`."""
     if current == target:
