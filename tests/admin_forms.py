@@ -1,6 +1,8 @@
-"""Builds the POST data the article admin form expects, as a browser would send it."""
+"""Builds the POST data the article admin form expects, as a browser would send it.
 
-from django.utils import timezone
+``workflow`` is the button pressed (``save``, ``publish``, ``schedule`` …); left out, the
+form saves, as a POST without a button does.
+"""
 
 from articles.models import Article
 
@@ -17,9 +19,6 @@ def article_post_data(article=None, **overrides):
         "image_alt": "",
         "image_caption": "",
         "image_credit": "",
-        "status": "draft",
-        "published_at_0": "",
-        "published_at_1": "",
         "version": "",
         "corrections-TOTAL_FORMS": "0",
         "corrections-INITIAL_FORMS": "0",
@@ -35,7 +34,6 @@ def article_post_data(article=None, **overrides):
             body=article.body,
             dateline=article.dateline,
             bylines=article.bylines,
-            status=article.status,
             version=str(article.version),
             countries=[str(t.pk) for t in article.countries.all()],
             ministers=[str(t.pk) for t in article.ministers.all()],
@@ -50,9 +48,5 @@ def article_post_data(article=None, **overrides):
             data[f"corrections-{i}-note"] = correction.note
         if article.headline_needs_review:
             data["headline_needs_review"] = "on"
-        if article.published_at:
-            local = timezone.localtime(article.published_at)
-            data["published_at_0"] = local.strftime("%Y-%m-%d")
-            data["published_at_1"] = local.strftime("%H:%M:%S")
     data.update(overrides)
     return data

@@ -10,9 +10,10 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.formats import date_format, localize
+from django.utils.formats import localize
 
 from articles.admin.articles import ArticleAdmin
+from articles.admin.workflow_buttons import newsroom_time
 from articles.models import Article, Country
 from articles.public.pagination import CappedCountPaginator
 from tests.factories import country, make_article, make_minister, make_policy
@@ -186,7 +187,8 @@ def test_rows_show_the_columns_an_editor_reads_with_links_to_edit(editor_client)
             "Tomorrow&#x27;s story</a></th>") in first
     assert f'name="_selected_action" value="{later.pk}"' in first
     shown = timezone.localtime(later.published_at)
-    assert f'<td class="field-status_label">Scheduled {date_format(shown, "j M, P")}</td>' in first
+    assert (f'<td class="field-status_label">Scheduled for {newsroom_time(shown)}</td>'
+            in first)
     assert (f'<td class="field-published_at nowrap">{localize(shown)}</td>') in first
     assert (f'<td class="field-updated_at nowrap">'
             f"{localize(timezone.localtime(later.updated_at))}</td>") in first

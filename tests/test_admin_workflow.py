@@ -40,10 +40,11 @@ def test_reporter_writes_a_tagged_draft_and_is_recorded_as_its_writer(reporter_c
 
 @pytest.mark.django_db
 def test_reporter_crafted_post_to_publish_a_new_article_is_refused(reporter_client):
-    """The status list offers only draft and review; a hand-made POST can't get past it."""
-    response = reporter_client.post(ADD_URL, article_post_data(status="published"))
+    """A reporter has no Publish button; a hand-made POST pressing one saves nothing."""
+    response = reporter_client.post(ADD_URL, article_post_data(workflow="publish"))
     assert response.status_code == 200
-    assert "status" in response.context["adminform"].form.errors
+    assert "You may not publish this article now" in str(
+        response.context["adminform"].form.non_field_errors())
     assert not Article.objects.exists()
 
 
@@ -52,7 +53,7 @@ def test_reporter_crafted_post_to_publish_own_draft_is_refused(reporter_client, 
     """Submitting for review is as far as a reporter's own story goes."""
     article = make_article(status=Article.Status.DRAFT, created_by=reporter)
     response = reporter_client.post(
-        change_url(article), article_post_data(article, status="published")
+        change_url(article), article_post_data(article, workflow="publish")
     )
     assert response.status_code == 200
     article.refresh_from_db()
@@ -62,11 +63,11 @@ def test_reporter_crafted_post_to_publish_own_draft_is_refused(reporter_client, 
 
 @pytest.mark.django_db
 def test_reporter_cannot_schedule_by_posting_a_publication_time(reporter_client, reporter):
-    """Publication time is read-only for reporters: a posted value is ignored."""
+    """A time posted beside Submit is ignored: only an editor's Schedule… reads it."""
     article = make_article(status=Article.Status.DRAFT, created_by=reporter)
     tomorrow = timezone.localtime() + timedelta(days=1)
     response = reporter_client.post(change_url(article), article_post_data(
-        article, status="review",
+        article, workflow="submit", schedule_at=tomorrow.strftime("%Y-%m-%dT09:00"),
         published_at_0=tomorrow.strftime("%Y-%m-%d"), published_at_1="09:00:00",
     ))
     assert response.status_code == 302
@@ -124,7 +125,7 @@ def test_editor_publishes_and_publication_time_defaults_to_now(editor_client, ed
     """Publishing without a time publishes now, and the story is public at once."""
     article = make_article(status=Article.Status.REVIEW)
     before = timezone.now()
-    data = article_post_data(article, status="published")
+    data = article_post_data(article, workflow="publish")
     response = editor_client.post(change_url(article), data)
     assert response.status_code == 302
     article.refresh_from_db()
@@ -140,13 +141,12 @@ def test_editor_schedules_and_the_list_shows_scheduled_not_published(editor_clie
     article = make_article(status=Article.Status.REVIEW)
     at = timezone.localtime() + timedelta(days=1)
     response = editor_client.post(change_url(article), article_post_data(
-        article, status="published",
-        published_at_0=at.strftime("%Y-%m-%d"), published_at_1="09:00:00",
+        article, workflow="schedule", schedule_at=at.strftime("%Y-%m-%dT09:00"),
     ))
     assert response.status_code == 302
     assert not Article.objects.published().filter(pk=article.pk).exists()
     listing = editor_client.get(LIST_URL).content.decode()
-    assert f"Scheduled {at.day} {at:%b}, 9 a.m." in listing
+    assert f"Scheduled for {at.day} {at:%b} 09:00" in listing
 
 
 @pytest.mark.django_db

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from articles.models import Article
+from tests.admin_pages import fill_story
 from tests.factories import country, make_editor, make_minister, make_policy
 from tests.signing_in import sign_in_with_browser
 
@@ -41,22 +42,15 @@ def publish_as_editor(browser, live_server, editor):
     sign_in_with_browser(page, live_server, editor, PASSWORD)
 
     page.goto(f"{live_server.url}/admin/articles/article/add/")
-    page.fill("#id_headline", HEADLINE)
-    page.fill("#id_standfirst", "Ice-class freighters will sail every ten days from December.")
-    editor_area = page.locator(".nr-editor-area")
-    if editor_area.count():
-        editor_area.click()
-        page.keyboard.type("Harbour masters signed the timetable on Tuesday.")
-    else:
-        page.fill("#id_body", "<p>Harbour masters signed the timetable on Tuesday.</p>")
-    page.fill("#id_dateline", "Chennai")
+    fill_story(page, headline=HEADLINE,
+               standfirst="Ice-class freighters will sail every ten days from December.",
+               body="Harbour masters signed the timetable on Tuesday.", dateline="Chennai")
     page.fill("#id_bylines", "Priya Sharma")
     pick_tag(page, "countries", "India", "India")
     pick_tag(page, "countries", "Russia", "Russia")
     pick_tag(page, "ministers", "Lavrov", "Sergey Lavrov")
     pick_tag(page, "policies", "Maritime", "Maritime corridor")
-    page.select_option("#id_status", "published")
-    page.click("input[name=_save]")
+    page.get_by_role("button", name="Publish now", exact=True).click()
     page.wait_for_selector(".messagelist .success")
     page.context.close()
 

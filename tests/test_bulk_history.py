@@ -72,7 +72,7 @@ def test_a_version_written_by_an_action_on_several_articles_can_be_reverted(edit
     published = latest_version(first)
     editor_client.post(reverse("admin:articles_article_change", args=[first.pk]),
                        article_post_data(first, headline="First, edited",
-                                         status="published"))
+                                         workflow="update"))
     first.refresh_from_db()
     assert first.headline == "First, edited"
 

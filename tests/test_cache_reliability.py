@@ -186,7 +186,7 @@ def test_the_editor_is_told_when_a_save_could_not_refresh_the_cache(
     cache_refuses_writes(monkeypatch)
     monkeypatch.setattr(state, "bump", lambda keys, **kwargs: False)
     response = editor_client.post(
-        url, article_post_data(article, headline="Live story, corrected", status="published"),
+        url, article_post_data(article, headline="Live story, corrected", workflow="update"),
     )
     assert response.status_code == 302
     page = editor_client.get(response["Location"]).content.decode()

@@ -114,7 +114,7 @@ def test_reporter_cannot_revert_a_published_story_back_to_their_draft(
                        {"action": "publish_now", "_selected_action": [article.pk]})
 
     revert_url = reverse("admin:articles_article_revision", args=[article.pk, draft_version.pk])
-    data = article_post_data(article, status="draft", headline="Rewritten after publication")
+    data = article_post_data(article, headline="Rewritten after publication")
     assert reporter_client.get(revert_url).status_code == 403
     assert reporter_client.post(revert_url, data).status_code == 403
     recover_url = reverse("admin:articles_article_recover", args=[draft_version.pk])

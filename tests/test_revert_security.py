@@ -38,7 +38,7 @@ def test_a_version_planted_on_a_tag_row_cannot_revert_another_article(
                  countries=["FR", "DE", "IT", "ES"])
     victim = make_article("Story later withdrawn", status=Article.Status.REVIEW,
                           countries=["IN"])
-    victim = saved_by_editor(editor_client, victim, status="published")
+    victim = saved_by_editor(editor_client, victim, workflow="publish")
     tag_row = TaggedCountry.objects.get(content_object=victim)
     assert tag_row.pk != victim.pk
     tag_version = Version.objects.get(
@@ -125,7 +125,7 @@ def test_a_revert_keeps_the_status_and_never_moves_the_version_backwards(
     filed = Version.objects.get_for_object(article).get()
     services.article_publish(article=Article.objects.get(pk=article.pk), by=editor)
     article = saved_by_editor(editor_client, Article.objects.get(pk=article.pk),
-                              headline="As edited", status="published")
+                              headline="As edited", workflow="update")
     before = article.version
     services.article_revert(article=article, version=filed, by=editor,
                             expected_version=before)

@@ -65,7 +65,7 @@ def test_a_hand_made_post_before_the_second_step_saves_nothing():
     article = make_article(status=Article.Status.REVIEW, headline="Before")
     client = password_only(editor)
 
-    data = article_post_data(article, headline="Changed without a code", status="published")
+    data = article_post_data(article, headline="Changed without a code", workflow="publish")
     response = client.post(reverse("admin:articles_article_change", args=[article.pk]), data)
     assert response.status_code == 302 and response["Location"].startswith(VERIFY_URL)
     article.refresh_from_db()

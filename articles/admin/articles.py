@@ -18,9 +18,11 @@ from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
+from django.utils.html import format_html
 from reversion.admin import VersionAdmin
 from reversion.models import Version
 
+from articles.admin import workflow_buttons
 from articles.admin.article_list import (
     BoundedChangeList,
     BoundedDateFieldListFilter,
@@ -58,7 +60,7 @@ def _run_action(modeladmin, request, queryset, service, done):
         try:
             service(article=article, by=request.user)
             ok += 1
-        except PermissionDenied as error:
+        except (PermissionDenied, services.ActionRefused) as error:
             refused.append(f"“{article.headline}”: {error}")
     if ok:
         modeladmin.message_user(
@@ -72,7 +74,8 @@ class ArticleChangeList(CheckedChangeList, BoundedChangeList):
     # What the rows show and read (str() is the headline, the status column reads the
     # time), and nothing more: a list has no use for the body. Any other field a column
     # reads costs a query per row, which the list's query-count test catches.
-    row_fields = ["id", "headline", "status", "published_at", "bylines", "updated_at"]
+    row_fields = ["id", "headline", "status", "published_at", "bylines", "updated_at",
+                  "headline_needs_review"]
 
     def get_queryset(self, request, exclude_parameters=None):
         # The list shows no body, and tag names come as columns of the list query:
@@ -90,7 +93,8 @@ class ArticleChangeList(CheckedChangeList, BoundedChangeList):
 
 
 @admin.register(Article)
-class ArticleAdmin(CheckedListMixin, CheckedInputMixin, SuggestedTagsMixin, VersionAdmin):
+class ArticleAdmin(CheckedListMixin, CheckedInputMixin, workflow_buttons.WorkflowButtonsMixin,
+                   SuggestedTagsMixin, VersionAdmin):
     form = ArticleForm
     list_display = [
         "headline", "status_label", "published_at", "bylines",
@@ -111,7 +115,9 @@ class ArticleAdmin(CheckedListMixin, CheckedInputMixin, SuggestedTagsMixin, Vers
     show_facets = ShowFacets.NEVER
     prepopulated_fields = {"slug": ("headline",)}
     inlines = [CorrectionInline]
-    save_on_top = True
+    # One bar of workflow buttons, at the foot: a second one at the top would post the
+    # Schedule… and Withdraw inputs twice.
+    save_on_top = False
     history_latest_first = True
     object_history_template = "reversion/articles/article/object_history.html"
     actions = ["publish_now", "submit_for_review", "withdraw", "return_to_draft"]
@@ -125,8 +131,7 @@ class ArticleAdmin(CheckedListMixin, CheckedInputMixin, SuggestedTagsMixin, Vers
             "list; add a minister or policy with the + button.",
         }),
         ("Publishing", {"fields": [
-            "status", "published_at", "headline_needs_review", "withdrawal_note",
-            "version", "audit",
+            "publication", "headline_needs_review", "withdrawal_note", "version", "audit",
         ]}),
         ("Image", {"classes": ["collapse"], "fields": [
             "image", "image_alt", "image_caption", "image_credit",
@@ -165,10 +170,16 @@ class ArticleAdmin(CheckedListMixin, CheckedInputMixin, SuggestedTagsMixin, Vers
 
     @admin.display(description="status", ordering="status")
     def status_label(self, article):
-        if article.is_scheduled:
-            # In the admin's own format, like the publication time beside it.
-            return f"Scheduled {date_format(timezone.localtime(article.published_at), 'j M, P')}"
-        return article.get_status_display()
+        label = workflow_buttons.state_label(article)
+        if article.headline_needs_review and article.status != Article.Status.WITHDRAWN:
+            return format_html('{} <span class="nr-flag">headline to check</span>', label)
+        return label
+
+    @admin.display(description="status")
+    def publication(self, article):
+        if not article.pk:
+            return "New: not saved yet."
+        return workflow_buttons.state_label(article, long=True)
 
     @admin.display(description="countries")
     def country_list(self, article):
@@ -205,9 +216,7 @@ class ArticleAdmin(CheckedListMixin, CheckedInputMixin, SuggestedTagsMixin, Vers
         return workflow.can_publish(request.user)
 
     def get_readonly_fields(self, request, obj=None):
-        readonly = ["audit"]
-        if not workflow.can_publish(request.user):
-            readonly.append("published_at")
+        readonly = ["publication", "audit"]
         if obj is not None and obj.status in services.PUBLIC_ONCE:
             readonly.append("slug")  # the public address must not change under readers
         return readonly
@@ -256,8 +265,8 @@ class ArticleAdmin(CheckedListMixin, CheckedInputMixin, SuggestedTagsMixin, Vers
 
     def clean_initial_value(self, name, value):
         value = super().clean_initial_value(name, value)
-        if name == "published_at":
-            validate_publication_time(value)  # the form would refuse it on saving
+        if name == "schedule_at":
+            validate_publication_time(value)  # the form would refuse it on scheduling
         return value
 
     def save_model(self, request, obj, form, change):
@@ -392,15 +401,8 @@ class ArticleAdmin(CheckedListMixin, CheckedInputMixin, SuggestedTagsMixin, Vers
 
     @admin.action(description="Publish selected articles now", permissions=["publish"])
     def publish_now(self, request, queryset):
+        # Wire copy with an unchecked headline is refused, each named (the service's rule).
         _run_action(self, request, queryset, services.article_publish, "published")
-        unchecked = [a.headline for a in queryset if a.headline_needs_review]
-        if unchecked:
-            self.message_user(
-                request,
-                f"Published with a wire headline nobody has checked yet: "
-                f"{'; '.join(unchecked)}. Review them from the desk.",
-                messages.WARNING,
-            )
 
     @admin.action(description="Submit selected articles for review", permissions=["change"])
     def submit_for_review(self, request, queryset):

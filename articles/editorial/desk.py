@@ -15,7 +15,8 @@ def desk_overview(user, *, limit=8):
         seconds=1
     )
     base = workflow.visible_articles(user).only(
-        "id", "headline", "status", "published_at", "updated_at", "bylines"
+        "id", "headline", "status", "published_at", "updated_at", "bylines",
+        "headline_needs_review",
     )
     return {
         "in_review": list(

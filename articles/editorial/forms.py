@@ -2,10 +2,12 @@
 
 from django import forms
 from django.contrib.admin.widgets import AutocompleteSelectMultiple
+from django.utils import timezone
 
 from articles.editorial import workflow
-from articles.editorial.services import StaleEdit
+from articles.editorial.services import HEADLINE_UNCHECKED, StaleEdit
 from articles.models import Article, Correction
+from articles.models.vocabulary import PLAIN_TEXT
 from articles.platform.dates import publication_date_error
 from articles.platform.text import find_forbidden, normalise_line_ends
 
@@ -99,10 +101,32 @@ class CorrectionForm(PlainTextForm):
         fields = ["kind", "note"]
 
 
+# What the Schedule… input reads: the browser's datetime-local value, or the same
+# typed by hand (with JavaScript off and no native picker), in the newsroom's time zone.
+SCHEDULE_INPUT_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M",
+                          "%Y-%m-%d %H:%M:%S"]
+
+
 class ArticleForm(PlainTextForm):
-    """The article form. Tags come only from the vocabulary; a stale edit is refused."""
+    """The article form. Tags come only from the vocabulary; a stale edit is refused.
+
+    Status and publication time are not fields: the workflow buttons change them
+    (``workflow`` names the button pressed), through the services, and only the steps
+    ``workflow.form_actions`` offers this user for this article are accepted.
+    """
 
     version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=1)
+    workflow = forms.CharField(required=False, max_length=20, widget=forms.HiddenInput)
+    schedule_at = forms.DateTimeField(
+        label="Publish at", required=False, input_formats=SCHEDULE_INPUT_FORMATS,
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"},
+                                   format="%Y-%m-%dT%H:%M"),
+    )
+    withdrawal_reason = forms.CharField(
+        label="Reason for withdrawing", required=False, max_length=500,
+        validators=PLAIN_TEXT,
+        help_text="Kept in the article's history for the newsroom; readers never see it.",
+    )
 
     class Meta:
         model = Article
@@ -110,7 +134,7 @@ class ArticleForm(PlainTextForm):
             "headline", "slug", "standfirst", "body", "dateline", "bylines",
             "image", "image_alt", "image_caption", "image_credit",
             "countries", "ministers", "policies",
-            "status", "published_at", "headline_needs_review", "withdrawal_note",
+            "headline_needs_review", "withdrawal_note",
         ]
         widgets = {
             "standfirst": forms.Textarea(attrs={"rows": 3}),
@@ -127,12 +151,8 @@ class ArticleForm(PlainTextForm):
         super().__init__(*args, **kwargs)
         if self.saved is not None:
             self.initial["version"] = self.saved.version
-        if "status" in self.fields and self.user is not None:
-            current = self.saved.status if self.saved is not None else None
-            allowed = workflow.allowed_statuses(self.user, current)
-            self.fields["status"].choices = [
-                (value, label) for value, label in Article.Status.choices if value in allowed
-            ]
+            if self.saved.is_scheduled:  # Schedule… moves it from where it is
+                self.initial.setdefault("schedule_at", self.saved.published_at)
 
     def clean(self):
         cleaned = super().clean()
@@ -153,12 +173,55 @@ class ArticleForm(PlainTextForm):
                     "the change again.",
                     code="unknown_version",
                 )
+        if self.user is not None:
+            self.clean_workflow_step(cleaned)
         return cleaned
 
-    def clean_published_at(self):
-        published_at = self.cleaned_data.get("published_at")
-        validate_publication_time(published_at)
-        return published_at
+    def clean_workflow_step(self, cleaned):
+        """Refuse a step this user may not take now, or one that lacks what it needs.
+
+        A POST without a button (an older page, a script) saves, as Save would.
+        """
+        offered = workflow.form_actions(self.user, self.saved)
+        action = cleaned.get("workflow") or (offered[0] if offered else None)
+        if action == workflow.SAVE and workflow.UPDATE in offered:
+            action = workflow.UPDATE  # a live story saved stays live: that is Update
+        if action not in offered:
+            raise forms.ValidationError(
+                f"You may not {ACTION_VERBS.get(action, 'do that to')} this article now. Nothing "
+                "was saved; your text is still in the form.", code="not_allowed")
+        cleaned["workflow"] = action
+        if action in (workflow.PUBLISH, workflow.SCHEDULE) and (
+            cleaned.get("headline_needs_review") and "headline" not in self.changed_data
+        ):
+            self.add_error("headline", forms.ValidationError(
+                HEADLINE_UNCHECKED, code="headline_unchecked"))
+        if action == workflow.SCHEDULE:
+            at = cleaned.get("schedule_at")
+            if at is None and "schedule_at" not in self.errors:
+                self.add_error("schedule_at", forms.ValidationError(
+                    "Choose the date and time to publish at.", code="required"))
+            elif at is not None and at <= timezone.now():
+                self.add_error("schedule_at", forms.ValidationError(
+                    "That time has passed: pick a later one, or use Publish now.",
+                    code="past"))
+        if action == workflow.WITHDRAW and not cleaned.get("withdrawal_reason"):
+            if "withdrawal_reason" not in self.errors:
+                self.add_error("withdrawal_reason", forms.ValidationError(
+                    "Say why the story is withdrawn; the history keeps the reason.",
+                    code="required"))
+
+    def clean_schedule_at(self):
+        at = self.cleaned_data.get("schedule_at")
+        validate_publication_time(at)
+        return at
+
+
+ACTION_VERBS = {
+    workflow.SAVE: "save", workflow.SUBMIT: "submit", workflow.PUBLISH: "publish",
+    workflow.SCHEDULE: "schedule", workflow.UNSCHEDULE: "unschedule",
+    workflow.UPDATE: "update", workflow.WITHDRAW: "withdraw",
+}
 
 
 def validate_publication_time(published_at):

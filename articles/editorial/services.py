@@ -15,6 +15,10 @@ class RevertRefused(Exception):
     """A stored version that cannot be brought back; the message says why."""
 
 
+class ActionRefused(Exception):
+    """A workflow step the article's state does not allow now; the message says why."""
+
+
 class StaleEdit(Exception):
     """Someone else saved the article after this edit began."""
 
@@ -40,7 +44,7 @@ def _lock(article):
         Article.objects.select_for_update(of=("self",))
         .select_related("updated_by")
         .only("version", "status", "published_at", "updated_at", "updated_by", "created_by",
-              "slug")
+              "slug", "headline_needs_review")
         .get(pk=article.pk)
     )
 
@@ -83,12 +87,15 @@ def article_save(*, article, by, expected_version=None, headline_changed=False):
     return article
 
 
-def _transition(article, *, by, target, comment, published_at=None):
+def _transition(article, *, by, target, comment, published_at=None, refuse=None):
     with transaction.atomic(), reversion.create_revision():
         current = _lock(article)
         if not workflow.can_edit(by, current) and not workflow.can_publish(by):
             raise PermissionDenied("You may not edit this article.")
         _check_transition(by, current.status, target)
+        reason = refuse and refuse(current)
+        if reason:
+            raise ActionRefused(reason)
         article.refresh_from_db()
         article.status = target
         if published_at is not None:
@@ -214,23 +221,67 @@ def article_submit(*, article, by):
     return _transition(article, by=by, target=Article.Status.REVIEW, comment="Submitted for review")
 
 
+HEADLINE_UNCHECKED = (
+    "The headline of this wire story was derived from its first sentence and no editor "
+    "has checked it yet. Rewrite the headline, or untick “headline needs review” to keep "
+    "it, and save; then publish."
+)
+
+
 def article_publish(*, article, by, at=None):
-    """Publish now, or schedule when `at` (or the article's own time) is in the future."""
+    """Publish now, or schedule when `at` (or the article's own time) is in the future.
+
+    Wire copy whose derived headline no editor has checked is refused (the import's
+    ``--publish`` is the operator's explicit choice and does not come here).
+    """
     never_published = article.status in (Article.Status.DRAFT, Article.Status.REVIEW)
     if at is None and never_published and article.published_at:
         # A time set before publishing (e.g. while in review) is honoured as a schedule
         # only if it is still to come; a stale past time becomes "now". A withdrawn
         # article keeps its time, and so its address, when it is published again.
         at = article.published_at if article.published_at > timezone.now() else timezone.now()
+    elif at is None and article.is_scheduled:
+        at = timezone.now()  # "publish now" brings a scheduled story forward
     comment = "Scheduled" if at and at > timezone.now() else "Published"
     return _transition(
-        article, by=by, target=Article.Status.PUBLISHED, comment=comment, published_at=at
+        article, by=by, target=Article.Status.PUBLISHED, comment=comment, published_at=at,
+        refuse=_headline_unchecked,
     )
 
 
-def article_withdraw(*, article, by):
-    """Take a published article off the site; it stays in the archive for editors."""
-    return _transition(article, by=by, target=Article.Status.WITHDRAWN, comment="Withdrawn")
+def _headline_unchecked(current):
+    return HEADLINE_UNCHECKED if current.headline_needs_review else None
+
+
+def article_unschedule(*, article, by):
+    """Take a scheduled article off the schedule: back in review, with no time set."""
+    with transaction.atomic(), reversion.create_revision():
+        current = _lock(article)
+        if not workflow.can_publish(by):
+            raise PermissionDenied("Only editors may unschedule an article.")
+        if not current.is_scheduled:
+            raise ActionRefused("This article is not scheduled, so there is nothing to "
+                                "unschedule.")
+        article.refresh_from_db()
+        was = article.published_at
+        article.status = Article.Status.REVIEW
+        article.published_at = None
+        article.version = current.version + 1
+        article.updated_by = by
+        article.save()
+        local = timezone.localtime(was).strftime("%d %b %Y %H:%M")
+        _record(by, f"Unscheduled (was to be published {local}); back in review")
+    return article
+
+
+def article_withdraw(*, article, by, reason=""):
+    """Take a published article off the site; it stays in the archive for editors.
+
+    The reason is for the newsroom: history keeps it, readers never see it (what they
+    see at the address is the article's withdrawal note).
+    """
+    comment = f"Withdrawn. Reason: {reason}" if reason else "Withdrawn"
+    return _transition(article, by=by, target=Article.Status.WITHDRAWN, comment=comment)
 
 
 def article_return_to_draft(*, article, by):

@@ -47,15 +47,6 @@ def can_edit(user, article):
     return article.created_by_id == user.pk and article.status in REPORTER_EDITABLE
 
 
-def allowed_statuses(user, current=None):
-    """The statuses this user may give an article whose status is now `current` (None: new)."""
-    if current is None:
-        candidates = {Status.DRAFT, Status.REVIEW, Status.PUBLISHED}
-    else:
-        candidates = {current, *TRANSITIONS[current]}
-    return [s for s in Status if s in candidates and may_transition(user, current, s)]
-
-
 def may_transition(user, current, target):
     """True if the user may move an article from `current` (None: new) to `target`."""
     if current == target:
@@ -65,3 +56,32 @@ def may_transition(user, current, target):
     if target in REPORTER_STATUSES:
         return True
     return can_publish(user)
+
+
+# The change form's buttons: each one a workflow step (see services).
+SAVE, SUBMIT, PUBLISH, SCHEDULE, UNSCHEDULE, UPDATE, WITHDRAW = (
+    "save", "submit", "publish", "schedule", "unschedule", "update", "withdraw")
+ACTIONS = (SAVE, SUBMIT, PUBLISH, SCHEDULE, UNSCHEDULE, UPDATE, WITHDRAW)
+
+
+def form_actions(user, article):
+    """The steps the change form offers this user for `article` as saved (None: new).
+
+    Saving comes first: it is the button the Enter key presses. A live story is only
+    updated (saved, staying live) or withdrawn; a scheduled one may be saved, brought
+    forward, moved or taken off the schedule.
+    """
+    if article is not None and not can_edit(user, article):
+        return []
+    status = None if article is None else article.status
+    if not can_publish(user):
+        if status in (None, Status.DRAFT):
+            return [SAVE, SUBMIT]
+        return [SAVE]
+    if article is not None and article.is_scheduled:
+        return [SAVE, PUBLISH, SCHEDULE, UNSCHEDULE]
+    if status == Status.PUBLISHED:
+        return [UPDATE, WITHDRAW]
+    if status == Status.WITHDRAWN:
+        return [SAVE, PUBLISH]
+    return [SAVE, PUBLISH, SCHEDULE]
