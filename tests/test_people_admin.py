@@ -111,6 +111,8 @@ def test_a_role_that_is_not_one_is_refused_and_nothing_is_created(editor_client)
     ("username", "meera iyer", "Enter a valid username"),
     ("email", "not-an-address", "Enter a valid email address"),
     ("first_name", "", "This field is required"),
+    ("email", "x" * 300 + "@example.org", "at most 254 characters"),
+    ("first_name", "M" * 151, "at most 150 characters"),
 ])
 def test_bad_input_gets_a_clear_error_and_creates_nothing(editor_client, field, value, error):
     response = invite(editor_client, **{field: value})
@@ -223,3 +225,32 @@ def test_a_made_up_link_says_it_no_longer_works(db, path):
 def test_a_nonsense_address_on_the_list_is_no_server_error(editor_client, query):
     response = editor_client.get(LIST + query, follow=True)
     assert response.status_code in (200, 400)
+
+
+def test_a_selection_that_is_not_ids_changes_nothing(editor_client):
+    arun = make_reporter()
+    response = editor_client.post(LIST, {"action": "deactivate",
+                                         "_selected_action": [str(arun.pk), "1; drop"]},
+                                  follow=True)
+    assert "nothing was changed" in response.content.decode()
+    arun.refresh_from_db()
+    assert arun.is_active
+
+
+def test_the_account_page_leads_editors_to_people(editor_client, reporter_client):
+    assert LIST in editor_client.get(reverse("admin:account")).content.decode()
+    assert LIST not in reporter_client.get(reverse("admin:account")).content.decode()
+
+
+def test_mail_goes_to_the_console_unless_an_smtp_server_is_named():
+    from tests.test_settings import manage
+
+    show = ("from django.conf import settings; "
+            "print(settings.EMAIL_BACKEND, settings.EMAIL_USE_TLS, settings.EMAIL_USE_SSL)")
+    console = manage("shell", "-c", show, DEBUG="1")
+    assert console.stdout.splitlines()[-1].split() == [
+        "django.core.mail.backends.console.EmailBackend", "True", "False"]
+    smtp = manage("shell", "-c", show, DEBUG="1", EMAIL_HOST="smtp.example.org",
+                  EMAIL_USE_SSL="1")
+    assert smtp.stdout.splitlines()[-1].split() == [
+        "django.core.mail.backends.smtp.EmailBackend", "False", "True"]

@@ -49,7 +49,12 @@ class PersonAdmin(CheckedListMixin, CheckedInputMixin, admin.ModelAdmin):
     })]
     fieldsets = [
         (None, {"fields": ["username", "first_name", "last_name", "email", "role"]}),
-        ("Account", {"fields": ["is_active", "last_login", "date_joined"]}),
+        ("Account", {
+            "fields": ["is_active", "last_login", "date_joined"],
+            "description": "To deactivate or reactivate the account, or to send a new "
+                           "set-password link, tick the person in the list of people and "
+                           "choose the action.",
+        }),
     ]
     readonly_fields = ["username", "is_active", "last_login", "date_joined"]
 
