@@ -106,6 +106,10 @@ class PersonAdmin(CheckedListMixin, CheckedInputMixin, admin.ModelAdmin):
             return False
         return True
 
+    def add_view(self, request, form_url="", extra_context=None):
+        return super().add_view(request, form_url, {
+            "title": "Invite a reporter or an editor", **(extra_context or {})})
+
     def response_add(self, request, obj, post_url_continue=None):
         if self.mail_invitation(request, obj):
             messages.info(request, f"An invitation went to {obj.email}: {obj} chooses a "
