@@ -254,3 +254,14 @@ def test_mail_goes_to_the_console_unless_an_smtp_server_is_named():
                   EMAIL_USE_SSL="1")
     assert smtp.stdout.splitlines()[-1].split() == [
         "django.core.mail.backends.smtp.EmailBackend", "False", "True"]
+
+
+@pytest.mark.parametrize("role", ["Reporter", "Editor"])
+def test_each_role_holds_exactly_its_listed_permissions(role):
+    """install_roles skips a permission whose model has no table yet; once migrated, a
+    misspelt or missing one must show here rather than quietly leave a role short."""
+    from articles.editorial.roles import ROLES
+
+    held = set(Group.objects.get(name=role).permissions.values_list(
+        "content_type__app_label", "codename"))
+    assert held == set(ROLES[role])
