@@ -207,6 +207,23 @@ SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
 
+# Mail (invitations to new staff): the console by default, so a checkout needs no mail
+# server; SMTP once EMAIL_HOST is set.
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "")
+EMAIL_BACKEND = (
+    "django.core.mail.backends.smtp.EmailBackend" if EMAIL_HOST
+    else "django.core.mail.backends.console.EmailBackend"
+)
+EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "587"))
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL")  # port 465; otherwise STARTTLS unless turned off
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", default=not EMAIL_USE_SSL)
+EMAIL_TIMEOUT = 10
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "newsroom@localhost")
+# A set-password link in an invitation works once, and for this long.
+PASSWORD_RESET_TIMEOUT = int(os.environ.get("NEWSROOM_INVITATION_SECONDS", str(3 * 24 * 3600)))
+
 # Content-Security-Policy (django-csp) and Permissions-Policy (django-permissions-policy);
 # docs/SECURITY.md ("Headers") explains each directive. Public pages hold no inline
 # script or style, so their policy allows none and never carries a nonce: a nonce in a cached page

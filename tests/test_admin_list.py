@@ -10,7 +10,6 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.formats import localize
 
 from articles.admin.articles import ArticleAdmin
 from articles.admin.workflow_buttons import newsroom_time
@@ -163,44 +162,52 @@ def rows(page):
 
 def test_rows_show_the_columns_an_editor_reads_with_links_to_edit(editor_client):
     """Each row: a checkbox, the headline linking to its form (keeping the list's
-    filters), status, times in the admin's format, bylines and the three taxonomies."""
+    filters), status, the three taxonomies in one column, bylines, and the publication
+    and last-saved times as a day and a 24-hour time in the newsroom's zone."""
     lavrov = make_minister()
     story = make_article("Ties & <b>tariffs</b>", countries=["IN", "RU"],
                          ministers=[lavrov], bylines="")
     later = make_article("Tomorrow's story", published_at=timezone.now() + timedelta(days=1))
 
-    page = editor_client.get(LIST_URL, {"q": "t", "o": "-3"}).content.decode()
+    page = editor_client.get(LIST_URL, {"q": "t", "o": "-5"}).content.decode()
 
     headers = re.findall(r'<th scope="col" class="([^"]*)"', page)
     assert headers == [
         "action-checkbox-column", "sortable column-headline", "sortable column-status_label",
-        "sortable column-published_at sorted descending", "sortable column-bylines",
-        "column-country_list", "column-minister_list", "column-policy_list",
-        "sortable column-updated_at",
+        "column-tag_list", "sortable column-bylines",
+        "sortable column-published sorted descending", "sortable column-saved",
     ]
-    for text in ("Headline", "Status", "Publication time", "Bylines", "Countries",
-                 "Ministers", "Policies", "Updated at"):
+    for text in ("Headline", "Status", "Tags", "Bylines", "Published", "Saved"):
         assert f">{text}</" in page
     first, second = rows(page)
     edit = reverse("admin:articles_article_change", args=[later.pk])
-    assert (f'<th class="field-headline"><a href="{edit}?_changelist_filters=q%3Dt%26o%3D-3">'
+    assert (f'<th class="field-headline"><a href="{edit}?_changelist_filters=q%3Dt%26o%3D-5">'
             "Tomorrow&#x27;s story</a></th>") in first
     assert f'name="_selected_action" value="{later.pk}"' in first
     shown = timezone.localtime(later.published_at)
     assert (f'<td class="field-status_label">Scheduled for {newsroom_time(shown)}</td>'
             in first)
-    assert (f'<td class="field-published_at nowrap">{localize(shown)}</td>') in first
-    assert (f'<td class="field-updated_at nowrap">'
-            f"{localize(timezone.localtime(later.updated_at))}</td>") in first
+    assert (f'<td class="field-published"><span class="nr-phone-label">published </span>'
+            f'<span class="nowrap">{shown:%-d %b %Y}</span>'  # a space between, squeezed
+            f'<span class="nowrap">{shown:%H:%M}</span></td>') in first
+    saved = timezone.localtime(later.updated_at)
+    assert (f'<span class="nowrap">{saved:%-d %b %Y}</span><span class="nowrap">'
+            f'{saved:%H:%M}</span></td>') in first
     assert '<td class="field-bylines">Arun Kumar</td>' in first
 
     assert f'value="{story.pk}"' in second
     assert "Ties &amp; &lt;b&gt;tariffs&lt;/b&gt;</a></th>" in second
     assert '<td class="field-status_label">Published</td>' in second
     assert '<td class="field-bylines">-</td>' in second
-    assert '<td class="field-country_list">India, Russia</td>' in second
-    assert '<td class="field-minister_list">Sergey Lavrov</td>' in second
-    assert '<td class="field-policy_list">-</td>' in second
+    assert ('<td class="field-tag_list"><span class="nr-tags">India, Russia</span>'
+            '<span class="nr-tags">Sergey Lavrov</span></td>') in second
+
+
+def test_an_untagged_unpublished_row_shows_the_empty_value(editor_client):
+    make_article("Bare draft", status=Article.Status.DRAFT)
+    (row,) = rows(editor_client.get(LIST_URL).content.decode())
+    assert '<td class="field-tag_list">-</td>' in row
+    assert '<td class="field-published">-</td>' in row
 
 
 def test_the_kept_row_renderer_writes_what_djangos_result_list_writes(editor_client):

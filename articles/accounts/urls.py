@@ -20,4 +20,8 @@ def account_urls(site):
         path("account/staff/", wrap(views.staff), name="account-staff"),
         path("account/staff/<int:user_id>/reset-two-factor/", wrap(views.reset_two_factor),
              name="account-reset-two-factor"),
+        # Opened signed out, from an invitation: the token in the address is the key.
+        path("account/welcome/<uidb64>/<token>/", views.SetPasswordView.as_view(),
+             name="account-welcome"),
+        path("account/welcome/done/", views.password_set, name="account-password-set"),
     ]

@@ -1,8 +1,10 @@
-"""Account pages in the admin: the second step, backup codes, sessions, staff resets.
+"""Account pages in the admin: the second step, backup codes, sessions, staff resets,
+and the page where an invited person sets their password.
 
-Each view is wrapped by the admin site's admin_view (articles.accounts.urls), so it is
-staff-only, CSRF-protected and never cached; StaffSessionMiddleware lets a user who has
-not passed the second step reach only the step itself.
+Each view but the set-password pages is wrapped by the admin site's admin_view
+(articles.accounts.urls), so it is staff-only, CSRF-protected and never cached;
+StaffSessionMiddleware lets a user who has not passed the second step reach only the
+step itself.
 """
 
 import logging
@@ -14,12 +16,14 @@ from axes.models import AccessLog
 from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.auth import get_user_model
+from django.contrib.auth.views import PasswordResetConfirmView
 from django.core.exceptions import PermissionDenied
 from django.db.models import Exists, OuterRef
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
-from django.urls import reverse
+from django.urls import reverse, reverse_lazy
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -205,3 +209,26 @@ def reset_two_factor(request, user_id):
     return page(request, "admin/accounts/reset_confirm.html",
                 "Reset two-factor authentication", target=target,
                 has_app=two_factor.has_authenticator(target))
+
+
+class SetPasswordView(PasswordResetConfirmView):
+    """An invited person's one-time link: Django's password reset, for active staff only
+    (a deactivated colleague's old link sets nothing)."""
+
+    template_name = "admin/accounts/set_password.html"
+    success_url = reverse_lazy("admin:account-password-set")
+
+    def get_user(self, uidb64):
+        user = super().get_user(uidb64)
+        if user is None or not (user.is_active and user.is_staff):
+            return None
+        return user
+
+    def get_context_data(self, **kwargs):
+        return {**admin.site.each_context(self.request), **super().get_context_data(**kwargs),
+                "title": "Set your password"}
+
+
+@never_cache
+def password_set(request):
+    return page(request, "admin/accounts/password_set.html", "Your password is set")

@@ -26,6 +26,7 @@ from articles.admin import workflow_buttons
 from articles.admin.article_list import (
     BoundedChangeList,
     BoundedDateFieldListFilter,
+    ListColumnsMixin,
     page_number,
 )
 from articles.admin.filters import TAG_FILTERS, StatusFilter
@@ -94,13 +95,8 @@ class ArticleChangeList(CheckedChangeList, BoundedChangeList):
 
 @admin.register(Article)
 class ArticleAdmin(CheckedListMixin, CheckedInputMixin, workflow_buttons.WorkflowButtonsMixin,
-                   SuggestedTagsMixin, VersionAdmin):
+                   SuggestedTagsMixin, ListColumnsMixin, VersionAdmin):
     form = ArticleForm
-    list_display = [
-        "headline", "status_label", "published_at", "bylines",
-        "country_list", "minister_list", "policy_list", "updated_at",
-    ]
-    list_display_links = ["headline"]
     list_filter = [
         StatusFilter, "headline_needs_review", *TAG_FILTERS,
         ("published_at", BoundedDateFieldListFilter),
@@ -180,18 +176,6 @@ class ArticleAdmin(CheckedListMixin, CheckedInputMixin, workflow_buttons.Workflo
         if not article.pk:
             return "New: not saved yet."
         return workflow_buttons.state_label(article, long=True)
-
-    @admin.display(description="countries")
-    def country_list(self, article):
-        return article.country_names or ""
-
-    @admin.display(description="ministers")
-    def minister_list(self, article):
-        return article.minister_names or ""
-
-    @admin.display(description="policies")
-    def policy_list(self, article):
-        return article.policy_names or ""
 
     @admin.display(description="last change")
     def audit(self, article):

@@ -35,6 +35,10 @@ EDITOR_PERMISSIONS = REPORTER_PERMISSIONS + [
     ("axes", "view_accessfailurelog"),
     ("otp_totp", "delete_totpdevice"),
     ("otp_static", "delete_staticdevice"),
+    # The newsroom's people (articles.admin.people): invite, change a role, deactivate.
+    ("articles", "view_person"),
+    ("articles", "add_person"),
+    ("articles", "change_person"),
 ]
 
 ROLES = {REPORTER: REPORTER_PERMISSIONS, EDITOR: EDITOR_PERMISSIONS}
@@ -43,17 +47,16 @@ ROLES = {REPORTER: REPORTER_PERMISSIONS, EDITOR: EDITOR_PERMISSIONS}
 def install_roles(group_model, permission_model):
     """Create the groups with exactly their permissions (the models may be a migration's).
 
-    On a new database 0003_roles may run before another app has its tables (and so its
-    permissions); that app's permissions are left to the later migration that depends on
-    it and runs this again (0007_security_roles for the sign-in apps).
+    On a new database 0003_roles may run before a model has its table (and so its
+    permissions): another app's (the sign-in apps) or a later one of ours (Person). Those
+    are left to the later migration that creates or depends on them and runs this again
+    (0007_security_roles, 0011_people_person).
     """
-    migrated = set(
-        permission_model.objects.values_list("content_type__app_label", flat=True).distinct()
-    )
+    existing = {
+        (app, codename): pk
+        for pk, app, codename in permission_model.objects.values_list(
+            "pk", "content_type__app_label", "codename")
+    }
     for role, codenames in ROLES.items():
         group, _ = group_model.objects.get_or_create(name=role)
-        group.permissions.set([
-            permission_model.objects.get(content_type__app_label=app, codename=codename)
-            for app, codename in codenames
-            if app in migrated
-        ])
+        group.permissions.set([existing[key] for key in codenames if key in existing])

@@ -1,7 +1,9 @@
-"""The app's models: articles and the three taxonomies (each module says more)."""
+"""The app's models: articles, the three taxonomies and the newsroom's people (each
+module says more)."""
 
 from articles.models.articles import NEWEST_FIRST, Article, ArticleQuerySet, Correction
 from articles.models.invalidation import PendingInvalidation
+from articles.models.people import Person
 from articles.models.vocabulary import (
     DASHES,
     TAXONOMIES,
@@ -21,7 +23,8 @@ from articles.models.vocabulary import (
 
 __all__ = [
     "DASHES", "NEWEST_FIRST", "TAXONOMIES", "TAXONOMIES_BY_PLURAL", "Article",
-    "ArticleQuerySet", "Correction", "Country", "Minister", "PendingInvalidation", "Policy",
+    "ArticleQuerySet", "Correction", "Country", "Minister", "PendingInvalidation", "Person",
+    "Policy",
     "TaggedCountry", "TaggedMinister", "TaggedPolicy", "Taxonomy", "VocabularyTag",
     "aliases_default", "taxonomy_of", "union_over_taxonomies",
 ]
