@@ -216,15 +216,15 @@ class ArticleAdmin(CheckedListMixin, CheckedInputMixin, workflow_buttons.Workflo
         return workflow.can_publish(request.user)
 
     def get_readonly_fields(self, request, obj=None):
-        readonly = ["publication", "audit"]
-        if obj is not None and obj.status in services.PUBLIC_ONCE:
-            readonly.append("slug")  # the public address must not change under readers
-        return readonly
+        return ["publication", "audit"]
 
-    def get_prepopulated_fields(self, request, obj=None):
-        if "slug" in self.get_readonly_fields(request, obj):
-            return {}
-        return super().get_prepopulated_fields(request, obj)
+    def get_fieldsets(self, request, obj=None):
+        """An editor may move a live story's publication time (and so its address)."""
+        fieldsets = super().get_fieldsets(request, obj)
+        if obj is None or not (obj.is_public and workflow.can_publish(request.user)):
+            return fieldsets
+        return [(name, {**options, "fields": ["published_at", *options["fields"]]})
+                if name == "Publishing" else (name, options) for name, options in fieldsets]
 
     # --- form and saving ------------------------------------------------------------
 
@@ -275,6 +275,7 @@ class ArticleAdmin(CheckedListMixin, CheckedInputMixin, workflow_buttons.Workflo
             by=request.user,
             expected_version=form.cleaned_data.get("version"),
             headline_changed=change and "headline" in form.changed_data,
+            slug_changed="slug" in form.changed_data,
         )
 
     def revision_view(self, request, object_id, version_id, extra_context=None):

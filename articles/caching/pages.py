@@ -159,7 +159,7 @@ class PageCacheMiddleware:
             return self.get_response(request)
         if not page_cache_enabled() or degraded():
             response = self.get_response(request)
-            if self.is_storable(request, response):
+            if self.is_storable(request, response, keys):
                 name_keys(response, keys)
                 self.add_validators(response, etag_for(response.content), int(time.time()))
                 if page_cache_enabled():
@@ -185,7 +185,7 @@ class PageCacheMiddleware:
         response = self.get_response(request)
         if response.get("X-Page-Cache") == "stale":
             return response  # a last good copy (process_exception), not a new render
-        if not self.is_storable(request, response):
+        if not self.is_storable(request, response, keys):
             return self.add_error_lifetime(response)
         etag = etag_for(response.content)
         self.add_validators(response, etag, rendered_at)
@@ -246,12 +246,16 @@ class PageCacheMiddleware:
                 and entry.value[3] > time.time() - self.timeout() and is_current(entry, state))
 
     @staticmethod
-    def is_storable(request, response):
-        """Only plain 200 pages that set no cookie and did not ask to stay private.
+    def is_storable(request, response, keys=()):
+        """Only plain 200 pages, and 301s that name what they depend on (an old address
+        of an article: ``article:<id>``), that set no cookie and did not ask to stay
+        private.
 
         A page that used a CSRF token carries the visitor's own token: never shared.
         """
-        if response.status_code != 200 or response.streaming or response.cookies:
+        if response.status_code == 301 and not keys:
+            return False  # a slash added, say: it names nothing a write would change
+        if response.status_code not in (200, 301) or response.streaming or response.cookies:
             return False
         if request.META.get("CSRF_COOKIE_NEEDS_UPDATE"):
             return False

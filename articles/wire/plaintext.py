@@ -18,17 +18,15 @@ from zoneinfo import ZoneInfo
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils.html import escape
-from django.utils.text import slugify
 
 from articles.caching.invalidation import invalidate
-from articles.models import DASHES, Article
+from articles.models import Article, free_slug, slug_base, slugs_in_use
 from articles.platform.dates import publication_date_error
 from articles.platform.text import strip_forbidden
 from articles.tagging import get_vocabulary, suggest_tags
 from articles.wire.batches import NewArticle, store_articles
 
 HEADLINE_MAX = 110
-SLUG_MAX = Article._meta.get_field("slug").max_length
 PUBLISH_TIME = datetime.time(12, 0)
 DATE_LINE_RE = re.compile(r"^[ \t]*date(?:[ \t]+(?P<date>\S+))?(?:[ \t]+(?P<text>.*))?$")
 ISO_DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
@@ -46,7 +44,6 @@ DANGLING_WORDS = frozenset({
     "a", "an", "the", "and", "or", "but", "of", "on", "in", "at", "to", "for", "with", "by",
     "from", "as", "that", "his", "her", "its", "their", "who", "which", "is", "was", "has",
 })
-SLUG_WORDS_MAX = 80
 
 
 class ImportFailed(Exception):
@@ -171,25 +168,6 @@ def derive_headline(paragraph):
     return " ".join(words).rstrip(" ,;:–—-")
 
 
-def slug_base(text, *, fallback):
-    """slugify(text), cut to a length that leaves room for a -2, -3..."""
-    base = slugify(DASHES.sub(" ", text))
-    if len(base) > SLUG_WORDS_MAX:
-        base = base[: SLUG_WORDS_MAX + 1].rsplit("-", 1)[0]
-    return base[: SLUG_MAX - 8].strip("-") or fallback
-
-
-def unique_slug(text, *, fallback, taken=()):
-    """slugify(text), with -2, -3... added when another article (or one of ``taken``,
-    the slugs of a batch not stored yet) has it."""
-    base = slug_base(text, fallback=fallback)
-    slug, number = base, 1
-    while slug in taken or Article.objects.filter(slug=slug).exists():
-        number += 1
-        slug = f"{base}-{number}"
-    return slug
-
-
 def publication_time(date):
     """12:00 on the file's date in the newsroom's time zone."""
     return datetime.datetime.combine(date, PUBLISH_TIME, tzinfo=ZoneInfo(settings.TIME_ZONE))
@@ -251,13 +229,12 @@ def import_wire_files(files, *, publish=False, autotag=True, vocabulary=None, sh
         except Exception as error:  # noqa: BLE001 - the file fails, not the batch
             outcomes[index] = error
     # One query for the batch's slugs; a slug taken (here or earlier in the batch) is
-    # numbered as unique_slug() numbers it.
-    in_use = set(Article.objects.filter(slug__in=[head.slug for head in heads.values()])
-                 .values_list("slug", flat=True))
+    # numbered as free_slug() numbers it.
+    in_use = slugs_in_use(head.slug for head in heads.values())
     new = {}
     for index, head in heads.items():
         if head.slug in in_use:
-            head.slug = unique_slug(head.headline, fallback=head.fallback, taken=in_use)
+            head.slug = free_slug(head.headline, fallback=head.fallback, taken=in_use)
         in_use.add(head.slug)
         try:
             new[index] = _new_article(files[index], head, publish=publish, autotag=autotag,
