@@ -248,3 +248,40 @@ def test_a_slug_another_article_has_is_refused_by_name(editor_client):
                                   article_post_data(article, slug="pact-signed"))
     assert "“Trade pact signed”, has this address" in str(errors_on(response)["slug"])
 
+
+
+# --- caches, sitemaps and feeds follow the move --------------------------------------
+
+
+def test_a_cached_redirect_follows_a_later_move(editor, client):
+    article = live()
+    old = address(article)
+    rename(article, "pact-signed", by=editor)
+    first = client.get(old)
+    assert (first.status_code, first["X-Page-Cache"]) == (301, "miss")
+    again = client.get(old)
+    assert (again.status_code, again["X-Page-Cache"]) == (301, "hit")
+    assert again["Location"] == first["Location"]
+    article = rename(article, "pact-signed-in-moscow", by=editor)
+    assert client.get(old)["Location"] == address(article)
+
+
+def test_a_cached_page_at_the_old_address_is_replaced_by_the_redirect(editor, client):
+    article = live()
+    old = address(article)
+    assert client.get(old).status_code == 200
+    assert client.get(old)["X-Page-Cache"] == "hit"
+    rename(article, "pact-signed", by=editor)
+    assert client.get(old).status_code == 301
+
+
+@pytest.mark.parametrize("url", ["articles:sitemap", "articles:news-sitemap",
+                                 "articles:latest-feed"])
+def test_sitemaps_and_feeds_give_only_the_new_address(editor, client, url):
+    article = live(published_at=timezone.now() - timedelta(hours=2))
+    old = address(article)
+    assert old in client.get(reverse(url)).content.decode()  # and now cached
+    article = rename(article, "pact-signed", by=editor)
+    listed = client.get(reverse(url)).content.decode()
+    assert address(article) in listed
+    assert old not in listed

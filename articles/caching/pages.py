@@ -175,8 +175,8 @@ class PageCacheMiddleware:
             if self.is_current(entry, state):
                 page_memory.set(state, key, entry, self.timeout(), size=len(entry.value[0]))
         if self.is_current(entry, state):
-            content, headers, etag, rendered_at = entry.value
-            response = HttpResponse(content, headers=headers)
+            content, headers, etag, rendered_at = entry.value[:4]
+            response = HttpResponse(content, headers=headers, status=stored_status(entry))
             return answer(request, response, etag, rendered_at, "hit")
 
         # When rendering began: a page that read the database before a withdrawal is
@@ -195,7 +195,8 @@ class PageCacheMiddleware:
         if request.method == "GET" and state.sequence is not None and may_store(state):
             headers = [(k, v) for k, v in response.items() if k.lower() not in UNSTORED_HEADERS]
             entry = Entry(state.epoch, state.sequence, keys,
-                          (response.content, headers, etag, rendered_at))
+                          (response.content, headers, etag, rendered_at,
+                           response.status_code))
             # Kept past its freshness as the page's last good copy (process_exception).
             shared.set(key, entry, timeout=last_good_seconds())
             record_versions(keys, state)
@@ -220,8 +221,8 @@ class PageCacheMiddleware:
         if entry is not None and entry.value[3] > last_takedown():
             log.warning("Database error on %s: served its last good copy (%s).",
                         request.path, type(exception).__name__)
-            content, headers, _etag, _rendered_at = entry.value
-            response = HttpResponse(content, headers=headers)
+            content, headers = entry.value[:2]
+            response = HttpResponse(content, headers=headers, status=stored_status(entry))
             response["Cache-Control"] = "public, max-age=0, s-maxage=5"
             response["X-Page-Cache"] = "stale"
             return response
@@ -300,6 +301,12 @@ def answer(request, response, etag, rendered_at, outcome):
     )
     response["X-Page-Cache"] = outcome
     return response
+
+
+def stored_status(entry):
+    """The stored page's status: 200, or 301 for an old address (entries stored before
+    301s were kept have four parts, and are all 200s)."""
+    return entry.value[4] if len(entry.value) > 4 else 200
 
 
 def etag_for(content):
