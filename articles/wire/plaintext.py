@@ -25,25 +25,11 @@ from articles.platform.dates import publication_date_error
 from articles.platform.text import strip_forbidden
 from articles.tagging import get_vocabulary, suggest_tags
 from articles.wire.batches import NewArticle, store_articles
+from articles.wire.headlines import derive_headline
 
-HEADLINE_MAX = 110
 PUBLISH_TIME = datetime.time(12, 0)
 DATE_LINE_RE = re.compile(r"^[ \t]*date(?:[ \t]+(?P<date>\S+))?(?:[ \t]+(?P<text>.*))?$")
 ISO_DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-SENTENCE_END_RE = re.compile(r"[.!?][\"”’')\]]*(?=\s+[\"“‘'(\[]?[A-Z0-9])")
-# Words after which a full stop does not end the sentence.
-ABBREVIATIONS = frozenset({
-    "mr", "mrs", "ms", "dr", "st", "sr", "jr", "gen", "lt", "col", "sgt", "capt", "cmdr",
-    "adm", "maj", "prof", "rev", "hon", "sen", "rep", "gov", "pres", "amb", "no", "nos",
-    "vs", "etc", "inc", "ltd", "co", "corp", "dept", "est", "approx", "fig", "vol", "art",
-    "jan", "feb", "mar", "apr", "aug", "sep", "sept", "oct", "nov", "dec", "mt", "ft",
-})
-
-
-DANGLING_WORDS = frozenset({
-    "a", "an", "the", "and", "or", "but", "of", "on", "in", "at", "to", "for", "with", "by",
-    "from", "as", "that", "his", "her", "its", "their", "who", "which", "is", "was", "has",
-})
 
 
 class ImportFailed(Exception):
@@ -64,9 +50,9 @@ class WireText:
     def body(self):
         return "".join(f"<p>{escape(paragraph)}</p>" for paragraph in self.paragraphs)
 
-    @property
-    def headline(self):
-        return derive_headline(self.paragraphs[0])
+    def headline(self, vocabulary=None):
+        """The headline derived from the first paragraph (``wire.headlines``)."""
+        return derive_headline(self.paragraphs[0], vocabulary=vocabulary)
 
 
 @dataclass
@@ -139,35 +125,6 @@ def parse_wire(text):
     return WireText(date=date, paragraphs=paragraphs, fingerprint=fingerprint)
 
 
-def first_sentence(paragraph):
-    """The paragraph's first sentence, whole; initials and titles do not end it."""
-    for match in SENTENCE_END_RE.finditer(paragraph):
-        word = paragraph[: match.start()].rsplit(None, 1)[-1] if match.start() else ""
-        word = word.lstrip("\"“‘'([")
-        bare = word.replace(".", "")
-        # "S." and "U.S." are initials; "Mr." is a title: the sentence goes on.
-        if len(bare) <= 1 or (len(bare) <= 3 and "." in word) or bare.lower() in ABBREVIATIONS:
-            continue
-        return paragraph[: match.start() + 1].strip()
-    return paragraph.strip()
-
-
-def derive_headline(paragraph):
-    """The first sentence, cut at a word boundary to at most 110 characters."""
-    sentence = first_sentence(paragraph)
-    if sentence.endswith(".") and not sentence.endswith(".."):
-        sentence = sentence[:-1]
-    if len(sentence) <= HEADLINE_MAX:
-        return sentence
-    cut = sentence[: HEADLINE_MAX].rsplit(" ", 1)[0] if " " in sentence[:HEADLINE_MAX] else ""
-    cut = (cut or sentence[: HEADLINE_MAX - 1]).rstrip(" ,;:–—-")
-    words = cut.split(" ")
-    # A cut headline should not end on "on", "the" or "and".
-    while len(words) > 3 and words[-1].lower() in DANGLING_WORDS:
-        words.pop()
-    return " ".join(words).rstrip(" ,;:–—-")
-
-
 def publication_time(date):
     """12:00 on the file's date in the newsroom's time zone."""
     return datetime.datetime.combine(date, PUBLISH_TIME, tzinfo=ZoneInfo(settings.TIME_ZONE))
@@ -225,7 +182,7 @@ def import_wire_files(files, *, publish=False, autotag=True, vocabulary=None, sh
     heads = {}
     for index in first_with.values():
         try:
-            heads[index] = _headline(files[index], shift)
+            heads[index] = _headline(files[index], shift, vocabulary)
         except Exception as error:  # noqa: BLE001 - the file fails, not the batch
             outcomes[index] = error
     # One query for the batch's slugs; a slug taken (here or earlier in the batch) is
@@ -294,9 +251,9 @@ class _Head:
     slug: str
 
 
-def _headline(wire_file, shift):
+def _headline(wire_file, shift, vocabulary):
     date = wire_file.wire.date + shift if shift else wire_file.wire.date
-    headline, removed = strip_forbidden(wire_file.wire.headline, names=True)
+    headline, removed = strip_forbidden(wire_file.wire.headline(vocabulary), names=True)
     fallback = f"wire-{date.isoformat()}"
     return _Head(date, headline, removed, fallback, slug_base(headline, fallback=fallback))
 

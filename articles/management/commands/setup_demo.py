@@ -25,7 +25,8 @@ from articles.platform.text import html_to_text
 from articles.tagging import get_vocabulary
 from articles.tagging.vocabulary import VocabularyError, load_vocabulary, read_vocabulary_file
 from articles.wire.files import import_file
-from articles.wire.plaintext import first_sentence, parse_wire
+from articles.wire.headlines import first_sentence
+from articles.wire.plaintext import parse_wire
 
 DEMO = Path(__file__).resolve().parent.parent.parent / "demo"
 IN_REVIEW = {"11_agnipath_review.txt", "12_eaeu_trade.txt"}
