@@ -285,3 +285,17 @@ def test_sitemaps_and_feeds_give_only_the_new_address(editor, client, url):
     listed = client.get(reverse(url)).content.decode()
     assert address(article) in listed
     assert old not in listed
+
+
+def test_an_export_line_with_a_retired_address_is_skipped(editor, tmp_path):
+    import json
+
+    from articles.wire.files import import_file
+
+    rename(live(), "pact-signed", by=editor)
+    line = {"headline": "Someone else's story", "status": "draft",
+            "slug": "india-and-russia-sign-a-trade-pact"}
+    export = tmp_path / "export.jsonl"
+    export.write_text(json.dumps(line) + "\n")
+    import_file(export)
+    assert not Article.objects.filter(headline="Someone else's story").exists()

@@ -11,7 +11,7 @@ from django.db import transaction
 from django.utils.dateparse import parse_datetime
 
 from articles.caching.invalidation import invalidate
-from articles.models import Article, Correction, Country, Minister, Policy
+from articles.models import Article, Correction, Country, Minister, Policy, slugs_in_use
 from articles.platform.dates import publication_date_error
 from articles.platform.text import strip_forbidden_data
 from articles.wire.batches import NewArticle, store_articles
@@ -84,7 +84,7 @@ def _restore_chunk(chunk, *, name, tags, result, progress):
     prints = {r["fingerprint"] for _, r in chunk
               if isinstance(r, dict) and isinstance(r.get("fingerprint"), str)}
     here = _Here(
-        slugs=set(Article.objects.filter(slug__in=slugs).values_list("slug", flat=True)),
+        slugs=slugs_in_use(slugs),  # a retired address, too, belongs to its article
         fingerprints=set(Article.objects.filter(fingerprint__in=prints)
                          .values_list("fingerprint", flat=True)),
     )
