@@ -2,9 +2,12 @@
 address moves only when an editor moves it, and every old address answers 301 to where
 the story is now, for good (DESIGN.md, "Public URLs")."""
 
+import io
+import json
 from datetime import timedelta
 
 import pytest
+from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 
@@ -287,15 +290,50 @@ def test_sitemaps_and_feeds_give_only_the_new_address(editor, client, url):
     assert old not in listed
 
 
+# --- export and restore ----------------------------------------------------------------
+
+
+def restore(path, *lines):
+    """Import an export file (written first from ``lines``, if given); the command's output."""
+    if lines:
+        path.write_text("".join(json.dumps(line) + "\n" for line in lines))
+    out = io.StringIO()
+    try:
+        call_command("import_articles", str(path), stdout=out, stderr=out)
+    except SystemExit:  # a file failed: the output says which, and why
+        pass
+    return out.getvalue()
+
+
 def test_an_export_line_with_a_retired_address_is_skipped(editor, tmp_path):
-    import json
-
-    from articles.wire.files import import_file
-
     rename(live(), "pact-signed", by=editor)
     line = {"headline": "Someone else's story", "status": "draft",
             "slug": "india-and-russia-sign-a-trade-pact"}
-    export = tmp_path / "export.jsonl"
-    export.write_text(json.dumps(line) + "\n")
-    import_file(export)
+    assert "skipped 1" in restore(tmp_path / "export.jsonl", line)
     assert not Article.objects.filter(headline="Someone else's story").exists()
+
+
+def test_a_restored_export_keeps_the_old_links(editor, client, tmp_path):
+    article = live()
+    old = address(article)
+    rename(article, "pact-signed", by=editor)
+    dump = tmp_path / "dump.jsonl"
+    call_command("export_articles", "--output", str(dump))
+    Article.objects.all().delete()
+    assert client.get(old).status_code == 404
+    assert "imported 1" in restore(dump)
+    assert client.get(old)["Location"] == address(Article.objects.get())
+
+
+@pytest.mark.parametrize("retired", [
+    {"published_on": "2024-02-30", "slug": "old-slug"},
+    {"published_on": "2024-02-03", "slug": "old slug\x07"},
+    {"published_on": "2024-02-03"},
+    "2024/02/03/old-slug",
+])
+def test_a_bad_retired_address_in_an_export_fails_the_file(tmp_path, retired):
+    line = {"headline": "Pact signed", "status": "draft", "slug": "pact-signed",
+            "retired_addresses": [retired]}
+    said = restore(tmp_path / "export.jsonl", line)
+    assert "failed 1" in said and "line 1" in said
+    assert not Article.objects.exists()
