@@ -229,6 +229,8 @@ def test_a_wire_import_numbers_its_slug_past_a_retired_one(editor, tmp_path):
 
 @pytest.mark.parametrize(("slug", "says"), [
     ("pact\x07signed", "only letters"),
+    ("pact\x00signed", "Null characters are not allowed"),
+    ("pact-signed\u202e", "only letters"),
     ("pact signed", "only letters"),
     ("a" * 201, "at most 200 characters"),
     ("", "Readers know this article by its address"),
@@ -242,6 +244,37 @@ def test_a_crafted_slug_is_refused_with_a_clear_message(editor_client, client, s
     assert address(article) == old
     assert client.get(old).status_code == 200
     assert not RetiredAddress.objects.exists()
+
+
+@pytest.mark.parametrize(("typed", "says"), [
+    ("not a time", "Enter a valid date/time"),
+    ("1899-12-31T12:00", "outside the accepted publication dates"),
+    ("9999-12-31T12:00", "outside the accepted publication dates"),
+    ("", "needs its publication time"),
+    ("2024-01-01T12:00\x00", "The time contains"),
+    ("2024-01-01\x0bT12:00", "The time contains"),
+])
+def test_a_crafted_publication_time_is_refused_with_a_clear_message(
+    editor_client, client, typed, says
+):
+    article = live()
+    old = address(article)
+    response = editor_client.post(change_url(article),
+                                  article_post_data(article, published_at=typed))
+    assert response.status_code == 200
+    assert says in str(errors_on(response)["published_at"])
+    assert address(article) == old
+    assert client.get(old).status_code == 200
+
+
+@pytest.mark.parametrize("status", [Status.DRAFT, Status.REVIEW])
+def test_a_posted_publication_time_is_ignored_before_publication(editor_client, status):
+    """Only a live story offers the field; a hand-made POST cannot set the time."""
+    article = make_article(status=status)
+    response = editor_client.post(change_url(article),
+                                  article_post_data(article, published_at="2024-01-01T12:00"))
+    assert response.status_code == 302
+    assert Article.objects.get(pk=article.pk).published_at is None
 
 
 def test_a_slug_another_article_has_is_refused_by_name(editor_client):

@@ -116,6 +116,14 @@ class MinuteDateTimeField(forms.DateTimeField):
     def __init__(self, **kwargs):
         super().__init__(input_formats=SCHEDULE_INPUT_FORMATS, **kwargs)
 
+    def to_python(self, value):
+        # Django reads past a stray control character ("12:00\x00" is noon): refuse it.
+        found = isinstance(value, str) and find_forbidden(value, names=True)
+        if found:
+            raise forms.ValidationError(f"The time {found.describe()}.",
+                                        code="control_character")
+        return super().to_python(value)
+
     def has_changed(self, initial, data):
         if data in self.empty_values:
             return False  # not sent, or cleared: the form refuses or ignores it
