@@ -118,6 +118,17 @@ def test_renaming_a_published_slug_redirects_the_old_link(editor_client, client)
     assert client.get(new).status_code == 200
 
 
+def test_the_form_shows_the_address_and_the_old_ones_leading_there(editor_client, editor):
+    article = live()
+    old = address(article)
+    rename(article, "pact-signed", by=editor)
+    page = editor_client.get(change_url(article)).content.decode()
+    assert f"{address(article)}<br>Old addresses, which lead here: {old}" in page
+    draft = make_article(status=Status.DRAFT)
+    page = editor_client.get(change_url(draft)).content.decode()
+    assert "the slug follows the headline until it is published" in page
+
+
 def test_changing_the_publication_date_redirects_the_old_link(editor_client, client):
     article = live()
     old = address(article)

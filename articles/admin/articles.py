@@ -131,7 +131,8 @@ class ArticleAdmin(CheckedListMixin, CheckedInputMixin, workflow_buttons.Workflo
             "list; add a minister or policy with the + button.",
         }),
         ("Publishing", {"fields": [
-            "publication", "headline_needs_review", "withdrawal_note", "version", "audit",
+            "publication", "address", "headline_needs_review", "withdrawal_note", "version",
+            "audit",
         ]}),
         ("Image", {"classes": ["collapse"], "fields": [
             "image", "image_alt", "image_caption", "image_credit",
@@ -193,6 +194,16 @@ class ArticleAdmin(CheckedListMixin, CheckedInputMixin, workflow_buttons.Workflo
     def policy_list(self, article):
         return article.policy_names or ""
 
+    @admin.display(description="address")
+    def address(self, article):
+        if not article.pk or not article.address_seen:
+            return "Not public yet: the slug follows the headline until it is published."
+        old = [f"/{old}" for old in article.retired_addresses.order_by("-retired_at")]
+        if not old:
+            return article.get_absolute_url()
+        return format_html("{}<br>Old addresses, which lead here: {}",
+                           article.get_absolute_url(), ", ".join(old))
+
     @admin.display(description="last change")
     def audit(self, article):
         if not article.pk:
@@ -216,7 +227,7 @@ class ArticleAdmin(CheckedListMixin, CheckedInputMixin, workflow_buttons.Workflo
         return workflow.can_publish(request.user)
 
     def get_readonly_fields(self, request, obj=None):
-        return ["publication", "audit"]
+        return ["publication", "address", "audit"]
 
     def get_fieldsets(self, request, obj=None):
         """An editor may move a live story's publication time (and so its address)."""
