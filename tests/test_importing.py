@@ -220,13 +220,13 @@ def test_seed_minister_and_policy_spellings_are_tagged_on_import(tmp_path):
         ("“We agree,” he said. Then left.", "“We agree,” he said"),
         ("Prices rose 2.5 per cent in Jan. The bank said so.",
          "Prices rose 2.5 per cent in Jan. The bank said so"),
-        ("word " * 40, ("word " * 22).strip()),
+        ("word " * 40, ("word " * 18).strip()),
     ],
 )
 def test_headline_is_the_first_sentence_cut_at_a_word_boundary(paragraph, headline):
     derived = derive_headline(paragraph)
     assert derived == headline
-    assert len(derived) <= 110
+    assert len(derived) <= 90
 
 
 def test_fingerprint_ignores_whitespace_line_ends_and_bom():

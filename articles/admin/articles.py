@@ -127,7 +127,8 @@ class ArticleAdmin(CheckedListMixin, CheckedInputMixin, workflow_buttons.Workflo
             "list; add a minister or policy with the + button.",
         }),
         ("Publishing", {"fields": [
-            "publication", "headline_needs_review", "withdrawal_note", "version", "audit",
+            "publication", "address", "headline_needs_review", "withdrawal_note", "version",
+            "audit",
         ]}),
         ("Image", {"classes": ["collapse"], "fields": [
             "image", "image_alt", "image_caption", "image_credit",
@@ -177,6 +178,16 @@ class ArticleAdmin(CheckedListMixin, CheckedInputMixin, workflow_buttons.Workflo
             return "New: not saved yet."
         return workflow_buttons.state_label(article, long=True)
 
+    @admin.display(description="address")
+    def address(self, article):
+        if not article.pk or not article.address_seen:
+            return "Not public yet: the slug follows the headline until it is published."
+        old = [f"/{old}" for old in article.retired_addresses.order_by("-retired_at")]
+        if not old:
+            return article.get_absolute_url()
+        return format_html("{}<br>Old addresses, which lead here: {}",
+                           article.get_absolute_url(), ", ".join(old))
+
     @admin.display(description="last change")
     def audit(self, article):
         if not article.pk:
@@ -200,15 +211,15 @@ class ArticleAdmin(CheckedListMixin, CheckedInputMixin, workflow_buttons.Workflo
         return workflow.can_publish(request.user)
 
     def get_readonly_fields(self, request, obj=None):
-        readonly = ["publication", "audit"]
-        if obj is not None and obj.status in services.PUBLIC_ONCE:
-            readonly.append("slug")  # the public address must not change under readers
-        return readonly
+        return ["publication", "address", "audit"]
 
-    def get_prepopulated_fields(self, request, obj=None):
-        if "slug" in self.get_readonly_fields(request, obj):
-            return {}
-        return super().get_prepopulated_fields(request, obj)
+    def get_fieldsets(self, request, obj=None):
+        """An editor may move a live story's publication time (and so its address)."""
+        fieldsets = super().get_fieldsets(request, obj)
+        if obj is None or not (obj.is_public and workflow.can_publish(request.user)):
+            return fieldsets
+        return [(name, {**options, "fields": ["published_at", *options["fields"]]})
+                if name == "Publishing" else (name, options) for name, options in fieldsets]
 
     # --- form and saving ------------------------------------------------------------
 
@@ -259,6 +270,7 @@ class ArticleAdmin(CheckedListMixin, CheckedInputMixin, workflow_buttons.Workflo
             by=request.user,
             expected_version=form.cleaned_data.get("version"),
             headline_changed=change and "headline" in form.changed_data,
+            slug_changed="slug" in form.changed_data,
         )
 
     def revision_view(self, request, object_id, version_id, extra_context=None):

@@ -159,7 +159,7 @@ class PageCacheMiddleware:
             return self.get_response(request)
         if not page_cache_enabled() or degraded():
             response = self.get_response(request)
-            if self.is_storable(request, response):
+            if self.is_storable(request, response, keys):
                 name_keys(response, keys)
                 self.add_validators(response, etag_for(response.content), int(time.time()))
                 if page_cache_enabled():
@@ -175,8 +175,8 @@ class PageCacheMiddleware:
             if self.is_current(entry, state):
                 page_memory.set(state, key, entry, self.timeout(), size=len(entry.value[0]))
         if self.is_current(entry, state):
-            content, headers, etag, rendered_at = entry.value
-            response = HttpResponse(content, headers=headers)
+            content, headers, etag, rendered_at = entry.value[:4]
+            response = HttpResponse(content, headers=headers, status=stored_status(entry))
             return answer(request, response, etag, rendered_at, "hit")
 
         # When rendering began: a page that read the database before a withdrawal is
@@ -185,7 +185,7 @@ class PageCacheMiddleware:
         response = self.get_response(request)
         if response.get("X-Page-Cache") == "stale":
             return response  # a last good copy (process_exception), not a new render
-        if not self.is_storable(request, response):
+        if not self.is_storable(request, response, keys):
             return self.add_error_lifetime(response)
         etag = etag_for(response.content)
         self.add_validators(response, etag, rendered_at)
@@ -195,7 +195,8 @@ class PageCacheMiddleware:
         if request.method == "GET" and state.sequence is not None and may_store(state):
             headers = [(k, v) for k, v in response.items() if k.lower() not in UNSTORED_HEADERS]
             entry = Entry(state.epoch, state.sequence, keys,
-                          (response.content, headers, etag, rendered_at))
+                          (response.content, headers, etag, rendered_at,
+                           response.status_code))
             # Kept past its freshness as the page's last good copy (process_exception).
             shared.set(key, entry, timeout=last_good_seconds())
             record_versions(keys, state)
@@ -220,8 +221,8 @@ class PageCacheMiddleware:
         if entry is not None and entry.value[3] > last_takedown():
             log.warning("Database error on %s: served its last good copy (%s).",
                         request.path, type(exception).__name__)
-            content, headers, _etag, _rendered_at = entry.value
-            response = HttpResponse(content, headers=headers)
+            content, headers = entry.value[:2]
+            response = HttpResponse(content, headers=headers, status=stored_status(entry))
             response["Cache-Control"] = "public, max-age=0, s-maxage=5"
             response["X-Page-Cache"] = "stale"
             return response
@@ -246,12 +247,16 @@ class PageCacheMiddleware:
                 and entry.value[3] > time.time() - self.timeout() and is_current(entry, state))
 
     @staticmethod
-    def is_storable(request, response):
-        """Only plain 200 pages that set no cookie and did not ask to stay private.
+    def is_storable(request, response, keys=()):
+        """Only plain 200 pages, and 301s that name what they depend on (an old address
+        of an article: ``article:<id>``), that set no cookie and did not ask to stay
+        private.
 
         A page that used a CSRF token carries the visitor's own token: never shared.
         """
-        if response.status_code != 200 or response.streaming or response.cookies:
+        if response.status_code == 301 and not keys:
+            return False  # a slash added, say: it names nothing a write would change
+        if response.status_code not in (200, 301) or response.streaming or response.cookies:
             return False
         if request.META.get("CSRF_COOKIE_NEEDS_UPDATE"):
             return False
@@ -296,6 +301,12 @@ def answer(request, response, etag, rendered_at, outcome):
     )
     response["X-Page-Cache"] = outcome
     return response
+
+
+def stored_status(entry):
+    """The stored page's status: 200, or 301 for an old address (entries stored before
+    301s were kept have four parts, and are all 200s)."""
+    return entry.value[4] if len(entry.value) > 4 else 200
 
 
 def etag_for(content):

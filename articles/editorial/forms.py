@@ -5,8 +5,8 @@ from django.contrib.admin.widgets import AutocompleteSelectMultiple
 from django.utils import timezone
 
 from articles.editorial import workflow
-from articles.editorial.services import HEADLINE_UNCHECKED, StaleEdit
-from articles.models import Article, Correction
+from articles.editorial.services import HEADLINE_UNCHECKED, LIVE_TIME_IN_FUTURE, StaleEdit
+from articles.models import Article, Correction, address_refusal
 from articles.models.vocabulary import PLAIN_TEXT
 from articles.platform.dates import publication_date_error
 from articles.platform.text import find_forbidden, normalise_line_ends
@@ -107,6 +107,37 @@ SCHEDULE_INPUT_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M
                           "%Y-%m-%d %H:%M:%S"]
 
 
+class MinuteDateTimeField(forms.DateTimeField):
+    """A time to the minute, as the datetime-local input shows it: a saved time whose
+    seconds the input cannot show is unchanged while its minute is."""
+
+    widget = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+
+    def __init__(self, **kwargs):
+        super().__init__(input_formats=SCHEDULE_INPUT_FORMATS, **kwargs)
+
+    def to_python(self, value):
+        # Django reads past a stray control character ("12:00\x00" is noon): refuse it.
+        found = isinstance(value, str) and find_forbidden(value, names=True)
+        if found:
+            raise forms.ValidationError(f"The time {found.describe()}.",
+                                        code="control_character")
+        return super().to_python(value)
+
+    def has_changed(self, initial, data):
+        if data in self.empty_values:
+            return False  # not sent, or cleared: the form refuses or ignores it
+        try:
+            data = self.to_python(data)
+        except forms.ValidationError:
+            return True
+        return _minute(initial) != _minute(data)
+
+
+def _minute(moment):
+    return moment and timezone.localtime(moment).replace(second=0, microsecond=0)
+
+
 class ArticleForm(PlainTextForm):
     """The article form. Tags come only from the vocabulary; a stale edit is refused.
 
@@ -117,10 +148,14 @@ class ArticleForm(PlainTextForm):
 
     version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=1)
     workflow = forms.CharField(required=False, max_length=20, widget=forms.HiddenInput)
-    schedule_at = forms.DateTimeField(
-        label="Publish at", required=False, input_formats=SCHEDULE_INPUT_FORMATS,
-        widget=forms.DateTimeInput(attrs={"type": "datetime-local"},
-                                   format="%Y-%m-%dT%H:%M"),
+    schedule_at = MinuteDateTimeField(label="Publish at", required=False)
+    # Offered (by the admin's fieldsets) to editors for a live story only: a new date
+    # moves its address, and the old one keeps leading here.
+    published_at = MinuteDateTimeField(
+        label="Publication time", required=False,
+        help_text="When readers were told the story was published, in the newsroom's time "
+        "zone. Its date is part of the article's address: a new date gives it a new "
+        "address, and the old one keeps leading here.",
     )
     withdrawal_reason = forms.CharField(
         label="Reason for withdrawing", required=False, max_length=500,
@@ -149,10 +184,47 @@ class ArticleForm(PlainTextForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        if "slug" in self.fields:  # empty: the headline's, as long as it follows it
+            self.fields["slug"].required = False
+            self.fields["slug"].error_messages["invalid"] = SLUG_INVALID
         if self.saved is not None:
             self.initial["version"] = self.saved.version
             if self.saved.is_scheduled:  # Schedule… moves it from where it is
                 self.initial.setdefault("schedule_at", self.saved.published_at)
+
+    def clean_slug(self):
+        """Empty: the headline's (until readers have seen the article); otherwise an
+        address no other article has or had."""
+        slug = self.cleaned_data.get("slug", "")
+        if not slug:
+            if self.saved is not None and self.saved.address_seen:
+                raise forms.ValidationError(
+                    "Readers know this article by its address: type the new last part of "
+                    "it, or leave the one it has.", code="required")
+            return slug
+        refusal = address_refusal(slug, article_id=self.instance.pk)
+        if refusal:
+            raise forms.ValidationError(refusal, code="address_taken")
+        return slug
+
+    def clean_published_at(self):
+        """A live story's new time: one that has come, within the accepted dates; the
+        saved time, seconds and all, while the minute is unchanged or the field is not
+        sent."""
+        at = self.cleaned_data.get("published_at")
+        if "published_at" not in (self._meta.fields or ()) or self.saved is None:
+            return at
+        if self.add_prefix("published_at") not in self.data:
+            return self.saved.published_at  # a form from before the field: unchanged
+        if at is None:
+            raise forms.ValidationError("A live story needs its publication time.",
+                                        code="required")
+        if _minute(at) == _minute(self.saved.published_at):
+            return self.saved.published_at
+        validate_publication_time(at)
+        if at > timezone.now():
+            raise forms.ValidationError(LIVE_TIME_IN_FUTURE, code="future")
+        return at
 
     def clean(self):
         cleaned = super().clean()
@@ -216,6 +288,11 @@ class ArticleForm(PlainTextForm):
         validate_publication_time(at)
         return at
 
+
+SLUG_INVALID = (
+    "The last part of an address may hold only letters (a–z, without accents), digits, "
+    "hyphens and underscores: no spaces or other characters."
+)
 
 ACTION_VERBS = {
     workflow.SAVE: "save", workflow.SUBMIT: "submit", workflow.PUBLISH: "publish",

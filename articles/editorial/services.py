@@ -7,7 +7,15 @@ from django.utils import timezone
 from reversion.errors import RevertError
 
 from articles.editorial import history, workflow
-from articles.models import TAXONOMIES, TAXONOMIES_BY_PLURAL, Article, Minister, Policy
+from articles.models import (
+    TAXONOMIES,
+    TAXONOMIES_BY_PLURAL,
+    Article,
+    Minister,
+    Policy,
+    address_refusal,
+    slugs_in_use,
+)
 from articles.tagging import new_suggestions
 
 
@@ -61,9 +69,21 @@ def _record(by, comment):
         reversion.set_comment(comment)
 
 
+LIVE_TIME_IN_FUTURE = (
+    "Readers can see this story now, so its publication time cannot move into the future "
+    "(that would take it off the site). Choose a time that has come, or withdraw it."
+)
+
+
 @transaction.atomic
-def article_save(*, article, by, expected_version=None, headline_changed=False):
-    """Save an edit: refuse it if someone saved first or if the role may not make it."""
+def article_save(*, article, by, expected_version=None, headline_changed=False,
+                 slug_changed=False):
+    """Save an edit: refuse it if someone saved first or if the role may not make it.
+
+    Until readers may have seen it, the address follows the headline (unless the slug
+    was edited too); after that only an editor's new slug or time moves it, and the old
+    address keeps leading here (``Article.save``).
+    """
     if article.pk is None:
         _check_transition(by, None, article.status)
         article.created_by = by
@@ -77,7 +97,16 @@ def article_save(*, article, by, expected_version=None, headline_changed=False):
         _check_transition(by, current.status, article.status)
         if not workflow.can_publish(by) and article.published_at != current.published_at:
             raise PermissionDenied("Only editors may change the publication time.")
+        if (current.address_seen and article.published_at != current.published_at
+                and not article.address_seen):
+            raise ActionRefused(LIVE_TIME_IN_FUTURE)
         article.version = current.version + 1
+    if not article.slug or (headline_changed and not slug_changed
+                            and not article.address_seen):
+        article.follow_headline()
+    refusal = address_refusal(article.slug, article_id=article.pk)
+    if refusal:
+        raise ActionRefused(refusal)
     if article.status == Article.Status.PUBLISHED and article.published_at is None:
         article.published_at = timezone.now()
     if headline_changed:
@@ -146,7 +175,7 @@ def article_revert(*, article, version, by, expected_version=None):
                 setattr(article, name, snapshot.fields[name])
         slug = snapshot.fields.get("slug")
         if (current.status not in PUBLIC_ONCE and slug
-                and not Article.objects.filter(slug=slug).exclude(pk=article.pk).exists()):
+                and not slugs_in_use([slug], article_id=article.pk)):
             article.slug = slug
         article.version = current.version + 1
         article.updated_by = by
@@ -174,7 +203,7 @@ def article_recover(*, version, by):
         if history.missing_tags(snapshot):
             raise RevertRefused("That version carries tags that have since been merged or "
                                 "deleted, so it cannot be recovered as it was.")
-        if Article.objects.filter(slug=snapshot.fields["slug"]).exists():
+        if slugs_in_use([snapshot.fields["slug"]], article_id=article_id):
             raise RevertRefused("Another article now has this article's address, so it "
                                 "cannot be recovered.")
         try:

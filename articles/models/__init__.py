@@ -1,6 +1,13 @@
 """The app's models: articles, the three taxonomies and the newsroom's people (each
 module says more)."""
 
+from articles.models.addresses import (
+    RetiredAddress,
+    address_refusal,
+    free_slug,
+    slug_base,
+    slugs_in_use,
+)
 from articles.models.articles import NEWEST_FIRST, Article, ArticleQuerySet, Correction
 from articles.models.invalidation import PendingInvalidation
 from articles.models.people import Person
@@ -24,7 +31,8 @@ from articles.models.vocabulary import (
 __all__ = [
     "DASHES", "NEWEST_FIRST", "TAXONOMIES", "TAXONOMIES_BY_PLURAL", "Article",
     "ArticleQuerySet", "Correction", "Country", "Minister", "PendingInvalidation", "Person",
-    "Policy",
+    "Policy", "RetiredAddress",
     "TaggedCountry", "TaggedMinister", "TaggedPolicy", "Taxonomy", "VocabularyTag",
-    "aliases_default", "taxonomy_of", "union_over_taxonomies",
+    "address_refusal", "aliases_default", "free_slug", "slug_base", "slugs_in_use", "taxonomy_of",
+    "union_over_taxonomies",
 ]

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.text import Truncator
 from taggit.managers import TaggableManager
 
+from articles.models.addresses import RetiredAddress, free_slug
 from articles.models.vocabulary import (
     NAME_TEXT,
     PLAIN_TEXT,
@@ -107,7 +108,9 @@ class Article(models.Model):
     slug = models.SlugField(
         max_length=200,
         unique=True,
-        help_text="The last part of the article's address. Filled in from the headline.",
+        help_text="The last part of the article's address. It follows the headline until "
+        "the article is published; change it after that only if you must: the old address "
+        "keeps leading here.",
     )
     standfirst = models.TextField(
         blank=True, help_text="One or two sentences under the headline; also the summary "
@@ -203,7 +206,10 @@ class Article(models.Model):
         # Sanitise here so no path (admin, import, shell) can store unsafe markup.
         self.sanitise()
         adding = self._state.adding
+        left = None if adding else self._address_left(kwargs.get("update_fields"))
         super().save(*args, **kwargs)
+        if left is not None:
+            self._retire(*left)
         listed_at = self.listed_at
         if not adding and listed_at != getattr(self, "_listed_at_saved", None):
             self.carry_publication_time()
@@ -215,6 +221,40 @@ class Article(models.Model):
             "year": f"{local.year:04d}", "month": f"{local.month:02d}",
             "day": f"{local.day:02d}", "slug": self.slug,
         })
+
+    @property
+    def address_seen(self):
+        """Readers may have seen the article at its address (its publication time has
+        come): from then on the slug no longer follows the headline, and a move keeps
+        the old address leading here (``RetiredAddress``)."""
+        return self.published_at is not None and self.published_at <= timezone.now()
+
+    def follow_headline(self):
+        """Take the address the headline makes, numbered if another article has it."""
+        self.slug = free_slug(self.headline, fallback=self.slug or "article",
+                              article_id=self.pk)
+
+    def _address_left(self, update_fields):
+        """The (slug, publication time) of the address readers may have seen and this
+        save leaves, or None."""
+        if update_fields is not None and not {"slug", "published_at"} & set(update_fields):
+            return None
+        saved = Article.objects.filter(pk=self.pk).values_list("slug", "published_at").first()
+        if saved is None or saved[1] is None or saved[1] > timezone.now():
+            return None
+        if _address(*saved) == _address(self.slug, self.published_at):
+            return None
+        return saved
+
+    def _retire(self, slug, published_at):
+        """Keep the address left leading here, and free the one taken if it was retired."""
+        RetiredAddress.objects.update_or_create(
+            published_on=timezone.localdate(published_at), slug=slug,
+            defaults={"article": self, "retired_at": timezone.now()},
+        )
+        if self.published_at is not None:
+            self.retired_addresses.filter(
+                published_on=timezone.localdate(self.published_at), slug=self.slug).delete()
 
     @classmethod
     def from_db(cls, db, field_names, values):
@@ -307,6 +347,10 @@ class Correction(models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()}: {self.note[:60]}"
+
+
+def _address(slug, published_at):
+    return slug, published_at and timezone.localdate(published_at)
 
 
 def _carry_publication_time(sender, instance, raw=False, **kwargs):

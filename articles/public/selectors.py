@@ -27,6 +27,7 @@ from articles.models import (
     TAXONOMIES,
     Article,
     Country,
+    RetiredAddress,
     TaggedCountry,
     union_over_taxonomies,
 )
@@ -442,3 +443,11 @@ def tag_with_alias_slug(model, slug):
 def country_choices():
     """Every country as (slug, name), A-Z, for the search filter."""
     return list(Country.objects.order_by("name").values_list("slug", "name"))
+
+
+def article_moved_from(day, slug):
+    """The article that left the address of ``day`` and ``slug``, if readers may see where
+    it is now (published, or withdrawn: its address says so); else None."""
+    moved = RetiredAddress.objects.filter(published_on=day, slug=slug).values("article_id")
+    visible = Article.objects.published() | Article.objects.withdrawn()
+    return visible.filter(pk__in=moved).only("slug", "published_at").first()

@@ -143,14 +143,19 @@ def render_article(request, article, *, preview=False):
 
 
 def article_detail(request, year, month, day, slug):
-    start, end, _ = local_day_range(year, month, day)
+    start, end, first_day = local_day_range(year, month, day)
     at_address = Article.objects.filter(published_at__gte=start, published_at__lt=end,
                                         slug=slug)
     article = at_address.published().first()
     if article is None:
         withdrawn = at_address.withdrawn().only("withdrawal_note").first()
         if withdrawn is None:
-            raise Http404("No article at this address.")
+            moved = selectors.article_moved_from(first_day, slug)
+            if moved is None:
+                raise Http404("No article at this address.")
+            # Permanent, and cached until the article changes (it may move again).
+            dependencies.record(dependencies.article(moved.pk))
+            return redirect(moved, permanent=True)
         return render(request, "articles/article_withdrawn.html",
                       {"note": withdrawn.withdrawal_note}, status=410)
     return render_article(request, article)

@@ -20,7 +20,13 @@ from reversion.revisions import _get_options
 
 from articles.caching import dependencies
 from articles.caching.receivers import PUBLIC_FACING, article_keys, tag_keys
-from articles.models import TAXONOMIES, TAXONOMIES_BY_PLURAL, Article, Correction
+from articles.models import (
+    TAXONOMIES,
+    TAXONOMIES_BY_PLURAL,
+    Article,
+    Correction,
+    RetiredAddress,
+)
 
 
 @dataclass
@@ -32,11 +38,13 @@ class NewArticle:
     comment: str
     tags: dict = field(default_factory=dict)  # taxonomy plural: [tag ids]
     corrections: list = field(default_factory=list)  # unsaved Corrections, no article yet
+    retired: list = field(default_factory=list)  # unsaved RetiredAddresses, the same
 
 
 def store_articles(new_articles):
-    """Insert the articles, their tag rows, corrections and first revisions; return the
-    cache keys readers' pages depend on that the batch changed. Run inside a transaction.
+    """Insert the articles, their tag rows, corrections, retired addresses and first
+    revisions; return the cache keys readers' pages depend on that the batch changed. Run
+    inside a transaction.
 
     An article that already has an id (a failed attempt at the batch assigned it) is
     stored afresh.
@@ -48,13 +56,14 @@ def store_articles(new_articles):
         article.sanitise()
     Article.objects.bulk_create(articles)
     tag_rows = _store_tag_rows(new_articles)
-    corrections = []
-    for new in new_articles:
-        for correction in new.corrections:
-            correction.pk = None
-            correction.article = new.article
-            corrections.append(correction)
-    Correction.objects.bulk_create(corrections)
+    for model, rows in ((Correction, "corrections"), (RetiredAddress, "retired")):
+        owned = []
+        for new in new_articles:
+            for row in getattr(new, rows):
+                row.pk = None
+                row.article = new.article
+                owned.append(row)
+        model.objects.bulk_create(owned)
     _record_history(new_articles, tag_rows)
     keys = set()
     for new in new_articles:

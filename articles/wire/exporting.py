@@ -5,7 +5,7 @@ import json
 from django.db.models import Prefetch
 from django.utils import timezone
 
-from articles.models import Article, Correction
+from articles.models import Article, Correction, RetiredAddress
 
 CHUNK_SIZE = 500
 
@@ -40,6 +40,11 @@ def export_record(article):
         # keep refusing wire copy that was already imported.
         "headline_needs_review": article.headline_needs_review,
         "fingerprint": article.fingerprint,
+        # The addresses it has left, which must keep leading to it.
+        "retired_addresses": [
+            {"published_on": old.published_on.isoformat(), "slug": old.slug}
+            for old in article.retired_addresses.all()
+        ],
     }
 
 
@@ -49,6 +54,7 @@ def export_lines(queryset=None):
     queryset = queryset.prefetch_related(
         "countries", "ministers", "policies",
         Prefetch("corrections", queryset=Correction.objects.order_by("created_at", "id")),
+        Prefetch("retired_addresses", queryset=RetiredAddress.objects.order_by("id")),
     )
     for article in queryset.iterator(chunk_size=CHUNK_SIZE):
         yield json.dumps(export_record(article), ensure_ascii=False) + "\n"

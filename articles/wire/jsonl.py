@@ -4,6 +4,7 @@ memory; invisible control characters are removed and counted per line."""
 
 import json
 from dataclasses import dataclass, field
+from datetime import date
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -11,7 +12,15 @@ from django.db import transaction
 from django.utils.dateparse import parse_datetime
 
 from articles.caching.invalidation import invalidate
-from articles.models import Article, Correction, Country, Minister, Policy
+from articles.models import (
+    Article,
+    Correction,
+    Country,
+    Minister,
+    Policy,
+    RetiredAddress,
+    slugs_in_use,
+)
 from articles.platform.dates import publication_date_error
 from articles.platform.text import strip_forbidden_data
 from articles.wire.batches import NewArticle, store_articles
@@ -81,10 +90,13 @@ def import_export_lines(*, lines, name, progress=None, chunk_size=CHUNK_SIZE):
 def _restore_chunk(chunk, *, name, tags, result, progress):
     """Store a chunk's articles together, skipping those already here; one invalidation."""
     slugs = {r["slug"] for _, r in chunk if isinstance(r, dict) and isinstance(r.get("slug"), str)}
+    slugs |= {old["slug"] for _, r in chunk if isinstance(r, dict)
+              for old in r.get("retired_addresses") or []
+              if isinstance(old, dict) and isinstance(old.get("slug"), str)}
     prints = {r["fingerprint"] for _, r in chunk
               if isinstance(r, dict) and isinstance(r.get("fingerprint"), str)}
     here = _Here(
-        slugs=set(Article.objects.filter(slug__in=slugs).values_list("slug", flat=True)),
+        slugs=slugs_in_use(slugs),  # a retired address, too, belongs to its article
         fingerprints=set(Article.objects.filter(fingerprint__in=prints)
                          .values_list("fingerprint", flat=True)),
     )
@@ -201,10 +213,28 @@ def _article_from_record(record, *, here, tags, comment):
             note=correction["note"],
             created_at=_checked_time(correction["created_at"], "correction created_at"),
         ))
+    made.retired = _retired_addresses(record.get("retired_addresses") or [], here)
     here.slugs.add(slug)
     if article.fingerprint:
         here.fingerprints.add(article.fingerprint)
     return made
+
+
+def _retired_addresses(entries, here):
+    """The addresses an exported article had left, checked; one another article has
+    (now, or left before) stays with that article."""
+    retired = []
+    for entry in entries:
+        old = RetiredAddress(slug=entry["slug"],
+                             published_on=date.fromisoformat(entry["published_on"]))
+        old.full_clean(exclude=["article"], validate_unique=False)
+        error = publication_date_error(old.published_on)
+        if error:
+            raise ValueError(f"retired address date {error}")
+        if old.slug not in here.slugs:
+            here.slugs.add(old.slug)
+            retired.append(old)
+    return retired
 
 
 def _tag_named(model, name):

@@ -18,35 +18,18 @@ from zoneinfo import ZoneInfo
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils.html import escape
-from django.utils.text import slugify
 
 from articles.caching.invalidation import invalidate
-from articles.models import DASHES, Article
+from articles.models import Article, free_slug, slug_base, slugs_in_use
 from articles.platform.dates import publication_date_error
 from articles.platform.text import strip_forbidden
 from articles.tagging import get_vocabulary, suggest_tags
 from articles.wire.batches import NewArticle, store_articles
+from articles.wire.headlines import derive_headline
 
-HEADLINE_MAX = 110
-SLUG_MAX = Article._meta.get_field("slug").max_length
 PUBLISH_TIME = datetime.time(12, 0)
 DATE_LINE_RE = re.compile(r"^[ \t]*date(?:[ \t]+(?P<date>\S+))?(?:[ \t]+(?P<text>.*))?$")
 ISO_DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-SENTENCE_END_RE = re.compile(r"[.!?][\"”’')\]]*(?=\s+[\"“‘'(\[]?[A-Z0-9])")
-# Words after which a full stop does not end the sentence.
-ABBREVIATIONS = frozenset({
-    "mr", "mrs", "ms", "dr", "st", "sr", "jr", "gen", "lt", "col", "sgt", "capt", "cmdr",
-    "adm", "maj", "prof", "rev", "hon", "sen", "rep", "gov", "pres", "amb", "no", "nos",
-    "vs", "etc", "inc", "ltd", "co", "corp", "dept", "est", "approx", "fig", "vol", "art",
-    "jan", "feb", "mar", "apr", "aug", "sep", "sept", "oct", "nov", "dec", "mt", "ft",
-})
-
-
-DANGLING_WORDS = frozenset({
-    "a", "an", "the", "and", "or", "but", "of", "on", "in", "at", "to", "for", "with", "by",
-    "from", "as", "that", "his", "her", "its", "their", "who", "which", "is", "was", "has",
-})
-SLUG_WORDS_MAX = 80
 
 
 class ImportFailed(Exception):
@@ -67,9 +50,9 @@ class WireText:
     def body(self):
         return "".join(f"<p>{escape(paragraph)}</p>" for paragraph in self.paragraphs)
 
-    @property
-    def headline(self):
-        return derive_headline(self.paragraphs[0])
+    def headline(self, vocabulary=None):
+        """The headline derived from the first paragraph (``wire.headlines``)."""
+        return derive_headline(self.paragraphs[0], vocabulary=vocabulary)
 
 
 @dataclass
@@ -142,54 +125,6 @@ def parse_wire(text):
     return WireText(date=date, paragraphs=paragraphs, fingerprint=fingerprint)
 
 
-def first_sentence(paragraph):
-    """The paragraph's first sentence, whole; initials and titles do not end it."""
-    for match in SENTENCE_END_RE.finditer(paragraph):
-        word = paragraph[: match.start()].rsplit(None, 1)[-1] if match.start() else ""
-        word = word.lstrip("\"“‘'([")
-        bare = word.replace(".", "")
-        # "S." and "U.S." are initials; "Mr." is a title: the sentence goes on.
-        if len(bare) <= 1 or (len(bare) <= 3 and "." in word) or bare.lower() in ABBREVIATIONS:
-            continue
-        return paragraph[: match.start() + 1].strip()
-    return paragraph.strip()
-
-
-def derive_headline(paragraph):
-    """The first sentence, cut at a word boundary to at most 110 characters."""
-    sentence = first_sentence(paragraph)
-    if sentence.endswith(".") and not sentence.endswith(".."):
-        sentence = sentence[:-1]
-    if len(sentence) <= HEADLINE_MAX:
-        return sentence
-    cut = sentence[: HEADLINE_MAX].rsplit(" ", 1)[0] if " " in sentence[:HEADLINE_MAX] else ""
-    cut = (cut or sentence[: HEADLINE_MAX - 1]).rstrip(" ,;:–—-")
-    words = cut.split(" ")
-    # A cut headline should not end on "on", "the" or "and".
-    while len(words) > 3 and words[-1].lower() in DANGLING_WORDS:
-        words.pop()
-    return " ".join(words).rstrip(" ,;:–—-")
-
-
-def slug_base(text, *, fallback):
-    """slugify(text), cut to a length that leaves room for a -2, -3..."""
-    base = slugify(DASHES.sub(" ", text))
-    if len(base) > SLUG_WORDS_MAX:
-        base = base[: SLUG_WORDS_MAX + 1].rsplit("-", 1)[0]
-    return base[: SLUG_MAX - 8].strip("-") or fallback
-
-
-def unique_slug(text, *, fallback, taken=()):
-    """slugify(text), with -2, -3... added when another article (or one of ``taken``,
-    the slugs of a batch not stored yet) has it."""
-    base = slug_base(text, fallback=fallback)
-    slug, number = base, 1
-    while slug in taken or Article.objects.filter(slug=slug).exists():
-        number += 1
-        slug = f"{base}-{number}"
-    return slug
-
-
 def publication_time(date):
     """12:00 on the file's date in the newsroom's time zone."""
     return datetime.datetime.combine(date, PUBLISH_TIME, tzinfo=ZoneInfo(settings.TIME_ZONE))
@@ -247,17 +182,16 @@ def import_wire_files(files, *, publish=False, autotag=True, vocabulary=None, sh
     heads = {}
     for index in first_with.values():
         try:
-            heads[index] = _headline(files[index], shift)
+            heads[index] = _headline(files[index], shift, vocabulary)
         except Exception as error:  # noqa: BLE001 - the file fails, not the batch
             outcomes[index] = error
     # One query for the batch's slugs; a slug taken (here or earlier in the batch) is
-    # numbered as unique_slug() numbers it.
-    in_use = set(Article.objects.filter(slug__in=[head.slug for head in heads.values()])
-                 .values_list("slug", flat=True))
+    # numbered as free_slug() numbers it.
+    in_use = slugs_in_use(head.slug for head in heads.values())
     new = {}
     for index, head in heads.items():
         if head.slug in in_use:
-            head.slug = unique_slug(head.headline, fallback=head.fallback, taken=in_use)
+            head.slug = free_slug(head.headline, fallback=head.fallback, taken=in_use)
         in_use.add(head.slug)
         try:
             new[index] = _new_article(files[index], head, publish=publish, autotag=autotag,
@@ -317,9 +251,9 @@ class _Head:
     slug: str
 
 
-def _headline(wire_file, shift):
+def _headline(wire_file, shift, vocabulary):
     date = wire_file.wire.date + shift if shift else wire_file.wire.date
-    headline, removed = strip_forbidden(wire_file.wire.headline, names=True)
+    headline, removed = strip_forbidden(wire_file.wire.headline(vocabulary), names=True)
     fallback = f"wire-{date.isoformat()}"
     return _Head(date, headline, removed, fallback, slug_base(headline, fallback=fallback))
 

@@ -25,7 +25,8 @@ from articles.platform.text import html_to_text
 from articles.tagging import get_vocabulary
 from articles.tagging.vocabulary import VocabularyError, load_vocabulary, read_vocabulary_file
 from articles.wire.files import import_file
-from articles.wire.plaintext import first_sentence, parse_wire, unique_slug
+from articles.wire.headlines import first_sentence
+from articles.wire.plaintext import parse_wire
 
 DEMO = Path(__file__).resolve().parent.parent.parent / "demo"
 IN_REVIEW = {"11_agnipath_review.txt", "12_eaeu_trade.txt"}
@@ -112,7 +113,7 @@ class Command(BaseCommand):
         if name in EDITED_HEADLINES:
             article.standfirst = first_sentence(html_to_text(article.body).split("\n")[0])
             article.headline = EDITED_HEADLINES[name]
-            article.slug = unique_slug(article.headline, fallback=article.slug)
+            article.follow_headline()
         if name == SCHEDULED:
             tomorrow = timezone.localdate() + datetime.timedelta(days=1)
             article.published_at = datetime.datetime.combine(
