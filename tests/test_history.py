@@ -136,23 +136,57 @@ def test_editor_cannot_recover_an_article_that_still_exists(editor_client):
 
 
 @pytest.mark.django_db
-def test_reverting_to_a_version_whose_tag_was_merged_away_is_refused_clearly(editor_client):
-    """A version tagged with a since-merged minister cannot come back as it was: say so."""
+def test_reverting_to_a_version_whose_tag_was_merged_away_brings_back_the_kept_entry(
+    editor_client, editor
+):
+    """A version tagged with a since-merged minister comes back with the entry it was
+    merged into, and the revert page says so before anything changes."""
     from articles.editorial import services
     from tests.factories import make_minister
 
     sergey, sergei = make_minister("Sergey Lavrov"), make_minister("Sergei Lavrov")
-    article = make_article(status=Article.Status.REVIEW, ministers=[sergei])
+    article = make_article(status=Article.Status.REVIEW, ministers=[sergei],
+                           headline="Old headline")
     editor_client.post(change_url(article), article_post_data(article, standfirst="v2"))
     version = Version.objects.get_for_object(article).get()
-    services.tag_merge(keep=sergey, merged=[sergei])
+    services.tag_merge(keep=sergey, merged=[sergei], by=editor)
+    editor_client.post(change_url(article), article_post_data(
+        article, headline="New headline", ministers=[]))
 
     revert_url = reverse("admin:articles_article_revision", args=[article.pk, version.pk])
-    assert "cannot be restored as it was" in editor_client.get(revert_url).content.decode()
-    response = editor_client.post(revert_url, {"version": "2"}, follow=True)
-    assert response.status_code == 200
-    assert "have since been merged into another entry or deleted" in response.content.decode()
+    page = editor_client.get(revert_url).content.decode()
+    assert "“Sergei Lavrov” was merged into “Sergey Lavrov”, which comes back" in page
+    assert "+ Sergey Lavrov" in page
+    article.refresh_from_db()
+    response = editor_client.post(revert_url, {"version": str(article.version)})
+    assert response.status_code == 302
+    article.refresh_from_db()
+    assert article.headline == "Old headline"
     assert list(article.ministers.names()) == ["Sergey Lavrov"]
+
+
+@pytest.mark.django_db
+def test_a_tag_merge_appears_in_each_affected_articles_history(editor_client, editor):
+    from articles.editorial import services
+    from tests.factories import make_minister
+
+    sergey, sergei = make_minister("Sergey Lavrov"), make_minister("Sergei Lavrov")
+    tagged = make_article(status=Article.Status.REVIEW, ministers=[sergei])
+    both = make_article(status=Article.Status.REVIEW, ministers=[sergey, sergei])
+    untouched = make_article(status=Article.Status.REVIEW, ministers=[sergey])
+    for article in (tagged, both, untouched):
+        editor_client.post(change_url(article), article_post_data(article, standfirst="v2"))
+    services.tag_merge(keep=sergey, merged=[sergei], by=editor)
+
+    for article in (tagged, both):
+        page = editor_client.get(
+            reverse("admin:articles_article_history", args=[article.pk])
+        ).content.decode()
+        assert "Ministers: “Sergei Lavrov” merged into “Sergey Lavrov”" in page
+        assert "− Sergei Lavrov (merged into Sergey Lavrov)" in page
+        latest = Version.objects.get_for_object(article)[0].revision
+        assert latest.user == editor
+    assert Version.objects.get_for_object(untouched).count() == 1
 
 
 @pytest.mark.django_db

@@ -73,7 +73,7 @@ class VocabularyAdmin(CheckedListMixin, CheckedInputMixin, admin.ModelAdmin):
                                   messages.ERROR)
                 return None
             others = [e for e in entries if e.pk != keep.pk]
-            moved = services.tag_merge(keep=keep, merged=others)
+            moved = services.tag_merge(keep=keep, merged=others, by=request.user)
             names = ", ".join(f"“{e.name}”" for e in others)
             self.message_user(
                 request,

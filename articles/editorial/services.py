@@ -7,7 +7,15 @@ from django.utils import timezone
 from reversion.errors import RevertError
 
 from articles.editorial import history, workflow
-from articles.models import TAXONOMIES, TAXONOMIES_BY_PLURAL, Article, Minister, Policy
+from articles.models import (
+    TAXONOMIES,
+    TAXONOMIES_BY_PLURAL,
+    Article,
+    Minister,
+    Policy,
+    TagMerge,
+    taxonomy_of,
+)
 from articles.tagging import new_suggestions
 
 
@@ -119,6 +127,9 @@ def article_revert(*, article, version, by, expected_version=None):
     """Bring back a stored version's text and tags, as a new version; the role rules
     of any edit apply (a reporter reverts only their own unpublished work).
 
+    A tag merged away since comes back as the entry it was merged into; one deleted
+    since does not come back (see history.restorable).
+
     The status and publication time stay as they are (publishing and withdrawing are
     workflow actions), and so does the address of a story readers have seen. Only the
     article's own rows are read from the version (see history.article_version).
@@ -131,15 +142,9 @@ def article_revert(*, article, version, by, expected_version=None):
             raise StaleEdit(current)
         if not workflow.can_edit(by, current):
             raise PermissionDenied("You may not edit this article.")
-        snapshot = history.version_snapshots([version], article.pk)[0]
-        missing = history.missing_tags(snapshot)
-        if missing:
-            raise RevertRefused(
-                f"That version carries {missing} tag{'s' if missing != 1 else ''} that have "
-                "since been merged into another entry or deleted, so it cannot be restored "
-                "as it was. Nothing was changed: copy what you need from the history into "
-                "the article instead."
-            )
+        snapshot = history.restorable(
+            history.version_snapshots([version], article.pk)[0]
+        ).snapshot
         article.refresh_from_db()
         for name in REVERTED_FIELDS:
             if name in snapshot.fields:
@@ -317,9 +322,11 @@ VOCABULARY_MODELS = {taxonomy.model for taxonomy in TAXONOMIES.values()}
 
 
 @transaction.atomic
-def tag_merge(*, keep, merged):
+def tag_merge(*, keep, merged, by=None):
     """Move every article tagged with `merged` entries to `keep`; old names become aliases.
 
+    Each merge is recorded (TagMerge: a version tagged with the old entry reverts to the
+    kept one), and each article it touched gets a version saying so in its history.
     Returns the number of articles whose tags were moved.
     """
     model = type(keep)
@@ -327,7 +334,8 @@ def tag_merge(*, keep, merged):
         raise ValueError(f"Cannot merge {model.__name__} entries.")
     through = model.tagged_items.rel.related_model
     keep = model.objects.select_for_update().get(pk=keep.pk)
-    moved = 0
+    moved, touched = 0, {}
+    taxonomy = taxonomy_of(model)
     aliases = list(keep.aliases)
     known = {name.casefold() for name in [keep.name, *aliases]}
     for other in merged:
@@ -335,6 +343,12 @@ def tag_merge(*, keep, merged):
             raise ValueError("Only entries of one vocabulary can be merged.")
         if other.pk == keep.pk:
             continue
+        for article_id in through.objects.filter(tag=other).values_list(
+                "content_object_id", flat=True):
+            touched.setdefault(article_id, []).append(other.name)
+        TagMerge.objects.create(taxonomy=taxonomy.key, old_id=other.pk, old_name=other.name,
+                                old_slug=other.slug, kept_id=keep.pk, kept_name=keep.name,
+                                merged_by=by)
         already = through.objects.filter(tag=keep).values("content_object_id")
         through.objects.filter(tag=other, content_object_id__in=already).delete()
         moved += through.objects.filter(tag=other).update(tag=keep)
@@ -350,6 +364,12 @@ def tag_merge(*, keep, merged):
         other.delete()
     keep.aliases = aliases
     keep.save()
+    for article in Article.objects.filter(pk__in=touched).order_by("pk"):
+        # One revision per article, holding only it: each stays revertible on its own.
+        with reversion.create_revision():
+            reversion.add_to_revision(article)
+            names = ", ".join(f"“{name}”" for name in touched[article.pk])
+            _record(by, f"{taxonomy.label}: {names} merged into “{keep.name}”")
     return moved
 
 

@@ -2,6 +2,7 @@
 
 from articles.models.articles import NEWEST_FIRST, Article, ArticleQuerySet, Correction
 from articles.models.invalidation import PendingInvalidation
+from articles.models.tag_merges import TagMerge
 from articles.models.vocabulary import (
     DASHES,
     TAXONOMIES,
@@ -22,6 +23,6 @@ from articles.models.vocabulary import (
 __all__ = [
     "DASHES", "NEWEST_FIRST", "TAXONOMIES", "TAXONOMIES_BY_PLURAL", "Article",
     "ArticleQuerySet", "Correction", "Country", "Minister", "PendingInvalidation", "Policy",
-    "TaggedCountry", "TaggedMinister", "TaggedPolicy", "Taxonomy", "VocabularyTag",
+    "TagMerge", "TaggedCountry", "TaggedMinister", "TaggedPolicy", "Taxonomy", "VocabularyTag",
     "aliases_default", "taxonomy_of", "union_over_taxonomies",
 ]
