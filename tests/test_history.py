@@ -25,11 +25,11 @@ def test_each_admin_save_records_who_and_which_fields_including_tags(editor_clie
     assert versions.count() == 1
     revision = versions[0].revision
     assert revision.user == editor
-    assert "Headline" in revision.get_comment() and "Countries" in revision.get_comment()
+    assert revision.get_comment() == "Edited: headline, countries"
     history = editor_client.get(
         reverse("admin:articles_article_history", args=[article.pk])
     ).content.decode()
-    assert "Headline" in history and editor.get_full_name() in history
+    assert "Edited: headline, countries" in history and editor.get_full_name() in history
 
 
 @pytest.mark.django_db
@@ -211,3 +211,29 @@ def test_reverting_a_published_story_keeps_its_address(editor_client, editor):
     assert article.headline == "Long wire headline"
     assert article.status == Article.Status.PUBLISHED
     assert article.get_absolute_url() == url
+
+
+@pytest.mark.django_db
+def test_history_entries_say_what_happened_in_words(editor_client):
+    """A correction, accepted suggestions and publishing read as such, not as field
+    names."""
+    from articles.admin.suggestions import ACCEPT_ALL_BUTTON
+    from articles.models import Correction, Minister
+
+    Minister.objects.create(name="Narendra Modi", office="Prime Minister")
+    article = make_article("A delegation is received", status=Article.Status.REVIEW,
+                           standfirst="A short meeting.",
+                           body="<p>Narendra Modi met the delegation.</p>")
+    data = article_post_data(article, **{
+        "corrections-TOTAL_FORMS": "1", "corrections-0-kind": "correction",
+        "corrections-0-note": "An earlier version misspelt the minister's name.",
+    })
+    editor_client.post(change_url(article), data)
+    editor_client.post(change_url(article), {**article_post_data(article),
+                                             ACCEPT_ALL_BUTTON: "1"})
+    editor_client.post(change_url(article), article_post_data(article, workflow="publish"))
+
+    comments = [v.revision.get_comment() for v in Version.objects.get_for_object(article)]
+    assert comments == ["Published", "Tags: + Narendra Modi (suggested)",
+                        "Correction added"]
+    assert Correction.objects.filter(article=article).count() == 1

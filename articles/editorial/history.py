@@ -294,3 +294,25 @@ def article_changes(versions, article_id):
 
 def _label(field):
     return Article._meta.get_field(field).verbose_name.capitalize()
+
+
+def change_words(message):
+    """What an admin save did, in words, from the admin's change message (a list of
+    {"added" | "changed" | "deleted": ...}): "Created", "Edited: headline, countries",
+    "Correction added"."""
+    if not isinstance(message, list):
+        return str(message or "")
+    words = []
+    for entry in message:
+        for action, done in (("added", "added"), ("changed", "edited"),
+                             ("deleted", "removed")):
+            if action not in entry:
+                continue
+            part = entry[action]
+            if "object" in part:  # a correction or update note: "Correction: …"
+                words.append(f"{str(part['object']).split(':')[0]} {done}")
+            elif part.get("fields"):
+                words.append("Edited: " + ", ".join(str(f).lower() for f in part["fields"]))
+            elif action == "added":
+                words.append("Created")
+    return "\n".join(words)

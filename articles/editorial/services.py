@@ -66,7 +66,15 @@ def _check_transition(by, current, target):
 def _record(by, comment):
     if reversion.is_active():
         reversion.set_user(by)
-        reversion.set_comment(comment)
+        _note(comment)
+
+
+def _note(comment):
+    """Say in the revision being recorded what happened, after what it says already
+    (tags accepted from the suggestions, then "Published", in one save)."""
+    if reversion.is_active():
+        earlier = reversion.get_comment()
+        reversion.set_comment(f"{earlier}\n{comment}" if earlier else comment)
 
 
 @transaction.atomic
@@ -310,11 +318,7 @@ def article_add_suggested_tags(*, article, by, accept=None):
             article.version = current.version + 1
             article.updated_by = by
             article.save(update_fields=["version", "updated_by", "updated_at"])
-            names = sorted(
-                item.name for items in suggestions.values() for item in items
-                if accept is None or item.key in accept
-            )
-            _record(by, f"Added suggested tags: {', '.join(names)}")
+            reversion.set_user(by)
     return added
 
 
@@ -376,9 +380,10 @@ def tag_merge(*, keep, merged, by=None):
 def apply_suggestions(*, article, suggestions, accept=None):
     """Add the suggested tags (only those whose key is in `accept`, if given).
 
-    Never removes a tag. Returns the number of tags added.
+    Never removes a tag; the revision being recorded, if any, says which it added
+    ("Tags: + Narendra Modi (suggested)"). Returns the number of tags added.
     """
-    added = 0
+    added = []
     for taxonomy, items in suggestions.items():
         ids = [s.tag_id for s in items if accept is None or s.key in accept]
         if not ids:
@@ -389,5 +394,8 @@ def apply_suggestions(*, article, suggestions, accept=None):
         new = [tag for tag in model.objects.filter(id__in=ids) if tag.id not in present]
         if new:
             manager.add(*new)
-            added += len(new)
-    return added
+            added += new
+    if added and reversion.is_active():
+        names = ", ".join(f"+ {tag.name}" for tag in added)
+        _note(f"Tags: {names} (suggested)")
+    return len(added)
