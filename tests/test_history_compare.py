@@ -150,3 +150,19 @@ def test_the_history_page_offers_two_versions_to_compare(editor_client):
     assert f'name="to" value="{third.pk}" id="to-{third.pk}" checked' in html
     assert f'name="from" value="{second.pk}" id="from-{second.pk}" checked' in html
     assert "Compare from the version saved" in html  # each choice has a label
+
+
+def test_an_image_set_between_two_versions_shows_with_its_alt_text(editor_client, editor):
+    import reversion
+
+    article = saved(editor_client, make_article(status=Article.Status.REVIEW), standfirst="x")
+    with reversion.create_revision():
+        article.image = "articles/2026/11/port-of-chennai.jpg"
+        article.image_alt = "Cranes over the port of Chennai"
+        article.save()
+        reversion.set_user(editor)
+    first, second = versions_of(article)
+    html = editor_client.get(compare_url(article),
+                             {"from": first.pk, "to": second.pk}).content.decode()
+    assert "none → articles/2026/11/port-of-chennai.jpg" in html
+    assert "<ins>Cranes over the port of Chennai</ins>" in html

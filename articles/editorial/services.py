@@ -146,7 +146,8 @@ def article_revert(*, article, version, by, expected_version=None):
         raise RevertRefused("That is not a saved version of this article.")
     with transaction.atomic(), reversion.create_revision():
         current = _lock(article)
-        if expected_version is not None and expected_version < current.version:
+        # The page was opened at the version now saved, or it is stale (or made up).
+        if expected_version is not None and expected_version != current.version:
             raise StaleEdit(current)
         if not workflow.can_edit(by, current):
             raise PermissionDenied("You may not edit this article.")
