@@ -166,3 +166,14 @@ def test_an_image_set_between_two_versions_shows_with_its_alt_text(editor_client
                              {"from": first.pk, "to": second.pk}).content.decode()
     assert "none → articles/2026/11/port-of-chennai.jpg" in html
     assert "<ins>Cranes over the port of Chennai</ins>" in html
+
+
+def test_a_change_of_formatting_only_says_so_instead_of_an_empty_diff(editor_client):
+    article, *_ = three_versions(editor_client)
+    article = saved(editor_client, article, body="<p>Ministers met for <strong>five"
+                    "</strong> hours.</p><p>Trade &amp; defence came up.</p>")
+    *_, before, after = versions_of(article)
+    html = editor_client.get(compare_url(article),
+                             {"from": before.pk, "to": after.pk}).content.decode()
+    assert "Formatting or spacing only: the words are the same." in html
+    assert "<del>" not in html.split('id="change-history"')[1]

@@ -25,6 +25,7 @@ TEXT_FIELDS = ["headline", "standfirst", "body", "dateline", "bylines", "slug", 
 HTML_FIELDS = {"body"}  # compared as the words readers see; the others as typed
 OTHER_FIELDS = ["image", "status", "published_at", "headline_needs_review"]
 PARAGRAPH = "\n"  # a word of its own in a body's diff, where a paragraph ends
+SAME_WORDS = "Formatting or spacing only: the words are the same."
 
 
 @dataclass(frozen=True)
@@ -249,10 +250,14 @@ def compare(old, new, tag_names, *, whole=False):
     changes = []
     for field in TEXT_FIELDS:
         before, after = old.fields.get(field), new.fields.get(field)
-        if _comparable(before) != _comparable(after):
-            changes.append((_label(field), word_diff(
-                before, after, markup=field in HTML_FIELDS, whole=whole,
-            )))
+        markup = field in HTML_FIELDS
+        if _comparable(before) == _comparable(after):
+            continue
+        if _words(before, markup) == _words(after, markup):
+            changes.append((_label(field), SAME_WORDS))
+        else:
+            changes.append((_label(field), word_diff(before, after, markup=markup,
+                                                     whole=whole)))
     for field in OTHER_FIELDS:
         before, after = old.fields.get(field), new.fields.get(field)
         if _comparable(before) != _comparable(after):
