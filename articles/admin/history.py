@@ -182,10 +182,13 @@ class ArticleHistoryMixin:
                 return redirect("admin:articles_article_recoverlist")
             self.message_user(request, f"Recovered “{article.headline}”.", messages.SUCCESS)
             return redirect("admin:articles_article_change", article.pk)
+        shared = history.article_version(version.object_id, version.pk) is None
         context = self._context(
             request, None, f"Recover “{version.object_repr}”",
             version=version, saved_on=saved_on(version), action="recover",
-            shared=history.article_version(version.object_id, version.pk) is None,
+            shared=shared,
+            notes=[] if shared else history.restorable(
+                history.version_snapshots([version], version.object_id)[0]).notes,
             button="Recover this article",
             back_url=reverse("admin:articles_article_recoverlist"),
             back_label="Back to deleted articles",

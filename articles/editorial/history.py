@@ -167,16 +167,6 @@ def restorable(snapshot):
     return Restorable(replace(snapshot, tags=tags), notes)
 
 
-def missing_tags(snapshot):
-    """How many of the snapshot's tags no longer exist (merged into another or deleted)."""
-    return sum(
-        len(snapshot.tags[t.plural] - set(
-            t.model.objects.filter(pk__in=snapshot.tags[t.plural]).values_list("pk", flat=True)
-        ))
-        for t in TAXONOMIES.values()
-    )
-
-
 def _words(text, markup):
     if not markup:
         return visible_controls(text or "").split()

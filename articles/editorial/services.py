@@ -165,17 +165,22 @@ def article_revert(*, article, version, by, expected_version=None):
         article.version = current.version + 1
         article.updated_by = by
         article.save()
-        for taxonomy in TAXONOMIES.values():
-            getattr(article, taxonomy.plural).set(
-                list(taxonomy.model.objects.filter(pk__in=snapshot.tags[taxonomy.plural]))
-            )
+        _set_tags(article, snapshot)
         saved_on = timezone.localtime(version.revision.date_created).strftime("%d %b %Y %H:%M")
         _record(by, f"Reverted to the version saved on {saved_on}")
     return article
 
 
+def _set_tags(article, snapshot):
+    for taxonomy in TAXONOMIES.values():
+        getattr(article, taxonomy.plural).set(
+            list(taxonomy.model.objects.filter(pk__in=snapshot.tags[taxonomy.plural]))
+        )
+
+
 def article_recover(*, version, by):
-    """Bring a deleted article back from its last stored version; editors only."""
+    """Bring a deleted article back from its last stored version; editors only. Its
+    tags come back as a revert's do (see history.restorable)."""
     if not by.has_perm("articles.edit_any_article"):
         raise PermissionDenied("Only editors may recover deleted articles.")
     article_id = version.object_id
@@ -184,17 +189,19 @@ def article_recover(*, version, by):
     with transaction.atomic(), reversion.create_revision():
         if Article.objects.filter(pk=article_id).exists():
             raise RevertRefused("That article still exists: revert it from its history.")
-        snapshot = history.version_snapshots([version], article_id)[0]
-        if history.missing_tags(snapshot):
-            raise RevertRefused("That version carries tags that have since been merged or "
-                                "deleted, so it cannot be recovered as it was.")
+        snapshot = history.restorable(
+            history.version_snapshots([version], article_id)[0]
+        ).snapshot
         if Article.objects.filter(slug=snapshot.fields["slug"]).exists():
             raise RevertRefused("Another article now has this article's address, so it "
                                 "cannot be recovered.")
         try:
             with transaction.atomic():
-                version.revision.revert(delete=False)
+                # The article's row alone: its stored tag rows may name entries merged
+                # or deleted since, so its tags are set as a revert sets them.
+                version.revert()
                 article = Article.objects.get(pk=article_id)
+                _set_tags(article, snapshot)
                 _drop_lost_references(article)
                 article.version += 1
                 article.updated_by = by
