@@ -177,3 +177,20 @@ def test_a_change_of_formatting_only_says_so_instead_of_an_empty_diff(editor_cli
                              {"from": before.pk, "to": after.pk}).content.decode()
     assert "Formatting or spacing only: the words are the same." in html
     assert "<del>" not in html.split('id="change-history"')[1]
+
+
+def test_the_history_page_costs_the_same_queries_for_many_versions(editor_client):
+    """Names, tags and who saved each version come in a fixed number of queries."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    article, _ = three_versions(editor_client)
+    url = reverse("admin:articles_article_history", args=[article.pk])
+    with CaptureQueriesContext(connection) as few:
+        assert editor_client.get(url).status_code == 200
+    for n in range(5):
+        article = saved(editor_client, article, standfirst=f"Take {n}.",
+                        countries=[str(country("IN").pk), str(country("RU").pk)][: n % 2 + 1])
+    with CaptureQueriesContext(connection) as many:
+        assert editor_client.get(url).status_code == 200
+    assert len(many) == len(few)
