@@ -311,3 +311,4 @@ def change_words(message):
             elif action == "added":
                 words.append("Created")
     return "\n".join(words)
+

@@ -6,7 +6,7 @@ from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from reversion.errors import RevertError
 
-from articles.editorial import history, workflow
+from articles.editorial import history, revisions, workflow
 from articles.models import (
     TAXONOMIES,
     TAXONOMIES_BY_PLURAL,
@@ -376,12 +376,12 @@ def tag_merge(*, keep, merged, by=None):
         other.delete()
     keep.aliases = aliases
     keep.save()
-    for article in Article.objects.filter(pk__in=touched).order_by("pk"):
-        # One revision per article, holding only it: each stays revertible on its own.
-        with reversion.create_revision():
-            reversion.add_to_revision(article)
-            names = ", ".join(f"“{name}”" for name in touched[article.pk])
-            _record(by, f"{taxonomy.label}: {names} merged into “{keep.name}”")
+    # One revision per article, holding only it: each stays revertible on its own.
+    revisions.store_article_revisions({
+        article_id: f"{taxonomy.label}: {', '.join(f'“{name}”' for name in names)} "
+        f"merged into “{keep.name}”"
+        for article_id, names in touched.items()
+    }, user=by)
     return moved
 
 
