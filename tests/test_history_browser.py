@@ -84,6 +84,7 @@ def test_editor_compares_two_old_versions_and_reverts_after_a_tag_merge(
 
     with page.expect_navigation():
         page.get_by_role("link", name="Revert to this version…").first.click()
+    page.screenshot(path=str(screenshot_dir / "history-revert-1280.png"), full_page=True)
     notes = page.locator(".revert-notes").inner_text()
     assert "“Sergei Lavrov” was merged into “Sergey Lavrov”, which comes back" in notes
     with page.expect_navigation():
