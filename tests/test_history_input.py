@@ -69,6 +69,9 @@ def test_a_reporter_is_offered_no_revert_on_a_published_story_and_cannot_post_on
     )
     assert compare.status_code == 200
     assert "Revert to this version" not in compare.content.decode()
+    listing = reporter_client.get(reverse("admin:articles_article_history", args=[article.pk]))
+    assert reverse("admin:articles_article_revision", args=[article.pk, first.pk]) \
+        not in listing.content.decode()
     revert = reverse("admin:articles_article_revision", args=[article.pk, first.pk])
     assert reporter_client.post(revert, {"version": "3"}).status_code == 403
     article.refresh_from_db()
