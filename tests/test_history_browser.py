@@ -64,6 +64,7 @@ def test_editor_compares_two_old_versions_and_reverts_after_a_tag_merge(
     page.goto(f"{live_server.url}/admin/articles/article/{article.pk}/history/")
     table = page.locator("#change-history")
     assert "Ministers: “Sergei Lavrov” merged into “Sergey Lavrov”" in table.inner_text()
+    page.screenshot(path=str(screenshot_dir / "history-1280.png"), full_page=True)
     rows = table.locator("tbody tr")
     assert rows.count() == 4
     oldest, second = rows.nth(3), rows.nth(2)
