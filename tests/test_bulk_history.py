@@ -43,7 +43,7 @@ def on_the_list(client, action, articles, **extra):
     ("submit_for_review", Status.DRAFT, "Submitted for review"),
     ("withdraw", Status.PUBLISHED, "Withdrawn"),
     ("return_to_draft", Status.REVIEW, "Returned to draft"),
-    ("suggest_tags", Status.REVIEW, "Added suggested tags: India, Russia"),
+    ("suggest_tags", Status.REVIEW, "Tags: + India, + Russia (suggested)"),
 ])
 def test_an_action_on_several_articles_records_each_articles_own_revision(
     editor_client, editor, action, status, comment

@@ -25,11 +25,11 @@ def test_each_admin_save_records_who_and_which_fields_including_tags(editor_clie
     assert versions.count() == 1
     revision = versions[0].revision
     assert revision.user == editor
-    assert "Headline" in revision.get_comment() and "Countries" in revision.get_comment()
+    assert revision.get_comment() == "Edited: headline, countries"
     history = editor_client.get(
         reverse("admin:articles_article_history", args=[article.pk])
     ).content.decode()
-    assert "Headline" in history and editor.get_full_name() in history
+    assert "Edited: headline, countries" in history and editor.get_full_name() in history
 
 
 @pytest.mark.django_db
@@ -136,23 +136,57 @@ def test_editor_cannot_recover_an_article_that_still_exists(editor_client):
 
 
 @pytest.mark.django_db
-def test_reverting_to_a_version_whose_tag_was_merged_away_is_refused_clearly(editor_client):
-    """A version tagged with a since-merged minister cannot come back as it was: say so."""
+def test_reverting_to_a_version_whose_tag_was_merged_away_brings_back_the_kept_entry(
+    editor_client, editor
+):
+    """A version tagged with a since-merged minister comes back with the entry it was
+    merged into, and the revert page says so before anything changes."""
     from articles.editorial import services
     from tests.factories import make_minister
 
     sergey, sergei = make_minister("Sergey Lavrov"), make_minister("Sergei Lavrov")
-    article = make_article(status=Article.Status.REVIEW, ministers=[sergei])
+    article = make_article(status=Article.Status.REVIEW, ministers=[sergei],
+                           headline="Old headline")
     editor_client.post(change_url(article), article_post_data(article, standfirst="v2"))
     version = Version.objects.get_for_object(article).get()
-    services.tag_merge(keep=sergey, merged=[sergei])
+    services.tag_merge(keep=sergey, merged=[sergei], by=editor)
+    editor_client.post(change_url(article), article_post_data(
+        article, headline="New headline", ministers=[]))
 
     revert_url = reverse("admin:articles_article_revision", args=[article.pk, version.pk])
-    assert "cannot be restored as it was" in editor_client.get(revert_url).content.decode()
-    response = editor_client.post(revert_url, {"version": "2"}, follow=True)
-    assert response.status_code == 200
-    assert "have since been merged into another entry or deleted" in response.content.decode()
+    page = editor_client.get(revert_url).content.decode()
+    assert "“Sergei Lavrov” was merged into “Sergey Lavrov”, which comes back" in page
+    assert "+ Sergey Lavrov" in page
+    article.refresh_from_db()
+    response = editor_client.post(revert_url, {"version": str(article.version)})
+    assert response.status_code == 302
+    article.refresh_from_db()
+    assert article.headline == "Old headline"
     assert list(article.ministers.names()) == ["Sergey Lavrov"]
+
+
+@pytest.mark.django_db
+def test_a_tag_merge_appears_in_each_affected_articles_history(editor_client, editor):
+    from articles.editorial import services
+    from tests.factories import make_minister
+
+    sergey, sergei = make_minister("Sergey Lavrov"), make_minister("Sergei Lavrov")
+    tagged = make_article(status=Article.Status.REVIEW, ministers=[sergei])
+    both = make_article(status=Article.Status.REVIEW, ministers=[sergey, sergei])
+    untouched = make_article(status=Article.Status.REVIEW, ministers=[sergey])
+    for article in (tagged, both, untouched):
+        editor_client.post(change_url(article), article_post_data(article, standfirst="v2"))
+    services.tag_merge(keep=sergey, merged=[sergei], by=editor)
+
+    for article in (tagged, both):
+        page = editor_client.get(
+            reverse("admin:articles_article_history", args=[article.pk])
+        ).content.decode()
+        assert "Ministers: “Sergei Lavrov” merged into “Sergey Lavrov”" in page
+        assert "− Sergei Lavrov (merged into Sergey Lavrov)" in page
+        latest = Version.objects.get_for_object(article)[0].revision
+        assert latest.user == editor
+    assert Version.objects.get_for_object(untouched).count() == 1
 
 
 @pytest.mark.django_db
@@ -177,3 +211,29 @@ def test_reverting_a_published_story_keeps_its_address(editor_client, editor):
     assert article.headline == "Long wire headline"
     assert article.status == Article.Status.PUBLISHED
     assert article.get_absolute_url() == url
+
+
+@pytest.mark.django_db
+def test_history_entries_say_what_happened_in_words(editor_client):
+    """A correction, accepted suggestions and publishing read as such, not as field
+    names."""
+    from articles.admin.suggestions import ACCEPT_ALL_BUTTON
+    from articles.models import Correction, Minister
+
+    Minister.objects.create(name="Narendra Modi", office="Prime Minister")
+    article = make_article("A delegation is received", status=Article.Status.REVIEW,
+                           standfirst="A short meeting.",
+                           body="<p>Narendra Modi met the delegation.</p>")
+    data = article_post_data(article, **{
+        "corrections-TOTAL_FORMS": "1", "corrections-0-kind": "correction",
+        "corrections-0-note": "An earlier version misspelt the minister's name.",
+    })
+    editor_client.post(change_url(article), data)
+    editor_client.post(change_url(article), {**article_post_data(article),
+                                             ACCEPT_ALL_BUTTON: "1"})
+    editor_client.post(change_url(article), article_post_data(article, workflow="publish"))
+
+    comments = [v.revision.get_comment() for v in Version.objects.get_for_object(article)]
+    assert comments == ["Published", "Tags: + Narendra Modi (suggested)",
+                        "Correction added"]
+    assert Correction.objects.filter(article=article).count() == 1

@@ -7,8 +7,8 @@ from django.contrib.messages import get_messages
 from django.urls import reverse
 from reversion.models import Version
 
-from articles.editorial import history, services
-from articles.models import Article, TaggedCountry, TaggedMinister
+from articles.editorial import services
+from articles.models import Article, TaggedCountry
 from tests.admin_forms import article_post_data
 from tests.factories import country, make_article, make_minister, make_user
 
@@ -222,24 +222,27 @@ def test_recovering_an_article_whose_wire_copy_was_imported_again_is_refused_cle
 
 
 @pytest.mark.django_db(transaction=True)
-def test_a_version_whose_tag_was_deleted_during_the_recovery_is_refused_clearly(
-    editor_client, monkeypatch
+def test_a_deleted_article_comes_back_with_the_kept_entry_of_a_merged_tag(
+    editor_client, editor
 ):
-    """A tag deleted between the check and the write (here the check is blinded) makes
-    the stored tag row impossible to save again: a clear refusal, nothing recovered."""
-    minister = make_minister()
-    article = make_article("Tagged", status=Article.Status.REVIEW, ministers=[minister])
+    """Its stored tag rows name a minister merged away and one deleted since: it comes
+    back tagged with the kept minister, without the deleted one, and the page said so."""
+    sergey, sergei = make_minister("Sergey Lavrov"), make_minister("Sergei Lavrov")
+    gone = make_minister("Someone Deleted")
+    article = make_article("Tagged", status=Article.Status.REVIEW, ministers=[sergei, gone])
     pk = article.pk
     version = deleted_with_history(article)
-    minister.delete()
-    monkeypatch.setattr(history, "missing_tags", lambda snapshot: 0)
+    services.tag_merge(keep=sergey, merged=[sergei], by=editor)
+    gone.delete()
 
+    page = editor_client.get(reverse("admin:articles_article_recover", args=[version.pk]))
+    text = page.content.decode()
+    assert "“Sergei Lavrov” was merged into “Sergey Lavrov”, which comes back" in text
+    assert "Ministers: 1 of that version&#x27;s entries have since been deleted" in text
     response, messages = recover(editor_client, version)
 
-    assert response["Location"] == reverse("admin:articles_article_recoverlist")
-    assert messages == [CANNOT_RECOVER]
-    assert not Article.objects.filter(pk=pk).exists()
-    assert not TaggedMinister.objects.exists()
+    assert response["Location"] == reverse("admin:articles_article_change", args=[pk])
+    assert list(Article.objects.get(pk=pk).ministers.names()) == ["Sergey Lavrov"]
 
 
 @pytest.mark.django_db(transaction=True)

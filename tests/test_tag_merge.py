@@ -69,3 +69,36 @@ def test_dashes_in_names_become_hyphens_in_slugs():
     from tests.factories import make_policy
 
     assert make_policy("North–South Transport Corridor").slug == "north-south-transport-corridor"
+
+
+@pytest.mark.django_db
+def test_a_merge_is_recorded_and_shown_on_the_kept_entry(editor_client, editor):
+    """Who merged which spelling into which entry, and when, stays on record."""
+    from articles.models import TagMerge
+
+    sergey, sergei = make_minister("Sergey Lavrov"), make_minister("Sergei Lavrov")
+    old_id, old_slug = sergei.pk, sergei.slug
+    url = reverse("admin:articles_minister_changelist")
+    editor_client.post(url, {"action": "merge", "_selected_action": [sergey.pk, sergei.pk],
+                             "keep": sergey.pk})
+
+    merge = TagMerge.objects.get()
+    assert (merge.taxonomy, merge.old_id, merge.old_name, merge.old_slug) == \
+        ("minister", old_id, "Sergei Lavrov", old_slug)
+    assert (merge.kept_id, merge.kept_name, merge.merged_by) == \
+        (sergey.pk, "Sergey Lavrov", editor)
+    page = editor_client.get(reverse("admin:articles_minister_change", args=[sergey.pk]))
+    assert "“Sergei Lavrov” (" in page.content.decode()
+    assert f"by {editor.get_full_name()}" in page.content.decode()
+
+
+@pytest.mark.django_db
+def test_a_merge_of_a_merge_leads_to_the_entry_kept_last():
+    from articles.models import TagMerge
+
+    first, second, last = (make_minister(n) for n in ("S. Lavrov", "Sergei Lavrov",
+                                                       "Sergey Lavrov"))
+    ids = first.pk, second.pk, last.pk
+    services.tag_merge(keep=second, merged=[first])
+    services.tag_merge(keep=last, merged=[second])
+    assert TagMerge.objects.kept_ids("minister", set(ids)) == {ids[0]: ids[2], ids[1]: ids[2]}

@@ -156,8 +156,8 @@ def test_list_action_is_a_new_version_so_an_open_form_cannot_undo_it(
     assert response.status_code == 200
     assert "saved this article at" in response.content.decode()
     assert list(article.ministers.names()) == ["Sergey Lavrov"]
-    assert Version.objects.get_for_object(article)[0].revision.get_comment().startswith(
-        "Added suggested tags: "
+    assert Version.objects.get_for_object(article)[0].revision.get_comment() == (
+        "Tags: + Russia, + Sergey Lavrov, + Make in India (suggested)"
     )
 
 

@@ -1,26 +1,20 @@
-"""The article admin: the list, the change form with workflow, history, revert and
-locking, and the list's actions.
+"""The article admin: the list, the change form with workflow and locking, and the
+list's actions.
 
-About 410 lines on purpose: it is one ModelAdmin, and Django reads its hooks from that
-one class; what could leave it (the list's rendering, filters, suggestions, input
-checks) has its own module in this package already.
+One ModelAdmin, and Django reads its hooks from that one class; what could leave it
+(the list's rendering, filters, suggestions, input checks, history) has its own module
+in this package already.
 """
 
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.options import ShowFacets
-from django.contrib.admin.utils import unquote
 from django.contrib.admin.widgets import AutocompleteSelect, RelatedFieldWidgetWrapper
 from django.core.exceptions import PermissionDenied
-from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect
-from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.html import format_html
 from reversion.admin import VersionAdmin
-from reversion.models import Version
 
 from articles.admin import workflow_buttons
 from articles.admin.article_list import (
@@ -30,9 +24,10 @@ from articles.admin.article_list import (
     page_number,
 )
 from articles.admin.filters import TAG_FILTERS, StatusFilter
+from articles.admin.history import ArticleHistoryMixin
 from articles.admin.input import CheckedInputMixin
 from articles.admin.suggestions import SuggestedTagsMixin
-from articles.editorial import history, services, workflow
+from articles.editorial import services, workflow
 from articles.editorial.forms import (
     ArticleForm,
     CorrectionForm,
@@ -95,7 +90,7 @@ class ArticleChangeList(CheckedChangeList, BoundedChangeList):
 
 @admin.register(Article)
 class ArticleAdmin(CheckedListMixin, CheckedInputMixin, workflow_buttons.WorkflowButtonsMixin,
-                   SuggestedTagsMixin, ListColumnsMixin, VersionAdmin):
+                   SuggestedTagsMixin, ListColumnsMixin, ArticleHistoryMixin, VersionAdmin):
     form = ArticleForm
     list_filter = [
         StatusFilter, "headline_needs_review", *TAG_FILTERS,
@@ -272,119 +267,6 @@ class ArticleAdmin(CheckedListMixin, CheckedInputMixin, workflow_buttons.Workflo
             headline_changed=change and "headline" in form.changed_data,
             slug_changed="slug" in form.changed_data,
         )
-
-    def revision_view(self, request, object_id, version_id, extra_context=None):
-        """One stored version compared with the article now; POST reverts to it.
-
-        Replaces django-reversion's revert, which restores a whole revision before any
-        check: here only a version of this very article is found, and the revert is an
-        edit through ``services.article_revert`` under the same role rules.
-        """
-        article = self.get_object(request, unquote(object_id))
-        if article is None:
-            raise Http404("No such article.")
-        if not self.has_change_permission(request, article):
-            raise PermissionDenied
-        version = history.article_version(article.pk, version_id)
-        if version is None:
-            raise Http404("No such version of this article.")
-        if request.method == "POST":
-            try:
-                expected = int(request.POST.get("version", ""))
-            except ValueError:
-                expected = 0  # a form without the version it was opened at is stale
-            try:
-                article = services.article_revert(
-                    article=article, version=version, by=request.user,
-                    expected_version=expected,
-                )
-            except (services.StaleEdit, services.RevertRefused, PermissionDenied) as error:
-                self.message_user(request, str(error), messages.ERROR)
-                return redirect(request.path)
-            self.message_user(
-                request,
-                f"Reverted to the version saved {self.saved_on(version)}. This is now "
-                f"version {article.version}; the history keeps every earlier one.",
-                messages.SUCCESS,
-            )
-            return redirect("admin:articles_article_change", article.pk)
-        before = history.version_snapshots([version], article.pk)[0]
-        now = history.current_snapshot(article)
-        context = {
-            **self.admin_site.each_context(request),
-            "title": f"Revert “{article.headline}”",
-            "subtitle": None,
-            "opts": self.opts,
-            "original": article,
-            "version": version,
-            "saved_on": self.saved_on(version),
-            "changes": history.compare(now, before, history.tag_names([before, now])),
-            "missing": history.missing_tags(before),
-            "keeps_address": article.status in services.PUBLIC_ONCE,
-            "action": "revert",
-            "button": "Revert to this version",
-            "back_url": reverse("admin:articles_article_history", args=[article.pk]),
-            "back_label": "Back to the history",
-            **(extra_context or {}),
-        }
-        return TemplateResponse(request, "admin/articles/article/revert_confirm.html", context)
-
-    @staticmethod
-    def saved_on(version):
-        saved = timezone.localtime(version.revision.date_created)
-        user = version.revision.user
-        by = f" by {user.get_full_name() or user.get_username()}" if user else ""
-        return f"on {date_format(saved, 'j M Y, H:i')}{by}"
-
-    def recoverlist_view(self, request, extra_context=None):
-        if not request.user.has_perm("articles.edit_any_article"):
-            raise PermissionDenied
-        return super().recoverlist_view(request, extra_context)
-
-    def recover_view(self, request, version_id, extra_context=None):
-        """A deleted article, brought back by an editor through ``article_recover``."""
-        if not request.user.has_perm("articles.edit_any_article"):
-            raise PermissionDenied
-        version = get_object_or_404(
-            Version.objects.get_deleted(Article).select_related("revision"), pk=version_id
-        )
-        if request.method == "POST":
-            try:
-                article = services.article_recover(version=version, by=request.user)
-            except (services.RevertRefused, PermissionDenied) as error:
-                self.message_user(request, str(error), messages.ERROR)
-                return redirect("admin:articles_article_recoverlist")
-            self.message_user(request, f"Recovered “{article.headline}”.", messages.SUCCESS)
-            return redirect("admin:articles_article_change", article.pk)
-        context = {
-            **self.admin_site.each_context(request),
-            "title": f"Recover “{version.object_repr}”",
-            "subtitle": None,
-            "opts": self.opts,
-            "version": version,
-            "saved_on": self.saved_on(version),
-            "action": "recover",
-            "shared": history.article_version(version.object_id, version.pk) is None,
-            "button": "Recover this article",
-            "back_url": reverse("admin:articles_article_recoverlist"),
-            "back_label": "Back to deleted articles",
-            **(extra_context or {}),
-        }
-        return TemplateResponse(request, "admin/articles/article/revert_confirm.html", context)
-
-    def history_view(self, request, object_id, extra_context=None):
-        response = super().history_view(request, object_id, extra_context)
-        actions = getattr(response, "context_data", {}).get("action_list")
-        if actions:
-            article_id = unquote(object_id)
-            versions = Version.objects.get_for_object_reference(Article, article_id)
-            changes = history.article_changes(versions.order_by("-pk"), article_id)
-            revertible = history.revisions_holding_only(
-                [action["revision"].pk for action in actions], article_id)
-            for action, changed in zip(actions, changes, strict=False):
-                action["changes"] = changed
-                action["revertible"] = action["revision"].pk in revertible
-        return response
 
     def get_view_on_site_url(self, obj=None):
         if obj is None:

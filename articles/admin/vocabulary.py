@@ -5,12 +5,14 @@ from django.contrib import admin, messages
 from django.contrib.admin.options import ShowFacets
 from django.db.models import Case, Count, Value, When
 from django.template.response import TemplateResponse
-from django.utils.html import format_html
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.html import format_html, format_html_join
 
 from articles.admin.input import CheckedInputMixin
 from articles.editorial import services
 from articles.editorial.forms import VocabularyForm
-from articles.models import Country, Minister, Policy
+from articles.models import Country, Minister, Policy, TagMerge, taxonomy_of
 from articles.platform.admin_lists import CheckedListMixin
 
 
@@ -54,6 +56,19 @@ class VocabularyAdmin(CheckedListMixin, CheckedInputMixin, admin.ModelAdmin):
     def alias_list(self, tag):
         return ", ".join(tag.aliases)
 
+    @admin.display(description="merged into this entry")
+    def merged_here(self, tag):
+        """The entries merged into this one: who merged them, and when."""
+        merges = TagMerge.objects.filter(
+            taxonomy=taxonomy_of(type(tag)).key, kept_id=tag.pk
+        ).select_related("merged_by")
+        return format_html_join(
+            ", ", "“{}” ({}{})",
+            ((m.old_name, date_format(timezone.localtime(m.merged_at), "j M Y, H:i"),
+              f" by {m.merged_by.get_full_name() or m.merged_by.get_username()}"
+              if m.merged_by else "") for m in merges),
+        ) or "—"
+
     @admin.display(description="page")
     def page_link(self, tag):
         return format_html('<a href="{}">view</a>', tag.get_absolute_url())
@@ -73,7 +88,7 @@ class VocabularyAdmin(CheckedListMixin, CheckedInputMixin, admin.ModelAdmin):
                                   messages.ERROR)
                 return None
             others = [e for e in entries if e.pk != keep.pk]
-            moved = services.tag_merge(keep=keep, merged=others)
+            moved = services.tag_merge(keep=keep, merged=others, by=request.user)
             names = ", ".join(f"“{e.name}”" for e in others)
             self.message_user(
                 request,
@@ -118,10 +133,12 @@ class MinisterAdmin(VocabularyAdmin):
     search_fields = ["name", "office", "aliases"]
     autocomplete_fields = ["country"]
     fields = ["name", "slug", "office", "country", "aliases", "in_office_from",
-              "in_office_to"]
+              "in_office_to", "merged_here"]
+    readonly_fields = ["slug", "merged_here"]
 
 
 @admin.register(Policy)
 class PolicyAdmin(VocabularyAdmin):
     list_display = ["name", "article_total", "alias_list", "page_link"]
-    fields = ["name", "slug", "description", "aliases"]
+    fields = ["name", "slug", "description", "aliases", "merged_here"]
+    readonly_fields = ["slug", "merged_here"]

@@ -21,7 +21,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 
-from articles.editorial import services, workflow
+from articles.editorial import history, services, workflow
 from articles.models import Article
 
 
@@ -156,14 +156,14 @@ class WorkflowButtonsMixin:
 
     @staticmethod
     def _log_keeping_step(log, request, obj, message):
-        """History says what changed and the step taken ("Withdrawn. Reason: …"):
-        reversion's admin would replace the step's comment with the change message."""
+        """History says in words what the save changed and the step taken ("Edited:
+        headline", "Withdrawn. Reason: …"): reversion's admin would replace the step's
+        comment with the admin's change message."""
         step = reversion.get_comment() if reversion.is_active() else ""
         entry = log(request, obj, message)
-        if step and reversion.is_active():
-            changed = entry.get_change_message()
-            reversion.set_comment(step if changed in ("", "No fields changed.")
-                                  else f"{changed}\n{step}")
+        if reversion.is_active():
+            changed = history.change_words(message)
+            reversion.set_comment("\n".join(part for part in (changed, step) if part))
         return entry
 
     def response_add(self, request, obj, post_url_continue=None):

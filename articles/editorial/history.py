@@ -7,19 +7,25 @@ or a revision shared with other articles never reaches a revert.
 """
 
 import difflib
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from datetime import datetime
 
 from django.contrib.contenttypes.models import ContentType
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 from reversion.models import Version
 
-from articles.models import TAXONOMIES, Article
+from articles.models import TAXONOMIES, Article, TagMerge
 from articles.platform.text import html_to_text, visible_controls
 
-TEXT_FIELDS = ["headline", "standfirst", "body", "dateline", "bylines", "slug"]
+TEXT_FIELDS = ["headline", "standfirst", "body", "dateline", "bylines", "slug", "image_alt",
+               "image_caption", "image_credit"]
 HTML_FIELDS = {"body"}  # compared as the words readers see; the others as typed
-OTHER_FIELDS = ["status", "published_at", "headline_needs_review", "image_alt"]
+OTHER_FIELDS = ["image", "status", "published_at", "headline_needs_review"]
+PARAGRAPH = "\n"  # a word of its own in a body's diff, where a paragraph ends
+SAME_WORDS = "Formatting or spacing only: the words are the same."
 
 
 @dataclass(frozen=True)
@@ -130,28 +136,61 @@ def current_snapshot(article):
     return Snapshot(fields, tags)
 
 
-def missing_tags(snapshot):
-    """How many of the snapshot's tags no longer exist (merged into another or deleted)."""
-    return sum(
-        len(snapshot.tags[t.plural] - set(
-            t.model.objects.filter(pk__in=snapshot.tags[t.plural]).values_list("pk", flat=True)
-        ))
-        for t in TAXONOMIES.values()
-    )
+@dataclass(frozen=True)
+class Restorable:
+    """What a stored version brings back now: its tags, a merged-away entry replaced
+    by the entry it was merged into, a deleted one left out; and notes saying so."""
+
+    snapshot: Snapshot
+    notes: list
+
+
+def restorable(snapshot):
+    """The version's tags as they can be restored today (see ``Restorable``)."""
+    tags, notes = {}, []
+    for taxonomy in TAXONOMIES.values():
+        ids = snapshot.tags[taxonomy.plural]
+        kept = TagMerge.objects.kept_ids(taxonomy.key, ids)
+        wanted = {kept.get(pk, pk) for pk in ids}
+        names = dict(taxonomy.model.objects.filter(pk__in=wanted).values_list("pk", "name"))
+        merges = {m.old_id: m for m in TagMerge.objects.filter(taxonomy=taxonomy.key,
+                                                               old_id__in=kept)}
+        for old, now in sorted(kept.items()):
+            if now in names:
+                notes.append(f"{taxonomy.label}: “{merges[old].old_name}” was merged into "
+                             f"“{names[now]}”, which comes back in its place.")
+        gone = wanted - set(names)
+        if gone:
+            notes.append(f"{taxonomy.label}: {len(gone)} of that version's entries have "
+                         "since been deleted and do not come back.")
+        tags[taxonomy.plural] = frozenset(names)
+    return Restorable(replace(snapshot, tags=tags), notes)
 
 
 def _words(text, markup):
-    if markup:
-        text = html_to_text(text, block_end=" ")
-    return visible_controls(text or "").split()
+    if not markup:
+        return visible_controls(text or "").split()
+    words = []
+    for paragraph in html_to_text(text).split("\n"):
+        paragraph_words = visible_controls(paragraph).split()
+        if paragraph_words:
+            words += [*([PARAGRAPH] if words else []), *paragraph_words]
+    return words
 
 
-def word_diff(old, new, *, markup=False):
+def _run(words):
+    """Words as escaped HTML, a paragraph's end as a break a reader sees."""
+    return " ".join('<span class="diff-paragraph"></span>' if w == PARAGRAPH else escape(w)
+                    for w in words)
+
+
+def word_diff(old, new, *, markup=False, whole=False):
     """The words removed and added between two texts, marked up with <del> and <ins>.
 
-    ``markup``: the texts are HTML, compared as the words a reader sees (paragraphs
-    apart, "&amp;" as "&"). An invisible control character shows as its code
-    ([U+0001]), so a change to one is seen, and it cannot disturb the page.
+    ``markup``: the texts are HTML, compared as the words a reader sees, paragraph by
+    paragraph ("&amp;" is "&"). An invisible control character shows as its code
+    ([U+0001]), so a change to one is seen, and it cannot disturb the page. Unchanged
+    runs of words are shortened to their ends, unless ``whole``.
     """
     old_words, new_words = _words(old, markup), _words(new, markup)
     parts = []
@@ -159,34 +198,61 @@ def word_diff(old, new, *, markup=False):
     for op, a1, a2, b1, b2 in matcher.get_opcodes():
         if op == "equal":
             words = old_words[a1:a2]
-            text = " ".join(words) if len(words) <= 12 else \
-                f"{' '.join(words[:5])} … {' '.join(words[-5:])}"
-            parts.append(escape(text))
+            if whole or len(words) <= 12:
+                parts.append(_run(words))
+            else:
+                parts.append(f"{_run(words[:5])} … {_run(words[-5:])}")
             continue
         if a2 > a1:
-            parts.append(f"<del>{escape(' '.join(old_words[a1:a2]))}</del>")
+            parts.append(f"<del>{_run(old_words[a1:a2])}</del>")
         if b2 > b1:
-            parts.append(f"<ins>{escape(' '.join(new_words[b1:b2]))}</ins>")
+            parts.append(f"<ins>{_run(new_words[b1:b2])}</ins>")
     return mark_safe(" ".join(parts))  # noqa: S308 - every word escaped
 
 
-def compare(old, new, tag_names):
+def _comparable(value):
+    """A stored value as compared: a time to the second (a version stores a time to the
+    millisecond, the database to the microsecond: that is no change), no text as ""."""
+    if isinstance(value, datetime):
+        return value.replace(microsecond=0)
+    return "" if value is None else value
+
+
+def _shown(field, value):
+    """A value of one of OTHER_FIELDS as an editor reads it."""
+    if value in (None, ""):
+        return "none"
+    if isinstance(value, datetime):
+        return date_format(timezone.localtime(value), "j M Y, H:i")
+    if field == "status":
+        return Article.Status(value).label
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    return visible_controls(str(value))
+
+
+def compare(old, new, tag_names, *, whole=False):
     """[(label, change)] of what differs from Snapshot ``old`` to Snapshot ``new``.
 
     ``tag_names`` maps each taxonomy's plural to {tag id: name} (ids not found show as
-    "#id").
+    "#id"). ``whole``: texts in full, not only around their changes.
     """
     changes = []
     for field in TEXT_FIELDS:
-        if new.fields.get(field) != old.fields.get(field):
-            changes.append((_label(field), word_diff(
-                old.fields.get(field), new.fields.get(field), markup=field in HTML_FIELDS
-            )))
+        before, after = old.fields.get(field), new.fields.get(field)
+        markup = field in HTML_FIELDS
+        if _comparable(before) == _comparable(after):
+            continue
+        if _words(before, markup) == _words(after, markup):
+            changes.append((_label(field), SAME_WORDS))
+        else:
+            changes.append((_label(field), word_diff(before, after, markup=markup,
+                                                     whole=whole)))
     for field in OTHER_FIELDS:
-        if new.fields.get(field) != old.fields.get(field):
-            changes.append((_label(field), visible_controls(
-                f"{old.fields.get(field)} → {new.fields.get(field)}"
-            )))
+        before, after = old.fields.get(field), new.fields.get(field)
+        if _comparable(before) != _comparable(after):
+            changes.append((_label(field),
+                            f"{_shown(field, before)} → {_shown(field, after)}"))
     for taxonomy in TAXONOMIES.values():
         plural, names = taxonomy.plural, tag_names[taxonomy.plural]
         added = sorted(names.get(pk, f"#{pk}") for pk in new.tags[plural] - old.tags[plural])
@@ -198,16 +264,17 @@ def compare(old, new, tag_names):
 
 
 def tag_names(snapshots):
-    """{taxonomy plural: {tag id: name}} for every tag any of the snapshots carries: one
-    query per taxonomy."""
-    return {
-        t.plural: dict(
-            t.model.objects.filter(
-                pk__in=set().union(*(s.tags[t.plural] for s in snapshots))
-            ).values_list("pk", "name")
-        )
-        for t in TAXONOMIES.values()
-    }
+    """{taxonomy plural: {tag id: name}} for every tag any of the snapshots carries, an
+    entry merged away named with the one it was merged into: two queries a taxonomy."""
+    names = {}
+    for t in TAXONOMIES.values():
+        ids = set().union(*(s.tags[t.plural] for s in snapshots))
+        names[t.plural] = dict(t.model.objects.filter(pk__in=ids).values_list("pk", "name"))
+        for merge in TagMerge.objects.filter(taxonomy=t.key,
+                                             old_id__in=ids - set(names[t.plural])):
+            names[t.plural][merge.old_id] = (f"{merge.old_name} (merged into "
+                                             f"{merge.kept_name})")
+    return names
 
 
 def article_changes(versions, article_id):
@@ -222,3 +289,26 @@ def article_changes(versions, article_id):
 
 def _label(field):
     return Article._meta.get_field(field).verbose_name.capitalize()
+
+
+def change_words(message):
+    """What an admin save did, in words, from the admin's change message (a list of
+    {"added" | "changed" | "deleted": ...}): "Created", "Edited: headline, countries",
+    "Correction added"."""
+    if not isinstance(message, list):
+        return str(message or "")
+    words = []
+    for entry in message:
+        for action, done in (("added", "added"), ("changed", "edited"),
+                             ("deleted", "removed")):
+            if action not in entry:
+                continue
+            part = entry[action]
+            if "object" in part:  # a correction or update note: "Correction: …"
+                words.append(f"{str(part['object']).split(':')[0]} {done}")
+            elif part.get("fields"):
+                words.append("Edited: " + ", ".join(str(f).lower() for f in part["fields"]))
+            elif action == "added":
+                words.append("Created")
+    return "\n".join(words)
+

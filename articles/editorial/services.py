@@ -6,15 +6,17 @@ from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from reversion.errors import RevertError
 
-from articles.editorial import history, workflow
+from articles.editorial import history, revisions, workflow
 from articles.models import (
     TAXONOMIES,
     TAXONOMIES_BY_PLURAL,
     Article,
     Minister,
     Policy,
+    TagMerge,
     address_refusal,
     slugs_in_use,
+    taxonomy_of,
 )
 from articles.tagging import new_suggestions
 
@@ -66,7 +68,15 @@ def _check_transition(by, current, target):
 def _record(by, comment):
     if reversion.is_active():
         reversion.set_user(by)
-        reversion.set_comment(comment)
+        _note(comment)
+
+
+def _note(comment):
+    """Say in the revision being recorded what happened, after what it says already
+    (tags accepted from the suggestions, then "Published", in one save)."""
+    if reversion.is_active():
+        earlier = reversion.get_comment()
+        reversion.set_comment(f"{earlier}\n{comment}" if earlier else comment)
 
 
 LIVE_TIME_IN_FUTURE = (
@@ -148,6 +158,9 @@ def article_revert(*, article, version, by, expected_version=None):
     """Bring back a stored version's text and tags, as a new version; the role rules
     of any edit apply (a reporter reverts only their own unpublished work).
 
+    A tag merged away since comes back as the entry it was merged into; one deleted
+    since does not come back (see history.restorable).
+
     The status and publication time stay as they are (publishing and withdrawing are
     workflow actions), and so does the address of a story readers have seen. Only the
     article's own rows are read from the version (see history.article_version).
@@ -156,19 +169,14 @@ def article_revert(*, article, version, by, expected_version=None):
         raise RevertRefused("That is not a saved version of this article.")
     with transaction.atomic(), reversion.create_revision():
         current = _lock(article)
-        if expected_version is not None and expected_version < current.version:
+        # The page was opened at the version now saved, or it is stale (or made up).
+        if expected_version is not None and expected_version != current.version:
             raise StaleEdit(current)
         if not workflow.can_edit(by, current):
             raise PermissionDenied("You may not edit this article.")
-        snapshot = history.version_snapshots([version], article.pk)[0]
-        missing = history.missing_tags(snapshot)
-        if missing:
-            raise RevertRefused(
-                f"That version carries {missing} tag{'s' if missing != 1 else ''} that have "
-                "since been merged into another entry or deleted, so it cannot be restored "
-                "as it was. Nothing was changed: copy what you need from the history into "
-                "the article instead."
-            )
+        snapshot = history.restorable(
+            history.version_snapshots([version], article.pk)[0]
+        ).snapshot
         article.refresh_from_db()
         for name in REVERTED_FIELDS:
             if name in snapshot.fields:
@@ -180,17 +188,22 @@ def article_revert(*, article, version, by, expected_version=None):
         article.version = current.version + 1
         article.updated_by = by
         article.save()
-        for taxonomy in TAXONOMIES.values():
-            getattr(article, taxonomy.plural).set(
-                list(taxonomy.model.objects.filter(pk__in=snapshot.tags[taxonomy.plural]))
-            )
+        _set_tags(article, snapshot)
         saved_on = timezone.localtime(version.revision.date_created).strftime("%d %b %Y %H:%M")
         _record(by, f"Reverted to the version saved on {saved_on}")
     return article
 
 
+def _set_tags(article, snapshot):
+    for taxonomy in TAXONOMIES.values():
+        getattr(article, taxonomy.plural).set(
+            list(taxonomy.model.objects.filter(pk__in=snapshot.tags[taxonomy.plural]))
+        )
+
+
 def article_recover(*, version, by):
-    """Bring a deleted article back from its last stored version; editors only."""
+    """Bring a deleted article back from its last stored version; editors only. Its
+    tags come back as a revert's do (see history.restorable)."""
     if not by.has_perm("articles.edit_any_article"):
         raise PermissionDenied("Only editors may recover deleted articles.")
     article_id = version.object_id
@@ -199,17 +212,19 @@ def article_recover(*, version, by):
     with transaction.atomic(), reversion.create_revision():
         if Article.objects.filter(pk=article_id).exists():
             raise RevertRefused("That article still exists: revert it from its history.")
-        snapshot = history.version_snapshots([version], article_id)[0]
-        if history.missing_tags(snapshot):
-            raise RevertRefused("That version carries tags that have since been merged or "
-                                "deleted, so it cannot be recovered as it was.")
+        snapshot = history.restorable(
+            history.version_snapshots([version], article_id)[0]
+        ).snapshot
         if slugs_in_use([snapshot.fields["slug"]], article_id=article_id):
             raise RevertRefused("Another article now has this article's address, so it "
                                 "cannot be recovered.")
         try:
             with transaction.atomic():
-                version.revision.revert(delete=False)
+                # The article's row alone: its stored tag rows may name entries merged
+                # or deleted since, so its tags are set as a revert sets them.
+                version.revert()
                 article = Article.objects.get(pk=article_id)
+                _set_tags(article, snapshot)
                 _drop_lost_references(article)
                 article.version += 1
                 article.updated_by = by
@@ -334,11 +349,7 @@ def article_add_suggested_tags(*, article, by, accept=None):
             article.version = current.version + 1
             article.updated_by = by
             article.save(update_fields=["version", "updated_by", "updated_at"])
-            names = sorted(
-                item.name for items in suggestions.values() for item in items
-                if accept is None or item.key in accept
-            )
-            _record(by, f"Added suggested tags: {', '.join(names)}")
+            reversion.set_user(by)
     return added
 
 
@@ -346,9 +357,11 @@ VOCABULARY_MODELS = {taxonomy.model for taxonomy in TAXONOMIES.values()}
 
 
 @transaction.atomic
-def tag_merge(*, keep, merged):
+def tag_merge(*, keep, merged, by=None):
     """Move every article tagged with `merged` entries to `keep`; old names become aliases.
 
+    Each merge is recorded (TagMerge: a version tagged with the old entry reverts to the
+    kept one), and each article it touched gets a version saying so in its history.
     Returns the number of articles whose tags were moved.
     """
     model = type(keep)
@@ -356,7 +369,8 @@ def tag_merge(*, keep, merged):
         raise ValueError(f"Cannot merge {model.__name__} entries.")
     through = model.tagged_items.rel.related_model
     keep = model.objects.select_for_update().get(pk=keep.pk)
-    moved = 0
+    moved, touched = 0, {}
+    taxonomy = taxonomy_of(model)
     aliases = list(keep.aliases)
     known = {name.casefold() for name in [keep.name, *aliases]}
     for other in merged:
@@ -364,6 +378,12 @@ def tag_merge(*, keep, merged):
             raise ValueError("Only entries of one vocabulary can be merged.")
         if other.pk == keep.pk:
             continue
+        for article_id in through.objects.filter(tag=other).values_list(
+                "content_object_id", flat=True):
+            touched.setdefault(article_id, []).append(other.name)
+        TagMerge.objects.create(taxonomy=taxonomy.key, old_id=other.pk, old_name=other.name,
+                                old_slug=other.slug, kept_id=keep.pk, kept_name=keep.name,
+                                merged_by=by)
         already = through.objects.filter(tag=keep).values("content_object_id")
         through.objects.filter(tag=other, content_object_id__in=already).delete()
         moved += through.objects.filter(tag=other).update(tag=keep)
@@ -379,15 +399,22 @@ def tag_merge(*, keep, merged):
         other.delete()
     keep.aliases = aliases
     keep.save()
+    # One revision per article, holding only it: each stays revertible on its own.
+    revisions.store_article_revisions({
+        article_id: f"{taxonomy.label}: {', '.join(f'“{name}”' for name in names)} "
+        f"merged into “{keep.name}”"
+        for article_id, names in touched.items()
+    }, user=by)
     return moved
 
 
 def apply_suggestions(*, article, suggestions, accept=None):
     """Add the suggested tags (only those whose key is in `accept`, if given).
 
-    Never removes a tag. Returns the number of tags added.
+    Never removes a tag; the revision being recorded, if any, says which it added
+    ("Tags: + Narendra Modi (suggested)"). Returns the number of tags added.
     """
-    added = 0
+    added = []
     for taxonomy, items in suggestions.items():
         ids = [s.tag_id for s in items if accept is None or s.key in accept]
         if not ids:
@@ -398,5 +425,8 @@ def apply_suggestions(*, article, suggestions, accept=None):
         new = [tag for tag in model.objects.filter(id__in=ids) if tag.id not in present]
         if new:
             manager.add(*new)
-            added += len(new)
-    return added
+            added += new
+    if added and reversion.is_active():
+        names = ", ".join(f"+ {tag.name}" for tag in added)
+        _note(f"Tags: {names} (suggested)")
+    return len(added)

@@ -11,6 +11,7 @@ from articles.models.addresses import (
 from articles.models.articles import NEWEST_FIRST, Article, ArticleQuerySet, Correction
 from articles.models.invalidation import PendingInvalidation
 from articles.models.people import Person
+from articles.models.tag_merges import TagMerge
 from articles.models.vocabulary import (
     DASHES,
     TAXONOMIES,
@@ -31,7 +32,7 @@ from articles.models.vocabulary import (
 __all__ = [
     "DASHES", "NEWEST_FIRST", "TAXONOMIES", "TAXONOMIES_BY_PLURAL", "Article",
     "ArticleQuerySet", "Correction", "Country", "Minister", "PendingInvalidation", "Person",
-    "Policy", "RetiredAddress",
+    "Policy", "RetiredAddress", "TagMerge",
     "TaggedCountry", "TaggedMinister", "TaggedPolicy", "Taxonomy", "VocabularyTag",
     "address_refusal", "aliases_default", "free_slug", "slug_base", "slugs_in_use", "taxonomy_of",
     "union_over_taxonomies",

@@ -11,15 +11,9 @@ caller tells ``invalidate()`` once per batch the keys ``store_articles`` returns
 
 from dataclasses import dataclass, field
 
-from django.contrib.contenttypes.models import ContentType
-from django.core import serializers
-from django.db import router
-from django.utils import timezone
-from reversion.models import Revision, Version
-from reversion.revisions import _get_options
-
 from articles.caching import dependencies
 from articles.caching.receivers import PUBLIC_FACING, article_keys, tag_keys
+from articles.editorial import revisions
 from articles.models import (
     TAXONOMIES,
     TAXONOMIES_BY_PLURAL,
@@ -102,27 +96,6 @@ def _store_tag_rows(new_articles):
 def _record_history(new_articles, tag_rows):
     """One revision per article holding its row and its tag rows, as reversion's
     create_revision() around its save would store them."""
-    now = timezone.now()
-    revisions = Revision.objects.bulk_create(
-        [Revision(date_created=now, comment=new.comment) for new in new_articles]
-    )
-    versions = []
-    for new, revision in zip(new_articles, revisions, strict=True):
-        for obj in [new.article, *tag_rows[new.article.pk]]:
-            versions.append(_version(obj, revision))
-    Version.objects.bulk_create(versions)
-
-
-def _version(obj, revision):
-    # What reversion stores for the model: the fields and format it was registered with
-    # (reversion.register), kept by reversion where add_to_revision() reads them.
-    options = _get_options(type(obj))
-    return Version(
-        revision=revision,
-        content_type=ContentType.objects.get_for_model(type(obj)),
-        object_id=str(obj.pk),
-        db=router.db_for_write(type(obj), instance=obj),
-        format=options.format,
-        serialized_data=serializers.serialize(options.format, [obj], fields=options.fields),
-        object_repr=str(obj),
+    revisions.store_revisions(
+        ([new.article, *tag_rows[new.article.pk]], new.comment) for new in new_articles
     )
