@@ -302,8 +302,9 @@ def test_unchecked_wire_headlines_stand_out_in_the_list_and_on_the_desk(editor_c
     listing = editor_client.get(LIST_URL).content.decode()
     assert '<span class="nr-flag">headline to check</span>' in listing
     desk = editor_client.get(reverse("admin:index")).content.decode()
+    wire = desk.split("Wire copy to check", 1)[1].split("</section>", 1)[0]
     waiting = desk.split("Waiting for review", 1)[1].split("</section>", 1)[0]
-    assert "Derived wire headline" in waiting and "headline to check" in waiting
+    assert "Derived wire headline" in wire and "Derived wire headline" not in waiting
 
 
 # --- hand-made POSTs ------------------------------------------------------------------
