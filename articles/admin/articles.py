@@ -28,10 +28,11 @@ from articles.admin.article_list import (
     BoundedDateFieldListFilter,
     page_number,
 )
+from articles.admin.autosave import AutosaveMixin
 from articles.admin.filters import TAG_FILTERS, StatusFilter
 from articles.admin.input import CheckedInputMixin
 from articles.admin.suggestions import SuggestedTagsMixin
-from articles.editorial import history, services, workflow
+from articles.editorial import autosave, history, services, workflow
 from articles.editorial.forms import (
     ArticleForm,
     CorrectionForm,
@@ -93,8 +94,8 @@ class ArticleChangeList(CheckedChangeList, BoundedChangeList):
 
 
 @admin.register(Article)
-class ArticleAdmin(CheckedListMixin, CheckedInputMixin, workflow_buttons.WorkflowButtonsMixin,
-                   SuggestedTagsMixin, VersionAdmin):
+class ArticleAdmin(CheckedListMixin, CheckedInputMixin, AutosaveMixin,
+                   workflow_buttons.WorkflowButtonsMixin, SuggestedTagsMixin, VersionAdmin):
     form = ArticleForm
     list_display = [
         "headline", "status_label", "published_at", "bylines",
@@ -139,7 +140,7 @@ class ArticleAdmin(CheckedListMixin, CheckedInputMixin, workflow_buttons.Workflo
     ]
 
     class Media:
-        css = {"all": ["newsroom-admin/article-form.css"]}
+        css = {"all": ["newsroom-admin/article-form.css", "newsroom-admin/autosave.css"]}
         js = ["newsroom-admin/body-editor.js", "newsroom-admin/autosave.js"]
 
     @property
@@ -276,6 +277,8 @@ class ArticleAdmin(CheckedListMixin, CheckedInputMixin, workflow_buttons.Workflo
             expected_version=form.cleaned_data.get("version"),
             headline_changed=change and "headline" in form.changed_data,
         )
+        # Saved: the autosaved copy has done its job (a refused save keeps it).
+        autosave.discard_copy(user=request.user, article=obj if change else None)
 
     def revision_view(self, request, object_id, version_id, extra_context=None):
         """One stored version compared with the article now; POST reverts to it.

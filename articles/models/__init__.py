@@ -1,6 +1,7 @@
 """The app's models: articles and the three taxonomies (each module says more)."""
 
 from articles.models.articles import NEWEST_FIRST, Article, ArticleQuerySet, Correction
+from articles.models.autosave import AutosavedCopy, EditorPresence
 from articles.models.invalidation import PendingInvalidation
 from articles.models.vocabulary import (
     DASHES,
@@ -21,7 +22,8 @@ from articles.models.vocabulary import (
 
 __all__ = [
     "DASHES", "NEWEST_FIRST", "TAXONOMIES", "TAXONOMIES_BY_PLURAL", "Article",
-    "ArticleQuerySet", "Correction", "Country", "Minister", "PendingInvalidation", "Policy",
+    "ArticleQuerySet", "AutosavedCopy", "Correction", "Country", "EditorPresence", "Minister",
+    "PendingInvalidation", "Policy",
     "TaggedCountry", "TaggedMinister", "TaggedPolicy", "Taxonomy", "VocabularyTag",
     "aliases_default", "taxonomy_of", "union_over_taxonomies",
 ]
