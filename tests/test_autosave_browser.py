@@ -39,15 +39,20 @@ def restore(page):
     offer.click()
 
 
-def test_a_tab_closed_without_saving_offers_its_text_in_another_browser(browser, live_server):
-    """Arun's laptop: he types and closes the tab; on the desk's PC the text comes back."""
+def test_a_tab_closed_without_saving_offers_its_text_in_another_browser(
+    browser, live_server, monkeypatch
+):
+    """Arun's laptop: he types and closes the tab; on the desk's PC the text comes back.
+
+    No timed autosave runs before the tab closes: only the page-hide one can save it."""
+    monkeypatch.setattr(autosave, "AUTOSAVE_EVERY_MS", 600_000)
     reporter = make_reporter()
     article = make_article(status=Article.Status.DRAFT, created_by=reporter,
                            standfirst="The first standfirst.")
     laptop = signed_in(browser, live_server, reporter)
     laptop.goto(change_url(live_server, article))
     laptop.fill("#id_standfirst", "Typed on the laptop and never saved.")
-    laptop.close(run_before_unload=True)  # the page goes, with no time for a timer
+    laptop.close(run_before_unload=True)
 
     desk_pc = signed_in(browser, live_server, reporter)
     desk_pc.goto(change_url(live_server, article))
