@@ -167,8 +167,19 @@ def test_a_reporter_cannot_store_a_copy_of_a_story_they_may_not_change(reporter_
     own_published = make_article(created_by=reporter)
 
     assert autosave(reporter_client, colleagues_draft).status_code == 404
-    assert autosave(reporter_client, own_published).status_code == 403
+    refused = autosave(reporter_client, own_published)
+    assert refused.status_code == 403
+    assert refused.json()["error"] == "You may not change this article now, so it is not " \
+        "autosaved."
     assert not AutosavedCopy.objects.exists()
+
+
+def test_a_read_only_view_of_an_article_neither_autosaves_nor_counts_as_open(reporter_client):
+    article = make_article()  # published: the reporter may read it in the admin, not change it
+    response = reporter_client.get(change_url(article))
+    assert response.status_code == 200 and response.context_data["original"] == article
+    assert 'id="nr-autosave"' not in response.content.decode()
+    assert not article.presences.exists()
 
 
 @pytest.mark.parametrize(("object_id", "status"), [

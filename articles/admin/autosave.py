@@ -7,8 +7,8 @@ signed in, on an article they may change: a copy is always their own.
 """
 
 from django.contrib.admin.utils import unquote
-from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied
-from django.http import Http404, JsonResponse
+from django.core.exceptions import NON_FIELD_ERRORS
+from django.http import JsonResponse
 from django.urls import path, reverse
 from django.views.decorators.http import require_POST
 
@@ -19,6 +19,7 @@ from articles.models import Article
 # How often the form says what it holds and that it is still open (milliseconds).
 AUTOSAVE_EVERY_MS = 5000
 HEARTBEAT_EVERY_MS = 20000
+NOT_YOURS = "You may not change this article now, so it is not autosaved."
 
 
 class AutosaveMixin:
@@ -45,23 +46,29 @@ class AutosaveMixin:
                        current_app=self.admin_site.name)
 
     def editable_article(self, request, object_id):
-        """The article this person may change, or None for the new-article form; 404 for
-        one they cannot see, 403 for one they cannot change."""
+        """(the article this person may change, None) or (None, the refusal to answer).
+
+        ``object_id`` None is the new-article form (article None). The refusals are in
+        words the form can show: an HTML 403 means the session or its token is gone.
+        """
         if object_id is None:
             if not self.has_add_permission(request):
-                raise PermissionDenied
-            return None
+                return None, JsonResponse({"error": NOT_YOURS}, status=403)
+            return None, None
         object_id = unquote(object_id)
         article = self.get_object(request, object_id) if is_id_of(Article, object_id) else None
         if article is None:
-            raise Http404("No such article.")
+            return None, JsonResponse({"error": "This article no longer exists, or is not "
+                                       "yours to see."}, status=404)
         if not self.has_change_permission(request, article):
-            raise PermissionDenied
-        return article
+            return None, JsonResponse({"error": NOT_YOURS}, status=403)
+        return article, None
 
     def autosave_view(self, request, object_id=None):
         """Store the form's state as this person's copy, or discard their copy."""
-        article = self.editable_article(request, object_id)
+        article, refused = self.editable_article(request, object_id)
+        if refused:
+            return refused
         if request.POST.get("discard"):
             autosave.discard_copy(user=request.user, article=article)
             return JsonResponse({"discarded": True})
@@ -78,7 +85,9 @@ class AutosaveMixin:
 
     def presence_view(self, request, object_id):
         """The form is still open (or, with ``leaving``, closed): who else has it open."""
-        article = self.editable_article(request, object_id)
+        article, refused = self.editable_article(request, object_id)
+        if refused:
+            return refused
         if request.POST.get("leaving"):
             autosave.leave(user=request.user, article=article)
             return JsonResponse({"others": ""})
@@ -103,6 +112,8 @@ class AutosaveMixin:
                                           form_url=form_url, obj=obj)
 
     def autosave_context(self, request, article, form):
+        if article is not None and not self.has_change_permission(request, article):
+            return {"autosave_url": ""}  # a read-only view of the article: nothing to keep
         if article is None:
             url = self.own_url("autosave_new")
         else:

@@ -107,12 +107,13 @@
           sent = text;
           localStorage.removeItem(localKey);
           say("Autosaved at " + (await response.json()).saved_at + ".");
-        } else if (response.type === "opaqueredirect" || response.status === 403) {
-          say("You are signed out, so your changes are kept only in this browser. Sign in " +
-              "again in another tab: they will be saved here again.", true);
         } else {
+          // JSON says why; a redirect (to sign in) or an HTML 403 (a stale token) means
+          // the session is gone.
           const answer = await response.json().catch(() => ({}));
-          say(answer.error || "Autosave failed; your changes are kept in this browser.", true);
+          say(answer.error || "You are signed out, so your changes are kept only in this " +
+              "browser. Sign in again (in another tab, or by saving): they will be saved " +
+              "here again.", true);
         }
       } catch (e) {
         say("Offline: your changes are kept in this browser until the server answers.", true);
