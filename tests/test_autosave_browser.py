@@ -118,3 +118,35 @@ def test_two_editors_on_one_story_see_each_other_and_both_may_save(browser, live
     assert Article.objects.get().standfirst == "Nothing was locked."
     first.context.close()
     second.context.close()
+
+
+def test_a_refused_stale_save_shows_their_change_and_lets_me_keep_my_text(browser,
+                                                                          live_server):
+    asha = make_user("asha", role=EDITOR, first_name="Asha", last_name="Rao")
+    article = make_article(status=Article.Status.REVIEW)
+    first = signed_in(browser, live_server, asha)
+    first.goto(change_url(live_server, article))
+    first.fill("#id_dateline", "Chennai")
+    first.get_by_role("button", name="Save", exact=True).click()
+    first.wait_for_selector(".messagelist")  # version 2, in the history
+    second = signed_in(browser, live_server, make_editor())
+    second.goto(change_url(live_server, article))
+    first.fill("#id_dateline", "Vladivostok")
+    first.get_by_role("button", name="Save", exact=True).click()
+    first.wait_for_selector(".messagelist")  # version 3
+
+    second.fill("#id_standfirst", "Priya's standfirst, written meanwhile.")
+    second.get_by_role("button", name="Save", exact=True).click()
+    stale = second.locator(".nr-stale")
+    stale.wait_for()
+    assert "Chennai Vladivostok" in stale.locator("dd").first.inner_text()
+    assert stale.get_by_role("link", name="Load their version").count() == 1
+    stale.get_by_role("button", name="Keep editing my text").click()
+    assert "saving now puts your text over theirs" in stale.inner_text()
+    second.get_by_role("button", name="Save", exact=True).click()
+    second.wait_for_selector(".messagelist")
+
+    saved = Article.objects.get()
+    assert (saved.standfirst, saved.version) == ("Priya's standfirst, written meanwhile.", 4)
+    first.context.close()
+    second.context.close()
