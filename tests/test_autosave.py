@@ -305,3 +305,31 @@ def test_a_stale_save_shows_what_the_other_save_changed_and_keeps_the_text(edito
     assert AutosavedCopy.objects.get().fields["body"] == [
         "<p>The talks ended on Tuesday, officials said.</p>"]
     assert Article.objects.get().body == "<p>The talks ended on Wednesday.</p>"
+
+
+def test_a_copy_made_before_a_later_save_says_so_and_edits_the_version_it_was_made_from(
+    editor, reporter_client, reporter
+):
+    article = make_article(status=Article.Status.REVIEW, created_by=reporter)
+    autosave(reporter_client, article, opened_version="1")
+    assert sign_in(Client(), editor).post(
+        change_url(article), article_post_data(article, dateline="Vladivostok")
+    ).status_code == 302
+
+    copy = offered_copy(reporter_client.get(change_url(article)))
+
+    assert (copy["opened_version"], copy["newer_save"]) == (1, True)
+
+
+def test_after_a_stale_refusal_the_form_autosaves_as_the_version_it_was_opened_at(
+    editor_client, reporter_client, reporter
+):
+    """Its copy, restored later, is refused as stale too rather than saved over theirs."""
+    article = make_article(status=Article.Status.REVIEW, created_by=reporter)
+    opened = article_post_data(article, standfirst="Arun's")
+    editor_client.post(change_url(article), article_post_data(article, dateline="Sochi"))
+
+    page = reporter_client.post(change_url(article), opened).content.decode()
+
+    assert 'data-opened-version="1"' in page
+    assert AutosavedCopy.objects.get().opened_version == 1

@@ -150,3 +150,38 @@ def test_a_refused_stale_save_shows_their_change_and_lets_me_keep_my_text(browse
     assert (saved.standfirst, saved.version) == ("Priya's standfirst, written meanwhile.", 4)
     first.context.close()
     second.context.close()
+
+
+def test_a_copy_made_before_someone_elses_save_is_not_saved_over_it_unseen(
+    browser, live_server, monkeypatch
+):
+    """Restored after an editor saved, Arun's copy's save shows the editor's change first."""
+    monkeypatch.setattr(autosave, "AUTOSAVE_EVERY_MS", 600_000)
+    asha = make_user("asha", role=EDITOR, first_name="Asha", last_name="Rao")
+    reporter = make_reporter()
+    article = make_article(status=Article.Status.REVIEW, created_by=reporter)
+    colleague = signed_in(browser, live_server, asha)
+    colleague.goto(change_url(live_server, article))
+    colleague.get_by_role("button", name="Save", exact=True).click()
+    colleague.wait_for_selector(".messagelist")  # version 2, in the history
+    closed_tab = signed_in(browser, live_server, reporter)
+    closed_tab.goto(change_url(live_server, article))
+    closed_tab.fill("#id_standfirst", "Arun's standfirst, from a tab she closed.")
+    closed_tab.close(run_before_unload=True)
+    colleague.fill("#id_dateline", "Vladivostok")
+    colleague.get_by_role("button", name="Save", exact=True).click()
+    colleague.wait_for_selector(".messagelist")  # version 3
+
+    page = signed_in(browser, live_server, reporter)
+    page.goto(change_url(live_server, article))
+    restore(page)
+    assert "Someone has saved the article since" in page.locator(".nr-autosave-offer").inner_text()
+    page.get_by_role("button", name="Save", exact=True).click()
+
+    stale = page.locator(".nr-stale")
+    stale.wait_for()
+    assert "Vladivostok" in stale.inner_text()
+    assert Article.objects.get().standfirst != "Arun's standfirst, from a tab she closed."
+    colleague.context.close()
+    closed_tab.context.close()
+    page.context.close()

@@ -119,6 +119,9 @@ class AutosaveMixin:
         else:
             url = self.own_url("autosave", article.pk)
         context = {"autosave_url": url, "autosave_every": AUTOSAVE_EVERY_MS,
+                   # The version this form edits: after a refused stale save, the one it
+                   # was opened at, not the article's latest.
+                   "opened_version": form["version"].value() if article else "",
                    "autosave_copy": None, "presence_url": "", "others_present": "",
                    "stale": None}
         copy = autosave.copy_for(request.user, article)
@@ -127,6 +130,9 @@ class AutosaveMixin:
                 "fields": copy.fields, "labels": autosave.tag_labels(copy),
                 "saved_at": autosave.clock(copy.saved_at),
                 "saved_ms": int(copy.saved_at.timestamp() * 1000),
+                # Restored, the form edits the version the copy was made from, so a
+                # save over someone's later one is refused as stale, with their changes.
+                "opened_version": copy.opened_version,
                 "newer_save": bool(article and copy.opened_version
                                    and copy.opened_version < article.version),
             }

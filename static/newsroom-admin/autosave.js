@@ -82,7 +82,8 @@
 
     function keepLocally(fields) {
       try {
-        localStorage.setItem(localKey, JSON.stringify({savedAt: Date.now(), fields}));
+        localStorage.setItem(localKey, JSON.stringify(
+          {savedAt: Date.now(), fields, openedVersion: box.dataset.openedVersion}));
       } catch (e) { /* full or forbidden: the server copy is the first line anyway */ }
     }
 
@@ -151,7 +152,7 @@
       sent = JSON.stringify(fields);  // the save itself carries it now
     });
     if (box.dataset.presenceUrl) { watchPresence(form, box, presence); }
-    keepMine(form);
+    keepMine(form, box);
   }
 
   function offer(form, box, localKey, actions) {
@@ -175,13 +176,16 @@
     let copy = serverCopy;
     if (local && (!copy || local.savedAt > copy.saved_ms)) {
       const when = new Date(local.savedAt).toLocaleTimeString([], {hour: "2-digit", minute: "2-digit"});
-      copy = {fields: local.fields, labels: (serverCopy && serverCopy.labels) || {}, saved_at: when};
+      copy = {fields: local.fields, labels: (serverCopy && serverCopy.labels) || {},
+        saved_at: when, opened_version: Number(local.openedVersion) || null,
+        newer_save: Number(local.openedVersion) < Number(box.dataset.openedVersion)};
     }
     if (!copy || sameState(copy.fields, current)) { return; }
     const note = box.querySelector(".nr-autosave-offer");
     const text = document.createElement("p");
     text.textContent = "You have unsaved changes to this article from " + copy.saved_at + "." +
-      (copy.newer_save ? " The article has been saved since you made them." : "");
+      (copy.newer_save ? " Someone has saved the article since: restored, your save will " +
+        "show what they changed before it replaces their version." : "");
     const restore = document.createElement("button");
     restore.type = "button";
     restore.className = "button";
@@ -194,6 +198,11 @@
     note.hidden = false;
     restore.addEventListener("click", () => {
       setValues(form, copy.fields, copy.labels || {});
+      if (copy.opened_version && form.elements.version) {
+        // Made before a later save: saving it is refused as stale, showing that save.
+        form.elements.version.value = copy.opened_version;
+        box.dataset.openedVersion = copy.opened_version;
+      }
       note.hidden = true;
       actions.restored();
     });
@@ -227,12 +236,13 @@
     window.addEventListener("pagehide", () => beat(true));
   }
 
-  function keepMine(form) {
+  function keepMine(form, box) {
     const button = document.querySelector("[data-keep-mine]");
     if (!button) { return; }
     button.hidden = false;
     button.addEventListener("click", () => {
       form.elements.version.value = button.dataset.keepMine;
+      box.dataset.openedVersion = button.dataset.keepMine;
       button.closest(".nr-stale-choices").hidden = true;
       document.querySelector(".nr-stale-kept").hidden = false;
     });
