@@ -198,6 +198,10 @@ def test_only_a_signed_in_post_with_its_csrf_token_is_taken(editor):
     careful = sign_in(Client(enforce_csrf_checks=True), editor)
     assert autosave(careful, article).status_code == 403
     assert sign_in(Client(), editor).get(autosave_url(article)).status_code == 405
+    former_staff = make_user("left", role=EDITOR)
+    former_staff.is_staff = False
+    former_staff.save()
+    assert autosave(sign_in(Client(), former_staff), article).status_code == 302
     assert not AutosavedCopy.objects.exists()
 
 
@@ -226,6 +230,12 @@ def test_a_copy_over_the_import_limit_is_refused(editor_client, settings):
 
     assert response.status_code == 400
     assert "larger than the autosave limit of 1048576 bytes" in response.json()["error"]
+    assert AutosavedCopy.objects.get().fields["body"] == ["<p>The last copy that fitted.</p>"]
+    beyond_django = autosave(editor_client, article, body="x" * (3 * 1024 * 1024))
+    assert beyond_django.status_code == 400  # Django's own request limit, not a 500
+    too_many = {f"field{n}": ["x"] for n in range(1001)}
+    response = editor_client.post(autosave_url(article), {"fields": json.dumps(too_many)})
+    assert response.status_code == 400
     assert AutosavedCopy.objects.get().fields["body"] == ["<p>The last copy that fitted.</p>"]
 
 
