@@ -9,7 +9,7 @@ from django.utils import timezone
 from articles.admin import autosave
 from articles.editorial.roles import EDITOR
 from articles.models import Article, AutosavedCopy
-from tests.factories import make_article, make_editor, make_reporter, make_user
+from tests.factories import country, make_article, make_editor, make_reporter, make_user
 from tests.signing_in import sign_in_with_browser
 
 PASSWORD = "correct horse battery"
@@ -184,4 +184,24 @@ def test_a_copy_made_before_someone_elses_save_is_not_saved_over_it_unseen(
     assert Article.objects.get().standfirst != "Arun's standfirst, from a tab she closed."
     colleague.context.close()
     closed_tab.context.close()
+    page.context.close()
+
+
+def test_restored_tags_show_in_their_pickers_and_are_saved(browser, live_server):
+    """A copy's tags need not be among the picker's options: restored, they show by name."""
+    reporter = make_reporter()
+    article = make_article(status=Article.Status.DRAFT, created_by=reporter)
+    india = country("IN")
+    AutosavedCopy.objects.create(user=reporter, article=article, opened_version=1,
+                                 saved_at=timezone.now(),
+                                 fields={"countries": [str(india.pk)], "dateline": ["Delhi"]})
+    page = signed_in(browser, live_server, reporter)
+    page.goto(change_url(live_server, article))
+    restore(page)
+
+    assert "India" in page.locator(".field-countries").inner_text()
+    page.get_by_role("button", name="Save draft", exact=True).click()
+    page.wait_for_selector(".messagelist")
+    saved = Article.objects.get()
+    assert list(saved.countries.all()) == [india] and saved.dateline == "Delhi"
     page.context.close()
