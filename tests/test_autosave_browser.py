@@ -33,6 +33,12 @@ def change_url(live_server, article):
     return f"{live_server.url}/admin/articles/article/{article.pk}/change/"
 
 
+def press(page, name):
+    """Press a button of the form's bar and wait for the page it leads to."""
+    with page.expect_navigation():
+        page.get_by_role("button", name=name, exact=True).click()
+
+
 def restore(page):
     offer = page.get_by_role("button", name="Restore your unsaved changes", exact=False)
     offer.wait_for()
@@ -62,8 +68,7 @@ def test_a_tab_closed_without_saving_offers_its_text_in_another_browser(
     assert desk_pc.locator("#id_standfirst").input_value() == \
         "Typed on the laptop and never saved."
     assert Article.objects.get().standfirst == "The first standfirst."  # not until saved
-    desk_pc.get_by_role("button", name="Save draft", exact=True).click()
-    desk_pc.wait_for_selector(".messagelist")
+    press(desk_pc, "Save draft")
     assert Article.objects.get().standfirst == "Typed on the laptop and never saved."
     assert not AutosavedCopy.objects.exists()
     laptop.context.close()
@@ -81,7 +86,7 @@ def test_a_session_ended_mid_edit_gives_the_text_back_after_signing_in(browser, 
 
     page.fill("#id_standfirst", "Typed after the session had ended.")
     page.get_by_text("You are signed out", exact=False).wait_for()
-    page.get_by_role("button", name="Save draft", exact=True).click()  # to the sign-in page
+    press(page, "Save draft")  # to the sign-in page
     page.wait_for_selector("#id_username")
     page.fill("#id_username", reporter.get_username())
     page.fill("#id_password", PASSWORD)
@@ -113,8 +118,7 @@ def test_two_editors_on_one_story_see_each_other_and_both_may_save(browser, live
     second.close(run_before_unload=True)
     first.locator(".nr-presence").wait_for(state="hidden")
     first.fill("#id_standfirst", "Nothing was locked.")
-    first.get_by_role("button", name="Save", exact=True).click()
-    first.wait_for_selector(".messagelist")
+    press(first, "Save")
     assert Article.objects.get().standfirst == "Nothing was locked."
     first.context.close()
     second.context.close()
@@ -127,24 +131,21 @@ def test_a_refused_stale_save_shows_their_change_and_lets_me_keep_my_text(browse
     first = signed_in(browser, live_server, asha)
     first.goto(change_url(live_server, article))
     first.fill("#id_dateline", "Chennai")
-    first.get_by_role("button", name="Save", exact=True).click()
-    first.wait_for_selector(".messagelist")  # version 2, in the history
+    press(first, "Save")  # version 2, in the history
     second = signed_in(browser, live_server, make_editor())
     second.goto(change_url(live_server, article))
     first.fill("#id_dateline", "Vladivostok")
-    first.get_by_role("button", name="Save", exact=True).click()
-    first.wait_for_selector(".messagelist")  # version 3
+    press(first, "Save")  # version 3
 
     second.fill("#id_standfirst", "Priya's standfirst, written meanwhile.")
-    second.get_by_role("button", name="Save", exact=True).click()
+    press(second, "Save")
     stale = second.locator(".nr-stale")
     stale.wait_for()
     assert "Chennai Vladivostok" in stale.locator("dd").first.inner_text()
     assert stale.get_by_role("link", name="Load their version").count() == 1
     stale.get_by_role("button", name="Keep editing my text").click()
     assert "saving now puts your text over theirs" in stale.inner_text()
-    second.get_by_role("button", name="Save", exact=True).click()
-    second.wait_for_selector(".messagelist")
+    press(second, "Save")
 
     saved = Article.objects.get()
     assert (saved.standfirst, saved.version) == ("Priya's standfirst, written meanwhile.", 4)
@@ -162,21 +163,19 @@ def test_a_copy_made_before_someone_elses_save_is_not_saved_over_it_unseen(
     article = make_article(status=Article.Status.REVIEW, created_by=reporter)
     colleague = signed_in(browser, live_server, asha)
     colleague.goto(change_url(live_server, article))
-    colleague.get_by_role("button", name="Save", exact=True).click()
-    colleague.wait_for_selector(".messagelist")  # version 2, in the history
+    press(colleague, "Save")  # version 2, in the history
     closed_tab = signed_in(browser, live_server, reporter)
     closed_tab.goto(change_url(live_server, article))
     closed_tab.fill("#id_standfirst", "Arun's standfirst, from a tab she closed.")
     closed_tab.close(run_before_unload=True)
     colleague.fill("#id_dateline", "Vladivostok")
-    colleague.get_by_role("button", name="Save", exact=True).click()
-    colleague.wait_for_selector(".messagelist")  # version 3
+    press(colleague, "Save")  # version 3
 
     page = signed_in(browser, live_server, reporter)
     page.goto(change_url(live_server, article))
     restore(page)
     assert "Someone has saved the article since" in page.locator(".nr-autosave-offer").inner_text()
-    page.get_by_role("button", name="Save", exact=True).click()
+    press(page, "Save")
 
     stale = page.locator(".nr-stale")
     stale.wait_for()
@@ -200,8 +199,7 @@ def test_restored_tags_show_in_their_pickers_and_are_saved(browser, live_server)
     restore(page)
 
     assert "India" in page.locator(".field-countries").inner_text()
-    page.get_by_role("button", name="Save draft", exact=True).click()
-    page.wait_for_selector(".messagelist")
+    press(page, "Save draft")
     saved = Article.objects.get()
     assert list(saved.countries.all()) == [india] and saved.dateline == "Delhi"
     page.context.close()

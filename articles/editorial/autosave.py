@@ -65,7 +65,7 @@ def checked_fields(fields):
                               "a broken character); it was not autosaved. Retype or delete "
                               "the pasted text.")
         size += sum(len(v.encode("utf-8")) for v in [name, *values])
-        if name not in NOT_COPIED:
+        if name not in NOT_COPIED and not name.startswith("_"):  # "_save": a button
             cleaned[name] = values
     limit = settings.NEWSROOM_IMPORT_MAX_BYTES
     if size > limit:

@@ -14,7 +14,7 @@
   function formState(form) {
     const fields = {};
     for (const [name, value] of new FormData(form)) {
-      if (SKIPPED.has(name) || typeof value !== "string") { continue; }
+      if (SKIPPED.has(name) || name.startsWith("_") || typeof value !== "string") { continue; }
       (fields[name] = fields[name] || []).push(value);
     }
     return fields;
