@@ -168,7 +168,7 @@ class ArticleForm(PlainTextForm):
                 raise forms.ValidationError(
                     f"{StaleEdit(self.saved).summary} Your changes have not been saved and "
                     "are still in the form: see what they changed below, then keep editing "
-                    "your text (your next save replaces theirs) or load their version.",
+                    "your text or load their version.",
                     code="stale")
             if version > self.saved.version:
                 raise forms.ValidationError(
