@@ -76,6 +76,20 @@ def test_the_idle_clock_is_written_at_most_once_a_minute(editor):
         assert client.session[sessions.LAST_SEEN] == first + 90
 
 
+def test_an_open_form_saying_it_is_open_does_not_keep_the_session_alive(editor):
+    """The article form's presence heartbeat is no sign of a person at the keyboard."""
+    article = make_article()
+    presence = reverse("admin:articles_article_presence", args=[article.pk])
+    start = timezone.now()
+    with time_machine.travel(start, tick=False) as traveller:
+        client = sign_in(Client(), editor)
+        for hours in (3, 6):
+            traveller.move_to(start + timedelta(hours=hours))
+            assert client.post(presence).status_code == 200
+        traveller.move_to(start + timedelta(hours=8, minutes=1))
+        assert client.post(presence)["Location"].startswith(LOGIN_URL)
+
+
 def test_public_pages_do_not_move_the_idle_clock_or_touch_the_session(editor):
     start = timezone.now()
     with time_machine.travel(start, tick=False) as traveller:

@@ -16,6 +16,9 @@ security_log = logging.getLogger("newsroom.security")
 
 # Public URLs that show staff-only content, besides everything in the admin.
 STAFF_VIEWS = frozenset({"articles:article-preview"})
+# Requests a page's script makes by itself (an open form saying it is open): no sign of a
+# person at the keyboard, so they do not keep an idle session alive.
+UNATTENDED_VIEWS = frozenset({"admin:articles_article_presence"})
 
 
 def is_staff_view(match):
@@ -44,7 +47,8 @@ class StaffSessionMiddleware:
         now = time.time()
         if sessions.idle_for_too_long(request.session, now=now):
             return self.sign_out_idle(request)
-        sessions.note_activity(request.session, now=now)
+        if match.view_name not in UNATTENDED_VIEWS:
+            sessions.note_activity(request.session, now=now)
         if match.view_name in two_factor.OPEN_BEFORE_VERIFICATION:
             return None
         step = two_factor.pending_step(request.user)

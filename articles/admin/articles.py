@@ -23,11 +23,12 @@ from articles.admin.article_list import (
     ListColumnsMixin,
     page_number,
 )
+from articles.admin.autosave import AutosaveMixin
 from articles.admin.filters import TAG_FILTERS, StatusFilter
 from articles.admin.history import ArticleHistoryMixin
 from articles.admin.input import CheckedInputMixin
 from articles.admin.suggestions import SuggestedTagsMixin
-from articles.editorial import services, workflow
+from articles.editorial import autosave, services, workflow
 from articles.editorial.forms import (
     ArticleForm,
     CorrectionForm,
@@ -89,8 +90,9 @@ class ArticleChangeList(CheckedChangeList, BoundedChangeList):
 
 
 @admin.register(Article)
-class ArticleAdmin(CheckedListMixin, CheckedInputMixin, workflow_buttons.WorkflowButtonsMixin,
-                   SuggestedTagsMixin, ListColumnsMixin, ArticleHistoryMixin, VersionAdmin):
+class ArticleAdmin(CheckedListMixin, CheckedInputMixin, AutosaveMixin,
+                   workflow_buttons.WorkflowButtonsMixin, SuggestedTagsMixin, ListColumnsMixin,
+                   ArticleHistoryMixin, VersionAdmin):
     form = ArticleForm
     list_filter = [
         StatusFilter, "headline_needs_review", *TAG_FILTERS,
@@ -131,7 +133,7 @@ class ArticleAdmin(CheckedListMixin, CheckedInputMixin, workflow_buttons.Workflo
     ]
 
     class Media:
-        css = {"all": ["newsroom-admin/article-form.css"]}
+        css = {"all": ["newsroom-admin/article-form.css", "newsroom-admin/autosave.css"]}
         js = ["newsroom-admin/body-editor.js", "newsroom-admin/autosave.js"]
 
     @property
@@ -267,6 +269,8 @@ class ArticleAdmin(CheckedListMixin, CheckedInputMixin, workflow_buttons.Workflo
             headline_changed=change and "headline" in form.changed_data,
             slug_changed="slug" in form.changed_data,
         )
+        # Saved: the autosaved copy has done its job (a refused save keeps it).
+        autosave.discard_copy(user=request.user, article=obj if change else None)
 
     def get_view_on_site_url(self, obj=None):
         if obj is None:

@@ -237,7 +237,11 @@ class ArticleForm(PlainTextForm):
                     code="no_version",
                 )
             if version < self.saved.version:
-                raise forms.ValidationError(str(StaleEdit(self.saved)), code="stale")
+                raise forms.ValidationError(
+                    f"{StaleEdit(self.saved).summary} Your changes have not been saved and "
+                    "are still in the form: see what they changed below, then keep editing "
+                    "your text or load their version.",
+                    code="stale")
             if version > self.saved.version:
                 raise forms.ValidationError(
                     f"This form says it edits version {version} of the article, but the "

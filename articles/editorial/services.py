@@ -38,10 +38,11 @@ class StaleEdit(Exception):
         if current.updated_by:
             who = current.updated_by.get_full_name() or current.updated_by.get_username()
         when = timezone.localtime(current.updated_at).strftime("%H:%M:%S")
+        self.summary = f"{who} saved this article at {when}, after you started editing."
         super().__init__(
-            f"{who} saved this article at {when}, after you started editing. Your changes "
-            "have not been saved and are still in the form: open the article in a new tab "
-            "to see the latest version, then apply your changes to it."
+            f"{self.summary} Your changes have not been saved and are still in the form: "
+            "open the article in a new tab to see the latest version, then apply your "
+            "changes to it."
         )
 
 

@@ -9,6 +9,7 @@ from articles.models.addresses import (
     slugs_in_use,
 )
 from articles.models.articles import NEWEST_FIRST, Article, ArticleQuerySet, Correction
+from articles.models.autosave import AutosavedCopy, EditorPresence
 from articles.models.invalidation import PendingInvalidation
 from articles.models.people import Person
 from articles.models.tag_merges import TagMerge
@@ -31,8 +32,8 @@ from articles.models.vocabulary import (
 
 __all__ = [
     "DASHES", "NEWEST_FIRST", "TAXONOMIES", "TAXONOMIES_BY_PLURAL", "Article",
-    "ArticleQuerySet", "Correction", "Country", "Minister", "PendingInvalidation", "Person",
-    "Policy", "RetiredAddress", "TagMerge",
+    "ArticleQuerySet", "AutosavedCopy", "Correction", "Country", "EditorPresence", "Minister",
+    "PendingInvalidation", "Person", "Policy", "RetiredAddress", "TagMerge",
     "TaggedCountry", "TaggedMinister", "TaggedPolicy", "Taxonomy", "VocabularyTag",
     "address_refusal", "aliases_default", "free_slug", "slug_base", "slugs_in_use", "taxonomy_of",
     "union_over_taxonomies",
