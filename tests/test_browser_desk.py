@@ -34,7 +34,7 @@ def test_body_editor_formats_text_and_only_safe_markup_is_saved(browser, live_se
     page.keyboard.type("Moscow said yes")
     page.keyboard.press("Shift+Home")
     page.get_by_role("button", name="B", exact=True).click()
-    page.click("button[name=workflow][value=save]")
+    page.click(".nr-workflow button[value=save]")
     page.wait_for_selector(".messagelist .success")
     article.refresh_from_db()
     assert "<p>First paragraph.</p>" in article.body
@@ -59,7 +59,7 @@ def test_a_crashed_tab_does_not_lose_the_draft(browser, live_server):
     page.goto(change_url(live_server, article))  # as if the tab had been reopened
     page.get_by_role("button", name="Restore them").click()
     assert page.input_value("#id_standfirst") == "Typed just before the tab crashed."
-    page.click("button[name=workflow][value=save]")
+    page.click(".nr-workflow button[value=save]")
     page.wait_for_selector(".messagelist .success")
     article.refresh_from_db()
     assert article.standfirst == "Typed just before the tab crashed."
@@ -74,11 +74,11 @@ def test_second_of_two_editors_is_told_and_keeps_their_text(browser, live_server
     colleague.goto(change_url(live_server, article))
 
     colleague.fill("#id_standfirst", "Colleague's fix.")
-    colleague.click("button[name=workflow][value=save]")
+    colleague.click(".nr-workflow button[value=save]")
     colleague.wait_for_selector(".messagelist .success")
 
     priya.fill("#id_standfirst", "Priya's rewrite.")
-    priya.click("button[name=workflow][value=save]")
+    priya.click(".nr-workflow button[value=save]")
     error = priya.locator(".errornote, .errorlist.nonfield").first
     error.wait_for()
     assert "saved this article at" in priya.content()

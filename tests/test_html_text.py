@@ -38,7 +38,8 @@ def test_a_summary_from_a_list_keeps_its_items_apart():
 def test_the_history_compares_a_body_as_the_words_readers_see():
     old = "<p>R&amp;D ends.</p><p>Talks</p>"
     new = "<p>R&amp;D ends.</p><p>Talks resume</p>"
-    assert word_diff(old, new, markup=True) == "R&amp;D ends. Talks <ins>resume</ins>"
+    assert word_diff(old, new, markup=True) == (
+        'R&amp;D ends. <span class="diff-paragraph"></span> Talks <ins>resume</ins>')
 
 
 def test_the_history_compares_a_headline_as_typed_markup_and_all():

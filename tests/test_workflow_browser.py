@@ -3,11 +3,12 @@ publishes, updates and withdraws a story; Arun saves and submits a draft with Ja
 off; the bar wraps at 360 px, shows its focus and keeps its text readable (WCAG AA)."""
 
 import re
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import pytest
 from django.utils import timezone
 
+from articles.admin.workflow_buttons import newsroom_time
 from articles.models import Article
 from tests.admin_pages import fill_story
 from tests.factories import make_article, make_editor, make_reporter
@@ -33,8 +34,11 @@ def press(page, name):
 
 
 def tomorrow_nine():
+    """What to type for tomorrow at 09:00, and how the desk shows it ("1 Dec 09:00"; with
+    the year when tomorrow is in the next one)."""
     day = timezone.localdate() + timedelta(days=1)
-    return f"{day:%Y-%m-%d}T09:00", f"{day.day} {day:%b}"
+    moment = timezone.make_aware(datetime(day.year, day.month, day.day, 9))
+    return f"{day:%Y-%m-%d}T09:00", newsroom_time(moment)
 
 
 def test_editor_writes_schedules_unschedules_publishes_updates_and_withdraws(
@@ -53,12 +57,12 @@ def test_editor_writes_schedules_unschedules_publishes_updates_and_withdraws(
 
     typed, day = tomorrow_nine()
     page.fill("#id_schedule_at", typed)
-    assert f"for {day} 09:00" in press(page, "Schedule…")
-    assert page.locator(".nr-workflow-state").inner_text() == f"Now: Scheduled for {day} 09:00"
+    assert f"for {day}" in press(page, "Schedule…")
+    assert page.locator(".nr-workflow-state").inner_text() == f"Now: Scheduled for {day}"
     page.screenshot(path=str(screenshot_dir / "workflow-scheduled-1280.png"), full_page=True)
     page.goto(f"{live_server.url}/admin/articles/article/")
     row = page.locator("#result_list tr", has_text=HEADLINE)
-    assert f"Scheduled for {day} 09:00" in row.inner_text()
+    assert f"Scheduled for {day}" in row.inner_text()
     assert "Published" not in row.locator("td.field-status_label").inner_text()
     row.get_by_role("link", name=HEADLINE).click()
 
@@ -95,6 +99,24 @@ def test_reporter_saves_and_submits_with_javascript_off(browser, live_server):
     assert "for review at" in press(page, "Submit for review")
     article = Article.objects.get(headline="Rail talks resume in Moscow")
     assert article.status == Article.Status.REVIEW and article.created_by == reporter
+    page.context.close()
+
+
+def test_enter_in_a_field_saves_and_does_not_accept_the_suggestions(browser, live_server):
+    """The suggested tags' "accept all" button comes before the bar in the form; Enter
+    in the headline must still just save."""
+    article = make_article("Talks in Moscow", status=Article.Status.DRAFT,
+                           body="<p>India and Russia met in Moscow on Tuesday.</p>")
+    page = signed_in(browser, live_server, make_editor())
+    page.goto(f"{live_server.url}/admin/articles/article/{article.pk}/change/")
+    assert page.get_by_role("button", name="Save and accept all suggestions").count() == 1
+    page.fill("#id_headline", "Rail talks resume in Moscow")
+    with page.expect_navigation():
+        page.press("#id_headline", "Enter")
+    assert "It is a draft." in page.locator(".messagelist li").first.inner_text()
+    article.refresh_from_db()
+    assert article.headline == "Rail talks resume in Moscow"
+    assert not article.countries.exists()
     page.context.close()
 
 
