@@ -1,90 +1,60 @@
-/* A small rich-text editor for the article body. It writes only the markup the server
-   keeps (paragraphs, subheads, emphasis, links, lists, quotes); the server sanitises
-   whatever arrives anyway. Without JavaScript the plain textarea still works. */
-(function () {
-  "use strict";
-  const BUTTONS = [
-    ["P", "Paragraph", () => document.execCommand("formatBlock", false, "p")],
-    ["H2", "Subheading", () => document.execCommand("formatBlock", false, "h2")],
-    ["B", "Bold", () => document.execCommand("bold")],
-    ["I", "Italic", () => document.execCommand("italic")],
-    ["Link", "Link", () => {
-      const url = window.prompt("Link to (https://…)");
-      if (url && /^(https?:|mailto:)/i.test(url.trim())) {
-        document.execCommand("createLink", false, url.trim());
-      }
-    }],
-    ["• List", "Bulleted list", () => document.execCommand("insertUnorderedList")],
-    ["1. List", "Numbered list", () => document.execCommand("insertOrderedList")],
-    ["“ ”", "Quotation", () => document.execCommand("formatBlock", false, "blockquote")],
-  ];
+/* The article body in django-prose-editor (ProseMirror). The extensions, and so the
+   schema, come from the server (BODY_EXTENSIONS in articles/platform/sanitising.py),
+   which keeps exactly the same markup whatever arrives. The textarea underneath always
+   holds the body's HTML: the form posts it, the crash copy (autosave.js) reads it, and
+   a script that changes it says so with an "nr-restore" event. Without JavaScript the
+   plain textarea stays. Imported by path, not through the library's import map: an
+   inline import map would need 'unsafe-inline' or a nonce in the admin's policy. */
+import * as prose from "../django_prose_editor/editor.js";
 
-  function escapeHtml(text) {
-    return text.replace(/[&<>"]/g, (c) => ({"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;"}[c]));
-  }
+const CONFIG = "data-django-prose-editor-configurable";
 
-  function setUp(textarea) {
-    const wrapper = document.createElement("div");
-    wrapper.className = "nr-editor";
-    const toolbar = document.createElement("div");
-    toolbar.className = "nr-editor-toolbar";
-    toolbar.setAttribute("role", "toolbar");
-    toolbar.setAttribute("aria-label", "Body formatting");
-    const area = document.createElement("div");
-    area.className = "nr-editor-area";
-    area.contentEditable = "true";
-    area.setAttribute("role", "textbox");
-    area.setAttribute("aria-multiline", "true");
-    area.setAttribute("aria-label", "Body");
-    area.innerHTML = textarea.value || "<p><br></p>";
+function extensionsFrom(config) {
+  return Object.entries(config.extensions)
+    .filter(([name]) => prose[name])
+    .map(([name, options]) => (typeof options === "object" ? prose[name].configure(options) : prose[name]));
+}
 
-    const sync = () => {
-      textarea.value = area.innerHTML;
+function label(textarea) {
+  const text = document.querySelector(`label[for="${textarea.id}"]`);
+  if (!text) { return {"aria-label": "Body"}; }
+  text.id = text.id || `${textarea.id}_label`;
+  return {"aria-labelledby": text.id};
+}
+
+// As the library's createTextareaEditor, but without the <style> element Tiptap would
+// inject (the policy refuses it; body-editor.css carries those rules).
+function createEditor(textarea, extensions) {
+  const wrapper = document.createElement("div");
+  wrapper.className = "prose-editor";
+  textarea.before(wrapper);
+  wrapper.append(textarea);
+  return new prose.Editor({
+    element: wrapper,
+    extensions,
+    content: textarea.value,
+    injectCSS: false,
+    editorProps: {
+      attributes: {role: "textbox", "aria-multiline": "true", class: "nr-body", ...label(textarea)},
+    },
+    onUpdate({editor}) {
+      const html = editor.getHTML();
+      textarea.value = /^<(\w+)(\s[^>]*)?><\/\1>$/i.test(html) ? "" : html;  // an empty paragraph is empty
       textarea.dispatchEvent(new Event("input", {bubbles: true}));
-    };
-    for (const [label, title, run] of BUTTONS) {
-      const button = document.createElement("button");
-      button.type = "button";
-      button.textContent = label;
-      button.title = title;
-      button.addEventListener("click", () => { area.focus(); run(); sync(); });
-      toolbar.appendChild(button);
-    }
-    const source = document.createElement("button");
-    source.type = "button";
-    source.textContent = "HTML";
-    source.title = "Edit the HTML source";
-    source.addEventListener("click", () => {
-      const showingSource = textarea.style.display !== "none";
-      if (showingSource) { area.innerHTML = textarea.value; }
-      textarea.style.display = showingSource ? "none" : "";
-      area.style.display = showingSource ? "" : "none";
-    });
-    toolbar.appendChild(source);
-
-    area.addEventListener("input", sync);
-    area.addEventListener("paste", (event) => {
-      // Paste as clean paragraphs: copy from a word processor brings no stray styling.
-      event.preventDefault();
-      const text = (event.clipboardData || window.clipboardData).getData("text/plain");
-      const html = text.split(/\n\s*\n/).map((p) => p.trim()).filter(Boolean)
-        .map((p) => "<p>" + escapeHtml(p).replace(/\n/g, " ") + "</p>").join("");
-      document.execCommand("insertHTML", false, html);
-      sync();
-    });
-    // The autosave restore (or any script) sets the textarea and says so.
-    textarea.addEventListener("nr-restore", () => { area.innerHTML = textarea.value; });
-    textarea.style.display = "none";
-    textarea.parentNode.insertBefore(wrapper, textarea);
-    wrapper.appendChild(toolbar);
-    wrapper.appendChild(area);
-    wrapper.appendChild(textarea);
-    textarea.form.addEventListener("submit", () => {
-      if (area.style.display !== "none") { textarea.value = area.innerHTML; }
-    });
-  }
-
-  document.addEventListener("DOMContentLoaded", () => {
-    document.querySelectorAll("textarea.body-editor").forEach(setUp);
+    },
   });
-})();
+}
+
+function setUp(textarea) {
+  if (textarea.closest(".prose-editor")) { return; }
+  const config = JSON.parse(textarea.getAttribute(CONFIG));
+  const editor = createEditor(textarea, extensionsFrom(config));
+  // Clicking the field's label focuses the editor, not the hidden textarea.
+  const text = document.getElementById(editor.view.dom.getAttribute("aria-labelledby"));
+  if (text) { text.addEventListener("click", (event) => { event.preventDefault(); editor.commands.focus(); }); }
+  textarea.addEventListener("nr-restore", () => {
+    editor.commands.setContent(textarea.value, {emitUpdate: false});
+  });
+}
+
+prose.initializeEditors(setUp, `[${CONFIG}]`);
