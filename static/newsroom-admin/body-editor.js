@@ -22,6 +22,48 @@ function label(textarea) {
   return {"aria-labelledby": text.id};
 }
 
+// Word processors put their formatting in style attributes and <style> elements, which
+// the admin's policy refuses: the browser would report each and ignore it, so Google
+// Docs' <b style="font-weight:normal"> wrapper would make a whole paste bold. Read the
+// styles as text instead, keep bold and italic as <strong>/<em>, and drop the rest
+// before ProseMirror parses the paste through the schema (which drops spans, classes,
+// Office tags and anything else it has no place for).
+function declarations(style) {
+  const found = {};
+  for (const part of (style || "").split(";")) {
+    const [name, ...value] = part.split(":");
+    if (value.length) { found[name.trim().toLowerCase()] = value.join(":").trim().toLowerCase(); }
+  }
+  return found;
+}
+
+function wrapChildren(element, tagName) {
+  const wrapper = element.ownerDocument.createElement(tagName);
+  wrapper.append(...element.childNodes);
+  element.append(wrapper);
+}
+
+function cleanPastedHTML(html) {
+  // Even a parsed copy falls under the page's policy: rename the attributes and drop the
+  // <style> elements in the text first, so nothing is reported or lost.
+  const text = html.replace(/<style[\s\S]*?<\/style\s*>/gi, "")
+    .replace(/(<[a-z][^<>]*?\s)style(\s*=)/gi, "$1data-pasted-style$2");
+  const doc = new DOMParser().parseFromString(text, "text/html");
+  doc.querySelectorAll("meta, link, script, title").forEach((element) => element.remove());
+  for (const element of doc.body.querySelectorAll("[data-pasted-style]")) {
+    const style = declarations(element.getAttribute("data-pasted-style"));
+    element.removeAttribute("data-pasted-style");
+    const weight = style["font-weight"] || "";
+    if (/^(normal|[1-5]00)$/.test(weight) && (element.tagName === "B" || element.tagName === "STRONG")) {
+      element.replaceWith(...element.childNodes);  // Google Docs' not-bold wrapper
+      continue;
+    }
+    if (/^(bold|bolder|[6-9]00)$/.test(weight)) { wrapChildren(element, "strong"); }
+    if (style["font-style"] === "italic") { wrapChildren(element, "em"); }
+  }
+  return doc.body.innerHTML;
+}
+
 // As the library's createTextareaEditor, but without the <style> element Tiptap would
 // inject (the policy refuses it; body-editor.css carries those rules).
 function createEditor(textarea, extensions) {
@@ -36,6 +78,7 @@ function createEditor(textarea, extensions) {
     injectCSS: false,
     editorProps: {
       attributes: {role: "textbox", "aria-multiline": "true", class: "nr-body", ...label(textarea)},
+      transformPastedHTML: cleanPastedHTML,
     },
     onUpdate({editor}) {
       const html = editor.getHTML();
