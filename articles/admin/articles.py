@@ -140,7 +140,7 @@ class ArticleAdmin(CheckedListMixin, CheckedInputMixin, workflow_buttons.Workflo
 
     class Media:
         css = {"all": ["newsroom-admin/article-form.css"]}
-        js = ["newsroom-admin/autosave.js"]
+        js = ["newsroom-admin/autosave.js", "newsroom-admin/tag-pickers.js"]
 
     @property
     def media(self):

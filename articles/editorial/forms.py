@@ -125,6 +125,11 @@ class VocabularyPicker(AutocompleteSelectMultiple):
     def optgroups(self, name, value, attr=None):
         return forms.SelectMultiple.optgroups(self, name, value, attr)
 
+    def build_attrs(self, base_attrs, extra_attrs=None):
+        # No "clear all": select2 puts its × inside the list of choices, which screen
+        # readers then misread (axe: list); each choice keeps its own ×.
+        return {**super().build_attrs(base_attrs, extra_attrs), "data-allow-clear": "false"}
+
 
 class CorrectionForm(PlainTextForm):
     class Meta:
