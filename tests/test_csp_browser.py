@@ -76,10 +76,10 @@ class CSPWatch:
         return [f"violation: {v}" for v in self.violations] + self.errors
 
 
-def watched_context(browser, live_server, user=None):
+def watched_context(browser, live_server, user=None, **options):
     """A browser context watched for violations; logged in as ``user`` by session cookie
-    (the login form is not what these tests are about)."""
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    (the login form is not what these tests are about). ``options`` go to Playwright."""
+    context = browser.new_context(**{"viewport": {"width": 1280, "height": 900}, **options})
     if user is not None:
         client = sign_in(Client(), user)  # past the second step, as the admin requires
         context.add_cookies([{
