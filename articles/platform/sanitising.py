@@ -5,7 +5,8 @@ stored.
 editor (django-prose-editor) is configured from it, and nh3 keeps exactly the tags and
 attributes django-prose-editor says those extensions produce, so the editor and the
 server agree on the schema. Links are kept stricter than the library's default: no
-``target`` or hand-written ``rel``; nh3 gives every link ``rel="noopener noreferrer"``.
+``target`` and no ``rel`` (a link opens in the same tab, so it needs no ``noopener``),
+on either side, so that a saved body reads back into the editor unchanged.
 """
 
 import re
@@ -14,7 +15,6 @@ from html import escape
 import nh3
 from django_prose_editor.config import allowlist_from_extensions
 
-LINK_REL = "noopener noreferrer"
 URL_SCHEMES = {"http", "https", "mailto"}
 
 # Paragraphs (always on), H2/H3, bold and italic, links, bulleted and numbered lists,
@@ -26,7 +26,7 @@ BODY_EXTENSIONS = {
     "Link": {
         "enableTarget": False,
         "protocols": sorted(URL_SCHEMES),
-        "HTMLAttributes": {"target": None, "rel": LINK_REL},
+        "HTMLAttributes": {"target": None, "rel": None},
     },
     "BulletList": True,
     "OrderedList": True,
@@ -67,6 +67,6 @@ def sanitise_html(html):
         tags=set(ALLOWED_TAGS),
         attributes=ALLOWED_ATTRIBUTES,
         url_schemes=URL_SCHEMES,
-        link_rel=LINK_REL,
+        link_rel=None,
         strip_comments=True,
     )

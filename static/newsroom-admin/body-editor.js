@@ -64,6 +64,11 @@ function cleanPastedHTML(html) {
   return doc.body.innerHTML;
 }
 
+function bodyHTML(editor) {
+  const html = editor.getHTML();
+  return /^<(\w+)(\s[^>]*)?><\/\1>$/i.test(html) ? "" : html;  // an empty paragraph is empty
+}
+
 // As the library's createTextareaEditor, but without the <style> element Tiptap would
 // inject (the policy refuses it; body-editor.css carries those rules).
 function createEditor(textarea, extensions) {
@@ -81,8 +86,7 @@ function createEditor(textarea, extensions) {
       transformPastedHTML: cleanPastedHTML,
     },
     onUpdate({editor}) {
-      const html = editor.getHTML();
-      textarea.value = /^<(\w+)(\s[^>]*)?><\/\1>$/i.test(html) ? "" : html;  // an empty paragraph is empty
+      textarea.value = bodyHTML(editor);
       textarea.dispatchEvent(new Event("input", {bubbles: true}));
     },
   });
@@ -92,6 +96,10 @@ function setUp(textarea) {
   if (textarea.closest(".prose-editor")) { return; }
   const config = JSON.parse(textarea.getAttribute(CONFIG));
   const editor = createEditor(textarea, extensionsFrom(config));
+  // The textarea holds the body as the editor writes it from the start (attribute order,
+  // list paragraphs), so the crash copy compares like with like and offers no copy that
+  // only differs in how the server wrote the same text.
+  textarea.value = bodyHTML(editor);
   // Clicking the field's label focuses the editor, not the hidden textarea.
   const text = document.getElementById(editor.view.dom.getAttribute("aria-labelledby"));
   if (text) { text.addEventListener("click", (event) => { event.preventDefault(); editor.commands.focus(); }); }
