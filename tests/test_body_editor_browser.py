@@ -76,9 +76,10 @@ def test_text_pasted_from_a_word_processor_is_stored_as_clean_paragraphs(
 
 
 def test_a_story_is_written_with_the_keyboard_alone(browser, live_server, screenshot_dir):
-    """Tab reaches the toolbar and the text; shortcuts and Markdown-style typing make a
-    subhead, a list, a quote and bold; the link button opens a dialog typed into; Tab
-    leaves the editor for the next field; the bar's Save is pressed with Enter."""
+    """Tab reaches the toolbar, whose block menu makes a subhead, and the text; Markdown-
+    style typing and shortcuts make a list, a quote, a second subhead and bold; the link
+    button opens a dialog typed into; Tab leaves the editor for the next field; the bar's
+    Save is pressed with Enter; the crash copy then has nothing to offer."""
     editor = make_editor()
     article = make_article(status=Article.Status.REVIEW, body="")
     context, watch = watched_context(browser, live_server, editor)
@@ -90,14 +91,15 @@ def test_a_story_is_written_with_the_keyboard_alone(browser, live_server, screen
 
     page.focus("#id_standfirst")
     page.keyboard.press("Tab")
-    assert focused(".prose-menubar button")  # the toolbar comes first
-    for _ in range(12):
-        if focused(".ProseMirror.nr-body"):
-            break
-        page.keyboard.press("Tab")
-    assert focused(".ProseMirror.nr-body")
-    page.keyboard.press("Control+Alt+2")
-    page.keyboard.type("Freight\n- Chennai\n\n> We are ready.\n\nSaid the ministry")
+    assert focused(".prose-menubar button[aria-label=paragraph]")  # the block menu first
+    page.keyboard.press("Enter")
+    page.keyboard.press("Tab")
+    assert focused(".prose-menubar__picker [data-name=heading2]")
+    page.keyboard.press("Enter")
+    page.wait_for_function("() => document.activeElement.matches('.ProseMirror.nr-body')")
+    page.keyboard.type("Freight\n- Chennai\n\n> We are ready.\n\n")
+    page.keyboard.press("Control+Alt+3")
+    page.keyboard.type("Ports\nSaid the ministry")
     page.keyboard.press("Control+Shift+ArrowLeft")  # the word just typed
     # The toolbar follows the editor's state: a selection enables the link button.
     page.locator("button[data-name=link]:not(.disabled)").wait_for()
@@ -123,7 +125,7 @@ def test_a_story_is_written_with_the_keyboard_alone(browser, live_server, screen
     article.refresh_from_db()
     assert article.body == (
         "<h2>Freight</h2><ul><li><p>Chennai</p></li></ul>"
-        "<blockquote><p>We are ready.</p></blockquote><p>Said the "
+        "<blockquote><p>We are ready.</p></blockquote><h3>Ports</h3><p>Said the "
         '<a href="https://example.org/statement" title="">'
         "<strong>ministry</strong></a></p>"
     )
