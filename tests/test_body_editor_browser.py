@@ -16,7 +16,7 @@ from tests.test_csp_browser import visit, watched_context
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-# axe-core 4.14.1, as /work/shared/tools/page-quality.sh installs it (npm i axe-core).
+# axe-core 4.14.1, as .ci/run installs it (npm i axe-core).
 AXE = Path(os.environ.get("AXE_CORE_JS", "/tmp/lh/node_modules/axe-core/axe.min.js"))
 WCAG_21_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 
