@@ -6,6 +6,7 @@ import json
 import re
 
 import pytest
+from django.conf import settings
 from django.urls import reverse
 
 from articles.models import Article
@@ -102,3 +103,24 @@ def test_with_javascript_off_the_tag_fields_are_multi_selects_of_every_entry(edi
     assert editor_client.post(change, data).status_code == 302
     assert sorted(article.countries.names()) == ["India", "Russia"]
     assert list(article.ministers.names()) == ["Wang Yi"]
+
+
+@pytest.mark.django_db
+def test_a_body_past_the_request_limit_is_refused_and_changes_nothing(editor_client):
+    """A pasted (or crafted) body past Django's upload limit gets a 400, not a 500."""
+    article = make_article("Rail talks", status=Article.Status.DRAFT)
+    change = reverse("admin:articles_article_change", args=[article.pk])
+    huge = "<p>" + "word " * (settings.DATA_UPLOAD_MAX_MEMORY_SIZE // 5 + 1) + "</p>"
+    response = editor_client.post(change, article_post_data(article, body=huge))
+    assert response.status_code == 400
+    assert Article.objects.get(pk=article.pk).body == article.body
+
+
+@pytest.mark.django_db
+def test_deeply_nested_markup_is_flattened_not_an_error(editor_client):
+    """Ten thousand nested quotes and spans: stored as sanitised text, no crash."""
+    body = "<blockquote><span>" * 10_000 + "deep" + "</span></blockquote>" * 10_000
+    response = editor_client.post(ADD_URL, article_post_data(body=body))
+    assert response.status_code == 302
+    stored = Article.objects.get().body
+    assert "deep" in stored and "<span" not in stored
