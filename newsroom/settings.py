@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "django.contrib.sitemaps",
     "django.contrib.postgres",
     "csp",
+    "django_prose_editor",
     "reversion",
     "taggit",
     "axes",

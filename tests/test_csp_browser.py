@@ -16,6 +16,7 @@ from django.test import Client
 
 from articles.models import Article, Minister
 from articles.platform import csp
+from tests.admin_pages import move_caret
 from tests.factories import country, make_article, make_editor, make_minister, make_policy
 from tests.public_data import add_correction, build_newsroom
 from tests.signing_in import sign_in
@@ -76,10 +77,10 @@ class CSPWatch:
         return [f"violation: {v}" for v in self.violations] + self.errors
 
 
-def watched_context(browser, live_server, user=None):
+def watched_context(browser, live_server, user=None, **options):
     """A browser context watched for violations; logged in as ``user`` by session cookie
-    (the login form is not what these tests are about)."""
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    (the login form is not what these tests are about). ``options`` go to Playwright."""
+    context = browser.new_context(**{"viewport": {"width": 1280, "height": 900}, **options})
     if user is not None:
         client = sign_in(Client(), user)  # past the second step, as the admin requires
         context.add_cookies([{
@@ -215,19 +216,17 @@ def test_the_admin_works_under_its_policy(browser, live_server):
 
     change = f"{base}/admin/articles/article/{article.pk}/change/"
     visit(page, watch, change)
-    area = page.locator(".nr-editor-area")
-    area.click()
-    page.keyboard.press("End")
+    page.locator(".ProseMirror.nr-body").click()
+    move_caret(page, "Control+End")
     page.keyboard.press("Enter")
     page.keyboard.type("Delegates agreed")
     page.keyboard.press("Shift+Home")
-    page.get_by_role("button", name="B", exact=True).click()
-    page.get_by_role("button", name="H2", exact=True).click()
-    page.get_by_role("button", name="HTML", exact=True).click()
-    assert page.locator("#id_body").is_visible()
-    assert "Delegates agreed" in page.input_value("#id_body")
-    page.get_by_role("button", name="HTML", exact=True).click()
-    assert area.is_visible()
+    page.get_by_role("button", name="bold", exact=True).click()
+    page.locator("button[data-name=bold].active").wait_for()
+    page.locator(".prose-menubar__selected").click()
+    page.locator(".prose-menubar__picker [data-name=heading2]").click()
+    # The textarea the form posts follows the editor.
+    assert "<h2><strong>Delegates agreed</strong></h2>" in page.input_value("#id_body")
     pick(page, "id_countries", "Russ", "Russia")
     with page.expect_popup() as popup_info:
         page.click("#add_id_ministers")
@@ -255,7 +254,7 @@ def test_the_admin_works_under_its_policy(browser, live_server):
     page.fill("#id_headline", "Port talks open in Chennai")
     page.locator("#id_headline").blur()
     assert page.input_value("#id_slug") == "port-talks-open-in-chennai"
-    page.locator(".nr-editor-area").click()
+    page.locator(".ProseMirror.nr-body").click()
     page.keyboard.type("The first ship docked at dawn.")
     page.fill("#id_bylines", "Priya Sharma")
     pick(page, "id_countries", "Ind", "India")

@@ -134,7 +134,7 @@ class ArticleAdmin(CheckedListMixin, CheckedInputMixin, AutosaveMixin,
 
     class Media:
         css = {"all": ["newsroom-admin/article-form.css", "newsroom-admin/autosave.css"]}
-        js = ["newsroom-admin/body-editor.js", "newsroom-admin/autosave.js"]
+        js = ["newsroom-admin/autosave.js", "newsroom-admin/tag-pickers.js"]
 
     @property
     def media(self):

@@ -3,12 +3,14 @@
 from django import forms
 from django.contrib.admin.widgets import AutocompleteSelectMultiple
 from django.utils import timezone
+from django_prose_editor.widgets import ProseEditorWidget
 
 from articles.editorial import workflow
 from articles.editorial.services import HEADLINE_UNCHECKED, LIVE_TIME_IN_FUTURE, StaleEdit
 from articles.models import Article, Correction, address_refusal
 from articles.models.vocabulary import PLAIN_TEXT
 from articles.platform.dates import publication_date_error
+from articles.platform.sanitising import BODY_EXTENSIONS
 from articles.platform.text import find_forbidden, normalise_line_ends
 
 
@@ -88,11 +90,45 @@ class VocabularyForm(PlainTextForm):
         return cleaned
 
 
+class BodyEditor(ProseEditorWidget):
+    """The body in django-prose-editor, configured from ``BODY_EXTENSIONS`` (the schema
+    the server keeps). The textarea underneath always holds the body's HTML, so the
+    form posts it and other scripts read it; without JavaScript it is the plain
+    textarea. Our own module starts the editor: the library's presets need an inline
+    import map, which the admin's Content-Security-Policy does not run."""
+
+    def __init__(self):
+        super().__init__(attrs={"rows": 20, "class": "vLargeTextField"},
+                         config={"extensions": BODY_EXTENSIONS}, preset="configurable")
+
+    @property
+    def media(self):
+        return forms.Media(
+            css={"all": ["django_prose_editor/material-icons.css",
+                         "django_prose_editor/editor.css",
+                         "newsroom-admin/body-editor.css"]},
+            js=[forms.Script("newsroom-admin/body-editor.js", type="module")],
+        )
+
+
 class VocabularyPicker(AutocompleteSelectMultiple):
-    """Autocomplete for tags that re-displays only real ids, whatever was posted."""
+    """Autocomplete for tags that re-displays only real ids, whatever was posted.
+
+    Every entry is an option, not only the chosen ones as Django's autocomplete renders:
+    without JavaScript it is a plain multi-select that still tags; with it, select2
+    searches the same entries and finds the option already there.
+    """
 
     def format_value(self, value):
         return [v for v in super().format_value(value) if str(v).isdigit()]
+
+    def optgroups(self, name, value, attr=None):
+        return forms.SelectMultiple.optgroups(self, name, value, attr)
+
+    def build_attrs(self, base_attrs, extra_attrs=None):
+        # No "clear all": select2 puts its × inside the list of choices, which screen
+        # readers then misread (axe: list); each choice keeps its own ×.
+        return {**super().build_attrs(base_attrs, extra_attrs), "data-allow-clear": "false"}
 
 
 class CorrectionForm(PlainTextForm):
@@ -174,7 +210,7 @@ class ArticleForm(PlainTextForm):
         widgets = {
             "standfirst": forms.Textarea(attrs={"rows": 3}),
             "withdrawal_note": forms.Textarea(attrs={"rows": 2}),
-            "body": forms.Textarea(attrs={"rows": 20, "class": "vLargeTextField body-editor"}),
+            "body": BodyEditor(),
         }
 
     # Set by the admin for each request: who is editing, and the article as saved now

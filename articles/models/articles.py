@@ -118,8 +118,9 @@ class Article(models.Model):
         validators=PLAIN_TEXT,
     )
     body = models.TextField(
-        blank=True, help_text="Paragraphs, links, lists and emphasis. Anything else is "
-        "removed when you save.",
+        blank=True, help_text="Paragraphs, subheads, bold and italic, links, lists and "
+        "quotes. Text pasted from a word processor keeps its paragraphs, bold and italic; "
+        "anything else is removed when you save.",
         validators=PLAIN_TEXT,
     )
     dateline = models.CharField(

@@ -1,27 +1,72 @@
-"""Server-side HTML sanitising: whatever a client posts, only safe markup is stored."""
+"""Server-side HTML sanitising: whatever a client posts, only the body editor's markup is
+stored.
+
+``BODY_EXTENSIONS`` is the one list of what an article's body may hold. The admin's
+editor (django-prose-editor) is configured from it, and nh3 keeps exactly the tags and
+attributes django-prose-editor says those extensions produce, so the editor and the
+server agree on the schema. Links are kept stricter than the library's default: no
+``target`` and no ``rel`` (a link opens in the same tab, so it needs no ``noopener``),
+on either side, so that a saved body reads back into the editor unchanged.
+"""
+
+import re
+from html import escape
 
 import nh3
+from django_prose_editor.config import allowlist_from_extensions
 
-ALLOWED_TAGS = {
-    "a", "abbr", "b", "blockquote", "br", "cite", "code", "em", "figcaption", "figure",
-    "h2", "h3", "h4", "hr", "i", "li", "ol", "p", "pre", "q", "s", "strong", "sub",
-    "sup", "ul",
+URL_SCHEMES = {"http", "https", "mailto"}
+
+# Paragraphs (always on), H2/H3, bold and italic, links, bulleted and numbered lists,
+# blockquotes; undo and redo. Spell checking stays on (the library turns it off).
+BODY_EXTENSIONS = {
+    "Heading": {"levels": [2, 3]},
+    "Bold": True,
+    "Italic": True,
+    "Link": {
+        "enableTarget": False,
+        "protocols": sorted(URL_SCHEMES),
+        "HTMLAttributes": {"target": None, "rel": None},
+    },
+    "BulletList": True,
+    "OrderedList": True,
+    "ListItem": True,
+    "Blockquote": True,
+    "NoSpellCheck": False,
 }
-ALLOWED_ATTRIBUTES = {
-    "a": {"href", "title"},
-    "abbr": {"title"},
-    "blockquote": {"cite"},
-    "q": {"cite"},
-}
+
+
+def body_allowlist():
+    """The tags and attributes the editor's extensions produce, links tightened."""
+    allowed = allowlist_from_extensions(BODY_EXTENSIONS)
+    attributes = {tag: set(names) for tag, names in allowed["attributes"].items()}
+    attributes["a"] -= {"rel", "target"}
+    return frozenset(allowed["tags"]), attributes
+
+
+ALLOWED_TAGS, ALLOWED_ATTRIBUTES = body_allowlist()
+
+
+def plain_text_paragraphs(text):
+    """Text typed without markup (the plain textarea, JavaScript off): one paragraph per
+    blank-line-separated block, its line breaks read as spaces."""
+    blocks = (" ".join(block.split()) for block in re.split(r"\n\s*\n", text))
+    return "".join(f"<p>{escape(block, quote=False)}</p>" for block in blocks if block)
 
 
 def sanitise_html(html):
-    """Keep only the tags and attributes a story needs; drop scripts, handlers, styles."""
+    """Keep only the body editor's tags and attributes; drop scripts, handlers, styles.
+
+    Text with no markup at all becomes paragraphs, as the editor would have made it.
+    """
+    html = html or ""
+    if not nh3.is_html(html):
+        html = plain_text_paragraphs(html)
     return nh3.clean(
-        html or "",
-        tags=ALLOWED_TAGS,
+        html,
+        tags=set(ALLOWED_TAGS),
         attributes=ALLOWED_ATTRIBUTES,
-        url_schemes={"http", "https", "mailto"},
-        link_rel="noopener noreferrer",
+        url_schemes=URL_SCHEMES,
+        link_rel=None,
         strip_comments=True,
     )
