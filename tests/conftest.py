@@ -1,4 +1,5 @@
 import os
+import time
 from pathlib import Path
 
 import pytest
@@ -97,6 +98,20 @@ def browser():
         chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
         yield chromium
         chromium.close()
+
+
+@pytest.fixture(autouse=True)
+def _pages_closed_before_the_database_goes(request, _django_db_helper):
+    """A page left open keeps autosaving and saying it is present every few seconds:
+    close each test's pages before its database is flushed, and give a request already
+    sent the moment it needs, so no live-server request meets a database being torn down."""
+    yield
+    if "browser" in request.fixturenames:
+        contexts = request.getfixturevalue("browser").contexts
+        for context in contexts:
+            context.close()
+        if contexts:
+            time.sleep(0.3)
 
 
 @pytest.fixture

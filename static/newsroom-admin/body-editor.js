@@ -24,7 +24,7 @@ function label(textarea) {
 
 // Word processors put their formatting in style attributes and <style> elements, which
 // the admin's policy refuses: the browser would report each and ignore it, so Google
-// Docs' <b style="font-weight:normal"> wrapper would make a whole paste bold. Read the
+// Docs' bold wrapper (styled font-weight normal) would make a whole paste bold. Read the
 // styles as text instead, keep bold and italic as <strong>/<em>, and drop the rest
 // before ProseMirror parses the paste through the schema (which drops spans, classes,
 // Office tags and anything else it has no place for).
