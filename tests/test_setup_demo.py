@@ -45,6 +45,19 @@ def test_demo_has_published_review_and_scheduled_stories_with_tags():
     assert set(story.policies.names()) == {"Chennai–Vladivostok Maritime Corridor"}
 
 
+def test_each_demo_story_s_history_ends_at_what_it_shows():
+    """The desk's edits after the import are a version of their own: the next editor's
+    save is not shown changing the headline, standfirst and bylines."""
+    from reversion.models import Version
+
+    setup_demo()
+    for article in Article.objects.exclude(status=Article.Status.REVIEW):
+        latest = Version.objects.get_for_object(article).first()
+        assert latest.field_dict["headline"] == article.headline
+        assert latest.field_dict["standfirst"] == article.standfirst
+        assert latest.field_dict["bylines"] == article.bylines
+
+
 def test_latest_published_demo_story_is_recent():
     setup_demo()
     latest = Article.objects.published().order_by("-published_at").first()
