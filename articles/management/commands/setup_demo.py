@@ -13,7 +13,6 @@ import datetime
 from pathlib import Path
 
 import reversion
-
 from django.conf import settings
 from django.contrib.auth.models import Group, User
 from django.contrib.auth.password_validation import validate_password
