@@ -95,4 +95,6 @@ def test_the_desk_takes_a_bounded_number_of_queries(editor_client,
         response = editor_client.get(DESK)
     page = response.content.decode()
     assert page.count("by Lena Fischer") == 16  # eight in review, eight published
+    # A live story's time is its publication; the name is who saved it last, and says so.
+    assert page.count("last saved by Lena Fischer") == 8
     assert page.count(">Wire 29</a>") == 1  # the newest wire copy, once
