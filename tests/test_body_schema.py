@@ -124,3 +124,29 @@ def test_deeply_nested_markup_is_flattened_not_an_error(editor_client):
     assert response.status_code == 302
     stored = Article.objects.get().body
     assert "deep" in stored and "<span" not in stored
+
+
+@pytest.mark.parametrize(("posted", "stored"), [
+    ('<p><a href="www.bbc.co.uk/news">BBC</a></p>',
+     '<p><a href="https://www.bbc.co.uk/news">BBC</a></p>'),
+    ('<p><a href="example.org">e</a></p>', '<p><a href="https://example.org">e</a></p>'),
+    ('<p><a href="https://example.org/a b" title="">x</a></p>',
+     '<p><a href="https://example.org/a%20b">x</a></p>'),
+    ('<p><a href="/countries/india/">India</a></p>',
+     '<p><a href="/countries/india/">India</a></p>'),
+])
+def test_a_link_typed_without_its_scheme_still_leads_off_site(posted, stored):
+    """"www.bbc.co.uk/news" typed in the link dialog would be a path on our own site."""
+    assert sanitise_html(posted) == stored
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("href", ["javascript:alert(1)", "", "data:text/html,hi"])
+def test_a_link_readers_could_not_follow_is_named_and_nothing_saved(editor_client, href):
+    article = make_article("Rail talks", status=Article.Status.DRAFT, body="<p>Kept.</p>")
+    change = reverse("admin:articles_article_change", args=[article.pk])
+    body = f'<p>See <a href="{href}">the statement</a>.</p>'
+    response = editor_client.post(change, article_post_data(article, body=body))
+    assert response.status_code == 200
+    assert "address must start with http://, https:// or mailto:" in response.content.decode()
+    assert Article.objects.get(pk=article.pk).body == "<p>Kept.</p>"

@@ -10,7 +10,7 @@ from articles.editorial.services import HEADLINE_UNCHECKED, LIVE_TIME_IN_FUTURE,
 from articles.models import Article, Correction, address_refusal
 from articles.models.vocabulary import PLAIN_TEXT
 from articles.platform.dates import publication_date_error
-from articles.platform.sanitising import BODY_EXTENSIONS
+from articles.platform.sanitising import BODY_EXTENSIONS, refused_links
 from articles.platform.text import find_forbidden, normalise_line_ends
 
 
@@ -227,6 +227,17 @@ class ArticleForm(PlainTextForm):
             self.initial["version"] = self.saved.version
             if self.saved.is_scheduled:  # Schedule… moves it from where it is
                 self.initial.setdefault("schedule_at", self.saved.published_at)
+
+    def clean_body(self):
+        """A link a reader could not follow is named, not dropped without a word."""
+        body = self.cleaned_data.get("body", "")
+        refused = refused_links(body)
+        if refused:
+            raise forms.ValidationError(
+                "A link's address must start with http://, https:// or mailto: "
+                "(or be a web address such as www.example.org). Change or remove: %(links)s",
+                code="link_scheme", params={"links": ", ".join(f"“{h}”" for h in refused)})
+        return body
 
     def clean_slug(self):
         """Empty: the headline's (until readers have seen the article); otherwise an

@@ -54,6 +54,41 @@ def plain_text_paragraphs(text):
     return "".join(f"<p>{escape(block, quote=False)}</p>" for block in blocks if block)
 
 
+# A link typed as "www.example.org/page" or "example.org": a web address without its
+# scheme, which a browser would read as a path on our own site.
+BARE_DOMAIN = re.compile(r"^(?:www\.)?[a-z0-9-]+(?:\.[a-z0-9-]+)*\.[a-z]{2,}(?:[/?#:]|$)", re.I)
+SCHEME = re.compile(r"^([a-z][a-z0-9+.-]*):", re.I)
+HREF = re.compile(r"""<a\b[^>]*?\bhref\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+))""", re.I)
+
+
+def link_address(href):
+    """A link's address as stored: a bare domain gets https://, spaces are encoded."""
+    href = href.strip().replace(" ", "%20")
+    if BARE_DOMAIN.match(href) and not SCHEME.match(href):
+        return f"https://{href}"
+    return href
+
+
+def refused_links(html):
+    """The link addresses in `html` whose scheme is not one a reader may follow
+    (``URL_SCHEMES``): sanitising would drop them silently, so the form names them."""
+    refused = []
+    for match in HREF.finditer(html or ""):
+        href = next(group for group in match.groups() if group is not None).strip()
+        scheme = SCHEME.match(href)
+        if not href or (scheme and scheme.group(1).lower() not in URL_SCHEMES):
+            refused.append(href)
+    return refused
+
+
+def _attribute(tag, name, value):
+    if tag == "a" and name == "href":
+        return link_address(value)
+    if name == "title" and not value.strip():
+        return None  # the link dialog's empty title says nothing
+    return value
+
+
 def sanitise_html(html):
     """Keep only the body editor's tags and attributes; drop scripts, handlers, styles.
 
@@ -69,4 +104,5 @@ def sanitise_html(html):
         url_schemes=URL_SCHEMES,
         link_rel=None,
         strip_comments=True,
+        attribute_filter=_attribute,
     )
