@@ -24,3 +24,11 @@ GOOGLE_DOCS = (
 )
 GOOGLE_DOCS_STORED = ("<p>Freighters will sail every ten days.</p>"
                       "<p><strong>Ice-class</strong> hulls only.</p>")
+
+# A report pasted from a word processor: its title, a table and invisible characters.
+REPORT = (
+    "<h1>Port figures</h1><p>Tonnage\u00ad rose\u200b sharply.</p>"
+    "<table><tr><td>Chennai</td><td>12 Mt</td></tr></table><h4>Notes</h4>"
+)
+REPORT_STORED = ("<h2>Port figures</h2><p>Tonnage rose sharply.</p>"
+                 "<p>Chennai 12 Mt</p><h3>Notes</h3>")

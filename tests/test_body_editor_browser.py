@@ -11,7 +11,14 @@ import pytest
 
 from articles.models import Article
 from tests.factories import country, make_article, make_editor, make_minister, make_reporter
-from tests.pasted_html import GOOGLE_DOCS, GOOGLE_DOCS_STORED, WORD, WORD_STORED
+from tests.pasted_html import (
+    GOOGLE_DOCS,
+    GOOGLE_DOCS_STORED,
+    REPORT,
+    REPORT_STORED,
+    WORD,
+    WORD_STORED,
+)
 from tests.test_csp_browser import visit, watched_context
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -55,8 +62,9 @@ def paste_html(page, html, text):
 
 
 @pytest.mark.parametrize(("pasted", "stored"), [(WORD, WORD_STORED),
-                                                (GOOGLE_DOCS, GOOGLE_DOCS_STORED)],
-                         ids=["word", "google-docs"])
+                                                (GOOGLE_DOCS, GOOGLE_DOCS_STORED),
+                                                (REPORT, REPORT_STORED)],
+                         ids=["word", "google-docs", "title-table-invisibles"])
 def test_text_pasted_from_a_word_processor_is_stored_as_clean_paragraphs(
     browser, live_server, pasted, stored
 ):

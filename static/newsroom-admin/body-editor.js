@@ -50,6 +50,19 @@ function cleanPastedHTML(html) {
     .replace(/(<[a-z][^<>]*?\s)style(\s*=)/gi, "$1data-pasted-style$2");
   const doc = new DOMParser().parseFromString(text, "text/html");
   doc.querySelectorAll("meta, link, script, title").forEach((element) => element.remove());
+  // A document's title and its deeper headings keep a place the schema has: H2 and H3.
+  for (const heading of doc.body.querySelectorAll("h1, h4, h5, h6")) {
+    const kept = doc.createElement(heading.tagName === "H1" ? "h2" : "h3");
+    kept.append(...heading.childNodes);
+    heading.replaceWith(kept);
+  }
+  // A table has no place in the body: its cells become text, each apart from the next.
+  for (const cell of doc.body.querySelectorAll("td, th")) { cell.append(" "); }
+  // Zero-width spaces, soft hyphens and byte-order marks only hide words from search.
+  const walker = doc.createTreeWalker(doc.body, NodeFilter.SHOW_TEXT);
+  for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+    node.data = node.data.replace(/[\u200B\u00AD\uFEFF]/g, "");
+  }
   for (const element of doc.body.querySelectorAll("[data-pasted-style]")) {
     const style = declarations(element.getAttribute("data-pasted-style"));
     element.removeAttribute("data-pasted-style");
