@@ -175,7 +175,7 @@
     // The newer of the two: this browser's copy is newer only if the server missed it.
     let copy = serverCopy;
     if (local && (!copy || local.savedAt > copy.saved_ms)) {
-      const when = new Date(local.savedAt).toLocaleTimeString([], {hour: "2-digit", minute: "2-digit"});
+      const when = new Date(local.savedAt).toLocaleTimeString("en-GB", {hour: "2-digit", minute: "2-digit", hour12: false});
       copy = {fields: local.fields, labels: (serverCopy && serverCopy.labels) || {},
         saved_at: when, opened_version: Number(local.openedVersion) || null,
         newer_save: Number(local.openedVersion) < Number(box.dataset.openedVersion)};
