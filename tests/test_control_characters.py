@@ -42,8 +42,8 @@ def test_an_editor_headline_with_u0001_is_refused_with_the_character_and_positio
     data = article_post_data(headline="Talks\x01 resume in Moscow", slug="talks")
     response = editor_client.post(ADD_URL, data)
     assert response.status_code == 200
-    assert ("contains an invisible control character (U+0001) at position 6; retype the "
-            "text or paste it as plain text") in page(response)
+    assert ("contains an invisible control character (U+0001) at position 6, just after "
+            "“Talks”; retype the text there") in page(response)
     assert not Article.objects.exists()
 
 
@@ -76,6 +76,16 @@ def test_a_correction_note_with_a_control_character_is_refused(editor_client):
     assert response.status_code == 200
     assert "invisible control character (U+0008) at position 13" in page(response)
     assert not Correction.objects.exists()
+
+
+def test_a_control_character_in_the_body_is_found_by_the_words_before_it(editor_client):
+    """The position counts the stored markup too; the words before it are what the
+    editor sees on screen."""
+    body = "<p>Talks <strong>resumed</strong> on Tuesday.</p><p>Ships\x07 queued.</p>"
+    response = editor_client.post(ADD_URL, article_post_data(body=body))
+    assert response.status_code == 200
+    assert "just after “resumed on Tuesday. Ships”" in page(response)
+    assert not Article.objects.exists()
 
 
 def test_a_reporter_cannot_add_a_minister_named_with_u000b_through_the_plus_button(

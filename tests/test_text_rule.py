@@ -58,8 +58,8 @@ def test_the_validator_names_the_character_and_its_position():
     with pytest.raises(ValidationError) as refused:
         PlainTextValidator()("Headline with \x01 inside")
     assert refused.value.messages == [
-        "This text contains an invisible control character (U+0001) at position 15; "
-        "retype the text or paste it as plain text."
+        "This text contains an invisible control character (U+0001) at position 15, just "
+        "after “Headline with”; retype the text there."
     ]
 
 

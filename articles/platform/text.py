@@ -50,6 +50,7 @@ class Forbidden:
 
     char: str
     position: int
+    before: str = ""  # the words just before it, as a reader sees them (markup left out)
 
     @property
     def code(self):
@@ -59,17 +60,22 @@ class Forbidden:
     def is_direction_control(self):
         return re.match(f"[{DIRECTION_CONTROLS}]", self.char) is not None
 
+    @property
+    def where(self):
+        after = f", just after “{self.before}”" if self.before else ", at the start"
+        return f"at position {self.position}{after}"
+
     def describe(self):
         if self.is_direction_control:
             return (
                 f"contains an invisible text-direction control ({self.code} "
-                f"{unicodedata.name(self.char)}) at position {self.position}, which can "
+                f"{unicodedata.name(self.char)}) {self.where}, which can "
                 "make it display in a misleading order; retype the text without it "
                 "(right-to-left letters need no such control)"
             )
         return (
-            f"contains an invisible control character ({self.code}) at position "
-            f"{self.position}; retype the text or paste it as plain text"
+            f"contains an invisible control character ({self.code}) {self.where}; "
+            "retype the text there"
         )
 
 
@@ -84,10 +90,12 @@ def _pattern(names):
 
 def find_forbidden(text, *, names=False):
     """The first forbidden character of ``text`` (after line ends are normalised), or None."""
-    match = _pattern(names).search(normalise_line_ends(text))
+    text = normalise_line_ends(text)
+    match = _pattern(names).search(text)
     if match is None:
         return None
-    return Forbidden(match.group(), match.start() + 1)
+    words = _TAGS.sub(" ", text[:match.start()]).split()[-4:]
+    return Forbidden(match.group(), match.start() + 1, " ".join(words)[-60:])
 
 
 def strip_forbidden(text, *, names=False):
