@@ -343,3 +343,48 @@ def test_after_a_stale_refusal_the_form_autosaves_as_the_version_it_was_opened_a
 
     assert 'data-opened-version="1"' in page
     assert AutosavedCopy.objects.get().opened_version == 1
+
+
+# --- a reporter's save after an editor published ------------------------------------------
+
+def _published_under_the_reporter(editor, reporter_client, reporter):
+    """The reporter submits a story and keeps its form open; Priya publishes it."""
+    article = make_article(status=Article.Status.REVIEW, created_by=reporter)
+    opened = article_post_data(article)
+    assert sign_in(Client(), editor).post(change_url(article), article_post_data(
+        article, workflow="publish")).status_code == 302
+    return article, opened
+
+
+def test_a_reporters_save_after_publication_says_who_published_and_keeps_the_text(
+    editor, reporter_client, reporter
+):
+    article, opened = _published_under_the_reporter(editor, reporter_client, reporter)
+    opened["standfirst"] = "Talks in Moscow end with a plan, officials said."
+
+    response = reporter_client.post(change_url(article), opened)
+
+    page = response.content.decode()
+    assert response.status_code == 403
+    assert 'id="site-name"' in page  # the admin's own page, not a bare 403
+    published_at = timezone.localtime(Article.objects.get().published_at).strftime("%H:%M")
+    assert f"Priya Sharma published this story at {published_at}" in page
+    assert "reporters cannot change a published story" in page
+    assert "Your text is kept as your autosaved copy" in page
+    assert "Talks in Moscow end with a plan, officials said." in page  # to copy from
+    assert AutosavedCopy.objects.get(user=reporter).fields["standfirst"] == [
+        "Talks in Moscow end with a plan, officials said."]
+    assert Article.objects.get().standfirst == article.standfirst  # as published
+
+
+def test_the_autosave_line_says_who_published_the_story(editor, reporter_client, reporter):
+    article, _ = _published_under_the_reporter(editor, reporter_client, reporter)
+
+    refused = autosave(reporter_client, article, standfirst="More words")
+
+    published_at = timezone.localtime(Article.objects.get().published_at).strftime("%H:%M")
+    assert refused.status_code == 403
+    assert refused.json()["error"] == (
+        f"Published by Priya Sharma at {published_at}: you can no longer change it, so it "
+        "is not autosaved.")
+    assert not AutosavedCopy.objects.exists()

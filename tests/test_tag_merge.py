@@ -1,11 +1,18 @@
 """Merging two spellings of one minister keeps every article's tag."""
 
 import pytest
+from django.test import Client
 from django.urls import reverse
 
 from articles.editorial import services
-from articles.models import Minister
-from tests.factories import make_article, make_minister
+from articles.models import Article, Minister
+from tests.admin_forms import article_post_data
+from tests.factories import make_article, make_editor, make_minister
+from tests.signing_in import sign_in
+
+
+def change_url(article):
+    return reverse("admin:articles_article_change", args=[article.pk])
 
 
 @pytest.mark.django_db
@@ -102,3 +109,52 @@ def test_a_merge_of_a_merge_leads_to_the_entry_kept_last():
     services.tag_merge(keep=second, merged=[first])
     services.tag_merge(keep=last, merged=[second])
     assert TagMerge.objects.kept_ids("minister", set(ids)) == {ids[0]: ids[2], ids[1]: ids[2]}
+
+
+def _merged_twice(old):
+    """``old`` merged into a new spelling, and that one into a third: the last kept."""
+    middle = make_minister("Abbas A Araghchi")
+    services.tag_merge(keep=middle, merged=[old])
+    kept = make_minister("Abbas A. Araghchi")
+    services.tag_merge(keep=kept, merged=[middle])
+    return kept
+
+
+@pytest.mark.django_db
+def test_a_form_opened_before_a_merge_saves_with_the_kept_entry(editor_client):
+    """Priya's form still posts the merged-away minister: her save reads it as the
+    entry it was merged into, instead of "not one of the available choices" and an
+    empty Ministers field whose next save drops the tag from the live story."""
+    old = make_minister("Abbas Araghchi")
+    article = make_article(ministers=[old])
+    priya_form = article_post_data(article, dateline="Tehran")
+    _merged_twice(old)
+
+    response = editor_client.post(change_url(article), priya_form)
+
+    assert response.status_code == 302, response.content.decode()
+    article = Article.objects.get()
+    assert (article.dateline, list(article.ministers.names())) == \
+        ("Tehran", ["Abbas A. Araghchi"])
+
+
+@pytest.mark.django_db
+def test_a_stale_form_naming_a_merged_entry_comes_back_with_the_kept_one(editor_client):
+    """Refused as stale (a colleague saved meanwhile), the form shows the kept entry
+    chosen, so her next save keeps the story's minister."""
+    old = make_minister("Abbas Araghchi")
+    article = make_article(ministers=[old])
+    priya_form = article_post_data(article, dateline="Tehran")
+    kept = _merged_twice(old)
+    colleague = sign_in(Client(), make_editor("asha"))
+    assert colleague.post(change_url(article), article_post_data(
+        article, standfirst="Talks resume.")).status_code == 302
+
+    response = editor_client.post(change_url(article), priya_form)
+
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "not one of the available choices" not in page
+    assert "What the other save changed" in page
+    assert f'<option value="{kept.pk}" selected>Abbas A. Araghchi</option>' in page
+    assert list(Article.objects.get().ministers.names()) == ["Abbas A. Araghchi"]

@@ -9,6 +9,7 @@ signed in, on an article they may change: a copy is always their own.
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import NON_FIELD_ERRORS
 from django.http import JsonResponse
+from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.views.decorators.http import require_POST
 
@@ -20,6 +21,37 @@ from articles.models import Article
 AUTOSAVE_EVERY_MS = 5000
 HEARTBEAT_EVERY_MS = 20000
 NOT_YOURS = "You may not change this article now, so it is not autosaved."
+
+
+def refusal_reason(article):
+    """Why a writer may no longer change ``article``, in words."""
+    published = autosave.publication(article)
+    if published:
+        who, at = published
+        return (f"{who or 'An editor'} published this story at {autosave.clock(at)}; "
+                "reporters cannot change a published story.")
+    return (f"This story is now {article.get_status_display().lower()}; only an editor "
+            "can change it.")
+
+
+# The text fields a refused save shows back, for the writer to copy from.
+TEXT_FIELDS = ("headline", "standfirst", "body", "dateline", "bylines", "image_alt",
+               "image_caption", "image_credit")
+
+
+def _changed_text(article, data):
+    """[(label, posted text)] of the text fields the post changed from the article."""
+    changed = []
+    for name in TEXT_FIELDS:
+        posted = data.get(name)
+        if posted is not None and posted.replace("\r\n", "\n") != getattr(article, name):
+            changed.append((Article._meta.get_field(name).verbose_name.capitalize(), posted))
+    return changed
+
+
+def _version_of(data):
+    version = data.get("version", "")
+    return int(version) if version.isdigit() and len(version) < 10 else None
 
 
 class AutosaveMixin:
@@ -61,8 +93,48 @@ class AutosaveMixin:
             return None, JsonResponse({"error": "This article no longer exists, or is not "
                                        "yours to see."}, status=404)
         if not self.has_change_permission(request, article):
-            return None, JsonResponse({"error": NOT_YOURS}, status=403)
+            published = autosave.publication(article)
+            error = NOT_YOURS
+            if published and published[0]:
+                error = (f"Published by {published[0]} at {autosave.clock(published[1])}: "
+                         "you can no longer change it, so it is not autosaved.")
+            return None, JsonResponse({"error": error}, status=403)
         return article, None
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        if request.method == "POST" and object_id is not None:
+            refused = self.refused_save(request, unquote(object_id))
+            if refused:
+                return refused
+        return super().changeform_view(request, object_id, form_url, extra_context)
+
+    def refused_save(self, request, object_id):
+        """A save of an article this person may read but no longer change (a reporter's
+        story an editor has published meanwhile): the admin's page saying why, with the
+        text they posted, kept as their autosaved copy. Nothing reaches the article."""
+        if not is_id_of(Article, object_id):
+            return None
+        article = self.get_object(request, object_id)
+        if (article is None or not self.has_view_permission(request, article)
+                or self.has_change_permission(request, article)
+                or not self.has_change_permission(request)):
+            return None  # not theirs to see, or not a writer at all: Django's refusal
+        try:
+            autosave.store_copy(user=request.user, article=article,
+                                fields=autosave.fields_of_post(request.POST),
+                                opened_version=_version_of(request.POST))
+            kept = True
+        except autosave.CopyRefused:
+            kept = False
+        context = {
+            **self.admin_site.each_context(request),
+            "title": "Your changes were not saved", "subtitle": None,
+            "opts": self.opts, "original": article,
+            "reason": refusal_reason(article), "kept": kept,
+            "posted": _changed_text(article, request.POST),
+        }
+        return TemplateResponse(request, "admin/articles/article/refused_save.html",
+                                context, status=403)
 
     def autosave_view(self, request, object_id=None):
         """Store the form's state as this person's copy, or discard their copy."""
@@ -76,10 +148,9 @@ class AutosaveMixin:
             fields = autosave.parse_fields(request.POST.get("fields", ""))
         except autosave.CopyRefused as refusal:
             return JsonResponse({"error": str(refusal)}, status=400)
-        opened = request.POST.get("opened_version", "")
         copy = autosave.store_copy(
             user=request.user, article=article, fields=fields,
-            opened_version=int(opened) if opened.isdigit() and len(opened) < 10 else None,
+            opened_version=_version_of({"version": request.POST.get("opened_version", "")}),
         )
         return JsonResponse({"saved_at": autosave.clock(copy.saved_at)})
 

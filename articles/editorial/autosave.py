@@ -185,3 +185,19 @@ def changes_since(article, opened_version):
     before = history.version_snapshots([opened], article.pk)[0]
     now = history.current_snapshot(article)
     return history.compare(before, now, history.tag_names([before, now]))
+
+
+def publication(article):
+    """(who, when) the story was last published, from its history: who None when no
+    revision records it (an import); None if it is not a published story."""
+    if article.status != Article.Status.PUBLISHED or article.published_at is None:
+        return None
+    published = (
+        Version.objects.get_for_object(article).select_related("revision__user")
+        .filter(revision__comment__regex=r"(^|\n)Published($|\n)").order_by("-pk").first()
+    )
+    if published is None:
+        return None, article.published_at
+    user = published.revision.user
+    return (user and (user.get_full_name() or user.get_username())), article.published_at
+

@@ -7,8 +7,8 @@ from django_prose_editor.widgets import ProseEditorWidget
 
 from articles.editorial import workflow
 from articles.editorial.services import HEADLINE_UNCHECKED, LIVE_TIME_IN_FUTURE, StaleEdit
-from articles.models import Article, Correction, address_refusal
-from articles.models.vocabulary import PLAIN_TEXT
+from articles.models import Article, Correction, TagMerge, address_refusal
+from articles.models.vocabulary import PLAIN_TEXT, TAXONOMIES
 from articles.platform.dates import publication_date_error
 from articles.platform.sanitising import BODY_EXTENSIONS, refused_links
 from articles.platform.text import find_forbidden, normalise_line_ends
@@ -170,6 +170,31 @@ class MinuteDateTimeField(forms.DateTimeField):
         return _minute(initial) != _minute(data)
 
 
+def posted_after_merges(data, add_prefix):
+    """The posted data with each merged-away tag read as the entry it was merged into
+    (a merge of a merge followed to its end): a form opened before a merge still
+    names the old entry, which must neither be refused as an unknown choice nor lost."""
+    changed = None
+    for taxonomy in TAXONOMIES.values():
+        name = add_prefix(taxonomy.plural)
+        posted = data.getlist(name) if hasattr(data, "getlist") else data.get(name)
+        if not isinstance(posted, list | tuple):
+            continue
+        ids = {int(v) for v in posted if str(v).isdigit()}
+        kept = TagMerge.objects.kept_ids(taxonomy.key, ids) if ids else {}
+        if not kept:
+            continue
+        now = list(dict.fromkeys(
+            str(kept.get(int(v), v)) if str(v).isdigit() else v for v in posted))
+        if changed is None:
+            changed = data.copy()
+        if hasattr(changed, "setlist"):
+            changed.setlist(name, now)
+        else:
+            changed[name] = now
+    return data if changed is None else changed
+
+
 def _minute(moment):
     return moment and timezone.localtime(moment).replace(second=0, microsecond=0)
 
@@ -220,6 +245,8 @@ class ArticleForm(PlainTextForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        if self.is_bound:
+            self.data = posted_after_merges(self.data, self.add_prefix)
         if "slug" in self.fields:  # empty: the headline's, as long as it follows it
             self.fields["slug"].required = False
             self.fields["slug"].error_messages["invalid"] = SLUG_INVALID
