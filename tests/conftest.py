@@ -101,10 +101,11 @@ def browser():
 
 
 @pytest.fixture(autouse=True)
-def _pages_closed_before_the_database_goes(request, _django_db_helper):
+def _pages_closed_before_the_database_goes(request):
     """A page left open keeps autosaving and saying it is present every few seconds:
     close each test's pages before its database is flushed, and give a request already
-    sent the moment it needs, so no live-server request meets a database being torn down."""
+    sent the moment it needs, so no live-server request meets a database being torn down.
+    (pytest-django's own autouse fixture sets the database up first, so it goes after.)"""
     yield
     if "browser" in request.fixturenames:
         contexts = request.getfixturevalue("browser").contexts

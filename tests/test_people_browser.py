@@ -54,7 +54,8 @@ def open_full_newsroom(browser, live_server, editor, width, path):
 def test_the_article_list_never_scrolls_sideways(browser, live_server, editor, width):
     page, watch = open_full_newsroom(browser, live_server, editor, width,
                                      "/admin/articles/article/")
-    first_row = page.locator("#result_list tbody tr").first
+    # A tagged story's row (where the untagged wire copy sorts depends on the database).
+    first_row = page.locator("#result_list tbody tr", has_text="part 24")
     box = first_row.locator("th.field-headline").bounding_box()
     assert 0 <= box["x"] and box["x"] + box["width"] <= width
     tags = first_row.locator("td.field-tag_list")
