@@ -297,3 +297,18 @@ def test_crafted_page_numbers_and_tag_ids_are_refused_without_a_server_error(
     make_article("Any story")
     response = editor_client.get(f"{reverse('admin:articles_article_changelist')}?{query}")
     assert response.status_code in (200, 302)
+
+
+def test_every_admin_page_links_the_site_icon_so_no_favicon_ico_is_asked_for(
+    client, editor_client
+):
+    """Without a <link rel="icon"> the browser asks for /favicon.ico: a 404 on each page."""
+    article = make_article()
+    pages = [editor_client.get(reverse("admin:index")),
+             editor_client.get(reverse("admin:articles_article_changelist")),
+             editor_client.get(reverse("admin:articles_article_change", args=[article.pk])),
+             client.get(reverse("admin:login"))]
+    for response in pages:
+        assert response.status_code == 200
+        assert re.search(r'<link rel="icon" href="[^"]*/favicon\.svg"',
+                         response.content.decode()), response.request["PATH_INFO"]
