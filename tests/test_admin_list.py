@@ -198,7 +198,7 @@ def test_rows_show_the_columns_an_editor_reads_with_links_to_edit(editor_client)
     assert f'value="{story.pk}"' in second
     assert "Ties &amp; &lt;b&gt;tariffs&lt;/b&gt;</a></th>" in second
     assert '<td class="field-status_label">Published</td>' in second
-    assert '<td class="field-bylines">-</td>' in second
+    assert '<td class="field-bylines"><span class="nr-empty">-</span></td>' in second
     assert ('<td class="field-tag_list"><span class="nr-tags">India, Russia</span>'
             '<span class="nr-tags">Sergey Lavrov</span></td>') in second
 
@@ -206,8 +206,8 @@ def test_rows_show_the_columns_an_editor_reads_with_links_to_edit(editor_client)
 def test_an_untagged_unpublished_row_shows_the_empty_value(editor_client):
     make_article("Bare draft", status=Article.Status.DRAFT)
     (row,) = rows(editor_client.get(LIST_URL).content.decode())
-    assert '<td class="field-tag_list">-</td>' in row
-    assert '<td class="field-published">-</td>' in row
+    assert '<td class="field-tag_list"><span class="nr-empty">-</span></td>' in row
+    assert '<td class="field-published"><span class="nr-empty">-</span></td>' in row
 
 
 def test_the_kept_row_renderer_writes_what_djangos_result_list_writes(editor_client):
