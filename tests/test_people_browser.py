@@ -118,8 +118,11 @@ def test_an_editor_invites_a_reporter_who_sets_a_password_and_signs_in(
     page.fill("#id_email", "meera@example.org")
     page.select_option("#id_role", "Reporter")
     page.click("input[name=_save]")
-    page.wait_for_selector(".messagelist .info")
-    assert "An invitation went to meera@example.org" in page.inner_text(".messagelist")
+    page.wait_for_selector(".messagelist .success")
+    # One message, the invitation's: not Django's "was added successfully" as well.
+    assert page.locator(".messagelist li").all_inner_texts() == [
+        "An invitation went to meera@example.org: Meera Iyer chooses a password from its "
+        "link, then signs in."]
 
     (message,) = mail.outbox
     link = re.search(r"https?://\S+/account/welcome/\S+/", message.body).group()
