@@ -150,6 +150,8 @@ def test_a_refused_stale_save_shows_their_change_and_lets_me_keep_my_text(browse
     stale.wait_for()
     assert "Chennai Vladivostok" in stale.locator("dd").first.inner_text()
     assert stale.get_by_role("link", name="Load their version").count() == 1
+    # Asha saved and carries on in the story: the page says she has it open.
+    assert "Asha Rao has had this article open" in second.locator(".nr-presence").inner_text()
     # Only the page's own two choices: no offer to restore the text the form holds.
     assert second.locator(".nr-autosave-offer").count() == 1
     assert second.locator(".nr-autosave-offer").is_hidden()
