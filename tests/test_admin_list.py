@@ -198,7 +198,7 @@ def test_rows_show_the_columns_an_editor_reads_with_links_to_edit(editor_client)
     assert f'value="{story.pk}"' in second
     assert "Ties &amp; &lt;b&gt;tariffs&lt;/b&gt;</a></th>" in second
     assert '<td class="field-status_label">Published</td>' in second
-    assert '<td class="field-bylines">-</td>' in second
+    assert '<td class="field-bylines"><span class="nr-empty">-</span></td>' in second
     assert ('<td class="field-tag_list"><span class="nr-tags">India, Russia</span>'
             '<span class="nr-tags">Sergey Lavrov</span></td>') in second
 
@@ -206,8 +206,8 @@ def test_rows_show_the_columns_an_editor_reads_with_links_to_edit(editor_client)
 def test_an_untagged_unpublished_row_shows_the_empty_value(editor_client):
     make_article("Bare draft", status=Article.Status.DRAFT)
     (row,) = rows(editor_client.get(LIST_URL).content.decode())
-    assert '<td class="field-tag_list">-</td>' in row
-    assert '<td class="field-published">-</td>' in row
+    assert '<td class="field-tag_list"><span class="nr-empty">-</span></td>' in row
+    assert '<td class="field-published"><span class="nr-empty">-</span></td>' in row
 
 
 def test_the_kept_row_renderer_writes_what_djangos_result_list_writes(editor_client):
@@ -297,3 +297,18 @@ def test_crafted_page_numbers_and_tag_ids_are_refused_without_a_server_error(
     make_article("Any story")
     response = editor_client.get(f"{reverse('admin:articles_article_changelist')}?{query}")
     assert response.status_code in (200, 302)
+
+
+def test_every_admin_page_links_the_site_icon_so_no_favicon_ico_is_asked_for(
+    client, editor_client
+):
+    """Without a <link rel="icon"> the browser asks for /favicon.ico: a 404 on each page."""
+    article = make_article()
+    pages = [editor_client.get(reverse("admin:index")),
+             editor_client.get(reverse("admin:articles_article_changelist")),
+             editor_client.get(reverse("admin:articles_article_change", args=[article.pk])),
+             client.get(reverse("admin:login"))]
+    for response in pages:
+        assert response.status_code == 200
+        assert re.search(r'<link rel="icon" href="[^"]*/favicon\.svg"',
+                         response.content.decode()), response.request["PATH_INFO"]

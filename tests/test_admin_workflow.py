@@ -276,3 +276,16 @@ def test_form_offers_adding_ministers_and_policies_but_never_countries(editor_cl
     page = editor_client.get(ADD_URL).content.decode()
     assert 'id="add_id_ministers"' in page and 'id="add_id_policies"' in page
     assert 'id="add_id_countries"' not in page
+
+
+def test_the_last_change_line_names_people_by_their_full_names(editor_client, editor,
+                                                               reporter):
+    article = make_article(status=Article.Status.REVIEW, created_by=reporter)
+    editor_client.post(reverse("admin:articles_article_change", args=[article.pk]),
+                       article_post_data(article, standfirst="Tightened."))
+
+    page = editor_client.get(
+        reverse("admin:articles_article_change", args=[article.pk])).content.decode()
+
+    assert "by Priya Sharma. Written by Arun Kumar." in page
+    assert "by priya." not in page and "Written by arun." not in page

@@ -2,6 +2,7 @@
 reopening from any browser, and never lets anyone store a copy of what they cannot edit."""
 
 import json
+import re
 from datetime import timedelta
 
 import pytest
@@ -388,3 +389,30 @@ def test_the_autosave_line_says_who_published_the_story(editor, reporter_client,
         f"Published by Priya Sharma at {published_at}: you can no longer change it, so it "
         "is not autosaved.")
     assert not AutosavedCopy.objects.exists()
+
+
+def test_the_stale_page_has_one_set_of_notes_names_who_has_it_open_and_no_stray_markup(
+    editor
+):
+    """The refused save's page: one presence note (naming the colleague still in the
+    story), one autosave state, one offer box that says it is the stale page's, and no
+    broken fragment of markup shown as text."""
+    asha = make_asha()
+    article = make_article(status=Article.Status.REVIEW)
+    asha_client, priya = sign_in(Client(), asha), sign_in(Client(), editor)
+    priya.get(change_url(article))
+    priya_form = article_post_data(article, standfirst="Priya's")
+    asha_client.get(change_url(article))
+    assert asha_client.post(change_url(article),
+                            article_post_data(article, dateline="Sochi")).status_code == 302
+    asha_client.get(change_url(article))  # she carries on in the story
+
+    page = priya.post(change_url(article), priya_form).content.decode()
+
+    assert "What the other save changed" in page
+    for name in ("nr-autosave-offer", "nr-presence", "nr-autosave-state"):
+        assert page.count(f'class="{name}') == 1, name
+    assert page.count('id="nr-autosave"') == 1
+    assert 'data-stale="1"' in page  # the script offers no restore here
+    assert '1">' not in re.sub(r"<[^>]*>", "", page)  # nothing of a tag shown as text
+    assert "Asha Rao has had this article open since" in page

@@ -2,6 +2,8 @@
 in another browser; a session that ends mid-edit gives the text back after signing in
 again; two editors on one story see each other, and neither is locked out."""
 
+import re
+
 import pytest
 from django.contrib.sessions.backends.cached_db import SessionStore
 from django.utils import timezone
@@ -132,17 +134,28 @@ def test_a_refused_stale_save_shows_their_change_and_lets_me_keep_my_text(browse
     first.goto(change_url(live_server, article))
     first.fill("#id_dateline", "Chennai")
     press(first, "Save")  # version 2, in the history
-    second = signed_in(browser, live_server, make_editor())
+    priya = make_editor()
+    second = signed_in(browser, live_server, priya)
     second.goto(change_url(live_server, article))
     first.fill("#id_dateline", "Vladivostok")
     press(first, "Save")  # version 3
 
     second.fill("#id_standfirst", "Priya's standfirst, written meanwhile.")
+    # This browser also holds an older copy of hers, unlike the form: still no offer.
+    second.add_init_script(
+        f"localStorage.setItem('newsroom:autosave:{priya.pk}:{article.pk}', JSON.stringify("
+        "{savedAt: Date.now(), openedVersion: '1', fields: {standfirst: ['Older.']}}));")
     press(second, "Save")
     stale = second.locator(".nr-stale")
     stale.wait_for()
     assert "Chennai Vladivostok" in stale.locator("dd").first.inner_text()
     assert stale.get_by_role("link", name="Load their version").count() == 1
+    # Asha saved and carries on in the story: the page says she has it open.
+    assert "Asha Rao has had this article open" in second.locator(".nr-presence").inner_text()
+    # Only the page's own two choices: no offer to restore the text the form holds.
+    assert second.locator(".nr-autosave-offer").count() == 1
+    assert second.locator(".nr-autosave-offer").is_hidden()
+    assert not second.get_by_role("button", name=re.compile("Restore")).is_visible()
     stale.get_by_role("button", name="Keep editing my text").click()
     assert "saving now puts your text over theirs" in stale.inner_text()
     press(second, "Save")

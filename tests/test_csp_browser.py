@@ -56,10 +56,10 @@ class CSPWatch:
         ):
             return
         location = message.location.get("url", "")
-        # Logged too: a page asked for on purpose with an error status (the 404 page), and
-        # the /favicon.ico that browsers try on pages that name no icon (Django's admin).
+        # Logged too: a page asked for on purpose with an error status (the 404 page).
+        # Every page names its icon, so no /favicon.ico is asked for (and 404s) any more.
         if message.text.startswith("Failed to load resource") and (
-            location in self.expected_failures or location.endswith("/favicon.ico")
+            location in self.expected_failures
         ):
             return
         self.errors.append(f"{location}: {message.text}")

@@ -265,3 +265,18 @@ def test_each_role_holds_exactly_its_listed_permissions(role):
     held = set(Group.objects.get(name=role).permissions.values_list(
         "content_type__app_label", "codename"))
     assert held == set(ROLES[role])
+
+
+def test_the_invitation_reads_as_a_sentence_and_the_page_says_so_once(editor_client):
+    """"Priya Sharma invites you to sign in to Newsroom." and one message on the list,
+    not Django's "was added successfully" beside the invitation's own."""
+    response = invite(editor_client)
+    assert "Priya Sharma invites you to sign in to Newsroom.\n" in mail.outbox[0].body
+    assert "'s newsroom" not in mail.outbox[0].body
+
+    page = editor_client.get(response["Location"]).content.decode()
+    listed = page[page.index('<ul class="messagelist">'):]
+    said = re.findall(r"<li[^>]*>(.*?)</li>", listed[:listed.index("</ul>")], re.S)
+    assert said == [
+        "An invitation went to meera@example.org: Meera Iyer chooses a password from its "
+        "link, then signs in."]

@@ -63,6 +63,21 @@ def test_the_article_list_never_scrolls_sideways(browser, live_server, editor, w
     if width == 360:
         # A card: the tags sit under the headline, not in a column beside it.
         assert tags.bounding_box()["y"] > box["y"]
+        # Each line of a card says what it is; an empty one is left out, not a bare "-".
+        label = "td => getComputedStyle(td, '::before').content"
+        assert tags.evaluate(label) == '"tags "'
+        assert first_row.locator("td.field-bylines").evaluate(label) == '"by "'
+        assert first_row.locator("td.field-published").inner_text().startswith("published ")
+        bare = page.locator("#result_list tbody tr", has_text="Wire copy")
+        lines = [line.strip() for line in bare.inner_text().splitlines() if line.strip()]
+        assert "-" not in lines and not any(line.startswith("published") for line in lines)
+        shown = bare.locator("td").evaluate_all(
+            "tds => tds.filter((td) => td.offsetHeight).map((td) => td.className)")
+        assert "field-tag_list" not in shown and "field-published" not in shown, shown
+        # The links above the list line up on the left when they wrap.
+        recover, add = (page.locator(".object-tools li").nth(n).bounding_box()
+                        for n in (0, 1))
+        assert add["y"] == recover["y"] or add["x"] == recover["x"]
         page.get_by_role("link", name="Filter the list").click()
         page.get_by_role("link", name="In review").click()
         page.wait_for_url(re.compile(r"status=review"))
@@ -104,8 +119,11 @@ def test_an_editor_invites_a_reporter_who_sets_a_password_and_signs_in(
     page.fill("#id_email", "meera@example.org")
     page.select_option("#id_role", "Reporter")
     page.click("input[name=_save]")
-    page.wait_for_selector(".messagelist .info")
-    assert "An invitation went to meera@example.org" in page.inner_text(".messagelist")
+    page.wait_for_selector(".messagelist .success")
+    # One message, the invitation's: not Django's "was added successfully" as well.
+    assert page.locator(".messagelist li").all_inner_texts() == [
+        "An invitation went to meera@example.org: Meera Iyer chooses a password from its "
+        "link, then signs in."]
 
     (message,) = mail.outbox
     link = re.search(r"https?://\S+/account/welcome/\S+/", message.body).group()

@@ -136,6 +136,19 @@ def _ratio(foreground, background):
     return (light + 0.05) / (dark + 0.05)
 
 
+def _assert_bar_inputs_look_like_text_inputs(page):
+    """The bar's date and reason fields look like the form's other text fields (not its
+    buttons), and read at AA contrast."""
+    looks = "e => { const s = getComputedStyle(e); return [s.color, s.backgroundColor]; }"
+    field = page.locator("#id_headline").evaluate(looks)
+    inputs = page.locator(".nr-workflow input:not([type=hidden])").all()
+    assert inputs
+    for element in inputs:
+        colours = element.evaluate(looks)
+        assert colours == field, (element.get_attribute("name"), colours, field)
+        assert _ratio(*colours) >= 4.5, (element.get_attribute("name"), colours)
+
+
 def test_the_bar_wraps_at_360_px_shows_focus_and_reads_at_aa_contrast(
     browser, live_server, screenshot_dir
 ):
@@ -153,6 +166,11 @@ def test_the_bar_wraps_at_360_px_shows_focus_and_reads_at_aa_contrast(
             "b => [getComputedStyle(b).color, getComputedStyle(b).backgroundColor]")
         assert _ratio(*colours) >= 4.5, (button.inner_text(), colours)
 
+    _assert_bar_inputs_look_like_text_inputs(page)
+    page.emulate_media(color_scheme="dark")
+    _assert_bar_inputs_look_like_text_inputs(page)
+    page.emulate_media(color_scheme="light")
+
     page.focus("#id_schedule_at")
     for _ in range(12):  # past the input's own date and time parts, to its button
         page.keyboard.press("Tab")
@@ -163,4 +181,11 @@ def test_the_bar_wraps_at_360_px_shows_focus_and_reads_at_aa_contrast(
         "() => { const s = getComputedStyle(document.activeElement); "
         "return [s.outlineStyle, s.outlineWidth]; }")
     assert outline == ["solid", "3px"]
+
+    live = make_article(status=Article.Status.PUBLISHED)  # its bar asks for a reason
+    page.goto(f"{live_server.url}/admin/articles/article/{live.pk}/change/")
+    assert page.locator(".nr-workflow #id_withdrawal_reason").count() == 1
+    _assert_bar_inputs_look_like_text_inputs(page)
+    page.emulate_media(color_scheme="dark")
+    _assert_bar_inputs_look_like_text_inputs(page)
     page.context.close()

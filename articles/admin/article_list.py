@@ -338,6 +338,9 @@ class ListColumnsMixin:
 
     list_display = ["headline", "status_label", "tag_list", "bylines", "published", "saved"]
     list_display_links = ["headline"]
+    # Marked, so a phone's card can leave an empty line out rather than show a bare "-"
+    # that does not say what is missing (article-list.css); a column still shows "-".
+    empty_value_display = '<span class="nr-empty">-</span>'
 
     @admin.display(description="tags")
     def tag_list(self, article):

@@ -189,8 +189,9 @@ class ArticleAdmin(CheckedListMixin, CheckedInputMixin, AutosaveMixin,
     def audit(self, article):
         if not article.pk:
             return "Not saved yet."
-        by = article.updated_by.get_username() if article.updated_by else "import"
-        created = article.created_by.get_username() if article.created_by else "import"
+        # People by their full names, as everywhere else in the admin.
+        by, created = (user.get_full_name() or user.get_username() if user else "import"
+                       for user in (article.updated_by, article.created_by))
         saved = timezone.localtime(article.updated_at).strftime("%d %b %Y %H:%M")
         return f"Version {article.version}, saved {saved} by {by}. Written by {created}."
 

@@ -111,10 +111,21 @@ class PersonAdmin(CheckedListMixin, CheckedInputMixin, admin.ModelAdmin):
             "title": "Invite a reporter or an editor", **(extra_context or {})})
 
     def response_add(self, request, obj, post_url_continue=None):
-        if self.mail_invitation(request, obj):
-            messages.info(request, f"An invitation went to {obj.email}: {obj} chooses a "
-                                   "password from its link, then signs in.")
-        return super().response_add(request, obj, post_url_continue)
+        if not self.mail_invitation(request, obj):
+            return super().response_add(request, obj, post_url_continue)
+        self.message_user(request, f"An invitation went to {obj.email}: {obj} chooses a "
+                                   "password from its link, then signs in.", messages.SUCCESS)
+        # That says it: Django's own "was added successfully" would be a second message.
+        request._newsroom_added_said = True
+        try:
+            return super().response_add(request, obj, post_url_continue)
+        finally:
+            del request._newsroom_added_said
+
+    def message_user(self, request, message, level=messages.INFO, *args, **kwargs):
+        if getattr(request, "_newsroom_added_said", False):
+            return
+        super().message_user(request, message, level, *args, **kwargs)
 
     @admin.action(description="Deactivate the selected accounts", permissions=["change"])
     def deactivate(self, request, queryset):

@@ -181,6 +181,9 @@
         newer_save: Number(local.openedVersion) < Number(box.dataset.openedVersion)};
     }
     if (!copy || sameState(copy.fields, current)) { return; }
+    // A refused stale save: the form already holds this person's text, and the page's
+    // own two choices (keep mine, load theirs) are the only ways on.
+    if (box.dataset.stale) { return; }
     const note = box.querySelector(".nr-autosave-offer");
     const text = document.createElement("p");
     text.textContent = "You have unsaved changes to this article from " + copy.saved_at + "." +
@@ -233,7 +236,12 @@
         .catch(() => {});
     }
     setInterval(() => beat(false), Number(box.dataset.heartbeat) || 20000);
-    window.addEventListener("pagehide", () => beat(true));
+    // A save leaves the page only after the server has answered, often with this same
+    // form again: saying "leaving" then would undo the new page's presence, and others
+    // would be told nobody has it open. Left for the list, the row simply lapses.
+    let saving = false;
+    form.addEventListener("submit", () => { saving = true; });
+    window.addEventListener("pagehide", () => { if (!saving) { beat(true); } });
   }
 
   function keepMine(form, box) {
