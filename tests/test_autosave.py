@@ -7,6 +7,7 @@ from datetime import timedelta
 
 import pytest
 import time_machine
+from django.db import IntegrityError
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -416,3 +417,27 @@ def test_the_stale_page_has_one_set_of_notes_names_who_has_it_open_and_no_stray_
     assert 'data-stale="1"' in page  # the script offers no restore here
     assert '1">' not in re.sub(r"<[^>]*>", "", page)  # nothing of a tag shown as text
     assert "Asha Rao has had this article open since" in page
+
+
+def test_two_saves_of_one_form_that_cross_keep_one_copy_not_a_500(editor_client, editor,
+                                                                     monkeypatch):
+    """The timed save and the page-hide save of one form arrive together: the second's
+    insert meets the first's row; it replaces that copy instead of failing."""
+    article = make_article(status=Article.Status.DRAFT)
+    manager = type(AutosavedCopy.objects)
+    real = manager.update_or_create
+    crossed = []
+
+    def the_other_request_first(self, **kwargs):
+        if not crossed:
+            crossed.append(True)
+            AutosavedCopy.objects.create(user=editor, article=article,
+                                         fields={"body": ["<p>Timed.</p>"]})
+            raise IntegrityError("UNIQUE constraint failed")
+        return real(self, **kwargs)
+
+    monkeypatch.setattr(manager, "update_or_create", the_other_request_first)
+    response = autosave(editor_client, article, body="<p>On page hide.</p>")
+
+    assert response.status_code == 200
+    assert AutosavedCopy.objects.get().fields["body"] == ["<p>On page hide.</p>"]

@@ -134,7 +134,7 @@ def test_a_story_is_written_with_the_keyboard_alone(browser, live_server, screen
     assert article.body == (
         "<h2>Freight</h2><ul><li><p>Chennai</p></li></ul>"
         "<blockquote><p>We are ready.</p></blockquote><h3>Ports</h3><p>Said the "
-        '<a href="https://example.org/statement" title="">'
+        '<a href="https://example.org/statement">'
         "<strong>ministry</strong></a></p>"
     )
     assert article.dateline == "Moscow"

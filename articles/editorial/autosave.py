@@ -11,7 +11,7 @@ import json
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.formats import date_format
 from reversion.models import Version
@@ -89,13 +89,27 @@ def store_copy(*, user, article, fields, opened_version=None):
     """Keep ``fields`` as the user's copy of the article's form (``article`` None: the
     new-article form), replacing their previous one; expired copies go meanwhile."""
     now = timezone.now()
-    with transaction.atomic():
+
+    def write():
         AutosavedCopy.objects.expired().delete()
-        copy, _ = AutosavedCopy.objects.update_or_create(
+        return AutosavedCopy.objects.update_or_create(
             user=user, article=article,
             defaults={"fields": fields, "opened_version": opened_version, "saved_at": now},
-        )
-    return copy
+        )[0]
+
+    return _once_more_if_crossed(write)
+
+
+def _once_more_if_crossed(write):
+    """Run ``write`` in a transaction; if a request from the same form (its timed save and
+    its page-hide save, a heartbeat and a page view) made the row a moment before, the
+    unique constraint refuses the second insert: run it again, now updating that row."""
+    try:
+        with transaction.atomic():
+            return write()
+    except IntegrityError:
+        with transaction.atomic():
+            return write()
 
 
 def discard_copy(*, user, article):
@@ -143,13 +157,16 @@ def note_presence(*, user, article):
     A form not heard from for PRESENCE_LAPSES_AFTER is taken as closed: its row goes,
     and opening the article again starts a new "since"."""
     now = timezone.now()
-    with transaction.atomic():
+
+    def write():
         EditorPresence.objects.lapsed().delete()
         presence, created = EditorPresence.objects.get_or_create(
             article=article, user=user, defaults={"opened_at": now, "seen_at": now})
         if not created:
             presence.seen_at = now
             presence.save(update_fields=["seen_at"])
+
+    _once_more_if_crossed(write)
 
 
 def leave(*, user, article):
