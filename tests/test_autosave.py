@@ -441,3 +441,16 @@ def test_two_saves_of_one_form_that_cross_keep_one_copy_not_a_500(editor_client,
 
     assert response.status_code == 200
     assert AutosavedCopy.objects.get().fields["body"] == ["<p>On page hide.</p>"]
+
+
+@pytest.mark.parametrize("digit", ["²", "٣", "9" * 30])
+def test_digits_no_database_reads_as_an_id_get_an_answer_not_a_500(editor_client, digit):
+    """"²" and "٣" are digits to str.isdigit, not to int(); 30 nines are past any id."""
+    article = make_article(status=Article.Status.DRAFT)
+    stored = autosave(editor_client, article, opened_version=digit, countries=digit)
+    assert stored.status_code in (200, 400)
+    assert editor_client.get(change_url(article)).status_code == 200
+    posted = editor_client.post(change_url(article),
+                                article_post_data(article, countries=[digit]))
+    assert posted.status_code == 200  # the form names the bad choice
+    assert not Article.objects.get().countries.exists()

@@ -32,6 +32,7 @@ from articles.editorial import autosave, services, workflow
 from articles.editorial.forms import (
     ArticleForm,
     CorrectionForm,
+    TagChoiceField,
     VocabularyPicker,
     validate_publication_time,
 )
@@ -238,7 +239,7 @@ class ArticleAdmin(CheckedListMixin, CheckedInputMixin, AutosaveMixin,
                 and related_admin.has_add_permission(request),
             )
             return db_field.formfield(
-                form_class=forms.ModelMultipleChoiceField,
+                form_class=TagChoiceField,
                 queryset=model.objects.all(),
                 widget=widget,
                 required=False,

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 from articles.admin.input import is_id_of
 from articles.editorial import autosave
 from articles.models import Article
+from articles.platform.text import row_id
 
 # How often the form says what it holds and that it is still open (milliseconds).
 AUTOSAVE_EVERY_MS = 5000
@@ -51,7 +52,7 @@ def _changed_text(article, data):
 
 def _version_of(data):
     version = data.get("version", "")
-    return int(version) if version.isdigit() and len(version) < 10 else None
+    return row_id(version) if len(version) < 10 else None
 
 
 class AutosaveMixin:

@@ -18,6 +18,7 @@ from reversion.models import Version
 
 from articles.editorial import history
 from articles.models import TAXONOMIES, Article, AutosavedCopy, EditorPresence
+from articles.platform.text import row_id
 
 # The form's own bookkeeping, which a copy must not carry back: the version it was
 # opened at is kept apart, and a restored copy never presses a button.
@@ -127,7 +128,8 @@ def tag_labels(copy):
     lists only its chosen entries can show a restored one."""
     labels = {}
     for taxonomy in TAXONOMIES.values():
-        ids = [v for v in copy.fields.get(taxonomy.plural, []) if v.isdigit()]
+        ids = [row_id(v) for v in copy.fields.get(taxonomy.plural, [])]
+        ids = [pk for pk in ids if pk is not None]
         labels[taxonomy.plural] = {
             str(pk): name
             for pk, name in taxonomy.model.objects.filter(pk__in=ids).values_list("pk", "name")

@@ -215,3 +215,12 @@ class PlainTextValidator:
 
     def __hash__(self):
         return hash((type(self), self.names))
+
+
+def row_id(value):
+    """A posted row id as a number, or None: ASCII digits only ("²" and "٣" are digits to
+    ``str.isdigit`` but not to ``int`` or the database) and within a bigint."""
+    value = str(value)
+    if value.isascii() and value.isdigit() and len(value) <= 18:
+        return int(value)
+    return None
