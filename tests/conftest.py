@@ -1,9 +1,11 @@
 import os
+import threading
 import time
 from pathlib import Path
 
 import pytest
 from django.core.cache import cache
+from django.core.signals import request_finished, request_started
 from django.test import Client
 
 from tests.factories import make_editor, make_reporter
@@ -100,19 +102,47 @@ def browser():
         chromium.close()
 
 
+class _RequestsInFlight:
+    """The live server's threads handling a request now (the test's own client requests,
+    in the main thread, are over when it gets its response and are not counted)."""
+
+    def __init__(self):
+        self.threads = set()
+        self.lock = threading.Lock()
+        request_started.connect(self.started, weak=False)
+        request_finished.connect(self.finished, weak=False)
+
+    def started(self, **kwargs):
+        if threading.current_thread() is not threading.main_thread():
+            with self.lock:
+                self.threads.add(threading.get_ident())
+
+    def finished(self, **kwargs):
+        with self.lock:
+            self.threads.discard(threading.get_ident())
+
+    def wait_until_none(self, seconds=10.0):
+        time.sleep(0.1)  # a request the closing pages sent reaches the server
+        deadline = time.monotonic() + seconds
+        while self.threads and time.monotonic() < deadline:
+            time.sleep(0.05)
+
+
+_IN_FLIGHT = _RequestsInFlight()
+
+
 @pytest.fixture(autouse=True)
 def _pages_closed_before_the_database_goes(request):
     """A page left open keeps autosaving and saying it is present every few seconds:
-    close each test's pages before its database is flushed, and give a request already
-    sent the moment it needs, so no live-server request meets a database being torn down.
+    close each test's pages before its database is flushed, and wait for the requests
+    they sent, so no live-server request meets a database being torn down.
     (pytest-django's own autouse fixture sets the database up first, so it goes after.)"""
     yield
     if "browser" in request.fixturenames:
         contexts = request.getfixturevalue("browser").contexts
         for context in contexts:
             context.close()
-        if contexts:
-            time.sleep(0.3)
+        _IN_FLIGHT.wait_until_none()
 
 
 @pytest.fixture
