@@ -454,3 +454,11 @@ def test_digits_no_database_reads_as_an_id_get_an_answer_not_a_500(editor_client
                                 article_post_data(article, countries=[digit]))
     assert posted.status_code == 200  # the form names the bad choice
     assert not Article.objects.get().countries.exists()
+
+
+def test_json_nested_past_the_stack_is_refused_not_a_500(reporter_client, reporter):
+    article = make_article(status=Article.Status.DRAFT, created_by=reporter)
+    response = reporter_client.post(autosave_url(article), {"fields": "[" * 100_000,
+                                                            "opened_version": "1"})
+    assert response.status_code == 400
+    assert not AutosavedCopy.objects.exists()

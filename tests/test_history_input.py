@@ -76,3 +76,30 @@ def test_a_reporter_is_offered_no_revert_on_a_published_story_and_cannot_post_on
     assert reporter_client.post(revert, {"version": "3"}).status_code == 403
     article.refresh_from_db()
     assert article.headline == "Reporter's second"
+
+
+def test_a_reporter_cannot_read_a_colleagues_earlier_versions(reporter_client, editor_client):
+    """Bina's draft named a source the published story does not: Arun, another reporter,
+    may read the story, not its earlier versions."""
+    from tests.factories import make_reporter
+
+    bina = make_reporter("bina")
+    article = make_article(status=Article.Status.REVIEW, created_by=bina,
+                           body="<p>SOURCE NAME: a confidential informant.</p>")
+    change = reverse("admin:articles_article_change", args=[article.pk])
+    editor_client.post(change, article_post_data(article, standfirst="Checked."))
+    article.refresh_from_db()
+    editor_client.post(change, article_post_data(article, body="<p>Officials said.</p>"))
+    from django.utils import timezone
+
+    Article.objects.filter(pk=article.pk).update(status=Article.Status.PUBLISHED,
+                                                 published_at=timezone.now())
+    assert reporter_client.get(change).status_code == 200  # the story itself is public
+    first, last = Version.objects.get_for_object(article).order_by("pk")[:2]
+
+    history = reporter_client.get(reverse("admin:articles_article_history", args=[article.pk]))
+    compare = reporter_client.get(reverse("admin:articles_article_compare", args=[article.pk]),
+                                  {"from": first.pk, "to": last.pk})
+
+    assert history.status_code == 403 and compare.status_code == 403
+    assert "confidential" not in compare.content.decode()

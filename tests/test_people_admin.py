@@ -199,12 +199,48 @@ def test_a_deactivated_persons_invitation_no_longer_works(editor_client):
     assert "This link no longer works" in page.content.decode()
 
 
-def test_a_new_invitation_can_be_sent(editor_client):
-    arun = make_reporter()
-    User.objects.filter(pk=arun.pk).update(email="arun@example.org")
+def test_a_new_invitation_can_be_sent_until_the_password_is_chosen(editor_client):
+    invite(editor_client)
+    meera = User.objects.get(username="meera")
+    mail.outbox.clear()
     editor_client.post(LIST, {"action": "send_invitation",
-                              "_selected_action": [str(arun.pk)]})
-    assert mail.outbox[0].to == ["arun@example.org"]
+                              "_selected_action": [str(meera.pk)]})
+    assert mail.outbox[0].to == ["meera@example.org"]
+
+
+def test_an_editor_cannot_take_over_a_colleague_who_has_a_password(editor_client):
+    """Changing Asha's email and sending her "invitation" would hand her account to
+    whoever reads that mailbox: her email is fixed, no link is sent, and a link made for
+    her account sets nothing."""
+    asha = make_user("asha", role="Editor", first_name="Asha", last_name="Rao")
+    User.objects.filter(pk=asha.pk).update(email="asha@example.org")
+    editor_client.post(change_url(asha), {
+        "first_name": "Asha", "last_name": "Rao", "email": "attacker@evil.example",
+        "role": "Editor"})
+    asha.refresh_from_db()
+    assert asha.email == "asha@example.org"
+    response = editor_client.post(LIST, {"action": "send_invitation",
+                                         "_selected_action": [str(asha.pk)]}, follow=True)
+    assert mail.outbox == []
+    assert "already set their password" in response.content.decode()
+    from django.contrib.auth.tokens import default_token_generator
+    from django.utils.encoding import force_bytes
+    from django.utils.http import urlsafe_base64_encode
+    link = (f"/admin/account/welcome/{urlsafe_base64_encode(force_bytes(asha.pk))}/"
+            f"{default_token_generator.make_token(asha)}/")
+    assert "This link no longer works" in Client().get(link, follow=True).content.decode()
+
+
+def test_an_account_with_powers_beyond_the_roles_is_left_to_an_administrator(editor_client):
+    from django.contrib.auth.models import Permission
+    admin_like = make_user("sitead", role="Editor", first_name="Site", last_name="Admin")
+    admin_like.user_permissions.add(Permission.objects.get(codename="change_user"))
+    response = editor_client.post(change_url(admin_like), {
+        "first_name": "Site", "last_name": "Admin", "email": "x@evil.example",
+        "role": "Reporter"})
+    assert response.status_code == 403
+    admin_like.refresh_from_db()
+    assert [g.name for g in admin_like.groups.all()] == ["Editor"]
 
 
 @pytest.mark.parametrize("path", [

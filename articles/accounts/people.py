@@ -37,7 +37,15 @@ def may_manage(actor, person):
         and person.pk != actor.pk
         and person.is_staff
         and (actor.is_superuser or not person.is_superuser)
+        # An account with powers beyond the two roles is an administrator's to manage.
+        and (actor.is_superuser or holds_only_roles(person))
     )
+
+
+def holds_only_roles(person):
+    """No permissions of its own and no group but the newsroom's roles."""
+    return (not person.user_permissions.exists()
+            and all(group.name in ROLES for group in person.groups.all()))
 
 
 def role_of(person):

@@ -212,8 +212,8 @@ def reset_two_factor(request, user_id):
 
 
 class SetPasswordView(PasswordResetConfirmView):
-    """An invited person's one-time link: Django's password reset, for active staff only
-    (a deactivated colleague's old link sets nothing)."""
+    """An invited person's one-time link: Django's password reset, for active staff who
+    have not chosen a password yet (a deactivated colleague's old link sets nothing)."""
 
     template_name = "admin/accounts/set_password.html"
     success_url = reverse_lazy("admin:account-password-set")
@@ -221,6 +221,8 @@ class SetPasswordView(PasswordResetConfirmView):
     def get_user(self, uidb64):
         user = super().get_user(uidb64)
         if user is None or not (user.is_active and user.is_staff):
+            return None
+        if user.has_usable_password():  # an invitation, not a way into a used account
             return None
         return user
 

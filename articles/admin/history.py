@@ -19,7 +19,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from reversion.models import Version
 
-from articles.editorial import history, services
+from articles.editorial import history, services, workflow
 from articles.models import Article
 
 
@@ -61,6 +61,8 @@ class ArticleHistoryMixin:
         allowed = (self.has_change_permission if change
                    else self.has_view_or_change_permission)
         if not allowed(request, article):
+            raise PermissionDenied
+        if not workflow.may_read_history(request.user, article):
             raise PermissionDenied
         return article
 

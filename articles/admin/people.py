@@ -66,7 +66,13 @@ class PersonAdmin(CheckedListMixin, CheckedInputMixin, admin.ModelAdmin):
         return self.add_fieldsets if obj is None else self.fieldsets
 
     def get_readonly_fields(self, request, obj=None):
-        return [] if obj is None else self.readonly_fields
+        if obj is None:
+            return []
+        # Once they have chosen a password, the address their links go to is theirs: an
+        # editor who could change it could send themselves a colleague's link.
+        if obj.has_usable_password():
+            return [*self.readonly_fields, "email"]
+        return self.readonly_fields
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         kwargs["form"] = PersonForm if obj is not None else InviteForm
@@ -157,11 +163,14 @@ class PersonAdmin(CheckedListMixin, CheckedInputMixin, admin.ModelAdmin):
     def send_invitation(self, request, queryset):
         sent = [person for person in queryset
                 if person.is_active and people.may_manage(request.user, person)
-                and person.email and self.mail_invitation(request, person)]
+                and person.email and not person.has_usable_password()
+                and self.mail_invitation(request, person)]
         if sent:
             self.message_user(request, "Invitation sent to " + ", ".join(
                 f"{person} ({person.email})" for person in sent) + ".", messages.SUCCESS)
         if len(sent) < queryset.count():
             self.message_user(request, "No invitation for your own account, inactive "
-                                       "accounts or accounts without an email.",
+                                       "accounts, accounts without an email, or people who "
+                                       "have already set their password (a forgotten "
+                                       "password is reset by an administrator).",
                               messages.WARNING)

@@ -37,7 +37,7 @@ def parse_fields(text):
     """The form state the browser sent (JSON: {name: [value, ...]}), checked."""
     try:
         fields = json.loads(text)
-    except ValueError:
+    except (ValueError, RecursionError):  # RecursionError: "[[[[…" nested past the stack
         fields = None
     return checked_fields(fields)
 

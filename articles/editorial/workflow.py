@@ -47,6 +47,12 @@ def can_edit(user, article):
     return article.created_by_id == user.pk and article.status in REPORTER_EDITABLE
 
 
+def may_read_history(user, article):
+    """Earlier versions hold text readers never saw (a source's name cut before
+    publication): an editor reads any article's, a reporter only their own's."""
+    return user.has_perm("articles.edit_any_article") or article.created_by_id == user.pk
+
+
 def may_transition(user, current, target):
     """True if the user may move an article from `current` (None: new) to `target`."""
     if current == target:
