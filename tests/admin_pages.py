@@ -25,3 +25,8 @@ def move_caret(page, key):
     }); }""")
     page.keyboard.press(key)
     page.evaluate("() => window.caretMoved")
+
+
+def change_url(live_server, article):
+    """The article's change form on the live server."""
+    return f"{live_server.url}/admin/articles/article/{article.pk}/change/"

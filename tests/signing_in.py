@@ -51,3 +51,12 @@ def sign_in_with_browser(page, live_server, user, password):
         page.click("#verify-form input[type=submit]")
     page.wait_for_selector("#content")
     return page
+
+
+def signed_in_page(browser, live_server, user, *, width=1280, javascript=True,
+                   password="correct horse battery"):
+    """A new browser context at this width, signed in as `user` (the factories'
+    password), on the admin's front page."""
+    context = browser.new_context(viewport={"width": width, "height": 900},
+                                  java_script_enabled=javascript)
+    return sign_in_with_browser(context.new_page(), live_server, user, password)

@@ -11,8 +11,9 @@ from django.utils import timezone
 from articles.admin import autosave
 from articles.editorial.roles import EDITOR
 from articles.models import Article, AutosavedCopy
+from tests.admin_pages import change_url
 from tests.factories import country, make_article, make_editor, make_reporter, make_user
-from tests.signing_in import sign_in_with_browser
+from tests.signing_in import signed_in_page as signed_in
 
 PASSWORD = "correct horse battery"
 
@@ -24,15 +25,6 @@ def _quick_timers(monkeypatch):
     """The form's timers, shortened so a test need not wait for them."""
     monkeypatch.setattr(autosave, "AUTOSAVE_EVERY_MS", 500)
     monkeypatch.setattr(autosave, "HEARTBEAT_EVERY_MS", 500)
-
-
-def signed_in(browser, live_server, user):
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
-    return sign_in_with_browser(context.new_page(), live_server, user, PASSWORD)
-
-
-def change_url(live_server, article):
-    return f"{live_server.url}/admin/articles/article/{article.pk}/change/"
 
 
 def press(page, name):

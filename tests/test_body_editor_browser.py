@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from articles.models import Article
+from tests.admin_pages import change_url
 from tests.factories import country, make_article, make_editor, make_minister, make_reporter
 from tests.pasted_html import (
     GOOGLE_DOCS,
@@ -26,10 +27,6 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 # axe-core 4.14.1, as .ci/run installs it (npm i axe-core).
 AXE = Path(os.environ.get("AXE_CORE_JS", "/tmp/lh/node_modules/axe-core/axe.min.js"))
 WCAG_21_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
-
-
-def change_url(live_server, article):
-    return f"{live_server.url}/admin/articles/article/{article.pk}/change/"
 
 
 def open_editor(page, watch, url):

@@ -3,22 +3,11 @@
 import pytest
 
 from articles.models import Article
-from tests.admin_pages import move_caret
+from tests.admin_pages import change_url, move_caret
 from tests.factories import make_article, make_editor, make_reporter
-from tests.signing_in import sign_in_with_browser
-
-PASSWORD = "correct horse battery"
+from tests.signing_in import signed_in_page as logged_in_page
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def logged_in_page(browser, live_server, user):
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
-    return sign_in_with_browser(context.new_page(), live_server, user, PASSWORD)
-
-
-def change_url(live_server, article):
-    return f"{live_server.url}/admin/articles/article/{article.pk}/change/"
 
 
 def test_body_editor_formats_text_and_only_safe_markup_is_saved(browser, live_server):

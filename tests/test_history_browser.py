@@ -8,16 +8,9 @@ import reversion
 from articles.editorial import services
 from articles.models import Article
 from tests.factories import make_article, make_editor, make_minister
-from tests.signing_in import sign_in_with_browser
-
-PASSWORD = "correct horse battery"
+from tests.signing_in import signed_in_page as signed_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def signed_in(browser, live_server, user):
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
-    return sign_in_with_browser(context.new_page(), live_server, user, PASSWORD)
 
 
 def saved_version(article, by, comment, *, ministers=None, **fields):

@@ -12,18 +12,11 @@ from articles.admin.workflow_buttons import newsroom_time
 from articles.models import Article
 from tests.admin_pages import fill_story
 from tests.factories import make_article, make_editor, make_reporter
-from tests.signing_in import sign_in_with_browser
+from tests.signing_in import signed_in_page as signed_in
 
-PASSWORD = "correct horse battery"
 HEADLINE = "India and Russia agree a winter schedule for the northern route"
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def signed_in(browser, live_server, user, *, width=1280, javascript=True):
-    context = browser.new_context(viewport={"width": width, "height": 900},
-                                  java_script_enabled=javascript)
-    return sign_in_with_browser(context.new_page(), live_server, user, PASSWORD)
 
 
 def press(page, name):
