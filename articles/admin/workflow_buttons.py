@@ -130,6 +130,10 @@ class WorkflowButtonsMixin:
         elif action == workflow.PUBLISH and article.published_at < timezone.now() - REPUBLISHED:
             message = (f"Published “{headline}” again at {now}, under its first publication "
                        f"time, {newsroom_time(article.published_at)}, so its address stays.")
+        elif action == workflow.PUBLISH and article.is_scheduled and article.embargo_until:
+            message = (f"“{headline}” is under embargo until "
+                       f"{newsroom_time(article.embargo_until)}, so it is scheduled for "
+                       "then: readers will see it at the embargo time, not before.")
         elif action == workflow.UNSCHEDULE:
             message = (f"Unscheduled “{headline}”: it is back in review and will not be "
                        f"published at {newsroom_time(was)}.")

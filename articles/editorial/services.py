@@ -123,9 +123,20 @@ def article_save(*, article, by, expected_version=None, headline_changed=False,
         article.published_at = timezone.now()
     if headline_changed:
         article.headline_needs_review = False
+    if article.wire_uri and not article.taken_over and _copy_edited(article):
+        # The agency's later versions now wait on the desk (wire/lifecycle).
+        article.taken_over = True
+    article.hold_for_embargo()
     article.updated_by = by
     article.save()
     return article
+
+
+def _copy_edited(article):
+    """An editor changed the headline or body of the wire's copy."""
+    saved = Article.objects.filter(pk=article.pk).values_list("headline", "body").first()
+    return saved is not None and saved != (article.headline, Article(body=article.body)
+                                           .sanitised_body())
 
 
 def _transition(article, *, by, target, comment, published_at=None, refuse=None):
@@ -290,6 +301,8 @@ def article_publish(*, article, by, at=None):
         at = article.published_at if article.published_at > timezone.now() else timezone.now()
     elif at is None and article.is_scheduled:
         at = timezone.now()  # "publish now" brings a scheduled story forward
+    if article.embargo_until and (at or timezone.now()) < article.embargo_until:
+        at = article.embargo_until  # never before the embargo: scheduled for it
     comment = "Scheduled" if at and at > timezone.now() else "Published"
     return _transition(
         article, by=by, target=Article.Status.PUBLISHED, comment=comment, published_at=at,

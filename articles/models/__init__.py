@@ -30,6 +30,7 @@ from articles.models.vocabulary import (
     taxonomy_of,
     union_over_taxonomies,
 )
+from articles.models.wire_updates import WireUpdate
 
 __all__ = [
     "DASHES", "NEWEST_FIRST", "TAXONOMIES", "TAXONOMIES_BY_PLURAL", "Article",
@@ -38,5 +39,5 @@ __all__ = [
     "PendingInvalidation", "Person", "Policy", "RetiredAddress", "TagMerge",
     "TaggedCountry", "TaggedMinister", "TaggedPolicy", "Taxonomy", "VocabularyTag",
     "address_refusal", "aliases_default", "free_slug", "slug_base", "slugs_in_use", "taxonomy_of",
-    "union_over_taxonomies",
+    "union_over_taxonomies", "WireUpdate",
 ]

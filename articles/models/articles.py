@@ -168,6 +168,25 @@ class Article(models.Model):
         max_length=64, unique=True, null=True, blank=True, editable=False,
         help_text="Hash of the imported wire text; stops the same copy importing twice.",
     )
+    embargo_until = models.DateTimeField(
+        "embargoed until", null=True, blank=True,
+        help_text="No reader, feed, search or API sees the story before this time, "
+        "whatever its status: publishing it earlier schedules it for this time.",
+    )
+    wire_uri = models.CharField(
+        "wire item", max_length=255, unique=True, null=True, blank=True, editable=False,
+        help_text="The agency's identifier of the item this story came from.",
+    )
+    wire_version = models.PositiveIntegerField(
+        null=True, blank=True, editable=False,
+        help_text="The version of the agency's item the story holds.",
+    )
+    taken_over = models.BooleanField(
+        default=False,
+        help_text="Set when an editor changes a wire story's headline or body: later "
+        "versions from the agency wait on the desk as proposed updates instead of "
+        "replacing the text.",
+    )
     search_vector = SearchVectorField(null=True, editable=False)
 
     countries = TaggableManager(
@@ -193,6 +212,16 @@ class Article(models.Model):
             models.Index(fields=list(NEWEST_FIRST), name="article_newest_idx"),
             models.Index(fields=["-updated_at"], name="article_updated_idx"),
         ]
+        constraints = [
+            # The embargo rule lives in the publication time, so published() stays the
+            # one visibility rule (and the tag rows' copied time follows it).
+            models.CheckConstraint(
+                condition=models.Q(embargo_until__isnull=True)
+                | ~models.Q(status="published") | models.Q(published_at__isnull=True)
+                | models.Q(published_at__gte=models.F("embargo_until")),
+                name="article_published_after_embargo",
+            ),
+        ]
         permissions = [
             ("publish_article", "Can publish, schedule and withdraw articles"),
             ("edit_any_article", "Can edit articles written by others"),
@@ -204,6 +233,7 @@ class Article(models.Model):
     def save(self, *args, **kwargs):
         # Sanitise here so no path (admin, import, shell) can store unsafe markup.
         self.sanitise()
+        self.hold_for_embargo()
         adding = self._state.adding
         left = None if adding else self._address_left(kwargs.get("update_fields"))
         super().save(*args, **kwargs)
@@ -273,9 +303,25 @@ class Article(models.Model):
         (``TagRow.published_at``; ``TagRowQuerySet.published()`` reads the rule there)."""
         return self.published_at if self.status == self.Status.PUBLISHED else None
 
+    def hold_for_embargo(self):
+        """A published story's publication time is never before its embargo: publishing
+        an embargoed story schedules it for the embargo time. True if it moved."""
+        if (self.embargo_until and self.status == self.Status.PUBLISHED
+                and self.published_at is not None and self.published_at < self.embargo_until):
+            self.published_at = self.embargo_until
+            return True
+        return False
+
+    @property
+    def under_embargo(self):
+        return self.embargo_until is not None and self.embargo_until > timezone.now()
+
     def sanitise(self):
         """Make the body safe markup; save() does it, and so must a bulk insert."""
         self.body = sanitise_html(self.body)
+
+    def sanitised_body(self):
+        return sanitise_html(self.body)
 
     @property
     def is_public(self):

@@ -115,6 +115,11 @@ class Image(models.Model):
         help_text="For the newsroom: who owns it and where we may use it. Readers do "
         "not see it.",
     )
+    usage_ends = models.DateField(
+        "usage terms end", null=True, blank=True,
+        help_text="The last day the terms let us show it (an agency picture's licence, "
+        "say). From the next day pages no longer show it. Leave empty if they never end.",
+    )
     focal_x = models.FloatField(
         "focal point across", null=True, blank=True,
         validators=[MinValueValidator(0.0), MaxValueValidator(1.0)],

@@ -69,6 +69,12 @@ class VocabularyTag(TagBase):
         help_text="Other names the copy may use, one per line: spellings, surnames, "
         "demonyms, capitals. The auto-tagger and search use them.",
     )
+    codes = models.JSONField(
+        default=aliases_default,
+        blank=True,
+        help_text="External identifiers that name this entry, one per line: IPTC Media "
+        "Topics (medtop:20000523), Wikidata (wikidata:Q668). Agency subjects map to it.",
+    )
     # Lets the auto-tagger notice any change to the vocabulary with one cheap query.
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -10,6 +10,7 @@ many (articles.platform.text).
 
 import datetime
 import json
+import re
 from dataclasses import dataclass, field
 
 from django.db import transaction
@@ -19,12 +20,12 @@ from articles.platform.text import removed_note, strip_forbidden_data
 from articles.tagging import normalise_phrase
 
 SECTIONS = {
-    "countries": {"code": str, "aliases": list},
+    "countries": {"code": str, "aliases": list, "codes": list},
     "ministers": {
-        "name": str, "office": str, "country": str, "aliases": list,
+        "name": str, "office": str, "country": str, "aliases": list, "codes": list,
         "in_office_from": str, "in_office_to": str,
     },
-    "policies": {"name": str, "aliases": list, "description": str},
+    "policies": {"name": str, "aliases": list, "description": str, "codes": list},
 }
 REQUIRED = {"countries": "code", "ministers": "name", "policies": "name"}
 MODELS = {plural: taxonomy.model for plural, taxonomy in TAXONOMIES_BY_PLURAL.items()}
@@ -116,6 +117,10 @@ def _validate_item(place, section, item, fields, known_codes):
             for position, alias in enumerate(item[key]):
                 if not isinstance(alias, str) or not alias.strip():
                     errors.append(f"{place}.{key}[{position}]: must be a non-empty string")
+    for position, code in enumerate(item.get("codes") or []):
+        if isinstance(code, str) and not re.fullmatch(r"[A-Za-z][\w.-]*:\S+", code.strip()):
+            errors.append(f"{place}.codes[{position}]: {code[:40]!r} is not a code "
+                          "like medtop:20000523 or wikidata:Q668")
     if section == "countries" and isinstance(value, str) and value.strip():
         if value.strip().upper() not in known_codes:
             errors.append(f"{place}.code: unknown ISO 3166-1 country code {value!r}")
@@ -209,8 +214,9 @@ def load_vocabulary(*, data):
     with transaction.atomic():
         for item in data.get("countries", []):
             country = Country.objects.select_for_update().get(code=item["code"].strip().upper())
-            if _merge_aliases(country, item.get("aliases") or []):
-                country.save(update_fields=["aliases", "updated_at"])
+            if (_merge_aliases(country, item.get("aliases") or [])
+                    | _merge_codes(country, item.get("codes") or [])):
+                country.save(update_fields=["aliases", "codes", "updated_at"])
                 summary.updated["countries"] += 1
         for item in data.get("ministers", []):
             _load_minister(item, summary)
@@ -230,6 +236,13 @@ def _merge_aliases(tag, aliases):
             known.add(alias.casefold())
             added = True
     return added
+
+
+def _merge_codes(tag, codes):
+    """Add the new external codes; True if anything changed."""
+    new = [code.strip() for code in codes if code.strip() not in tag.codes]
+    tag.codes = [*tag.codes, *dict.fromkeys(new)]
+    return bool(new)
 
 
 def _load_minister(item, summary):
@@ -258,8 +271,9 @@ def _load_tag(model, item, values, section, summary):
     # A spelling merged into another entry lives on as its alias: that entry is updated.
     tag = model.objects.named(name, slug=True).first()
     if tag is None:
-        tag = model(name=name, aliases=[], **values)
+        tag = model(name=name, aliases=[], codes=[], **values)
         _merge_aliases(tag, item.get("aliases") or [])
+        _merge_codes(tag, item.get("codes") or [])
         tag.save()
         summary.created[section] += 1
         return tag
@@ -268,6 +282,8 @@ def _load_tag(model, item, values, section, summary):
         setattr(tag, key, values[key])
     if _merge_aliases(tag, item.get("aliases") or []):
         changed.append("aliases")
+    if _merge_codes(tag, item.get("codes") or []):
+        changed.append("codes")
     if changed:
         tag.save()
         summary.updated[section] += 1

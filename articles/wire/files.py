@@ -10,6 +10,8 @@ from pathlib import Path
 from django.conf import settings
 
 from articles.platform.text import removed_note
+from articles.wire.itemfiles import WireItemsFile, import_items_file, read_items_file
+from articles.wire.items import sniff_format
 from articles.wire.jsonl import export_file_lines, import_export_lines
 from articles.wire.plaintext import (
     ImportFailed,
@@ -27,10 +29,16 @@ class FileResult:
     imported: int = 0
     skipped: int = 0
     articles: list = field(default_factory=list)
+    updated: int = 0  # wire items: later versions applied or proposed to the desk
+    withdrawn: int = 0  # wire items: killed by the agency
+
+
+FOLDER_SUFFIXES = (".txt", ".jsonl", ".json", ".xml")
 
 
 def wire_files(paths):
-    """The files to import: files as given, folders searched for *.txt and *.jsonl.
+    """The files to import: files as given, folders searched for *.txt, *.jsonl, *.json
+    and *.xml (the format is read from each file's content).
 
     Symbolic links are listed, not followed (a folder reached through one is not
     searched), so that import_file names each one.
@@ -40,7 +48,7 @@ def wire_files(paths):
             # Hidden files (".DS_Store", "._story.txt" from macOS) are not wire copy.
             found = [
                 p for p in path.rglob("*")
-                if p.suffix.lower() in (".txt", ".jsonl")
+                if p.suffix.lower() in FOLDER_SUFFIXES
                 and not any(part.startswith(".") for part in p.relative_to(path).parts)
                 and (p.is_symlink() or p.is_file())
             ]
@@ -105,7 +113,16 @@ def import_files(paths, *, publish=False, autotag=True, vocabulary=None, shift=N
             batch = []
             yield _import_export_file(path, progress)
             continue
-        batch.append(_read_wire_file(path))
+        read = _read_wire_file(path)
+        if isinstance(read[1], WireItemsFile):
+            yield from _import_wire_batch(batch, publish, autotag, vocabulary, shift, progress)
+            batch = []
+            result = _import_items_file(read[1], publish=publish, autotag=autotag,
+                                        vocabulary=vocabulary)
+            progress(files=1, articles=result.imported, size=read[2])
+            yield result
+            continue
+        batch.append(read)
         if len(batch) >= batch_size:
             yield from _import_wire_batch(batch, publish, autotag, vocabulary, shift, progress)
             batch = []
@@ -123,7 +140,10 @@ def _read_wire_file(path):
                     f"file is {size} bytes, over the limit of {max_bytes} "
                     "(NEWSROOM_IMPORT_MAX_BYTES)"
                 )
-            return path, read_wire_file(handle.read(max_bytes + 1), name=path.name), size
+            raw = handle.read(max_bytes + 1)
+            if sniff_format(raw) in ("ninjs", "newsml"):
+                return path, read_items_file(raw, path=path), size
+            return path, read_wire_file(raw, name=path.name), size
     except ImportFailed as error:
         return path, FileResult(path, "failed", str(error)), 0
     except OSError as error:
@@ -198,3 +218,19 @@ def _failed_export(path, message, progress):
     # Its articles were counted as they were read; none of them stayed.
     progress(files=1, articles=0, size=0)
     return FileResult(path, "failed", message)
+
+
+def _import_items_file(read, *, publish, autotag, vocabulary):
+    """Store a ninjs or NewsML-G2 file's items, all or none, and say what happened."""
+    try:
+        outcome = import_items_file(read, publish=publish, autotag=autotag,
+                                    vocabulary=vocabulary)
+    except ImportFailed as error:
+        return FileResult(read.path, "failed", str(error))
+    except Exception as error:  # noqa: BLE001 - one broken file must not stop the rest
+        return FileResult(read.path, "failed", f"not stored ({type(error).__name__}: {error})")
+    counts = outcome.counts
+    return FileResult(read.path, "imported" if counts["imported"] else "skipped",
+                      outcome.message, imported=counts["imported"],
+                      skipped=counts["skipped"], updated=counts["updated"],
+                      withdrawn=counts["withdrawn"], articles=outcome.created)

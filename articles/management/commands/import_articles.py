@@ -32,9 +32,11 @@ class Progress(ProgressLine):
 
 class Command(BaseCommand):
     help = (
-        "Import wire articles (*.txt) and JSON Lines exports (*.jsonl) from files or "
-        "folders (searched recursively). Each file is imported whole or not at all; "
-        "exits 1 if any file failed. On a terminal, a progress line on standard error "
+        "Import wire articles (the seed's plain text, IPTC ninjs JSON, NewsML-G2 XML: "
+        "read from the content) and JSON Lines exports (*.jsonl) from files or folders "
+        "(searched recursively for *.txt, *.json, *.xml, *.jsonl). Each file is "
+        "imported whole or not at all; exits 1 if any file failed. On a terminal, a "
+        "progress line on standard error "
         "gives the rate and the time left."
     )
 
@@ -65,12 +67,14 @@ class Command(BaseCommand):
         progress = None
         if options["verbosity"] > 0 and self.stderr.isatty():
             progress = Progress(self.stderr, files=len(paths), size=sum(_size(p) for p in paths))
-        totals = {"imported": 0, "skipped": 0, "failed": 0}
+        totals = {"imported": 0, "updated": 0, "withdrawn": 0, "skipped": 0, "failed": 0}
         results = import_files(paths, publish=options["publish"], autotag=autotag,
                                vocabulary=vocabulary, progress=progress)
         for result in results:
             totals["imported"] += result.imported
             totals["skipped"] += result.skipped
+            totals["updated"] += result.updated
+            totals["withdrawn"] += result.withdrawn
             failed = result.outcome == "failed"
             totals["failed"] += failed
             if progress and (failed or not quiet):
@@ -82,14 +86,19 @@ class Command(BaseCommand):
         if progress:
             progress.end()
         if not paths:
-            self.stderr.write("no *.txt or *.jsonl files in " + ", ".join(options["paths"]))
-        summary = (
-            f"imported {totals['imported']}, skipped {totals['skipped']}, "
-            f"failed {totals['failed']}"
-        )
-        self.stdout.write(summary)
+            self.stderr.write("no *.txt, *.jsonl, *.json or *.xml files in "
+                              + ", ".join(options["paths"]))
+        self.stdout.write(summary_line(totals))
         if totals["failed"]:
             raise SystemExit(1)
+
+
+def summary_line(totals):
+    """The run's summary (docs/FORMATS.md): wire updates and kills named when there were."""
+    wire = (f"updated {totals['updated']}, withdrawn {totals['withdrawn']}, "
+            if totals["updated"] or totals["withdrawn"] else "")
+    return (f"imported {totals['imported']}, {wire}skipped {totals['skipped']}, "
+            f"failed {totals['failed']}")
 
 
 def _size(path):
