@@ -99,3 +99,16 @@ def _focal_point_moved(image):
     saved = Image.objects.filter(pk=image.pk).values_list("focal_x", "focal_y").first()
     return saved is not None and saved != (image.focal_x, image.focal_y)
 
+
+
+def fill_from_metadata(image, metadata):
+    """Fill the image's empty caption, credit and usage terms from its file's metadata
+    (a ``pictures.Metadata``); returns the names of those filled."""
+    filled = []
+    for field, value, label in (("caption", metadata.caption, "caption"),
+                                ("credit", metadata.credit, "credit"),
+                                ("usage_terms", metadata.copyright, "copyright")):
+        if value and not getattr(image, field).strip():
+            setattr(image, field, value)
+            filled.append(label)
+    return filled
