@@ -93,6 +93,27 @@ def image_save(*, image, by, new_file=False):
     return image
 
 
+def image_restore(*, image, name, data, store):
+    """Save a restored image (from an export) whose original is ``data``: checked as an
+    upload is, stored at ``name`` (or already there: ``store`` false), its renditions
+    made once the restore commits. Raises ValueError for a file we do not accept."""
+    try:
+        info = pictures.read_picture(data)
+    except pictures.PictureRefused as refused:
+        raise ValueError(f"image {name!r}: {refused}") from refused
+    image.width, image.height = info.width, info.height
+    image.file.name = default_storage.save(name, ContentFile(data)) if store else name
+    image.renditions = []
+    image.save()
+
+    def renditions():
+        make_renditions(image, at_upload=True)
+        queue_remaining_renditions(image)
+
+    transaction.on_commit(renditions)
+    return image
+
+
 def _focal_point_moved(image):
     if image.pk is None:
         return True
