@@ -171,7 +171,7 @@ class Image(models.Model):
         widest when some of ``widths`` are wider (never enlarged)."""
         widest = self.max_crop_width(crop)
         fitting = tuple(w for w in widths if w <= widest)
-        if widest > 0 and widest not in fitting and max(widths) > widest:
+        if widths and 0 < widest < max(widths) and widest not in fitting:
             fitting += (widest,)
         return fitting
 
