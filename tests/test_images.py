@@ -40,6 +40,21 @@ def test_a_card_picture_offers_webp_and_jpeg_widths_lazily_with_its_size():
     assert 'alt="Harbour cranes at dusk"' in html
 
 
+def test_the_worker_adds_avif_and_every_width_offered_best_format_first(
+    django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks() as queued:
+        image = make_image(width=2000, height=1250)
+    assert "avif" not in picture(image, "hero")  # slower to encode: not at upload
+    for task in queued:  # the worker's part (tasks run in this process in tests)
+        task()
+    image.refresh_from_db()
+    html = picture(image, "hero")
+    assert html.index('type="image/avif"') < html.index('type="image/webp"')
+    assert set(re.findall(r" (\d+)w", html)) == {"320", "480", "640", "800", "1200", "1600",
+                                                     "1920"}
+
+
 def test_the_lead_picture_is_fetched_first():
     html = picture(make_image(), "lead", eager=True)
     assert 'fetchpriority="high"' in html and 'loading="lazy"' not in html

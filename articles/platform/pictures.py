@@ -81,7 +81,7 @@ def read_picture(data):
     width, height = picture.size
     if _turned(picture):
         width, height = height, width
-    picture.draft("RGB", (DECODE_AT_LEAST, DECODE_AT_LEAST))
+    _decode_smaller(picture)
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", PILImage.DecompressionBombWarning)
@@ -90,6 +90,18 @@ def read_picture(data):
         raise PictureRefused("This picture is damaged or incomplete (it may not have "
                              "uploaded in full): try the file again.") from exc
     return Picture(picture.format, width, height)
+
+
+def _decode_smaller(picture):
+    """Have a JPEG decoded at the smallest scale still DECODE_AT_LEAST pixels wide as it
+    is shown (a picture on its side: as tall as it is stored)."""
+    width, height = picture.size
+    if _turned(picture):
+        wanted = (DECODE_AT_LEAST * width // height, DECODE_AT_LEAST)
+    else:
+        wanted = (DECODE_AT_LEAST, DECODE_AT_LEAST * height // width)
+    if min(wanted) > 0:
+        picture.draft("RGB", wanted)
 
 
 def _turned(picture):
@@ -101,7 +113,7 @@ def upright_rgb(data):
     """The picture of ``data`` turned as its camera meant, in RGB (transparency laid on
     white), ready to cut renditions from."""
     picture = _open(data)
-    picture.draft("RGB", (DECODE_AT_LEAST, DECODE_AT_LEAST))
+    _decode_smaller(picture)
     picture = ImageOps.exif_transpose(picture)
     if picture.mode in ("RGBA", "LA", "P"):
         picture = picture.convert("RGBA")
@@ -134,7 +146,9 @@ def rendition(picture, *, ratio, focal, width, fmt):
     box = crop_box(picture.size, ratio, focal)
     box_w, box_h = box[2] - box[0], box[3] - box[1]
     height = max(1, round(width * box_h / box_w))
-    scaled = picture.resize((width, height), PILImage.Resampling.LANCZOS, box=box)
+    # reducing_gap: a fast reduction first, then Lanczos over the last factor of three.
+    scaled = picture.resize((width, height), PILImage.Resampling.LANCZOS, box=box,
+                            reducing_gap=3.0)
     out = io.BytesIO()
     scaled.save(out, **ENCODE_OPTIONS[fmt])
     return out.getvalue()
