@@ -9,7 +9,9 @@ from django.contrib.auth.password_validation import validate_password
 from django.core.management import CommandError, call_command
 from django.test import RequestFactory
 
+from articles.editorial import images
 from articles.models import Article, Minister
+from articles.models.images import CROPS, FULL
 
 pytestmark = pytest.mark.django_db
 
@@ -23,10 +25,13 @@ def setup_demo():
 
 
 @pytest.fixture(autouse=True)
-def _debug(settings):
+def _debug(settings, monkeypatch):
     settings.DEBUG = True
-    # Hashing demo passwords at full strength would dominate this file's run time.
+    # Hashing demo passwords at full strength would dominate this file's run time, and
+    # so would every picture's renditions: one each is made here.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    monkeypatch.setattr(images, "UPLOAD_RENDITIONS", {crop: () for crop in CROPS.values()}
+                        | {FULL: (800,)})
 
 
 def test_demo_has_published_review_and_scheduled_stories_with_tags():
@@ -109,3 +114,14 @@ def test_refuses_without_debug(settings):
     settings.DEBUG = False
     with pytest.raises(CommandError, match="DEBUG"):
         call_command("setup_demo", stdout=io.StringIO())
+
+
+def test_published_demo_stories_have_pictures_the_project_drew():
+    setup_demo()
+    published = Article.objects.published().select_related("hero_image")
+    assert published.exists()
+    for article in published:
+        image = article.hero_image
+        assert image is not None, article.headline
+        assert image.alt_text and image.credit == "Newsroom graphics"
+        assert "full-800.jpg" in image.renditions

@@ -13,6 +13,10 @@ REPORTER_PERMISSIONS = [
     ("articles", "add_minister"),
     ("articles", "view_policy"),
     ("articles", "add_policy"),
+    # The image library (articles.admin.images): upload and describe pictures.
+    ("articles", "view_image"),
+    ("articles", "add_image"),
+    ("articles", "change_image"),
 ]
 
 EDITOR_PERMISSIONS = REPORTER_PERMISSIONS + [
@@ -27,6 +31,7 @@ EDITOR_PERMISSIONS = REPORTER_PERMISSIONS + [
     ("articles", "delete_minister"),
     ("articles", "change_policy"),
     ("articles", "delete_policy"),
+    ("articles", "delete_image"),
     # Staff sign-in (articles.accounts): see lockouts and unlock a colleague by deleting
     # the attempts; reset a colleague's two-factor, which deletes their devices.
     ("axes", "view_accessattempt"),

@@ -24,6 +24,7 @@ from articles.models import (
 from articles.platform.dates import publication_date_error
 from articles.platform.text import strip_forbidden_data
 from articles.wire.batches import NewArticle, store_articles
+from articles.wire.media import ImageRestorer
 from articles.wire.plaintext import ImportFailed
 
 CHUNK_SIZE = 500  # lines stored together, within the file's one transaction
@@ -34,6 +35,7 @@ class ExportImport:
     created: int = 0
     skipped: int = 0
     removed: dict = field(default_factory=dict)  # line number: control characters removed
+    images_missing: int = 0  # images left out: their file was neither given nor stored
 
 
 def export_file_lines(handle, *, max_bytes=None):
@@ -57,16 +59,18 @@ def export_file_lines(handle, *, max_bytes=None):
             ) from error
 
 
-def import_export_lines(*, lines, name, progress=None, chunk_size=CHUNK_SIZE):
+def import_export_lines(*, lines, name, progress=None, chunk_size=CHUNK_SIZE, media=None):
     """Recreate articles from this project's JSON Lines export; the whole file or nothing.
 
     Returns an ExportImport. An article whose slug already exists is skipped, so
     importing the same export twice creates nothing the second time. The lines are read
     as they come, ``chunk_size`` at a time (articles.wire.batches stores each chunk), so
     memory does not grow with the file; ``progress(articles)`` is called after each.
+    ``media``: the folder holding the export's image files (``export_articles --media``).
     """
     result = ExportImport()
     tags = _TagLookup()
+    tags.images = ImageRestorer(media)
     with transaction.atomic():
         chunk = []
         for number, line in enumerate(lines, start=1):
@@ -84,6 +88,7 @@ def import_export_lines(*, lines, name, progress=None, chunk_size=CHUNK_SIZE):
                 _restore_chunk(chunk, name=name, tags=tags, result=result, progress=progress)
                 chunk = []
         _restore_chunk(chunk, name=name, tags=tags, result=result, progress=progress)
+    result.images_missing = tags.images.missing
     return result
 
 
@@ -136,11 +141,13 @@ class _Here:
 
 
 class _TagLookup:
-    """The file's tags by ISO code or name, each looked up (or created) once."""
+    """The file's tags by ISO code or name, each looked up (or created) once, and its
+    images (an ImageRestorer), each restored once."""
 
     def __init__(self):
         self.countries = dict(Country.objects.values_list("code", "pk"))
         self.named = {Minister: {}, Policy: {}}
+        self.images = None  # the file's ImageRestorer
 
     def country_ids(self, codes):
         missing = set(codes) - self.countries.keys()
@@ -198,6 +205,7 @@ def _article_from_record(record, *, here, tags, comment):
         bylines=", ".join(record.get("authors") or []),
         headline_needs_review=bool(record.get("headline_needs_review")),
         fingerprint=record.get("fingerprint") or None,
+        hero_image=tags.images.image_for(record.get("image")),
     )
     if article.fingerprint in here.fingerprints:
         return None  # the same wire copy is already here under another slug
