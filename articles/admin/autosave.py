@@ -36,7 +36,7 @@ def refusal_reason(article):
 
 
 # The text fields a refused save shows back, for the writer to copy from.
-TEXT_FIELDS = ("headline", "standfirst", "body", "dateline", "bylines", "image_alt",
+TEXT_FIELDS = ("headline", "standfirst", "body", "dateline", "source", "image_alt",
                "image_caption", "image_credit")
 
 

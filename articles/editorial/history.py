@@ -20,7 +20,7 @@ from reversion.models import Version
 from articles.models import TAXONOMIES, Article, TagMerge
 from articles.platform.text import html_to_text, visible_controls
 
-TEXT_FIELDS = ["headline", "standfirst", "body", "dateline", "bylines", "slug", "image_alt",
+TEXT_FIELDS = ["headline", "standfirst", "body", "dateline", "source", "slug", "image_alt",
                "image_caption", "image_credit"]
 HTML_FIELDS = {"body"}  # compared as the words readers see; the others as typed
 OTHER_FIELDS = ["image", "status", "published_at", "headline_needs_review"]

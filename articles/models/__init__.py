@@ -9,6 +9,7 @@ from articles.models.addresses import (
     slugs_in_use,
 )
 from articles.models.articles import NEWEST_FIRST, Article, ArticleQuerySet, Correction
+from articles.models.authors import ArticleAuthor, Author
 from articles.models.autosave import AutosavedCopy, EditorPresence
 from articles.models.invalidation import PendingInvalidation
 from articles.models.people import Person
@@ -31,7 +32,8 @@ from articles.models.vocabulary import (
 )
 
 __all__ = [
-    "DASHES", "NEWEST_FIRST", "TAXONOMIES", "TAXONOMIES_BY_PLURAL", "Article",
+    "DASHES", "NEWEST_FIRST", "TAXONOMIES", "TAXONOMIES_BY_PLURAL", "Article", "ArticleAuthor",
+    "Author",
     "ArticleQuerySet", "AutosavedCopy", "Correction", "Country", "EditorPresence", "Minister",
     "PendingInvalidation", "Person", "Policy", "RetiredAddress", "TagMerge",
     "TaggedCountry", "TaggedMinister", "TaggedPolicy", "Taxonomy", "VocabularyTag",

@@ -13,7 +13,7 @@ from articles.platform.text import output_data
 JSON_SCRIPT_ESCAPES = {ord("<"): "\\u003C", ord(">"): "\\u003E", ord("&"): "\\u0026"}
 
 
-def article_json_ld(request, article, tags, *, summary, modified):
+def article_json_ld(request, article, tags, *, authors=(), corrections=(), summary, modified):
     """schema.org NewsArticle for the article, safe to place inside a <script> tag."""
     url = request.build_absolute_uri(article.get_absolute_url())
     publisher = {"@type": "NewsMediaOrganization", "name": settings.NEWSROOM_NAME,
@@ -28,7 +28,8 @@ def article_json_ld(request, article, tags, *, summary, modified):
         "datePublished": article.published_at,
         "dateModified": modified,
         # Wire copy has no byline: the newsroom itself is then the author.
-        "author": [{"@type": "Person", "name": name} for name in article.authors]
+        "author": [{"@type": "Person", "name": author.name,
+                    "url": request.build_absolute_uri(author.url)} for author in authors]
         or [publisher],
         "publisher": publisher,
         "about": [{"@type": "Thing", "name": tag.name,
@@ -36,6 +37,10 @@ def article_json_ld(request, article, tags, *, summary, modified):
         "keywords": [tag.name for tag in tags],
         "inLanguage": settings.NEWSROOM_LANGUAGE,
     }
+    notes = [c for c in corrections if c.kind in c.ABOVE_BODY]
+    if notes:
+        data["correction"] = [{"@type": "CorrectionComment", "text": c.note,
+                               "datePublished": c.created_at} for c in notes]
     if article.dateline:
         data["locationCreated"] = {"@type": "Place", "name": article.dateline}
     if article.image:
