@@ -53,11 +53,12 @@ def author_by_slug(slug):
     """The author with this slug, or None; remembered until they change."""
     def find():
         author = Author.objects.filter(slug=slug).first()
-        if author is not None:
-            dependencies.record(dependencies.author(author.pk))
+        # Found: until they change; not found: until an author is added or renamed.
+        dependencies.record(dependencies.AUTHORS if author is None
+                            else dependencies.author(author.pk))
         return author
 
-    return remember("author", find, slug, depends_on={dependencies.AUTHORS})
+    return remember("author", find, slug, depends_on=())
 
 
 def articles_by(author):
