@@ -70,7 +70,8 @@ class AuthorAdmin(CheckedListMixin, CheckedInputMixin, admin.ModelAdmin):
     search_fields = ["name", "role", "slug"]
     prepopulated_fields = {"slug": ("name",)}
     show_facets = ShowFacets.NEVER
-    fieldsets = [(None, {"fields": ["name", "slug", "role", "bio", "user"]})]
+    autocomplete_fields = ["photo"]
+    fieldsets = [(None, {"fields": ["name", "slug", "role", "bio", "photo", "user"]})]
 
     def get_queryset(self, request):
         queryset = super().get_queryset(request)

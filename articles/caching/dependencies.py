@@ -18,6 +18,8 @@ can make stale exactly what shows what it changed (``articles.caching.state``).
   changed by an author added, edited or deleted.
 - ``corrections``: the corrections page; changed by a correction or clarification of a
   public-facing article, and as ``published`` for an article that has one.
+- ``image:<id>``: one image of the library as pages show it (its alt text, caption,
+  credit, renditions), wherever it appears; changed by any write to the image.
 - ``search`` and ``sitemap``: changed by any write to a public-facing article.
 - ``any``: changed by every write; a page whose view names nothing depends on it.
 
@@ -59,6 +61,8 @@ def author(author_id):
 
 def author_articles(author_id):
     return f"author-articles:{author_id}"
+def image(image_id):
+    return f"image:{image_id}"
 
 
 def archive(year, month=None):

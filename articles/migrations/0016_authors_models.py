@@ -12,7 +12,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('articles', '0015_editor_body_help_text'),
+        ('articles', '0016_images_library'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
@@ -64,6 +64,11 @@ class Migration(migrations.Migration):
             model_name='articleauthor',
             name='article',
             field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='article_authors', to='articles.article'),
+        ),
+        migrations.AddField(
+            model_name='author',
+            name='photo',
+            field=models.ForeignKey(blank=True, help_text="A portrait from the image library, shown on the author's page.", null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='authors', to='articles.image'),
         ),
         migrations.AddField(
             model_name='author',

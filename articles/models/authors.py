@@ -47,6 +47,11 @@ class Author(models.Model):
         "short bio", max_length=1000, blank=True, validators=PLAIN_TEXT,
         help_text="Two or three sentences for the author's page.",
     )
+    photo = models.ForeignKey(
+        "articles.Image", null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="authors", help_text="A portrait from the image library, shown on the "
+        "author's page.",
+    )
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
         related_name="author", verbose_name="staff account",

@@ -52,10 +52,12 @@ def article_authors(article, *, fresh=False):
 def author_by_slug(slug):
     """The author with this slug, or None; remembered until they change."""
     def find():
-        author = Author.objects.filter(slug=slug).first()
+        author = Author.objects.select_related("photo").filter(slug=slug).first()
         # Found: until they change; not found: until an author is added or renamed.
         dependencies.record(dependencies.AUTHORS if author is None
                             else dependencies.author(author.pk))
+        if author is not None and author.photo_id:
+            dependencies.record(dependencies.image(author.photo_id))
         return author
 
     return remember("author", find, slug, depends_on=())
