@@ -108,3 +108,16 @@ def test_refuses_without_debug(settings):
     settings.DEBUG = False
     with pytest.raises(CommandError, match="DEBUG"):
         call_command("setup_demo", stdout=io.StringIO())
+
+
+def test_demo_has_authors_with_bios_and_typed_corrections():
+    from articles.models import Author, Correction
+
+    setup_demo()
+    authors = Author.objects.filter(article_rows__isnull=False).distinct()
+    assert authors.count() == 3 and all(author.bio and author.role for author in authors)
+    assert Author.objects.get(name="Arun Kumar").user.username == "reporter"
+    assert set(Correction.objects.values_list("kind", flat=True)) == {
+        "correction", "clarification", "update"}
+    setup_demo()  # again: nothing doubled
+    assert Correction.objects.count() == 3 and Author.objects.count() == 3
