@@ -5,7 +5,7 @@ import json
 from django.db.models import Prefetch
 from django.utils import timezone
 
-from articles.models import Article, Correction, RetiredAddress
+from articles.models import Article, ArticleAuthor, Correction, RetiredAddress
 from articles.wire.media import image_record
 
 CHUNK_SIZE = 500
@@ -29,7 +29,13 @@ def export_record(article):
         "dateline": article.dateline,
         "standfirst": article.standfirst,
         "body": article.body,
-        "authors": article.authors,
+        "authors": [row.author.name for row in article.article_authors.all()],
+        # Beyond the names: each author whole, in byline order, so a restore is lossless.
+        "author_details": [
+            {"name": row.author.name, "slug": row.author.slug, "role": row.author.role,
+             "bio": row.author.bio} for row in article.article_authors.all()
+        ],
+        "source": article.source,
         "countries": sorted(country.code for country in article.countries.all()),
         "ministers": sorted(minister.name for minister in article.ministers.all()),
         "policies": sorted(policy.name for policy in article.policies.all()),
@@ -57,6 +63,8 @@ def export_lines(queryset=None, *, media=None):
     queryset = (queryset if queryset is not None else Article.objects.all()).order_by("id")
     queryset = queryset.select_related("hero_image").prefetch_related(
         "countries", "ministers", "policies",
+        Prefetch("article_authors", queryset=ArticleAuthor.objects.select_related("author")
+                 .order_by("position", "id")),
         Prefetch("corrections", queryset=Correction.objects.order_by("created_at", "id")),
         Prefetch("retired_addresses", queryset=RetiredAddress.objects.order_by("id")),
     )

@@ -26,7 +26,7 @@ from django.utils import timezone
 
 from articles.editorial import images
 from articles.editorial.roles import EDITOR, REPORTER
-from articles.models import Image
+from articles.models import Author, Image
 from articles.platform.graphics import draw_map, draw_pattern
 from articles.platform.text import html_to_text
 from articles.tagging import get_vocabulary
@@ -38,7 +38,28 @@ from articles.wire.plaintext import parse_wire
 DEMO = Path(__file__).resolve().parent.parent.parent / "demo"
 IN_REVIEW = {"11_agnipath_review.txt", "12_eaeu_trade.txt"}
 SCHEDULED = "09_bri_ports.txt"
-DEMO_BYLINES = ["Arun Kumar", "Meera Iyer", "Daniel Okafor", "Arun Kumar, Lena Fischer"]
+# The demo desk's (fictional) writers: name, role, bio; and the bylines they share out.
+DEMO_AUTHORS = {
+    "Arun Kumar": ("Diplomatic correspondent",
+                   "Arun covers India's foreign ministry and its neighbours from New Delhi. "
+                   "Before the desk he reported on shipping from Mumbai for ten years."),
+    "Meera Iyer": ("Trade editor",
+                   "Meera follows trade agreements, corridors and the money behind them. "
+                   "She reads customs tables so readers need not."),
+    "Lena Fischer": ("Europe correspondent",
+                     "Lena reports on the European Union's dealings with Asia from Brussels, "
+                     "with a particular eye on energy and sanctions."),
+}
+DEMO_BYLINES = [["Arun Kumar"], ["Meera Iyer"], ["Lena Fischer"], ["Arun Kumar", "Lena Fischer"]]
+# Typed notes on three published stories: (kind, note), shown with their time.
+DEMO_NOTES = {
+    "03_quad_japan.txt": ("correction", "An earlier version of this story gave the number "
+                          "of coastguard ships taking part as twelve. It is ten."),
+    "06_uae_cepa.txt": ("clarification", "This story has been changed to make clear that "
+                        "the growth figure is for goods trade only, not services."),
+    "08_vienna_talks.txt": ("update", "The delegations agreed late on Friday to meet again "
+                            "in Vienna next month."),
+}
 
 # Published demo stories got an editor's headline; the wire's first sentence becomes
 # the standfirst. Stories in review keep the derived headline, flagged for review.
@@ -129,8 +150,6 @@ class Command(BaseCommand):
         if not published:
             return
         article.headline_needs_review = False
-        # Wire copy carries no byline; the demo desk credits its own (fictional) reporters.
-        article.bylines = DEMO_BYLINES[sum(map(ord, name)) % len(DEMO_BYLINES)]
         if name in EDITED_HEADLINES:
             article.standfirst = first_sentence(html_to_text(article.body).split("\n")[0])
             article.headline = EDITED_HEADLINES[name]
@@ -148,8 +167,17 @@ class Command(BaseCommand):
                                   "image")
             article.save(update_fields=[
                 "headline", "slug", "standfirst", "headline_needs_review", "published_at",
-                "bylines", "hero_image",
+                "hero_image",
             ])
+        # Wire copy carries no byline; the demo desk credits its own (fictional) reporters.
+        names = DEMO_BYLINES[int(name[:2]) % len(DEMO_BYLINES)]  # "03_quad_japan.txt"
+        article.set_authors([demo_author(author) for author in names])
+        if name in DEMO_NOTES:
+            kind, note = DEMO_NOTES[name]
+            article.corrections.create(
+                kind=kind, note=note,
+                created_at=max(article.published_at, timezone.now() - datetime.timedelta(hours=3)),
+            )
 
     def demo_image(self, name):
         """The picture the project draws for a demo story (None for one without)."""
@@ -178,4 +206,15 @@ class Command(BaseCommand):
         user.set_password(password)
         user.save()
         user.groups.add(Group.objects.get(name=role))
+        # The demo reporter writes as one of the demo authors.
+        Author.objects.filter(name=user.get_full_name(), user__isnull=True).update(user=user)
 
+
+def demo_author(name):
+    """The demo author of this name, with their role and bio."""
+    role, bio = DEMO_AUTHORS[name]
+    author = Author.objects.named([name])[0]
+    if (author.role, author.bio) != (role, bio):
+        author.role, author.bio = role, bio
+        author.save(update_fields=["role", "bio"])
+    return author

@@ -26,6 +26,8 @@ from articles.caching.invalidation import invalidate
 from articles.editorial import images
 from articles.models import (
     Article,
+    ArticleAuthor,
+    Author,
     Correction,
     Country,
     Image,
@@ -45,7 +47,8 @@ BATCH_SIZE = 2000
 INSERT_WORKERS = 2
 # From this size on, the secondary indexes are built after the load (indexes_built_after).
 REBUILD_INDEXES_FROM = 100_000
-TABLES = (Article, Correction, TaggedCountry, TaggedMinister, TaggedPolicy)
+TABLES = (Article, ArticleAuthor, Correction, TaggedCountry, TaggedMinister, TaggedPolicy)
+BENCH_AUTHORS = 80
 MINISTERS = 500
 POLICIES = 200
 BODY_WORDS = 600
@@ -159,6 +162,7 @@ class Command(BaseCommand):
                 raise CommandError("No countries: run migrate first.")
             ministers = self.seed_ministers(rng, countries)
             policies = self.seed_policies(rng)
+            self.authors = self.seed_authors(rng)
         self.stdout.write(
             f"vocabulary: {len(countries)} countries, {len(ministers)} ministers, "
             f"{len(policies)} policies"
@@ -198,6 +202,7 @@ class Command(BaseCommand):
                 cursor.execute("ANALYZE articles_taggedcountry")
                 cursor.execute("ANALYZE articles_taggedminister")
                 cursor.execute("ANALYZE articles_taggedpolicy")
+                cursor.execute("ANALYZE articles_articleauthor")
         invalidate({"everything"})  # bulk inserts send no signals
         self.stdout.write(
             f"seeded {count} articles in {time.monotonic() - started:.1f} s"
@@ -240,6 +245,17 @@ class Command(BaseCommand):
             return datetime.strptime(value, "%Y-%m-%d").date()
         except ValueError as error:
             raise CommandError(f"--until must be YYYY-MM-DD: {error}") from error
+
+    def seed_authors(self, rng, count=BENCH_AUTHORS):
+        """A pool of authors the articles' bylines share."""
+        names = sorted({f"{rng.choice(FIRST_NAMES)} {rng.choice(LAST_NAMES)}"
+                        for _ in range(count)})
+        return Author.objects.named(names)
+
+    def byline_rows(self, articles):
+        """(article id, author id, position) of each article's one author."""
+        return [(article.pk, self.authors[article.pk % len(self.authors)].pk, 0)
+                for article in articles]
 
     def seed_ministers(self, rng, countries):
         """~500 ministers, most of them in the countries that get most coverage.
@@ -321,6 +337,8 @@ class Command(BaseCommand):
             ))
             for model, rows in self.tag_rows(batch).items():
                 copy_rows(cursor, model, ["content_object_id", "tag_id", "published_at"], rows)
+            copy_rows(cursor, ArticleAuthor, ["article_id", "author_id", "position"],
+                      self.byline_rows(articles))
             copy_rows(cursor, Correction, ["article_id", "kind", "note", "created_at"], (
                 (c.article_id, c.kind, c.note, c.created_at)
                 for c in self.corrections(articles, generator)
@@ -345,6 +363,9 @@ class Command(BaseCommand):
                  for article_id, tag_id, published_at in rows],
                 batch_size=5000,
             )
+        ArticleAuthor.objects.bulk_create(
+            ArticleAuthor(article_id=article_id, author_id=author_id, position=position)
+            for article_id, author_id, position in self.byline_rows(articles))
         Correction.objects.bulk_create(self.corrections(articles, generator))
 
     @staticmethod
@@ -543,7 +564,6 @@ class ArticleGenerator:
             f"{rng.choice(NOUNS)} continued.",
             body=self.body(names),
             dateline=(countries[0].name if countries else ""),
-            bylines=f"{rng.choice(FIRST_NAMES)} {rng.choice(LAST_NAMES)}",
             status=status,
             published_at=published_at,
             fingerprint=f"{FINGERPRINT_PREFIX}{index + 1}",
