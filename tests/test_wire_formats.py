@@ -46,7 +46,8 @@ def test_ninjs_item_becomes_a_story_with_its_picture(samples):
     assert article.headline_needs_review is False
     assert article.standfirst == "The agreement covers cranes, dredging and training."
     assert article.dateline == "Chennai"
-    assert article.bylines == "Meera Iyer, Tomas Lind"
+    assert [author.name for author in article.ordered_authors()] == ["Meera Iyer", "Tomas Lind"]
+    assert article.source == "Agency Desk"
     assert article.body.startswith("<p>India and Sweden signed an agreement")
     assert article.wire_uri == "urn:newsroom-test:agency:2024:port-deal"
     assert article.wire_version == 1
@@ -67,7 +68,8 @@ def test_newsml_item_becomes_a_story_with_its_embargo(samples):
     assert code == 0, err
     assert article.headline == "Central Asian ministers meet to plan a rail corridor"
     assert article.dateline == "Astana"
-    assert article.bylines == "Aigerim Sadykova"
+    assert [author.name for author in article.ordered_authors()] == ["Aigerim Sadykova"]
+    assert article.source == "Newsroom Test Agency"
     assert article.standfirst == "Five countries agree on a timetable."
     assert "Ignored" not in article.body
     assert "<strong>rail corridor</strong>" in article.body

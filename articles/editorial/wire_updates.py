@@ -7,16 +7,23 @@ from django.db import transaction
 from django.utils import timezone
 
 from articles.editorial import workflow
-from articles.models import Article, Correction, WireUpdate
+from articles.models import Article, Author, Correction, WireUpdate
 
-COPIED = ("headline", "standfirst", "body", "dateline", "bylines")
+COPIED = ("headline", "standfirst", "body", "dateline")
 
 
 def copy_fields(article, values):
-    """Put an item's copy on the article."""
+    """Put an item's copy on the article (its by-line: ``set_bylines`` once saved)."""
     for name in COPIED:
         setattr(article, name, values[name] if isinstance(values, dict)
                 else getattr(values, name))
+
+
+def set_bylines(article, bylines):
+    """The by-line's names ("A, B") as the article's authors, each found or created."""
+    names = [name.strip()[:120] for name in bylines.split(",") if name.strip()]
+    if names or article.pk:
+        article.set_authors(Author.objects.named(names))
 
 
 def note_update(article, version):
@@ -42,6 +49,7 @@ def wire_update_apply(*, update, by):
         article.version += 1
         article.updated_by = by
         article.save()
+        set_bylines(article, update.bylines)
         note_update(article, update.wire_version)
         update.applied_at, update.applied_by = timezone.now(), by
         update.save(update_fields=["applied_at", "applied_by"])

@@ -48,6 +48,7 @@ class WireItem:
     standfirst: str = ""
     dateline: str = ""
     bylines: list = field(default_factory=list)
+    source: str = ""  # the agency
     pubstatus: str = USABLE
     embargo_until: datetime.datetime | None = None
     created_at: datetime.datetime | None = None  # the item's first or version time

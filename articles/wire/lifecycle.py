@@ -15,7 +15,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from articles.editorial.images import image_save
-from articles.editorial.wire_updates import copy_fields, note_update
+from articles.editorial.wire_updates import copy_fields, note_update, set_bylines
 from articles.models import TAXONOMIES, Article, Image, WireUpdate, free_slug
 from articles.platform.pictures import PictureRefused
 from articles.platform.text import strip_forbidden
@@ -72,13 +72,16 @@ def store_item(item, *, publish=False, autotag=True, vocabulary=None, name=""):
                                f"withdrawn #{article.pk} ({item.pubstatus} by the agency)")
         if article.taken_over:
             article.wire_updates.pending().update(dismissed=True)
-            WireUpdate.objects.create(article=article, wire_version=item.version, **text)
+            WireUpdate.objects.create(article=article, wire_version=item.version,
+                                      **{k: v for k, v in text.items() if k != "source"})
             return ItemOutcome(PROPOSED, article, f"proposed to the desk as an update of "
                                f"#{article.pk} (an editor has taken it over)", removed)
         copy_fields(article, text)
+        article.source = text["source"] or article.source
         article.wire_version = item.version
         article.embargo_until = item.embargo_until or article.embargo_until
         _save(article)
+        set_bylines(article, text["bylines"])
         note_update(article, item.version)
         reversion.set_comment(f"Updated from {source}")
         return ItemOutcome(UPDATED, article, f"updated #{article.pk} to version "
@@ -91,7 +94,8 @@ def _clean(item):
     for key, value, names in (("headline", item.headline, True),
                               ("standfirst", item.standfirst, False),
                               ("body", item.body, False), ("dateline", item.dateline, True),
-                              ("bylines", ", ".join(item.bylines), True)):
+                              ("bylines", ", ".join(item.bylines)[:255], True),
+                              ("source", item.source[:120], True)):
         text[key], count = strip_forbidden(value, names=names)
         removed += count
     return text, removed
@@ -99,7 +103,7 @@ def _clean(item):
 
 def _create(item, text, *, publish):
     article = Article(
-        **text,
+        **{name: value for name, value in text.items() if name != "bylines"},
         slug=free_slug(text["headline"], fallback="wire"),
         status=Article.Status.PUBLISHED if publish else Article.Status.REVIEW,
         published_at=(item.created_at or timezone.now()) if publish else None,
@@ -108,6 +112,7 @@ def _create(item, text, *, publish):
         wire_version=item.version,
     )
     _save(article)
+    set_bylines(article, text["bylines"])
     return article
 
 

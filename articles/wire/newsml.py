@@ -110,6 +110,7 @@ def _text_item(item, pictures):
         dateline=_text(item, f"{content}{NAR}dateline") or (
             _text(located, f"{NAR}name") if located is not None else ""),
         bylines=[name for name in bylines if name],
+        source=_source(item),
         pubstatus=STATUSES[qcode],
         embargo_until=wire_time(_text(item, f"{meta}{NAR}embargoed"), "embargoed"),
         created_at=wire_time(_text(item, f"{meta}{NAR}firstCreated")
@@ -120,6 +121,16 @@ def _text_item(item, pictures):
         pictures=pictures,
         format="NewsML-G2",
     )
+
+
+def _source(item):
+    """The agency: the provider's name, else the copyright holder's."""
+    provider = item.find(f"{NAR}itemMeta/{NAR}provider")
+    if provider is not None:
+        named = _text(provider, f"{NAR}name") or provider.get("literal", "")
+        if named:
+            return named
+    return _text(item, f"{NAR}rightsInfo/{NAR}copyrightHolder/{NAR}name")
 
 
 def _body(item):

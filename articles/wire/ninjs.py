@@ -84,6 +84,7 @@ def _item(document, folder):
         standfirst=_by_role(document.get("descriptions"), ("summary", "abstract", "teaser")),
         dateline=document.get("located") or "",
         bylines=_names(document.get("by") or ""),
+        source=document.get("copyrightholder") or "",
         pubstatus=document.get("pubstatus") or USABLE,
         embargo_until=wire_time(document.get("embargoed"), "embargoed"),
         created_at=wire_time(document.get("firstcreated") or document.get("versioncreated"),
