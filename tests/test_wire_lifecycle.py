@@ -161,3 +161,54 @@ def test_a_published_time_before_the_embargo_cannot_be_stored():
     assert story.published_at == NOON + timedelta(hours=1)
     with pytest.raises(IntegrityError), transaction.atomic():
         Article.objects.filter(pk=story.pk).update(published_at=NOON)
+
+
+def test_desk_and_form_show_the_proposed_update_and_one_click_applies_it(editor_client,
+                                                                        editor):
+    story = store_item(item(), autotag=False).article
+    story.headline = "Grain ships sail again"
+    services.article_save(article=story, by=editor, headline_changed=True)
+    store_item(item(2, "Agency's second take"), autotag=False)
+
+    desk = editor_client.get(reverse("admin:index")).content.decode()
+    form = editor_client.get(reverse("admin:articles_article_change", args=[story.pk]))
+    proposal = WireUpdate.objects.get()
+    apply_url = reverse("admin:articles_article_wire_update_apply",
+                        args=[story.pk, proposal.pk])
+
+    assert "Updates from the wire" in desk and "Grain ships sail again" in desk
+    assert f'formaction="{apply_url}"' in form.content.decode()
+    assert editor_client.get(apply_url).status_code == 405
+    response = editor_client.post(apply_url)
+    story.refresh_from_db()
+    assert response.status_code == 302
+    assert story.headline == "Agency's second take"
+
+
+def test_a_reporter_cannot_apply_a_proposed_update(reporter_client, editor):
+    story = store_item(item(), autotag=False).article
+    story.headline = "Grain ships sail again"
+    services.article_save(article=story, by=editor, headline_changed=True)
+    store_item(item(2, "Agency's second take"), autotag=False)
+    proposal = WireUpdate.objects.get()
+
+    reporter_client.post(reverse("admin:articles_article_wire_update_apply",
+                                 args=[story.pk, proposal.pk]))
+
+    story.refresh_from_db()
+    assert story.headline == "Grain ships sail again"
+
+
+@time_machine.travel(NOON, tick=False)
+def test_desk_tells_of_a_kill_and_the_list_shows_an_embargo(editor_client):
+    store_item(item(), publish=True, autotag=False)
+    store_item(item(2, pubstatus=CANCELED), autotag=False)
+    make_article("Budget held back", status=Article.Status.REVIEW,
+                 embargo_until=NOON + timedelta(hours=2))
+
+    desk = editor_client.get(reverse("admin:index")).content.decode()
+    listing = editor_client.get(reverse("admin:articles_article_changelist")).content.decode()
+
+    assert "Killed by the agency" in desk and "Grain corridor reopens after talks" in desk
+    assert "embargoed until" in desk
+    assert "embargoed until 02 Mar 14:00" in listing

@@ -29,6 +29,7 @@ from articles.admin.filters import TAG_FILTERS, StatusFilter
 from articles.admin.history import ArticleHistoryMixin
 from articles.admin.input import CheckedInputMixin
 from articles.admin.suggestions import SuggestedTagsMixin
+from articles.admin.wire_updates import WireUpdatesMixin
 from articles.editorial import autosave, services, workflow
 from articles.editorial.forms import (
     ArticleForm,
@@ -75,7 +76,7 @@ class ArticleChangeList(CheckedChangeList, BoundedChangeList):
     # time), and nothing more: a list has no use for the body. Any other field a column
     # reads costs a query per row, which the list's query-count test catches.
     row_fields = ["id", "headline", "status", "published_at", "updated_at",
-                  "headline_needs_review"]
+                  "headline_needs_review", "embargo_until"]
 
     def get_queryset(self, request, exclude_parameters=None):
         # The list shows no body, and tag names come as columns of the list query:
@@ -95,7 +96,7 @@ class ArticleChangeList(CheckedChangeList, BoundedChangeList):
 @admin.register(Article)
 class ArticleAdmin(CheckedListMixin, CheckedInputMixin, AutosaveMixin,
                    workflow_buttons.WorkflowButtonsMixin, SuggestedTagsMixin, ListColumnsMixin,
-                   ArticleHistoryMixin, VersionAdmin):
+                   WireUpdatesMixin, ArticleHistoryMixin, VersionAdmin):
     form = ArticleForm
     list_filter = [
         StatusFilter, "headline_needs_review", *TAG_FILTERS,
@@ -130,8 +131,8 @@ class ArticleAdmin(CheckedListMixin, CheckedInputMixin, AutosaveMixin,
             "list; add a minister or policy with the + button.",
         }),
         ("Publishing", {"fields": [
-            "publication", "address", "headline_needs_review", "withdrawal_note", "version",
-            "audit",
+            "publication", "embargo_until", "address", "headline_needs_review",
+            "withdrawal_note", "version", "audit", "wire",
         ]}),
         ("Image", {"fields": ["hero_image"]}),
     ]
@@ -169,6 +170,10 @@ class ArticleAdmin(CheckedListMixin, CheckedInputMixin, AutosaveMixin,
     @admin.display(description="status", ordering="status")
     def status_label(self, article):
         label = workflow_buttons.state_label(article)
+        if article.under_embargo and article.status != Article.Status.WITHDRAWN:
+            until = timezone.localtime(article.embargo_until).strftime("%d %b %H:%M")
+            label = format_html('{} <span class="nr-flag">embargoed until {}</span>',
+                                label, until)
         if article.headline_needs_review and article.status != Article.Status.WITHDRAWN:
             return format_html('{} <span class="nr-flag">headline to check</span>', label)
         return label
@@ -213,7 +218,9 @@ class ArticleAdmin(CheckedListMixin, CheckedInputMixin, AutosaveMixin,
         return workflow.can_publish(request.user)
 
     def get_readonly_fields(self, request, obj=None):
-        return ["publication", "address", "audit"]
+        fixed = ["publication", "address", "audit", "wire"]
+        # An embargo moves the publication time, which is an editor's to set.
+        return fixed if workflow.can_publish(request.user) else [*fixed, "embargo_until"]
 
     def get_fieldsets(self, request, obj=None):
         """An editor may move a live story's publication time (and so its address)."""

@@ -15,7 +15,7 @@ from articles.models import Article
 
 ROW_FIELDS = (
     "id", "headline", "status", "published_at", "created_at", "updated_at", "source",
-    "headline_needs_review", "updated_by__username", "updated_by__first_name",
+    "headline_needs_review", "embargo_until", "updated_by__username", "updated_by__first_name",
     "updated_by__last_name",
 )
 
@@ -54,6 +54,17 @@ def desk_overview(user, *, limit=8, now=None):
             .exclude(status=Article.Status.WITHDRAWN)
             .order_by("-created_at", "-id")[:limit]
         ) if checks_wire else [],
+        # The wire: later versions of stories the desk has taken over, and kills.
+        "wire_updates": list(
+            base.filter(wire_updates__applied_at__isnull=True,
+                        wire_updates__dismissed=False).distinct()
+            .order_by("-updated_at")[:limit]
+        ) if checks_wire else [],
+        "wire_killed": list(
+            base.filter(status=Article.Status.WITHDRAWN, wire_uri__isnull=False,
+                        updated_at__gte=day.now - timedelta(days=7))
+            .order_by("-updated_at")[:limit]
+        ),
         "scheduled_today": list(scheduled.filter(published_at__lt=day.end_of_today)[:limit]),
         "scheduled_this_week": list(
             scheduled.filter(published_at__gte=day.end_of_today,

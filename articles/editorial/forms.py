@@ -256,7 +256,7 @@ class ArticleForm(PlainTextForm):
             "headline", "slug", "standfirst", "body", "dateline", "source",
             "hero_image",
             "countries", "ministers", "policies",
-            "headline_needs_review", "withdrawal_note",
+            "headline_needs_review", "withdrawal_note", "embargo_until",
         ]
         widgets = {
             "standfirst": forms.Textarea(attrs={"rows": 3}),
