@@ -97,14 +97,15 @@ def import_file(path, *, publish=False, autotag=True, vocabulary=None, shift=Non
 
 
 def import_files(paths, *, publish=False, autotag=True, vocabulary=None, shift=None,
-                 batch_size=BATCH_SIZE, progress=None, media=None):
+                 batch_size=BATCH_SIZE, progress=None, media=None, pictures=None):
     """Import files in order and yield a FileResult for each, as each batch is stored.
 
     Wire files are read one at a time and stored ``batch_size`` at a time (each still
     whole or not at all); an export is restored on its own, line by line.
     ``progress(files=, articles=, size=)`` is told what each batch (and each chunk of an
     export) finished: files, articles imported and bytes read. ``media``: the folder of
-    an export's image files.
+    an export's image files. ``pictures``: the folder where the pictures delivered
+    with agency items are (by default each item's own folder).
     """
     progress = progress or (lambda **done: None)
     batch = []  # (path, WireFile or the failed FileResult, size in bytes)
@@ -114,7 +115,7 @@ def import_files(paths, *, publish=False, autotag=True, vocabulary=None, shift=N
             batch = []
             yield _import_export_file(path, progress, media)
             continue
-        read = _read_wire_file(path)
+        read = _read_wire_file(path, pictures)
         if isinstance(read[1], WireItemsFile):
             yield from _import_wire_batch(batch, publish, autotag, vocabulary, shift, progress)
             batch = []
@@ -130,7 +131,7 @@ def import_files(paths, *, publish=False, autotag=True, vocabulary=None, shift=N
     yield from _import_wire_batch(batch, publish, autotag, vocabulary, shift, progress)
 
 
-def _read_wire_file(path):
+def _read_wire_file(path, pictures=None):
     """(path, the file read and parsed or its failure, its size)."""
     max_bytes = settings.NEWSROOM_IMPORT_MAX_BYTES
     try:
@@ -143,7 +144,7 @@ def _read_wire_file(path):
                 )
             raw = handle.read(max_bytes + 1)
             if sniff_format(raw) in ("ninjs", "newsml"):
-                return path, read_items_file(raw, path=path), size
+                return path, read_items_file(raw, path=path, pictures=pictures), size
             return path, read_wire_file(raw, name=path.name), size
     except ImportFailed as error:
         return path, FileResult(path, "failed", str(error)), 0

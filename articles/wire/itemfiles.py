@@ -30,11 +30,12 @@ class ItemsImport:
     created: list = field(default_factory=list)
 
 
-def read_items_file(raw, *, path):
-    """Decode and parse a ninjs or NewsML-G2 file; ImportFailed if it is neither."""
+def read_items_file(raw, *, path, pictures=None):
+    """Decode and parse a ninjs or NewsML-G2 file; ImportFailed if it is neither. Its
+    pictures are looked for in ``pictures``, by default the file's own folder."""
     text = decode_wire_bytes(raw)
     path = Path(path)
-    return WireItemsFile(path, READERS[sniff_format(raw)](text, folder=path.parent))
+    return WireItemsFile(path, READERS[sniff_format(raw)](text, folder=pictures or path.parent))
 
 
 def import_items_file(read, *, publish=False, autotag=True, vocabulary=None):

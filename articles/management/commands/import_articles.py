@@ -1,12 +1,15 @@
 """python manage.py import_articles [--publish] [--no-autotag] [--media DIR] PATH... — wire
-files or exports."""
+files or exports; or --watch DIR [--once]: a folder's files as they arrive."""
 
+import signal
+import threading
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
 from articles.platform.progress import ProgressLine, time_left
 from articles.tagging import get_vocabulary
+from articles.wire import watching
 from articles.wire.files import import_files, wire_files
 
 
@@ -44,7 +47,21 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("paths", nargs="+", help="Files or folders.")
+        parser.add_argument("paths", nargs="*", help="Files or folders.")
+        parser.add_argument(
+            "--watch", metavar="DIR",
+            help="Import files as they arrive in DIR, moving each to DIR/done/ or "
+            "DIR/failed/ (with a .error file saying why); runs until stopped (SIGTERM or "
+            "Ctrl-C), finishing the file under way.",
+        )
+        parser.add_argument(
+            "--once", action="store_true",
+            help="With --watch: one pass over the folder, then stop.",
+        )
+        parser.add_argument(
+            "--interval", type=float, default=2.0,
+            help="With --watch: seconds between looks at the folder (default 2).",
+        )
         parser.add_argument(
             "--publish",
             action="store_true",
@@ -65,6 +82,10 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, **options):
+        if options["watch"]:
+            return self.watch(options)
+        if not options["paths"]:
+            raise CommandError("give files or folders to import, or --watch DIR")
         autotag = not options["no_autotag"]
         quiet = options["quiet"] or options["verbosity"] == 0
         # One compiled vocabulary for the whole run: the tag tables only grow by what
@@ -99,6 +120,33 @@ class Command(BaseCommand):
         self.stdout.write(summary_line(totals))
         if totals["failed"]:
             raise SystemExit(1)
+
+
+    def watch(self, options):
+        """Import what arrives in the watched folder until stopped."""
+        if not Path(options["watch"]).is_dir():
+            raise CommandError(f"--watch {options['watch']}: not a folder")
+        stop = threading.Event()
+        for name in ("SIGTERM", "SIGINT"):
+            signal.signal(getattr(signal, name), lambda *_: stop.set())
+        totals = dict.fromkeys(("imported", "updated", "withdrawn", "skipped", "failed"), 0)
+
+        def report(result, moved_to):
+            for key in ("imported", "updated", "withdrawn", "skipped"):
+                totals[key] += getattr(result, key)
+            totals["failed"] += result.outcome == "failed"
+            line = f"{result.path.name}: {result.message} -> {moved_to}"
+            if result.outcome == "failed":
+                self.stderr.write(f"{result.path.name}: failed: {result.message}")
+            elif options["verbosity"] > 0 and not options["quiet"]:
+                self.stdout.write(line)
+
+        # The vocabulary is read afresh when it changes (get_vocabulary), as a watch
+        # outlives edits to it.
+        watching.watch(options["watch"], report=report, stop=stop, once=options["once"],
+                       interval=options["interval"], publish=options["publish"],
+                       autotag=not options["no_autotag"])
+        self.stdout.write(summary_line(totals))
 
 
 def summary_line(totals):
