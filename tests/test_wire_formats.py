@@ -6,6 +6,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+import time_machine
 from django.core.management import call_command
 
 from articles.models import Article, Image, Policy
@@ -146,3 +147,14 @@ def test_vocabulary_file_carries_codes(tmp_path):
     call_command("load_vocabulary", str(path), stdout=__import__("io").StringIO())
 
     assert Policy.objects.get().codes == ["medtop:20000523", "wikidata:Q7399095"]
+
+
+def test_a_picture_stops_showing_when_its_usage_terms_end(samples, client):
+    with time_machine.travel("2024-06-30 12:00Z", tick=False):
+        run(str(samples / "ninjs_port.json"), "--publish")
+        article = Article.objects.get()
+        assert "<picture" in client.get(article.get_absolute_url()).content.decode()
+    with time_machine.travel("2024-07-01 12:00Z", tick=False):
+        page = client.get(article.get_absolute_url()).content.decode()
+        assert "<picture" not in page and "og:image" not in page
+        assert '"image"' not in page

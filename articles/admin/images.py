@@ -28,7 +28,8 @@ class ImageForm(forms.ModelForm):
 
     class Meta:
         model = Image
-        fields = ["file", "alt_text", "caption", "credit", "usage_terms", "focal_x", "focal_y"]
+        fields = ["file", "alt_text", "caption", "credit", "usage_terms", "usage_ends",
+                  "focal_x", "focal_y"]
         widgets = {"focal_x": forms.NumberInput(attrs={"step": "0.01", "min": 0, "max": 1}),
                    "focal_y": forms.NumberInput(attrs={"step": "0.01", "min": 0, "max": 1})}
 
@@ -67,7 +68,7 @@ class ImageAdmin(CheckedListMixin, CheckedInputMixin, admin.ModelAdmin):
         ("Crops", {"fields": ["focal_x", "focal_y"],
                    "description": "Cards show a 3:2 or square crop: the focal point (say, "
                    "a face) stays in view. Leave empty for the centre."}),
-        ("For the newsroom", {"fields": ["usage_terms"]}),
+        ("For the newsroom", {"fields": ["usage_terms", "usage_ends"]}),
     ]
 
     @admin.display(description="")

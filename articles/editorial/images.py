@@ -6,10 +6,14 @@ file system, or S3-compatible storage in production), each once, at the address
 ``Image.rendition_path`` computes; the row lists those made.
 """
 
+from datetime import datetime, time, timedelta
+
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import transaction
+from django.utils import timezone
 
+from articles.caching import dependencies
 from articles.models import Image
 from articles.models.images import (
     CROPS,
@@ -104,7 +108,21 @@ def image_save(*, image, by, new_file=False):
         if stale:
             make_renditions(image, at_upload=True)
             queue_remaining_renditions(image)
+        if image.usage_ends:
+            transaction.on_commit(lambda: _refresh_when_usage_ends(image))
     return image
+
+
+def _refresh_when_usage_ends(image):
+    """Have the worker refresh the pages showing the image the day its terms end."""
+    from django_q.models import Schedule
+    from django_q.tasks import schedule
+
+    day_after = image.usage_ends + timedelta(days=1)
+    moment = datetime.combine(day_after, time(0, 0, 1), tzinfo=timezone.get_current_timezone())
+    if moment > timezone.now():
+        schedule("articles.caching.invalidation.invalidate", [dependencies.image(image.pk)],
+                 schedule_type=Schedule.ONCE, repeats=1, next_run=moment)
 
 
 def image_restore(*, image, name, data, store):

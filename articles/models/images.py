@@ -199,6 +199,13 @@ class Image(models.Model):
         return [w for w in self.widths_for(crop, widths)
                 if self.rendition_name(crop, w, fmt) in made]
 
+    @property
+    def shown(self):
+        """Pages show the image while its usage terms last (to the end of usage_ends)."""
+        from django.utils import timezone
+
+        return self.usage_ends is None or self.usage_ends >= timezone.localdate()
+
     def share_url(self):
         """The address of the rendition shared pages point at (the whole picture, about
         SHARE_WIDTH wide, JPEG), or the original's before renditions exist."""

@@ -18,7 +18,7 @@ def share_url(request, article):
     """The absolute address of the article's picture for sharing (a 1200 px rendition),
     or "" when it has none."""
     image = article.hero_image
-    if image is None:
+    if image is None or not image.shown:
         return ""
     dependencies.record(dependencies.image(image.pk))
     return request.build_absolute_uri(image.share_url())
@@ -54,7 +54,7 @@ def article_json_ld(request, article, tags, *, authors=(), corrections=(), summa
                                "datePublished": c.created_at} for c in notes]
     if article.dateline:
         data["locationCreated"] = {"@type": "Place", "name": article.dateline}
-    if article.hero_image is not None:
+    if article.hero_image is not None and article.hero_image.shown:
         data["image"] = [share_url(request, article)]
     # Stored text is written without control characters, whatever got into the row.
     text = json.dumps(output_data(data), cls=DjangoJSONEncoder, ensure_ascii=False)

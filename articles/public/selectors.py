@@ -51,7 +51,7 @@ CARD_FIELDS = ("id", "version", "headline", "slug", "standfirst", "dateline", "p
 # The columns of its hero image a card's picture needs (includes/picture.html), read in
 # the same query.
 CARD_IMAGE_FIELDS = ("file", "alt_text", "caption", "credit", "focal_x", "focal_y", "width",
-                     "height", "renditions")
+                     "height", "renditions", "usage_ends")
 
 # "Often covered with" looks at this many of a tag's latest articles, so a tag with
 # thirty thousand stories costs what one with three hundred does.
