@@ -244,3 +244,22 @@ def test_the_chart_is_inline_svg_without_scripts_or_style_attributes(client, cov
     chart = html[html.index("<svg"):html.index("</svg>")]
     assert 'role="img" aria-labelledby="coverage-title coverage-desc"' in chart
     assert "style=" not in chart and "<script" not in chart
+
+
+def test_the_chart_is_on_a_listings_first_page_only(client, settings):
+    for i in range(settings.NEWSROOM_PAGE_SIZE + 1):
+        make_article(f"Story {i}", slug=f"story-p{i}", countries=["IN"])
+    assert "coverage__chart" in client.get("/countries/india/").content.decode()
+    second = client.get("/countries/india/?page=2")
+    assert second.status_code == 200
+    assert "coverage__chart" not in second.content.decode()
+
+
+def test_a_ministers_first_story_links_them_from_their_countrys_page(client):
+    india = country("IN")
+    goyal = make_minister("Piyush Goyal", office="Minister of Commerce", country=india)
+    make_article("Delhi hosts talks", slug="delhi-hosts", countries=[india])
+    link = '<a href="/ministers/piyush-goyal/">'
+    assert link not in client.get("/countries/india/").content.decode()
+    make_article("Goyal in Dubai", slug="goyal-dubai", countries=[india], ministers=[goyal])
+    assert link in client.get("/countries/india/").content.decode()

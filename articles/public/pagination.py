@@ -39,9 +39,9 @@ class ListingPaginator(Paginator):
     its deepest page (all its page numbers need) and its deep pages start from anchors.
     ``count_exactly`` counts every row even so (search results say how many there are).
     ``anchor_rows`` gives the listing's (published_at, id) pairs, newest first, from a
-    cheaper source than the listing itself (a tag's own rows). ``known_count`` is a
-    count the page has already read (a tag page's coverage chart counts its listing as
-    far as ``reach()``), used instead of counting again.
+    cheaper source than the listing itself (a tag's own rows). ``known_count`` gives
+    a count the page reads anyway (a tag page's coverage chart counts its listing as far
+    as ``reach()``), used instead of counting again; deep pages count from their anchors.
     """
 
     max_pages = MAX_LISTING_PAGES
@@ -69,7 +69,7 @@ class ListingPaginator(Paginator):
             return super().count
         if self.newest_first and not self.count_exactly:
             if self.known_count is not None:
-                return min(self.known_count, self.deepest_row + 1)
+                return min(self.known_count(), self.deepest_row + 1)
             # Unordered, PostgreSQL counts from the tag's rows instead of walking the
             # newest articles.
             return remember(

@@ -5,6 +5,7 @@ from django.contrib.admin.views.decorators import staff_member_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.functional import cached_property
 from django.views.decorators.cache import never_cache
 from django.views.generic import ListView, TemplateView
 
@@ -81,7 +82,8 @@ class ArticleListView(ListView):
         )
 
     def known_count(self):
-        """The listing's size if the page has read it already (ListingPaginator)."""
+        """A callable giving the listing's size from a read the page makes anyway
+        (ListingPaginator), or None."""
         return None
 
     def reach(self):
@@ -229,11 +231,14 @@ class TagDetailView(ArticleListView):
         self.tag, self.ministers = find_tag(self.kind, kwargs["slug"])
         if self.tag is None:
             return redirect_merged(self.kind, kwargs["slug"])
-        self.coverage = tag_coverage(self.tag, reach=self.reach())
         return super().get(request, *args, **kwargs)
 
+    @cached_property
+    def coverage(self):
+        return tag_coverage(self.tag, reach=self.reach())
+
     def known_count(self):
-        return self.coverage.counted
+        return lambda: self.coverage.counted
 
     def articles(self):
         return selectors.articles_tagged(self.tag)
@@ -259,11 +264,17 @@ class TagDetailView(ArticleListView):
             ministers=self.ministers,
             top_countries=[t for t in related if t.kind == "country"][:6]
             if self.kind == "policy" else [],
-            chart=coverage_chart(self.coverage),
+            chart=first_page_chart(context["page_obj"], lambda: self.coverage),
             coverage_url=reverse(f"articles:{self.kind}-coverage",
                                  kwargs={"slug": self.tag.slug}),
         )
         return context
+
+
+def first_page_chart(page, coverage):
+    """The coverage chart, on a listing's first page only: its deep pages start from
+    anchors and need not read the coverage at all."""
+    return coverage_chart(coverage()) if page.number == 1 else None
 
 
 def find_tag(kind, slug):
@@ -321,11 +332,14 @@ class BilateralView(ArticleListView):
                           kwargs={"slug": self.second.slug, "other": self.first.slug})
             query = request.META.get("QUERY_STRING")
             return redirect(f"{url}?{query}" if query else url, permanent=True)
-        self.coverage = bilateral_coverage(self.first, self.second, reach=self.reach())
         return super().get(request, *args, **kwargs)
 
+    @cached_property
+    def coverage(self):
+        return bilateral_coverage(self.first, self.second, reach=self.reach())
+
     def known_count(self):
-        return self.coverage.counted
+        return lambda: self.coverage.counted
 
     def articles(self):
         return selectors.articles_tagged_both(self.first, self.second)
@@ -341,10 +355,14 @@ class BilateralView(ArticleListView):
     def get_context_data(self, **kwargs):
         coverage_url = reverse("articles:bilateral-coverage",
                                kwargs={"slug": self.first.slug, "other": self.second.slug})
-        return super().get_context_data(first=self.first, second=self.second,
-                                        chart=coverage_chart(self.coverage),
-                                        pair_name=f"{self.first.name} and {self.second.name}",
-                                        coverage_url=coverage_url, **kwargs)
+        context = super().get_context_data(**kwargs)
+        context.update(
+            first=self.first, second=self.second,
+            pair_name=f"{self.first.name} and {self.second.name}",
+            chart=first_page_chart(context["page_obj"], lambda: self.coverage),
+            coverage_url=coverage_url,
+        )
+        return context
 
 
 def bilateral_coverage_csv(request, slug, other):
