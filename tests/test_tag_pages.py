@@ -33,7 +33,7 @@ def read_csv(client, url):
 
 def hidden_table(html):
     """The chart's visually hidden table, as {"June 2026": stories}."""
-    table = html[html.index('<table class="visually-hidden">'):html.index("</table>")]
+    table = html[html.index('<div class="visually-hidden"><table>'):html.index("</table>")]
     return {month: int(n) for month, n in
             re.findall(r'<th scope="row">([^<]+)</th><td>(\d+)</td>', table)}
 
