@@ -12,9 +12,11 @@ import time_machine
 from django.core.cache import cache
 
 from articles.editorial import services
-from articles.models import Article
+from articles.management.commands.setup_demo import DEMO
+from articles.models import Article, Minister, Policy
 from articles.public.country_facts import country_facts, flag_of
 from articles.public.coverage import month_starts
+from articles.tagging.vocabulary import load_vocabulary, read_vocabulary_file
 from tests.factories import country, make_article, make_editor, make_minister, make_policy
 
 pytestmark = pytest.mark.django_db
@@ -263,3 +265,38 @@ def test_a_ministers_first_story_links_them_from_their_countrys_page(client):
     assert link not in client.get("/countries/india/").content.decode()
     make_article("Goyal in Dubai", slug="goyal-dubai", countries=[india], ministers=[goyal])
     assert link in client.get("/countries/india/").content.decode()
+
+
+def test_a_merged_away_names_coverage_leads_to_its_entrys(client):
+    make_minister("Sergey Lavrov", aliases=["Sergei Lavrov"])
+    response = client.get("/ministers/sergei-lavrov/coverage.csv")
+    assert response.status_code == 301
+    assert response["Location"] == "/ministers/sergey-lavrov/coverage.csv"
+
+
+def test_the_vocabulary_file_gives_terms_and_descriptions_the_pages_show(client):
+    load_vocabulary(data={
+        "ministers": [{"name": "Hakan Fidan", "office": "Minister of Foreign Affairs",
+                       "country": "TR", "in_office_from": "2023-06-04"},
+                      {"name": "Mevlüt Çavuşoğlu", "country": "TR",
+                       "in_office_from": "2015-11-24", "in_office_to": "2023-06-04"}],
+        "policies": [{"name": "Black Sea Grain Initiative",
+                      "description": "Grain by sea from Ukraine's ports."}],
+    })
+    fidan = Minister.objects.get(name="Hakan Fidan")
+    grain = Policy.objects.get(name="Black Sea Grain Initiative")
+    make_article("Grain talks in Istanbul", countries=["TR"], ministers=[fidan],
+                 policies=[grain])
+    turkey = client.get(country("TR").get_absolute_url()).content.decode()
+    assert turkey.index("Hakan Fidan") < turkey.index("Mevlüt Çavuşoğlu")
+    assert "In office since" in client.get(fidan.get_absolute_url()).content.decode()
+    assert "Grain by sea from Ukraine&#x27;s ports." in client.get(
+        grain.get_absolute_url()).content.decode()
+
+
+def test_the_demo_vocabulary_loads_with_its_ministers_terms():
+    load_vocabulary(data=read_vocabulary_file(DEMO / "vocabulary.json"))
+    former = Minister.objects.get(name="Mevlüt Çavuşoğlu")
+    assert former.in_office_to == date(2023, 6, 4)
+    assert Minister.objects.filter(in_office_from__isnull=False).count() >= 15
+    assert not Policy.objects.filter(description="").exists()
