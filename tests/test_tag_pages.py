@@ -17,7 +17,14 @@ from articles.models import Article, Minister, Policy
 from articles.public.country_facts import country_facts, flag_of
 from articles.public.coverage import month_starts
 from articles.tagging.vocabulary import load_vocabulary, read_vocabulary_file
-from tests.factories import country, make_article, make_editor, make_minister, make_policy
+from tests.factories import (
+    country,
+    make_article,
+    make_editor,
+    make_image,
+    make_minister,
+    make_policy,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -300,3 +307,30 @@ def test_the_demo_vocabulary_loads_with_its_ministers_terms():
     assert former.in_office_to == date(2023, 6, 4)
     assert Minister.objects.filter(in_office_from__isnull=False).count() >= 15
     assert not Policy.objects.filter(description="").exists()
+
+
+def test_a_ministers_photo_shows_on_their_page_and_follows_its_edits(client):
+    photo = make_image("S. Jaishankar at a press conference", width=800, height=1000)
+    minister = make_minister("S. Jaishankar", country=country("IN"), photo=photo)
+    make_article("Jaishankar in Moscow", ministers=[minister])
+    html = client.get(minister.get_absolute_url()).content.decode()
+    start = html.index('<header class="page-header">')
+    header = html[start:html.index("</header>", start)]
+    assert '<picture class="picture picture--portrait">' in header
+    assert 'alt="S. Jaishankar at a press conference"' in header
+    assert 'loading="lazy"' in header
+    photo.alt_text = "S. Jaishankar speaking in Delhi"
+    photo.save()
+    assert 'alt="S. Jaishankar speaking in Delhi"' in client.get(
+        minister.get_absolute_url()).content.decode()
+
+
+def test_a_minister_page_with_a_photo_stays_within_the_query_budget(
+    client, django_assert_max_num_queries
+):
+    minister = make_minister("S. Jaishankar", photo=make_image("A portrait"))
+    for i in range(3):
+        make_article(f"Story {i}", slug=f"photo-{i}", ministers=[minister], countries=["IN"])
+    cache.clear()
+    with django_assert_max_num_queries(6):
+        assert client.get(minister.get_absolute_url()).status_code == 200

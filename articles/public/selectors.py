@@ -445,13 +445,17 @@ def search_tag_matches(text, *, limit=6):
 
 
 def tag_by_slug(kind, slug):
-    """The country, minister (with its country) or policy with this slug, or None;
+    """The country, minister (with its country and photo) or policy with this slug, or None;
     remembered until content changes."""
     def find():
         model = TAXONOMIES[kind].model
-        queryset = model.objects.select_related("country") if kind == "minister" \
+        queryset = model.objects.select_related("country", "photo") if kind == "minister" \
             else model.objects.all()
-        return queryset.filter(slug=slug).first()
+        tag = queryset.filter(slug=slug).first()
+        if kind == "minister" and tag is not None and tag.photo_id:
+            # The photo's words and renditions are kept with the entry until they change.
+            dependencies.record(dependencies.image(tag.photo_id))
+        return tag
 
     # The vocabulary: a renamed or merged entry renews everything.
     return remember("tag", find, kind, slug, depends_on=())
