@@ -62,26 +62,28 @@ def month_starts(today):
     return [date(i // 12, i % 12 + 1, 1) for i in range(index - MONTHS + 1, index + 1)]
 
 
-def read_coverage(rows, *, reach, now=None):
+def read_coverage(rows, *, reach, now=None, every_row=False):
     """The Coverage of a listing, given its tag rows (one per article), in one query.
 
     Groups the rows of the last MONTHS months, and also the listing's ``reach`` newest
     rows, so the sum counts the listing exactly up to ``reach`` (the paginator's count):
-    an old tag's rows beyond both are never read.
+    an old tag's rows beyond both are never read. ``every_row`` groups them all instead,
+    for rows that come from a join (a pair of countries), where finding the ``reach``-th
+    newest row walks the join a second time and costs more than it saves
+    (docs/PERFORMANCE.md, "Coverage charts").
     """
     now = now or timezone.now()
     rows = rows.published(now)
     starts = month_starts(timezone.localdate(now))
-    window_start = day_start(starts[0])
-    reach_time = rows.order_by("-published_at").values("published_at")[reach - 1:reach]
-    since = Least(
-        Value(window_start, output_field=DateTimeField()),
-        Coalesce(Subquery(reach_time), Value(day_start(FIRST_DAY)),
-                 output_field=DateTimeField()),
-    )
+    if not every_row:
+        reach_time = rows.order_by("-published_at").values("published_at")[reach - 1:reach]
+        rows = rows.filter(published_at__gte=Least(
+            Value(day_start(starts[0]), output_field=DateTimeField()),
+            Coalesce(Subquery(reach_time), Value(day_start(FIRST_DAY)),
+                     output_field=DateTimeField()),
+        ))
     grouped = (
-        rows.filter(published_at__gte=since)
-        .annotate(month=TruncMonth("published_at"))
+        rows.annotate(month=TruncMonth("published_at"))
         .order_by()
         .values("month")
         .annotate(n=Count("pk"))
@@ -112,8 +114,8 @@ def bilateral_coverage(first, second, *, reach):
         content_object_id__in=TaggedCountry.objects.filter(tag=second)
         .values("content_object_id"),
     )
-    return remember("coverage", lambda: read_coverage(both, reach=reach), "bilateral",
-                    first.pk, second.pk, reach,
+    return remember("coverage", lambda: read_coverage(both, reach=reach, every_row=True),
+                    "bilateral", first.pk, second.pk, reach,
                     depends_on={dependencies.tag("country", first.pk),
                                 dependencies.tag("country", second.pk)})
 
