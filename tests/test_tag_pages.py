@@ -148,6 +148,9 @@ def test_the_csv_follows_a_new_publication(client, coverage_room):
     "/countries/india/atlantis/coverage.csv",
     "/countries/india/india/coverage.csv",
     "/countries/india/coverage.csv/extra",
+    "/countries/" + "a" * 3000 + "/coverage.csv",
+    "/ministers/%C3%A9%00/coverage.csv",
+    "/policies/make-in-india%0A/coverage.csv",
 ])
 def test_coverage_of_something_unknown_is_not_found(client, url):
     assert client.get(url).status_code == 404
