@@ -10,6 +10,7 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 import time_machine
 from django.core.cache import cache
+from django.urls import reverse
 
 from articles.editorial import services
 from articles.management.commands.setup_demo import DEMO
@@ -337,3 +338,21 @@ def test_a_minister_page_with_a_photo_stays_within_the_query_budget(
     cache.clear()
     with django_assert_max_num_queries(6):
         assert client.get(minister.get_absolute_url()).status_code == 200
+
+
+def test_an_editor_gives_a_minister_a_photo_in_the_vocabulary_admin(editor_client, client):
+    photo = make_image("Piyush Goyal at a trade fair")
+    goyal = make_minister("Piyush Goyal", office="Minister of Commerce", country=country("IN"))
+    make_article("Goyal in Dubai", ministers=[goyal])
+    response = editor_client.post(
+        reverse("admin:articles_minister_change", args=[goyal.pk]),
+        {"name": "Piyush Goyal", "office": "Minister of Commerce and Industry",
+         "country": country("IN").pk, "aliases": "Goyal", "in_office_from": "2017-09-03",
+         "in_office_to": "", "photo": photo.pk},
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    goyal.refresh_from_db()
+    assert goyal.photo == photo and goyal.in_office_from == date(2017, 9, 3)
+    html = client.get(goyal.get_absolute_url()).content.decode()
+    assert 'alt="Piyush Goyal at a trade fair"' in html
+    assert "Minister of Commerce and Industry" in html
