@@ -131,9 +131,9 @@ class MinisterAdmin(VocabularyAdmin):
     list_filter = ["country"]
     list_select_related = ["country"]
     search_fields = ["name", "office", "aliases"]
-    autocomplete_fields = ["country"]
+    autocomplete_fields = ["country", "photo"]
     fields = ["name", "slug", "office", "country", "aliases", "in_office_from",
-              "in_office_to", "merged_here"]
+              "in_office_to", "photo", "merged_here"]
     readonly_fields = ["slug", "merged_here"]
 
 

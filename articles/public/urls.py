@@ -41,6 +41,8 @@ def taxonomy_urls(taxonomy):
              name=f"{kind}-detail"),
         path(f"{prefix}/<tagslug:slug>/feed/", remembered_feed(feeds.TagFeed(kind)),
              name=f"{kind}-feed"),
+        path(f"{prefix}/<tagslug:slug>/coverage.csv", views.tag_coverage_csv,
+             {"kind": kind}, name=f"{kind}-coverage"),
     ]
 
 
@@ -56,6 +58,8 @@ urlpatterns = [
          name="bilateral"),
     path("countries/<slug:slug>/<slug:other>/feed/", remembered_feed(feeds.bilateral_feed),
          name="bilateral-feed"),
+    path("countries/<slug:slug>/<slug:other>/coverage.csv", views.bilateral_coverage_csv,
+         name="bilateral-coverage"),
     *taxonomy_urls(TAXONOMIES["minister"]),
     *taxonomy_urls(TAXONOMIES["policy"]),
     path("authors/", views.AuthorIndexView.as_view(), name="author-list"),
