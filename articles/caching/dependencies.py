@@ -10,6 +10,9 @@ can make stale exactly what shows what it changed (``articles.caching.state``).
   bilateral pages); changed as ``published``, for an article carrying the tag.
 - ``archive:<yyyy>``, ``archive:<yyyy-mm>``: a year's and a month's archive; changed as
   ``published``, for an article of that year and month.
+- ``front-page``: which stories editors pinned to the home page, in what order;
+  changed by any write to the front page's slots (publishing or withdrawing a pinned
+  story changes ``published``, which the home page shows too).
 - ``search`` and ``sitemap``: changed by any write to a public-facing article.
 - ``any``: changed by every write; a page whose view names nothing depends on it.
 
@@ -30,6 +33,7 @@ EVERYTHING = "*"
 # Changed by every write: what a page that names nothing it shows depends on.
 ANY_CHANGE = "any"
 PUBLISHED = "published"
+FRONT_PAGE = "front-page"
 SEARCH = "search"
 SITEMAP = "sitemap"
 

@@ -16,7 +16,7 @@ from django.utils import timezone
 from articles.caching import dependencies as keys
 from articles.caching import edges
 from articles.caching.invalidation import invalidate
-from articles.models import TAXONOMIES, Article, Correction, taxonomy_of
+from articles.models import TAXONOMIES, Article, Correction, FrontPageSlot, taxonomy_of
 
 PUBLIC_FACING = (Article.Status.PUBLISHED, Article.Status.WITHDRAWN)
 # An article's row as it was before the save under way in this thread, by instance.
@@ -135,6 +135,12 @@ def _correction_changed(sender, instance, **kwargs):
         invalidate(article_keys(instance.article_id))
 
 
+def _front_page_changed(sender, instance, **kwargs):
+    """A story pinned, moved or unpinned: the home page (a slot whose story readers
+    cannot see yet shows nothing of it, but its time coming renews everything)."""
+    invalidate({keys.FRONT_PAGE})
+
+
 def _vocabulary_changed(sender, instance, created=False, **kwargs):
     """A renamed or deleted entry changes every page that names it (cards, asides,
     indexes): everything; a new one, nothing yet (no article carries it)."""
@@ -149,6 +155,8 @@ def connect_signals():
         (post_delete, _article_deleted, Article),
         (post_save, _correction_changed, Correction),
         (post_delete, _correction_changed, Correction),
+        (post_save, _front_page_changed, FrontPageSlot),
+        (post_delete, _front_page_changed, FrontPageSlot),
     ]
     for taxonomy in TAXONOMIES.values():
         receivers += [
