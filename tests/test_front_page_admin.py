@@ -109,7 +109,7 @@ def test_a_pinned_story_withdrawn_since_is_shown_as_such(editor_client, stories)
 
     html = editor_client.get(SCREEN).content.decode()
 
-    assert "Withdrawn: not shown" in html
+    assert "“Desk story 0” is withdrawn: readers do not see it here" in html
 
 
 def test_the_autocomplete_offers_only_published_and_scheduled_stories(editor_client,
@@ -123,3 +123,16 @@ def test_the_autocomplete_offers_only_published_and_scheduled_stories(editor_cli
     assert response.status_code == 200
     names = {result["text"] for result in response.json()["results"]}
     assert "Desk story 0" in names and "Desk story draft" not in names
+
+
+def test_a_scheduled_story_can_be_pinned_and_the_screen_says_when_it_shows(editor_client):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    scheduled = make_article("Summit opens", published_at=timezone.now() + timedelta(days=1))
+
+    response = post(editor_client, scheduled.pk)
+
+    assert pinned() == [(1, "Summit opens")]
+    assert "Scheduled: shown from" in response.content.decode()

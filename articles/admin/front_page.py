@@ -111,10 +111,10 @@ def slot_state(article, now):
     """What readers see of a pinned story, for the editor."""
     if article is None:
         return "Nothing pinned: the newest story not shown elsewhere takes this place."
-    if article.status == Article.Status.WITHDRAWN:
-        return "Withdrawn: not shown; the newest story takes this place until you choose another."
     if article.status != Article.Status.PUBLISHED:
-        return "Not published: not shown; the newest story takes this place."
+        return (f"“{article.headline}” is {article.get_status_display().lower()}: readers "
+                "do not see it here, the newest story takes this place, and saving "
+                "removes it.")
     if article.published_at and article.published_at > now:
         when = date_format(timezone.localtime(article.published_at), "j M Y, H:i")
         return f"Scheduled: shown from {when}; until then the newest story takes this place."
