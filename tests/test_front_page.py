@@ -138,3 +138,25 @@ def test_only_editors_arrange_the_front_page_and_only_with_public_stories(storie
     with pytest.raises(FrontPageRefused, match="twice"):
         front_page_set(articles=[stories[0], stories[0]], by=make_editor("meera"))
     assert not FrontPageSlot.objects.exists()
+
+
+def test_the_remembered_front_page_follows_edits_with_the_page_cache_off(
+        client, stories, settings, django_assert_num_queries):
+    """The home page's stories are remembered in the data caches (no query once read);
+    an edit, a pin or a withdrawal shows at once all the same."""
+    settings.NEWSROOM_PAGE_CACHE = False
+    editor = make_editor()
+    front_page_set(articles=[stories[3]], by=editor)
+    home(client)
+    with django_assert_num_queries(0):
+        home(client)
+
+    stories[3].headline = "Story number 3, corrected"
+    services.article_save(article=stories[3], by=editor)
+    assert headlines_in(home(client), "lead") == ["Story number 3, corrected"]
+
+    front_page_set(articles=[stories[6]], by=editor)
+    assert headlines_in(home(client), "lead") == ["Story number 6"]
+
+    services.article_withdraw(article=stories[6], by=editor)
+    assert headlines_in(home(client), "lead") == ["Story number 0"]
