@@ -33,14 +33,17 @@ def home(client):
 
 def headlines_in(html, region):
     """The headlines of one part of the home page, in order."""
-    part = {
-        "lead": r'<div class="front__lead">(.*?)</div>',
-        "top": r'<div class="card-list card-list--top">(.*?)</div>',
-        "latest": r'<section class="home__news".*?<div class="card-list">(.*?)</div>',
+    start, end = {
+        "lead": ('class="front__lead"', '<div class="home">'),
+        "top": ('class="card-list card-list--top"', '<div class="home">'),
+        "latest": ('id="latest-heading"', "<aside"),
     }[region]
-    found = re.search(part, html, re.S)
-    return re.findall(r'<h[23] class="card__headline[^"]*"><a [^>]*>([^<]+)</a>',
-                      found.group(1)) if found else []
+    if start not in html:
+        return []
+    part = html.split(start, 1)[1].split(end, 1)[0]
+    if region == "lead":
+        part = part.split('class="front__top"', 1)[0]
+    return re.findall(r'<h[23] class="card__headline[^"]*"><a [^>]*>([^<]+)</a>', part)
 
 
 def test_with_nothing_pinned_the_home_page_reads_newest_first(client, stories):
@@ -160,3 +163,40 @@ def test_the_remembered_front_page_follows_edits_with_the_page_cache_off(
 
     services.article_withdraw(article=stories[6], by=editor)
     assert headlines_in(home(client), "lead") == ["Story number 0"]
+
+
+def test_the_lead_picture_loads_first_and_the_cards_show_thumbnails(client, stories):
+    from tests.factories import make_image
+
+    lead_image = make_image("Delegates at the summit table")
+    card_image = make_image("A freight train at the border", name="train.jpg")
+    Article.objects.filter(pk=stories[0].pk).update(hero_image=lead_image)
+    Article.objects.filter(pk__in=[stories[2].pk, stories[6].pk]).update(hero_image=card_image)
+
+    html = home(client)
+    lead = html.split('class="front__lead"', 1)[1].split('class="front__top"', 1)[0]
+    assert 'alt="Delegates at the summit table"' in lead
+    assert 'fetchpriority="high"' in lead and 'loading="lazy"' not in lead
+    top = html.split('class="front__top"', 1)[1].split('<div class="home">', 1)[0]
+    latest = html.split('id="latest-heading"', 1)[1].split("<aside", 1)[0]
+    for part in (top, latest):
+        assert part.count('alt="A freight train at the border"') == 1
+        assert 'loading="lazy"' in part and 'fetchpriority="high"' not in part
+    # Every picture keeps its box (no layout shift): width and height on each img.
+    assert all(re.search(r'\swidth="\d+" height="\d+"', tag)
+               for tag in re.findall(r"<img [^>]+>", html))
+
+
+def test_an_image_edit_refreshes_the_remembered_front_page(client, stories, settings):
+    from articles.editorial.images import image_save
+    from tests.factories import make_image
+
+    settings.NEWSROOM_PAGE_CACHE = False
+    image = make_image("Cranes on a barge")
+    Article.objects.filter(pk=stories[0].pk).update(hero_image=image)
+    assert 'alt="Cranes on a barge"' in home(client)
+
+    image.alt_text = "Two yellow cranes on a barge"
+    image_save(image=image, by=None)
+
+    assert 'alt="Two yellow cranes on a barge"' in home(client)

@@ -106,7 +106,7 @@ def test_the_demo_front_page_has_a_pinned_lead_that_is_not_the_newest_story(clie
         (4, "Japan and India widen Quad coastguard training"),
     ]
     html = client.get("/").content.decode()
-    lead = html.split('class="front__lead"')[1].split("</div>")[0]
+    lead = html.split('class="front__lead"')[1].split('class="front__top"')[0]
     assert "India and Russia to build fighter-jet parts together" in lead
     assert Article.objects.published().first().headline not in lead
 

@@ -13,6 +13,8 @@ can make stale exactly what shows what it changed (``articles.caching.state``).
 - ``front-page``: which stories editors pinned to the home page, in what order;
   changed by any write to the front page's slots (publishing or withdrawing a pinned
   story changes ``published``, which the home page shows too).
+- ``image:<id>``: one image of the library as pages show it (its alt text, caption,
+  credit, renditions), wherever it appears; changed by any write to the image.
 - ``search`` and ``sitemap``: changed by any write to a public-facing article.
 - ``any``: changed by every write; a page whose view names nothing depends on it.
 
@@ -44,6 +46,10 @@ def article(article_id):
 
 def tag(taxonomy_key, tag_id):
     return f"{taxonomy_key}:{tag_id}"
+
+
+def image(image_id):
+    return f"image:{image_id}"
 
 
 def archive(year, month=None):

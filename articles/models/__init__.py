@@ -1,5 +1,5 @@
-"""The app's models: articles, the three taxonomies and the newsroom's people (each
-module says more)."""
+"""The app's models: articles, the image library, the three taxonomies and the newsroom's
+people (each module says more)."""
 
 from articles.models.addresses import (
     RetiredAddress,
@@ -11,6 +11,7 @@ from articles.models.addresses import (
 from articles.models.articles import NEWEST_FIRST, Article, ArticleQuerySet, Correction
 from articles.models.autosave import AutosavedCopy, EditorPresence
 from articles.models.front_page import FRONT_PAGE_SLOTS, LEAD_POSITION, FrontPageSlot
+from articles.models.images import ROLES, Image
 from articles.models.invalidation import PendingInvalidation
 from articles.models.people import Person
 from articles.models.tag_merges import TagMerge
@@ -33,9 +34,8 @@ from articles.models.vocabulary import (
 
 __all__ = [
     "DASHES", "FRONT_PAGE_SLOTS", "LEAD_POSITION", "NEWEST_FIRST", "TAXONOMIES",
-    "TAXONOMIES_BY_PLURAL", "Article",
-    "ArticleQuerySet", "AutosavedCopy", "Correction", "Country", "EditorPresence",
-    "FrontPageSlot", "Minister",
+    "TAXONOMIES_BY_PLURAL", "Article", "ArticleQuerySet", "AutosavedCopy", "Correction",
+    "Country", "EditorPresence", "FrontPageSlot", "Image", "Minister", "ROLES",
     "PendingInvalidation", "Person", "Policy", "RetiredAddress", "TagMerge",
     "TaggedCountry", "TaggedMinister", "TaggedPolicy", "Taxonomy", "VocabularyTag",
     "address_refusal", "aliases_default", "free_slug", "slug_base", "slugs_in_use", "taxonomy_of",

@@ -15,7 +15,7 @@ from django.conf import settings
 from articles.caching import dependencies
 from articles.caching.state import remember
 from articles.models import FRONT_PAGE_SLOTS, LEAD_POSITION, Article
-from articles.public.selectors import CARD_FIELDS, PageTags, ReferencedCard, listing
+from articles.public.selectors import CARD_COLUMNS, PageTags, ReferencedCard, listing
 
 
 @dataclass(frozen=True)
@@ -51,16 +51,20 @@ def front_page(*, latest_count=settings.NEWSROOM_PAGE_SIZE, now=None):
 def _rows(latest_count, now=None):
     """The card columns of the public pinned stories by position, and of the newest
     stories: enough for every place and a full latest list even if each pinned story is
-    among the newest. Each article's key is recorded (its card's version is read here)."""
+    among the newest. Each article's and image's key is recorded (their cards' versions
+    and pictures are read here)."""
     dependencies.record(dependencies.PUBLISHED, dependencies.FRONT_PAGE)
     published = Article.objects.published(now)
     pinned = {
         row[-1]: row[:-1]
         for row in listing(published.filter(front_page_slot__isnull=False))
-        .values_list(*CARD_FIELDS, "front_page_slot__position")
+        .values_list(*CARD_COLUMNS, "front_page_slot__position")
     }
     newest = list(listing(published)[: 2 * FRONT_PAGE_SLOTS + latest_count]
-                  .values_list(*CARD_FIELDS))
-    dependencies.record(*(dependencies.article(row[0])
-                          for row in [*pinned.values(), *newest]))
+                  .values_list(*CARD_COLUMNS))
+    rows = [*pinned.values(), *newest]
+    dependencies.record(*(dependencies.article(row[0]) for row in rows))
+    image_at = CARD_COLUMNS.index("hero_image_id")
+    dependencies.record(*(dependencies.image(row[image_at]) for row in rows
+                          if row[image_at] is not None))
     return pinned, newest
