@@ -200,3 +200,17 @@ def test_an_image_edit_refreshes_the_remembered_front_page(client, stories, sett
     image_save(image=image, by=None)
 
     assert 'alt="Two yellow cranes on a barge"' in home(client)
+
+
+def test_two_editors_saving_at_once_are_told_rather_than_shown_an_error(stories,
+                                                                      monkeypatch):
+    from django.db import IntegrityError
+
+    from articles.editorial import front_page
+
+    def taken(*args, **kwargs):
+        raise IntegrityError("duplicate key value violates unique constraint")
+
+    monkeypatch.setattr(front_page, "_replace_slots", taken)
+    with pytest.raises(FrontPageRefused, match="Someone else changed the front page"):
+        front_page_set(articles=[stories[0]], by=make_editor())

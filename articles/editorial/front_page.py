@@ -1,7 +1,7 @@
 """Arranging the front page: the lead story and the top stories' order."""
 
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
+from django.db import IntegrityError, transaction
 
 from articles.editorial.workflow import can_publish
 from articles.models import FRONT_PAGE_SLOTS, Article, FrontPageSlot
@@ -37,15 +37,23 @@ def front_page_set(*, articles, by):
             raise FrontPageRefused(f"“{article.headline}” is chosen twice: a story takes "
                                    "one place on the front page.")
         seen.add(article.pk)
-    with transaction.atomic():
-        current = {pk: status for pk, status in Article.objects.select_for_update()
-                   .filter(pk__in=seen).values_list("pk", "status")}
-        for article in chosen:
-            if current.get(article.pk) != Article.Status.PUBLISHED:
-                raise FrontPageRefused(f"“{article.headline}” is not published or "
-                                       "scheduled, so it cannot go on the front page.")
-        FrontPageSlot.objects.all().delete()
-        for position, article in enumerate(articles, start=1):
-            if article is not None:
-                FrontPageSlot.objects.create(position=position, article=article,
-                                             pinned_by=by)
+    try:
+        with transaction.atomic():
+            _replace_slots(articles, chosen, seen, by)
+    except IntegrityError as error:
+        # Two editors saving at the same moment: the second one's places were taken.
+        raise FrontPageRefused("Someone else changed the front page at the same moment: "
+                               "look at it again and save.") from error
+
+
+def _replace_slots(articles, chosen, chosen_ids, by):
+    current = {pk: status for pk, status in Article.objects.select_for_update()
+               .filter(pk__in=chosen_ids).values_list("pk", "status")}
+    for article in chosen:
+        if current.get(article.pk) != Article.Status.PUBLISHED:
+            raise FrontPageRefused(f"“{article.headline}” is not published or "
+                                   "scheduled, so it cannot go on the front page.")
+    FrontPageSlot.objects.all().delete()
+    for position, article in enumerate(articles, start=1):
+        if article is not None:
+            FrontPageSlot.objects.create(position=position, article=article, pinned_by=by)
