@@ -18,6 +18,9 @@ can make stale exactly what shows what it changed (``articles.caching.state``).
   changed by an author added, edited or deleted.
 - ``corrections``: the corrections page; changed by a correction or clarification of a
   public-facing article, and as ``published`` for an article that has one.
+- ``front-page``: which stories editors pinned to the home page, in what order;
+  changed by any write to the front page's slots (publishing or withdrawing a pinned
+  story changes ``published``, which the home page shows too).
 - ``image:<id>``: one image of the library as pages show it (its alt text, caption,
   credit, renditions), wherever it appears; changed by any write to the image.
 - ``search`` and ``sitemap``: changed by any write to a public-facing article.
@@ -40,6 +43,7 @@ EVERYTHING = "*"
 # Changed by every write: what a page that names nothing it shows depends on.
 ANY_CHANGE = "any"
 PUBLISHED = "published"
+FRONT_PAGE = "front-page"
 SEARCH = "search"
 SITEMAP = "sitemap"
 CORRECTIONS = "corrections"

@@ -22,6 +22,7 @@ from articles.models import (
     ArticleAuthor,
     Author,
     Correction,
+    FrontPageSlot,
     Image,
     taxonomy_of,
 )
@@ -165,6 +166,12 @@ def _author_changed(sender, instance, created=False, **kwargs):
     invalidate(changed)
 
 
+def _front_page_changed(sender, instance, **kwargs):
+    """A story pinned, moved or unpinned: the home page (a slot whose story readers
+    cannot see yet shows nothing of it, but its time coming renews everything)."""
+    invalidate({keys.FRONT_PAGE})
+
+
 def _vocabulary_changed(sender, instance, created=False, **kwargs):
     """A renamed or deleted entry changes every page that names it (cards, asides,
     indexes): everything; a new one, nothing yet (no article carries it)."""
@@ -190,6 +197,8 @@ def connect_signals():
         (post_delete, _byline_changed, ArticleAuthor),
         (post_save, _author_changed, Author),
         (post_delete, _author_changed, Author),
+        (post_save, _front_page_changed, FrontPageSlot),
+        (post_delete, _front_page_changed, FrontPageSlot),
         (post_save, _image_changed, Image),
         (post_delete, _image_changed, Image),
     ]

@@ -11,6 +11,7 @@ from articles.models.addresses import (
 from articles.models.articles import NEWEST_FIRST, Article, ArticleQuerySet, Correction
 from articles.models.authors import ArticleAuthor, Author
 from articles.models.autosave import AutosavedCopy, EditorPresence
+from articles.models.front_page import FRONT_PAGE_SLOTS, LEAD_POSITION, FrontPageSlot
 from articles.models.images import ROLES, Image
 from articles.models.invalidation import PendingInvalidation
 from articles.models.people import Person
@@ -33,9 +34,10 @@ from articles.models.vocabulary import (
 )
 
 __all__ = [
-    "DASHES", "NEWEST_FIRST", "TAXONOMIES", "TAXONOMIES_BY_PLURAL", "Article", "ArticleAuthor",
-    "ArticleQuerySet", "Author", "AutosavedCopy", "Correction", "Country", "EditorPresence",
-    "Image", "Minister", "ROLES",
+    "DASHES", "FRONT_PAGE_SLOTS", "LEAD_POSITION", "NEWEST_FIRST", "TAXONOMIES",
+    "TAXONOMIES_BY_PLURAL", "Article", "ArticleAuthor", "ArticleQuerySet", "Author",
+    "AutosavedCopy", "Correction", "Country", "EditorPresence", "FrontPageSlot", "Image",
+    "Minister", "ROLES",
     "PendingInvalidation", "Person", "Policy", "RetiredAddress", "TagMerge",
     "TaggedCountry", "TaggedMinister", "TaggedPolicy", "Taxonomy", "VocabularyTag",
     "address_refusal", "aliases_default", "free_slug", "slug_base", "slugs_in_use", "taxonomy_of",

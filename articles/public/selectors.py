@@ -54,9 +54,15 @@ CARD_FIELDS = ("id", "version", "headline", "slug", "standfirst", "dateline", "p
 # the same query.
 CARD_IMAGE_FIELDS = ("file", "alt_text", "caption", "credit", "focal_x", "focal_y", "width",
                      "height", "renditions")
+# Every column a card reads, in the order ReferencedCard takes them.
+CARD_COLUMNS = (*CARD_FIELDS, *(f"hero_image__{name}" for name in CARD_IMAGE_FIELDS))
 
 # "Often covered with" looks at this many of a tag's latest articles, so a tag with
 # thirty thousand stories costs what one with three hundred does.
+# A card names at most this many of its article's subjects, at most two of one kind.
+CARD_SUBJECTS = 3
+CARD_SUBJECTS_PER_KIND = 2
+
 CO_OCCURRENCE_WINDOW = 300
 # Related articles are scored among this many of the latest articles sharing a tag.
 RELATED_CANDIDATES = 300
@@ -71,6 +77,19 @@ class TagLink:
     slug: str
     url: str
     count: int = 0
+
+
+def subject_line(tags):
+    """A card's subjects as one short line ("India · Russia · Make in India"): the first
+    CARD_SUBJECTS of its tags (countries, ministers, policies), two at most of a kind."""
+    names, per_kind = [], {}
+    for tag in tags:
+        if per_kind.get(tag.kind, 0) < CARD_SUBJECTS_PER_KIND:
+            per_kind[tag.kind] = per_kind.get(tag.kind, 0) + 1
+            names.append(tag.name)
+            if len(names) == CARD_SUBJECTS:
+                break
+    return " · ".join(names)
 
 
 @dataclass
@@ -90,6 +109,10 @@ class ArticleCard:
     def pk(self):
         return self.article.pk
 
+    @property
+    def subjects(self):
+        return subject_line(self.tags)
+
 
 class ReferencedCard:
     """A card read as the few columns a card shows; its Article is built from them only
@@ -104,6 +127,10 @@ class ReferencedCard:
         self.pk = row[0]
         self.key = f"{row[0]}.{row[1]}"
         self.tags = LazyTags(page_tags, self.pk)
+
+    @property
+    def subjects(self):
+        return subject_line(self.tags)
 
     @cached_property
     def article(self):
@@ -237,8 +264,7 @@ def referenced_cards(page):
     (most of a listing query's cost) is wasted work; a card that is rendered builds its
     Article from the columns read, with no further query.
     """
-    image_columns = (f"hero_image__{name}" for name in CARD_IMAGE_FIELDS)
-    rows = list(page.values_list(*CARD_FIELDS, *image_columns))
+    rows = list(page.values_list(*CARD_COLUMNS))
     page_tags = PageTags(row[0] for row in rows)
     return [ReferencedCard(page.db, row, page_tags) for row in rows]
 

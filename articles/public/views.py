@@ -21,6 +21,7 @@ from articles.public.coverage import (
     coverage_csv,
     tag_coverage,
 )
+from articles.public.front_page import front_page
 from articles.public.highlight import result_cards_html
 from articles.public.jsonld import article_json_ld, share_url
 from articles.public.pagination import ListingPaginator
@@ -115,16 +116,15 @@ class ArticleListView(ListView):
 
 class HomeView(TemplateView):
     template_name = "articles/home.html"
-    latest_count = settings.NEWSROOM_PAGE_SIZE + 1
 
     def get_context_data(self, **kwargs):
-        dependencies.record(dependencies.PUBLISHED)
         context = super().get_context_data(**kwargs)
-        latest = selectors.referenced_cards(selectors.listing()[: self.latest_count])
+        stories = front_page()
         context.update(
-            lead=latest[0] if latest else None,
-            lead_cards=latest[:1],
-            cards=latest[1:],
+            lead=stories.lead,
+            lead_cards=[stories.lead] if stories.lead else [],
+            top=stories.top,
+            cards=stories.latest,
             most_covered=selectors.most_covered(),
             feed_url=reverse("articles:latest-feed"),
         )
