@@ -95,3 +95,64 @@ def test_find_references_reads_the_article_and_creates_no_tag():
     assert references.mentions["ministers"][0].evidence[0].paragraph == 2
     assert Minister.objects.count() == before
     assert not article.ministers.exists()
+
+
+SHARED = [
+    (1, "Kim Min-seok", ["Mr Kim", "Kim"]),
+    (2, "Kim Jung-ho", ["Mr Kim", "Kim"]),
+    (3, "Rahul Verma", []),
+    (4, "Arun Verma", []),
+    (5, "Mohan Gandhi", ["Mr Gandhi"]),
+]
+SHARED_POLICIES = [
+    (1, "Comprehensive Economic Partnership Agreement", ["CEPA"]),
+    (2, "Comprehensive Energy Partnership Accord", ["CEPA"]),
+]
+
+
+@pytest.fixture(scope="module")
+def shared():
+    return CompiledVocabulary(countries=COUNTRIES, ministers=SHARED, policies=SHARED_POLICIES)
+
+
+@pytest.mark.parametrize(
+    ("body", "subjects", "ambiguous"),
+    [
+        ("Kim Min-seok arrived. Mr Kim said talks went well.", ["Kim Min-seok"], []),
+        ("Kim Jung-ho arrived. Kim said talks went well.", ["Kim Jung-ho"], []),
+        ("Mr Kim said talks went well.", [], [(1, 2)]),
+        ("Kim Min-seok met Kim Jung-ho. Mr Kim said talks went well.",
+         ["Kim Min-seok", "Kim Jung-ho"], [(1, 2)]),
+        ("Arun Verma said so. Mr Verma left.", ["Arun Verma"], []),
+        ("Mr Verma said so.", [], [(3, 4)]),
+    ],
+)
+def test_a_shared_alias_goes_to_the_minister_named_in_full_else_to_neither(
+    shared, body, subjects, ambiguous
+):
+    references = shared.references(body=f"<p>{body}</p>")
+    assert names(references.subjects)["ministers"] == subjects
+    assert references.mentions["ministers"] == []
+    assert [a.candidates for a in references.ambiguous] == ambiguous
+    assert {a.taxonomy for a in references.ambiguous} <= {"ministers"}
+
+
+def test_a_surname_inside_another_persons_full_name_is_nobody(shared):
+    references = shared.references(body="<p>Rahul Gandhi said Mr Gandhi was away.</p>")
+    assert names(references.subjects)["ministers"] == []
+    assert names(references.mentions)["ministers"] == []
+
+
+def test_an_acronym_two_policies_share_follows_the_one_named_in_full(shared):
+    named = shared.references(
+        body="<p>The Comprehensive Economic Partnership Agreement cuts tariffs. CEPA helps.</p>"
+    )
+    assert [s.name for s in named.subjects["policies"]] == [
+        "Comprehensive Economic Partnership Agreement"
+    ]
+    assert len(named.subjects["policies"][0].evidence) == 2
+    alone = shared.references(body="<p>CEPA talks resumed.</p>")
+    assert alone.subjects["policies"] == []
+    assert [(a.taxonomy, a.text, a.candidates) for a in alone.ambiguous] == [
+        ("policies", "CEPA", (1, 2))
+    ]

@@ -27,6 +27,7 @@ from articles.models import TAXONOMIES
 from articles.platform.text import html_to_text
 from articles.tagging.countries import country_data, country_forms, package_country_names
 from articles.tagging.rules import (
+    TITLES,
     close_spelling,
     is_a_place,
     names_a_person,
@@ -106,6 +107,8 @@ class Entry:
     surname_of: tuple = ()
     explicit: tuple = ()
     given_of: tuple = ()
+    # An alias several entries of the taxonomy share ("Mr Kim"): settled per story.
+    shared: bool = False
 
 
 # A phrase found in a field: word indexes [start, end) and what it may mean.
@@ -177,7 +180,9 @@ class CompiledVocabulary:
             for phrase in (name, *aliases):
                 key = normalise_phrase(phrase)
                 if len(key) > 1:
-                    add(phrase, MINISTERS, tag_id, "name")
+                    # "Mr Kim", "Dr Jaishankar": a title alias, someone else's in a
+                    # story that names another person of that surname.
+                    add(phrase, MINISTERS, tag_id, "titled" if key[0] in TITLES else "name")
                     surname = _surname(phrase)
                     if surname:
                         _claim(surnames, normalise_phrase(surname), "last", tag_id)
@@ -249,7 +254,14 @@ class CompiledVocabulary:
             trusted = [(k, v) for k, v in countries if v[0] in ("name", "alias")]
             countries = trusted or [max(countries, key=lambda c: self.population[c[0][1]])]
         others = [(k, v) for k, v in claims.items() if k[0] != COUNTRIES]
-        entries = [Entry(t, i, role, case) for (t, i), (role, case) in countries + others]
+        claimed = countries + others
+        per_taxonomy = {}
+        for (taxonomy, _), _claim_value in claimed:
+            per_taxonomy[taxonomy] = per_taxonomy.get(taxonomy, 0) + 1
+        entries = [
+            Entry(t, i, role, case, shared=per_taxonomy[t] > 1)
+            for (t, i), (role, case) in claimed
+        ]
         if surname_of:
             entries.append(Entry(
                 MINISTERS, 0, "surname", "title",
@@ -396,8 +408,10 @@ class CompiledVocabulary:
         by_tag = {}
         named_ministers = set()
         surname_mentions = []
+        titled = []  # title aliases ("Mr Kim"), settled once full names are known
         texts = {}  # field name -> its text, to judge a single mention in context
         ambiguous = []
+        shared = {}  # (field, offset, taxonomy) -> [evidence, candidate ids]
         for field_name, words, match, entry in accepted:
             texts.setdefault(field_name, words.text)
             start = words.start(match.start)
@@ -406,30 +420,61 @@ class CompiledVocabulary:
             if entry.role == "surname":
                 surname_mentions.append((entry, evidence, words, match))
                 continue
+            if entry.role == "titled":
+                titled.append((entry, evidence, words, match))
+                continue
+            if entry.shared:
+                shared.setdefault((field_name, start, entry.taxonomy), [evidence, []])[1].append(
+                    entry.tag_id)
+                continue
             if entry.taxonomy == MINISTERS:
                 named_ministers.add(entry.tag_id)
             self._add(by_tag, entry.taxonomy, entry.tag_id, evidence)
         rest = []
+        others = set()  # surnames of people in the story who are not in the vocabulary
         for mention in surname_mentions:
             # "Sergei Lavrov" for Sergey Lavrov: the full name in another spelling.
             entry, evidence, words, match = mention
             minister = self._spelling_variant(entry, words, match)
             if minister is None:
                 rest.append(mention)
+                if preceded_by_other_name(words, match):
+                    others.add(tuple(words.keys[match.start:match.end]))
                 continue
             named_ministers.add(minister)
             start = words.start(match.start - 1)
             phrase = words.text[start:words.end(match.end - 1)]
             self._add(by_tag, MINISTERS, minister,
                       Evidence(phrase, evidence.field, start, evidence.paragraph))
+        for entry, evidence, words, match in titled:
+            key = tuple(words.keys[match.start + 1:match.end])
+            if entry.shared:
+                shared.setdefault((evidence.field, evidence.offset, MINISTERS),
+                                  [evidence, []])[1].append(entry.tag_id)
+            elif entry.tag_id in named_ministers or key not in others:
+                self._add(by_tag, MINISTERS, entry.tag_id, evidence)
         for entry, evidence, words, match in rest:
-            minister, candidates = surname_refers_to(entry, words, match, named_ministers)
+            minister, candidates = surname_refers_to(
+                entry, words, match, named_ministers, others
+            )
             if minister is not None:
                 self._add(by_tag, MINISTERS, minister, evidence)
             elif candidates:
                 ambiguous.append(Ambiguous(
                     MINISTERS, evidence.phrase, evidence.paragraph, evidence.offset,
                     candidates, evidence.field,
+                ))
+        # A shared alias goes to the one entry the story names otherwise (in full or by
+        # an unshared alias); naming both or neither leaves it ambiguous.
+        named_otherwise = set(by_tag)
+        for (_, _, taxonomy), (evidence, candidates) in shared.items():
+            named = [tag_id for tag_id in candidates if (taxonomy, tag_id) in named_otherwise]
+            if len(named) == 1:
+                self._add(by_tag, taxonomy, named[0], evidence)
+            else:
+                ambiguous.append(Ambiguous(
+                    taxonomy, evidence.phrase, evidence.paragraph, evidence.offset,
+                    tuple(sorted(named or candidates)), evidence.field,
                 ))
         subjects = {taxonomy.plural: [] for taxonomy in TAXONOMIES.values()}
         mentions = {taxonomy.plural: [] for taxonomy in TAXONOMIES.values()}

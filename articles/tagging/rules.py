@@ -40,6 +40,13 @@ NOT_A_SURNAME = frozenset({
     "and", "or", "on", "in", "to", "is", "has", "was", "said", "says", "will", "would",
 })
 
+# Capitalised words that are seldom a surname used alone.
+NOT_A_PERSON = frozenset({
+    "january", "february", "march", "april", "may", "june", "july", "august", "september",
+    "october", "november", "december", "monday", "tuesday", "wednesday", "thursday",
+    "friday", "saturday", "sunday", "god", "parliament", "congress", "senate",
+})
+
 HONORIFICS = frozenset(map(normalise_word, HONORIFICS))
 TITLES = frozenset(map(normalise_word, TITLES))
 SENTENCE_STARTERS = frozenset(map(normalise_word, SENTENCE_STARTERS))
@@ -112,31 +119,50 @@ def preceded_by_other_name(words, match):
     return words.keys[index] not in TITLES and words.keys[index] not in SENTENCE_STARTERS
 
 
-def surname_refers_to(entry, words, match, named_ministers):
+def surname_refers_to(entry, words, match, named_ministers, others=frozenset()):
     """Whom a bare surname means here: (minister, ()) when one, (None, candidates) when
     it could be several (the story names both or neither), (None, ()) when it is
     someone else's name.
 
-    A family name counts once that minister's full name is in the story; a word the
-    vocabulary itself lists as an alias ("Jaishankar") counts alone. A name two
+    A surname counts for the minister named in full in the story; when none is, for
+    the one minister who has it ("Lavrov", "Mr Lavrov", "Foreign Minister Lavrov"),
+    unless the story names someone else so ("Rahul Gandhi"; `others` holds such
+    surnames) or the word is used otherwise ("May", "Lavrov Street"). A name two
     ministers share counts only when exactly one of them is named in full.
     """
     if preceded_by_other_name(words, match):
         return None, ()
     candidates = set(entry.surname_of)
     before = match.start - 1
-    if before >= 0 and words.keys[before] in TITLES:
+    titled = before >= 0 and words.keys[before] in TITLES
+    if titled:
         candidates |= set(entry.given_of)
     named = candidates & named_ministers
     if len(named) == 1:
         return named.pop(), ()
     if len(named) > 1:
         return None, tuple(sorted(named))
-    if len(candidates) == 1:
-        if candidates == set(entry.explicit):
-            return candidates.pop(), ()
+    key = tuple(words.keys[match.start:match.end])
+    if key in others:
         return None, ()
-    return None, tuple(sorted(candidates))
+    alone = set(entry.surname_of)
+    if len(alone) > 1:
+        return None, tuple(sorted(alone))
+    if not alone:
+        return None, ()
+    if titled or alone == set(entry.explicit) or _bare_surname(words, match, key):
+        return alone.pop(), ()
+    return None, ()
+
+
+def _bare_surname(words, match, key):
+    """A surname alone, used of a person: not a month or a word of another name."""
+    if len(key) == 1 and key[0] in NOT_A_PERSON:
+        return False
+    after = match.end
+    if after < len(words.keys) and not _gap(words, match.end - 1, after).strip():
+        return not _is_capitalised(words, after)
+    return True
 
 
 def is_a_place(words, match):
