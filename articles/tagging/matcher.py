@@ -28,12 +28,18 @@ from articles.platform.text import html_to_text
 from articles.tagging.countries import country_data, country_forms, package_country_names
 from articles.tagging.rules import (
     TITLES,
+    a_town_in_a_state,
+    called_a_person,
     close_spelling,
+    geographic_feature,
+    inside_a_pact_name,
+    institutions_act,
     is_a_place,
     names_a_person,
     paragraph_has,
     preceded_by_other_name,
     salient,
+    sentence_has,
     surname_refers_to,
 )
 from articles.tagging.text import Words, normalise_phrase
@@ -172,8 +178,11 @@ class CompiledVocabulary:
                 add(phrase, COUNTRIES, tag_id, role)
 
         surnames = {}  # one-word key -> {"last"|"explicit"|"given": minister ids}
-        for tag_id, name, aliases in ministers:
+        self.minister_country = {}  # minister id -> country id, when the vocabulary says
+        for tag_id, name, aliases, *country in ministers:
             self.names[MINISTERS][tag_id] = name
+            if country and country[0]:
+                self.minister_country[tag_id] = country[0]
             self.given_names[tag_id] = {
                 words[0] for words in map(normalise_phrase, (name, *aliases)) if len(words) > 1
             }
@@ -209,6 +218,11 @@ class CompiledVocabulary:
             for name, clues in country_data()["context_keep"].items()
         }
         self.person_names = {normalise_phrase(p) for p in country_data()["person_names"]}
+        self.sentence_clues = {
+            normalise_phrase(name): [normalise_phrase(c) for c in clues]
+            for name, clues in country_data()["sentence_clues"].items()
+        }
+        self.us_states = [normalise_phrase(state) for state in country_data()["us_states"]]
 
         self.automaton = ahocorasick.Automaton()
         for key in phrases.keys() | surnames.keys():
@@ -315,6 +329,7 @@ class CompiledVocabulary:
         texts = {"headline": headline or "", "standfirst": standfirst or "",
                  "body": html_to_text(body)}
         accepted = []  # (field, words, match, entry)
+        venues = []  # capitals named as places: they count if their country takes part
         people = set()  # person-prone names ("Jordan") seen as a person's name
         hays = []
         for field_name in FIELDS:
@@ -322,8 +337,10 @@ class CompiledVocabulary:
             hays.append(words.hay)
             for match in self._resolve(words, self._find(words)):
                 for entry in match.entries:
-                    if self._keeps(entry, match, words, people):
-                        accepted.append((field_name, words, match, entry))
+                    kept = self._keeps(entry, match, words, people)
+                    if kept:
+                        (accepted if kept is True else venues).append(
+                            (field_name, words, match, entry))
         story = " ".join(hays)
         kept = []
         for item in accepted:
@@ -334,8 +351,11 @@ class CompiledVocabulary:
                 continue
             if key in self.context_clues and self._other_meaning(key, words, match, story):
                 continue
+            if key in self.sentence_clues and sentence_has(words, match,
+                                                           self.sentence_clues[key]):
+                continue
             kept.append(item)
-        return self._references(kept)
+        return self._references(kept, venues)
 
     def _other_meaning(self, key, words, match, story):
         """Georgia the US state: a clue in the paragraph, or in a story with none of
@@ -397,14 +417,18 @@ class CompiledVocabulary:
             return True
         key = tuple(words.keys[match.start:match.end])
         if entry.role == "capital" and is_a_place(words, match):
-            return False
-        if key in self.person_names and names_a_person(words, match):
+            return True if institutions_act(words, match) else "venue"
+        if key in self.person_names and (names_a_person(words, match)
+                                         or called_a_person(words, match)):
             people.add(key)
             return False
-        return True
+        if geographic_feature(words, match) or inside_a_pact_name(words, match):
+            return False
+        return not a_town_in_a_state(words, match, self.us_states)
 
-    def _references(self, accepted):
-        """Group evidence by tag; settle surnames against the full names found."""
+    def _references(self, accepted, venues=()):
+        """Group evidence by tag; settle surnames against the full names found; count a
+        capital named as a venue when its country takes part (one of its ministers)."""
         by_tag = {}
         named_ministers = set()
         surname_mentions = []
@@ -476,6 +500,14 @@ class CompiledVocabulary:
                     taxonomy, evidence.phrase, evidence.paragraph, evidence.offset,
                     tuple(sorted(named or candidates)), evidence.field,
                 ))
+        taking_part = {self.minister_country.get(tag_id) for taxonomy, tag_id in by_tag
+                       if taxonomy == MINISTERS}
+        for field_name, words, match, entry in venues:
+            if entry.tag_id in taking_part:
+                start = words.start(match.start)
+                self._add(by_tag, COUNTRIES, entry.tag_id, Evidence(
+                    words.text[start:words.end(match.end - 1)], field_name, start,
+                    words.paragraph(start)))
         subjects = {taxonomy.plural: [] for taxonomy in TAXONOMIES.values()}
         mentions = {taxonomy.plural: [] for taxonomy in TAXONOMIES.values()}
         order = {name: index for index, name in enumerate(FIELDS)}

@@ -198,3 +198,111 @@ def paragraph_has(words, match, clues):
     end = len(text) if end == -1 else end
     keys = " " + " ".join(normalise_phrase(text[start:end])) + " "
     return any(" " + " ".join(clue) + " " in keys for clue in clues)
+
+
+# "Gulf of Mexico", "Irish Sea", "Taiwan Strait", "Lake Chad": a place named after a
+# country is not that country.
+GEO_OF = frozenset(map(normalise_word, ("gulf", "sea", "strait", "straits", "bay", "isthmus")))
+GEO_BEFORE = frozenset({"lake", "mount", "mt"})
+GEO_AFTER = frozenset(map(normalise_word, (
+    "sea", "strait", "gulf", "peninsula", "ocean", "channel", "canal", "river", "basin",
+    "delta", "bight", "trench", "plateau", "highlands", "desert", "archipelago",
+)))
+# Heads of the names of pacts, corridors and bodies: "the China-Pakistan Economic
+# Corridor" names neither country.
+ORG_HEADS = frozenset(map(normalise_word, (
+    "agreement", "pact", "corridor", "accord", "treaty", "initiative", "partnership",
+    "alliance", "forum", "council", "commission", "organisation", "organization", "union",
+    "community", "bank", "fund", "framework", "zone", "programme", "fta",
+)))
+ORG_FILLERS = frozenset(map(normalise_word, (
+    "free", "trade", "economic", "comprehensive", "strategic", "maritime", "transport",
+    "security", "nuclear", "investment", "defence", "energy", "development", "cooperation",
+    "and", "of", "for", "the", "friendship", "business", "industrial",
+)))
+DASHES = frozenset("-‐‑–—")
+# Words before a name that make it a person's: "a player called Chad".
+PERSON_CUES = frozenset(map(normalise_word, (
+    "called", "named", "nicknamed", "player", "striker", "midfielder", "defender",
+    "goalkeeper", "coach", "actor", "actress", "singer", "rapper", "son", "daughter",
+    "brother", "sister", "wife", "husband", "teammate", "quarterback", "winger", "boy",
+)))
+# "In Moscow, the central bank said": the country's own institutions act there.
+ACTING = GOVERNMENT_WORDS | frozenset(map(normalise_word, (
+    "court", "courts", "parliament", "police", "prosecutors", "lawmakers", "regulators",
+    "central", "president", "premier", "kremlin", "cabinet", "army", "military",
+)))
+NEUTRAL = frozenset({"between", "with", "hosted", "hosts", "mediated", "venue"})
+
+
+def _joined(words, left, right):
+    """Two neighbouring words written as one hyphenated word ("China-Pakistan")."""
+    gap = _gap(words, left, right)
+    return bool(gap) and all(c in DASHES for c in gap)
+
+
+def geographic_feature(words, match):
+    """'Gulf of Mexico', 'the Irish Sea', 'Lake Chad', 'Korean peninsula'."""
+    keys, before, after = words.keys, match.start - 1, match.end
+    if before >= 1 and keys[before] == "of" and keys[before - 1] in GEO_OF:
+        return _is_capitalised(words, before - 1)
+    if before >= 0 and keys[before] in GEO_BEFORE and _is_capitalised(words, before):
+        return not _gap(words, before, match.start).strip()
+    return after < len(keys) and keys[after] in GEO_AFTER and not _gap(
+        words, after - 1, after).strip()
+
+
+def inside_a_pact_name(words, match):
+    """'the China-Pakistan Economic Corridor', 'a US-Mexico-Canada Agreement': a country
+    in a hyphenated run of names before the head of a pact's or body's name."""
+    start, end = match.start, match.end - 1
+    while start > 0 and _joined(words, start - 1, start):
+        start -= 1
+    while end + 1 < len(words.keys) and _joined(words, end, end + 1):
+        end += 1
+    if start == match.start and end == match.end - 1:
+        return False
+    for index in range(end + 1, min(end + 6, len(words.keys))):
+        key = words.keys[index]
+        if key in ORG_HEADS:
+            return True
+        if key not in ORG_FILLERS and not _is_capitalised(words, index):
+            return False
+    return False
+
+
+def a_town_in_a_state(words, match, states):
+    """'Lebanon, Pennsylvania' and 'Moscow, Idaho' are towns."""
+    after = match.end
+    if after >= len(words.keys) or "," not in _gap(words, after - 1, after):
+        return False
+    return any(tuple(words.keys[after:after + len(state)]) == state for state in states)
+
+
+def called_a_person(words, match):
+    before = match.start - 1
+    return before >= 0 and words.keys[before] in PERSON_CUES
+
+
+def institutions_act(words, match):
+    """'In Moscow, the central bank said': a government word soon after, in the sentence,
+    and no sign of a neutral venue ('between', 'with')."""
+    for index in range(match.end, min(match.end + 6, len(words.keys))):
+        if any(c in ".!?\n" for c in _gap(words, index - 1, index)):
+            return False
+        key = words.keys[index]
+        if key in NEUTRAL:
+            return False
+        if key in ACTING:
+            return True
+    return False
+
+
+def sentence_has(words, match, clues):
+    """A clue to another meaning ("roasted" for turkey) in the same sentence."""
+    text = words.text
+    start = max(text.rfind(mark, 0, words.start(match.start)) for mark in ".!?\n") + 1
+    ends = [i for i in (text.find(m, words.end(match.end - 1)) for m in ".!?\n") if i != -1]
+    end = min(ends) if ends else len(text)
+    keys = " " + " ".join(normalise_phrase(text[start:end])) + " "
+    return any(" " + " ".join(clue) + " " in keys for clue in clues)

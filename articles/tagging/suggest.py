@@ -35,7 +35,7 @@ def compile_vocabulary():
 
     return CompiledVocabulary(
         countries=list(Country.objects.values_list("id", "code", "name", "aliases")),
-        ministers=list(Minister.objects.values_list("id", "name", "aliases")),
+        ministers=list(Minister.objects.values_list("id", "name", "aliases", "country_id")),
         policies=list(Policy.objects.values_list("id", "name", "aliases")),
     )
 
