@@ -109,3 +109,48 @@ def test_a_capital_hosting_talks_its_country_takes_part_in_counts(vocabulary):
 
 def test_a_minister_adds_no_country_by_itself(vocabulary):
     assert countries(vocabulary, "Sergey Lavrov said so.") == []
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("The Belt-and-Road money dried up.", ["Belt and Road Initiative"]),
+        ("Beijing's BRI loans were cut.", ["Belt and Road Initiative"]),
+        ("Work on the Chennai-Vladivostok corridor began.",
+         ["Chennai–Vladivostok Maritime Corridor"]),
+        ("The Vladivostok–Chennai route opened.", ["Chennai–Vladivostok Maritime Corridor"]),
+        ("A free trade pact between India and the UK was signed.",
+         ["India–UK free trade agreement"]),
+        ("The India-UK FTA was signed.", ["India–UK free trade agreement"]),
+        ("The UK-India trade deal was signed.", ["India–UK free trade agreement"]),
+        ("The Made in India label sells.", ["Make in India"]),
+        ("The European Green Deal was attacked.", ["European Green Deal"]),
+        ("CEPA talks resumed between India and the UAE.",
+         ["India–UAE Comprehensive Economic Partnership Agreement"]),
+    ],
+)
+def test_names_acronyms_and_descriptive_forms_refer_to_policies(vocabulary, text, expected):
+    assert references(vocabulary, text)["policies"] == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Goods made in India sold well.",
+        "A green deal between two firms was signed.",
+        "The UAE-Israel CEPA came into force.",
+        "The Indonesia-Australia agreement (IA-CEPA) took effect.",
+        "The Central European Pipeline Agreement (CEPA) was signed. CEPA helps.",
+        "Talks on an India-UK agreement on visas began.",
+    ],
+)
+def test_generic_words_and_other_bodies_sharing_an_acronym_are_no_policy(vocabulary, text):
+    assert references(vocabulary, text)["policies"] == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["Volodymyr Zelensky said.", "President Zelenskyy said.", "Zelenskiy said so."],
+)
+def test_a_surname_in_another_transliteration_names_the_minister(vocabulary, text):
+    assert references(vocabulary, text)["ministers"] == ["Volodymyr Zelenskyy"]

@@ -26,6 +26,7 @@ import ahocorasick
 from articles.models import TAXONOMIES
 from articles.platform.text import html_to_text
 from articles.tagging.countries import country_data, country_forms, package_country_names
+from articles.tagging.policies import capitals_needed, descriptive_forms
 from articles.tagging.rules import (
     TITLES,
     a_town_in_a_state,
@@ -41,6 +42,7 @@ from articles.tagging.rules import (
     salient,
     sentence_has,
     surname_refers_to,
+    transliterations,
 )
 from articles.tagging.text import Words, normalise_phrase
 
@@ -48,6 +50,16 @@ COUNTRIES, MINISTERS, POLICIES = (TAXONOMIES[k].plural for k in ("country", "min
 FIELDS = ("headline", "standfirst", "body")
 MIN_PERMUTED_WORDS = 3
 PERMUTED_RUN_RE = re.compile(b"\x01{%d,}" % MIN_PERMUTED_WORDS)
+# "India–UK free trade agreement": a policy named after its two parties.
+PAIR_NAME_RE = re.compile(
+    r"^\s*(\S+?)\s*[-‐‑–—]\s*(\S+)\s+(?:free trade (?:agreement|pact)|FTA|trade agreement|"
+    r"comprehensive economic partnership agreement)\s*$", re.IGNORECASE)
+# "a free trade pact between India and the UK" (in normalised words).
+PAIR_TRIGGER_RE = re.compile(
+    r" (?:free trade|fta)(?: (?:pact|deal|agreement|accord|treaty))? (?:talk )?between ")
+CAPITAL_RE = re.compile(r"\b[A-Z]")
+# "(CEPA)": the story spells out what an acronym stands for.
+DEFINED_RE = re.compile(r"\(\s*([A-Z][A-Za-z0-9&-]{1,11})\s*\)")
 
 
 class Evidence(NamedTuple):
@@ -122,11 +134,13 @@ Match = namedtuple("Match", "start end entries cased", defaults=(2,))
 
 
 def _case_rule(phrase, taxonomy):
+    """"upper" (an acronym), "title" (capitalised), "" (any case), or for a short policy
+    name the indexes of the words that must be capitalised ("Made in India")."""
     letters = phrase.replace(".", "").replace(" ", "")
     if letters.isalpha() and letters.isupper() and len(letters) <= 5:
         return "upper"
     if taxonomy == POLICIES and len(normalise_phrase(phrase)) > 1:
-        return ""
+        return capitals_needed(phrase) or ""
     return "title"
 
 
@@ -143,6 +157,10 @@ def _surname(name):
         else:
             break
     return " ".join(surname)
+
+
+def _between(words, left, right):
+    return words.text[words.end(left):words.start(right)]
 
 
 def _claim(surnames, key, kind, tag_id):
@@ -178,6 +196,7 @@ class CompiledVocabulary:
                 add(phrase, COUNTRIES, tag_id, role)
 
         surnames = {}  # one-word key -> {"last"|"explicit"|"given": minister ids}
+        variants = {}  # minister id -> {(given names, surname in another spelling)}
         self.minister_country = {}  # minister id -> country id, when the vocabulary says
         for tag_id, name, aliases, *country in ministers:
             self.names[MINISTERS][tag_id] = name
@@ -195,16 +214,44 @@ class CompiledVocabulary:
                     surname = _surname(phrase)
                     if surname:
                         _claim(surnames, normalise_phrase(surname), "last", tag_id)
+                        variants[tag_id] = variants.get(tag_id, set()) | {
+                            (phrase[:len(phrase) - len(surname)], other)
+                            for other in transliterations(surname)
+                        }
                     if len(key) == 2:
                         _claim(surnames, key[:1], "given", tag_id)
                 elif key:
                     _claim(surnames, key, "last", tag_id)
                     _claim(surnames, key, "explicit", tag_id)
 
+        for tag_id, spellings in variants.items():
+            # Zelensky for Zelenskyy: unless the spelling is someone's own name.
+            for given, surname in spellings:
+                key = normalise_phrase(surname)
+                if key in surnames and tag_id not in surnames[key].get("last", ()):
+                    continue
+                _claim(surnames, key, "last", tag_id)
+                if given.strip() and normalise_phrase(given + surname) not in phrases:
+                    add(given + surname, MINISTERS, tag_id, "name")
+        derived = {}  # descriptive form -> {policy id: phrase as built}
         for tag_id, name, aliases in policies:
             self.names[POLICIES][tag_id] = name
             for phrase in (name, *aliases):
                 add(phrase, POLICIES, tag_id, "name")
+        def is_country(word):
+            return any(t == COUNTRIES for t, _ in phrases.get((word,), ()))
+
+        for tag_id, name, aliases in policies:
+            for phrase in (name, *aliases):
+                for form in descriptive_forms(phrase, is_country):
+                    derived.setdefault(normalise_phrase(form), {}).setdefault(tag_id, form)
+        for key, owners in derived.items():
+            # A form two policies could make, or that already names something, is none.
+            if len(owners) == 1 and not any(
+                t == POLICIES for t, _ in phrases.get(key, ())
+            ):
+                (tag_id, form), = owners.items()
+                add(form, POLICIES, tag_id, "derived")
 
         for phrase in country_data()["blockers"]:
             phrases.setdefault(normalise_phrase(phrase), {})[("", 0)] = ("block", "")
@@ -229,19 +276,53 @@ class CompiledVocabulary:
             entries = self._entries(phrases.get(key, {}), surnames.get(key))
             if entries:
                 self._add_pattern(key, entries)
+        self._index_policies(phrases, policies)
         self.permuted = {}  # sorted policy words -> entries, for reordered names
         for key, claims in phrases.items():
             policy_entries = tuple(
                 Entry(POLICIES, tag_id, role, case)
                 for (taxonomy, tag_id), (role, case) in claims.items()
-                if taxonomy == POLICIES
+                if taxonomy == POLICIES and role != "derived"  # forms list their orders
             )
             if policy_entries and len(key) >= MIN_PERMUTED_WORDS:
                 self.permuted.setdefault(tuple(sorted(key)), policy_entries)
         self.permuted_words = {word for key in self.permuted for word in key}
+        self.in_order = {key for key, claims in phrases.items() if len(key) >= MIN_PERMUTED_WORDS
+                         and any(taxonomy == POLICIES for taxonomy, _ in claims)}
         self.permuted_lengths = sorted({len(key) for key in self.permuted})
         if len(self.automaton):
             self.automaton.make_automaton()
+
+    def _index_policies(self, phrases, policies):
+        """What the policy rules need: each policy's words and longer names, its
+        acronyms, and the policies named after two parties ("India–UK FTA")."""
+        self.policy_words = {}  # policy id -> every word of its names and forms
+        self.policy_keys = {}  # policy id -> its names and forms of two words or more
+        self.acronyms = {}  # acronym key -> policy ids
+        for key, claims in phrases.items():
+            for (taxonomy, tag_id), (_, case) in claims.items():
+                if taxonomy != POLICIES:
+                    continue
+                self.policy_words.setdefault(tag_id, set()).update(key)
+                if case == "upper":
+                    self.acronyms.setdefault(key, set()).add(tag_id)
+                elif len(key) > 1:
+                    self.policy_keys.setdefault(tag_id, []).append(" " + " ".join(key) + " ")
+        self.pair_policies = {}  # frozenset of two parties -> policy id
+        for tag_id, name, aliases in policies:
+            for phrase in (name, *aliases):
+                named = PAIR_NAME_RE.match(phrase)
+                if named:
+                    parties = frozenset(self._party(normalise_phrase(p), phrases)
+                                        for p in named.groups())
+                    self.pair_policies.setdefault(parties, tag_id)
+
+    def _party(self, key, phrases):
+        """A party to an agreement: ("c", country id) or ("k", its words)."""
+        countries = [i for (t, i), _ in phrases.get(key, {}).items() if t == COUNTRIES]
+        if countries:
+            return ("c", max(countries, key=lambda i: self.population.get(i, 0)))
+        return ("k", key)
 
     def _add_pattern(self, key, entries):
         pattern = " " + " ".join(key) + " "
@@ -316,9 +397,29 @@ class CompiledVocabulary:
                     break
                 for start in range(run.start(), run.end() - size + 1):
                     entries = self.permuted.get(tuple(sorted(keys[start:start + size])))
+                    if entries and tuple(keys[start:start + size]) not in self.in_order:
+                        # (In the vocabulary's own order the automaton found it already.)
+                        entries = self._capitalised_enough(entries, words, start, size)
+                    else:
+                        entries = None
                     if entries:
                         found.append(Match(start, start + size, entries, 0))
         return found
+
+    @staticmethod
+    def _capitalised_enough(entries, words, start, size):
+        """A reordered short name needs as many capitals as the vocabulary writes."""
+        capitals = None
+        kept = []
+        for entry in entries:
+            if entry.case.__class__ is tuple:
+                if capitals is None:
+                    written = words.text[words.start(start):words.end(start + size - 1)]
+                    capitals = len(CAPITAL_RE.findall(written))
+                if capitals < len(entry.case):
+                    continue
+            kept.append(entry)
+        return tuple(kept)
 
     def tag(self, *, headline="", standfirst="", body=""):
         """Suggestions for the text, as {taxonomy: [Suggestion, ...]} in order of mention."""
@@ -331,13 +432,17 @@ class CompiledVocabulary:
         accepted = []  # (field, words, match, entry)
         venues = []  # capitals named as places: they count if their country takes part
         people = set()  # person-prone names ("Jordan") seen as a person's name
+        defined = self._defined_otherwise(texts)
         hays = []
         for field_name in FIELDS:
             words = Words(texts[field_name])
             hays.append(words.hay)
-            for match in self._resolve(words, self._find(words)):
+            resolved = self._resolve(words, self._find(words))
+            if self.pair_policies and PAIR_TRIGGER_RE.search(words.hay):
+                resolved += self._pair_matches(words, resolved)
+            for match in resolved:
                 for entry in match.entries:
-                    kept = self._keeps(entry, match, words, people)
+                    kept = self._keeps(entry, match, words, people, defined)
                     if kept:
                         (accepted if kept is True else venues).append(
                             (field_name, words, match, entry))
@@ -392,6 +497,10 @@ class CompiledVocabulary:
                                                       words.end(match.end - 1)]
                             if not written.isupper():
                                 continue
+                        elif entry.case.__class__ is tuple and not all(
+                            text[words.start(match.start + i)].isupper() for i in entry.case
+                        ):
+                            continue
                         kept.append(entry)
                     entries = tuple(kept)
                 else:
@@ -412,8 +521,82 @@ class CompiledVocabulary:
         resolved.sort(key=lambda m: m.start)
         return resolved
 
-    def _keeps(self, entry, match, words, people):
+    def _defined_otherwise(self, texts):
+        """Acronyms the story spells out as something else: "the Central European
+        Pipeline Agreement (CEPA)" is not the vocabulary's CEPA."""
+        defined = set()
+        if not self.acronyms:
+            return defined
+        for text in texts.values():
+            if "(" not in text:
+                continue
+            for found in DEFINED_RE.finditer(text):
+                key = normalise_phrase(found.group(1))
+                policies = self.acronyms.get(key)
+                if not policies:
+                    continue
+                before = " " + " ".join(normalise_phrase(text[max(0, found.start() - 150):
+                                                              found.start()])) + " "
+                if not any(name in before for tag_id in policies
+                           for name in self.policy_keys.get(tag_id, ())):
+                    defined.add(key)
+        return defined
+
+    def _pair_matches(self, words, resolved):
+        """'a free trade pact between India and the UK' names the India–UK agreement."""
+        keys, found = words.keys, []
+        countries = {m.start: m for m in resolved
+                     if any(e.taxonomy == COUNTRIES for e in m.entries)}
+
+        def party(index):
+            if index < len(keys) and keys[index] == "the":
+                index += 1
+            match = countries.get(index)
+            if match is not None:
+                entry = next(e for e in match.entries if e.taxonomy == COUNTRIES)
+                return ("c", entry.tag_id), match.end
+            if index < len(keys):
+                return ("k", (keys[index],)), index + 1
+            return None, index
+
+        for trigger in PAIR_TRIGGER_RE.finditer(words.hay):
+            start = bisect_left(words.hay_starts, trigger.start() + 1)
+            first, after = party(bisect_left(words.hay_starts, trigger.end()))
+            if first is None or after >= len(keys) or keys[after] != "and":
+                continue
+            second, end = party(after + 1)
+            tag_id = self.pair_policies.get(frozenset((first, second)))
+            if tag_id is not None:
+                found.append(Match(start, end, (Entry(POLICIES, tag_id, "derived", ""),), 0))
+        return found
+
+    def _acronym_fits(self, entry, match, words, defined):
+        """An acronym is another body's when the story spells it out so, or when a
+        hyphenated prefix names other parties ("UAE-Israel CEPA", "IA-CEPA")."""
+        if tuple(words.keys[match.start:match.end]) in defined:
+            return False
+        index = match.start - 1
+        if index < 0:
+            return True
+        gap = _between(words, index, match.start)
+        if not (gap and all(c in "-‐‑–—" for c in gap)):
+            if gap.strip() or index == 0 or not words.text[words.start(index)].isupper():
+                return True
+            joined = _between(words, index - 1, index)
+            if not (joined and all(c in "-‐‑–—" for c in joined)):
+                return True
+        prefix = {words.keys[index]}
+        while index > 0 and (gap := _between(words, index - 1, index)) and all(
+            c in "-‐‑–—" for c in gap
+        ):
+            index -= 1
+            prefix.add(words.keys[index])
+        return prefix <= self.policy_words.get(entry.tag_id, set())
+
+    def _keeps(self, entry, match, words, people, defined=frozenset()):
         if entry.taxonomy != COUNTRIES:
+            if entry.taxonomy == POLICIES and entry.case == "upper":
+                return self._acronym_fits(entry, match, words, defined)
             return True
         key = tuple(words.keys[match.start:match.end])
         if entry.role == "capital" and is_a_place(words, match):

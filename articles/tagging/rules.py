@@ -255,7 +255,11 @@ def geographic_feature(words, match):
 def inside_a_pact_name(words, match):
     """'the China-Pakistan Economic Corridor', 'a US-Mexico-Canada Agreement': a country
     in a hyphenated run of names before the head of a pact's or body's name."""
-    start, end = match.start, match.end - 1
+    text, start, end = words.text, match.start, match.end - 1
+    before, after = words.start(start) - 1, words.end(end)
+    if not ((before >= 0 and text[before] in DASHES)
+            or (after < len(text) and text[after] in DASHES)):
+        return False
     while start > 0 and _joined(words, start - 1, start):
         start -= 1
     while end + 1 < len(words.keys) and _joined(words, end, end + 1):
@@ -306,3 +310,20 @@ def sentence_has(words, match, clues):
     end = min(ends) if ends else len(text)
     keys = " " + " ".join(normalise_phrase(text[start:end])) + " "
     return any(" " + " ".join(clue) + " " in keys for clue in clues)
+
+
+def transliterations(surname):
+    """Common other spellings of a transliterated surname: Zelenskyy, Zelensky,
+    Zelenskiy, Zelenski; doubled letters single (Shoigu, Netanyahu have none)."""
+    word = surname.lower()
+    if not word.isalpha() or len(word) < 5:
+        return set()
+    variants = set()
+    stem = word.rstrip("iy")
+    if stem != word and len(stem) >= 4:
+        variants.update(stem + ending for ending in ("y", "i", "iy", "yi", "ii", "yy"))
+    single = re.sub(r"(.)\1", r"\1", word)
+    if single != word:
+        variants.add(single)
+    variants.discard(word)
+    return {variant[:1].upper() + variant[1:] for variant in variants}

@@ -100,6 +100,8 @@ class Words:
         self._normalised = normalised
         self._breaks = None
         self._lines = None
+        self._starts = {}
+        self._ends = {}
 
     def paragraph(self, offset):
         """The paragraph (0 first; one per line of the text) holding this offset."""
@@ -126,7 +128,17 @@ class Words:
         return compressed + self._lead + (self._removed[index - 1] if index else 0)
 
     def start(self, index):
-        return self._original(self.hay_starts[index])
+        """Where word `index` starts in the text (remembered: rules ask again)."""
+        try:
+            return self._starts[index]
+        except KeyError:
+            start = self._starts[index] = self._original(self.hay_starts[index])
+            return start
 
     def end(self, index):
-        return self._original(self.hay_starts[index] + len(self.keys[index]) - 1) + 1
+        try:
+            return self._ends[index]
+        except KeyError:
+            end = self._ends[index] = self._original(
+                self.hay_starts[index] + len(self.keys[index]) - 1) + 1
+            return end
