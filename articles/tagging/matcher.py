@@ -685,6 +685,10 @@ class CompiledVocabulary:
                 ))
         taking_part = {self.minister_country.get(tag_id) for taxonomy, tag_id in by_tag
                        if taxonomy == MINISTERS}
+        for item in ambiguous:  # "Mr Kim" is one of two Koreans: Korea takes part
+            homes = {self.minister_country.get(tag_id) for tag_id in item.candidates}
+            if item.taxonomy == MINISTERS and len(homes) == 1:
+                taking_part |= homes
         for field_name, words, match, entry in venues:
             if entry.tag_id in taking_part:
                 start = words.start(match.start)
