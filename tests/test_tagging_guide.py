@@ -62,6 +62,8 @@ def countries(vocabulary, text):
         ("The Knesset and the Bundestag voted.", ["DE", "IL"]),
         ("Officials in Beijing said no.", ["CN"]),
         ("In Moscow, the central bank raised rates.", ["RU"]),
+        ("Fighting in eastern Congo and Sino-Japanese ties.", ["CD", "CN", "JP"]),
+        ("The Republic of Congo and the Israel Defense Forces.", ["CG", "IL"]),
     ],
 )
 def test_names_demonyms_capitals_and_national_bodies_refer_to_countries(
@@ -89,7 +91,8 @@ def test_names_demonyms_capitals_and_national_bodies_refer_to_countries(
         "She bought china plates and a french window.",
         "Spanish flu, Turkish delight and Dutch courage.",
         "He cited Yugoslavia and the Soviet Union.",
-        "Protests in Catalonia and Scotland grew.",
+        "Protests in Catalonia, Scotland and Northern Ireland grew.",
+        "Israel Katz said so.",
         "Talks were held in Vienna.",
     ],
 )
@@ -150,7 +153,8 @@ def test_generic_words_and_other_bodies_sharing_an_acronym_are_no_policy(vocabul
 
 @pytest.mark.parametrize(
     "text",
-    ["Volodymyr Zelensky said.", "President Zelenskyy said.", "Zelenskiy said so."],
+    ["Volodymyr Zelensky said.", "President Zelenskyy said.", "Zelenskiy said so.",
+     "V. Zelenskyy said."],
 )
 def test_a_surname_in_another_transliteration_names_the_minister(vocabulary, text):
     assert references(vocabulary, text)["ministers"] == ["Volodymyr Zelenskyy"]

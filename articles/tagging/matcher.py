@@ -19,6 +19,7 @@ import re
 from bisect import bisect_left
 from collections import namedtuple
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import NamedTuple
 
 import ahocorasick
@@ -44,8 +45,11 @@ from articles.tagging.rules import (
     surname_refers_to,
     transliterations,
 )
-from articles.tagging.text import Words, normalise_phrase
+from articles.tagging.text import Words
+from articles.tagging.text import normalise_phrase as normalise_text_phrase
 
+# Vocabulary phrases recur from one compilation to the next (text is never cached here).
+normalise_phrase = lru_cache(maxsize=1 << 16)(normalise_text_phrase)
 COUNTRIES, MINISTERS, POLICIES = (TAXONOMIES[k].plural for k in ("country", "minister", "policy"))
 FIELDS = ("headline", "standfirst", "body")
 MIN_PERMUTED_WORDS = 3
@@ -535,7 +539,7 @@ class CompiledVocabulary:
                 policies = self.acronyms.get(key)
                 if not policies:
                     continue
-                before = " " + " ".join(normalise_phrase(text[max(0, found.start() - 150):
+                before = " " + " ".join(normalise_text_phrase(text[max(0, found.start() - 150):
                                                               found.start()])) + " "
                 if not any(name in before for tag_id in policies
                            for name in self.policy_keys.get(tag_id, ())):
@@ -719,8 +723,9 @@ class CompiledVocabulary:
         given = words.keys[match.start - 1]
         found = [
             minister for minister in entry.surname_of
-            if any(close_spelling(given, known) for known in self.given_names[minister])
-        ]
+            if any(close_spelling(given, known) or (len(given) == 1 and known[:1] == given)
+                   for known in self.given_names[minister])
+        ]  # "Sergei Lavrov" for Sergey, "A. Blinken" for Antony Blinken
         return found[0] if len(found) == 1 else None
 
     def _add(self, by_tag, taxonomy, tag_id, evidence):

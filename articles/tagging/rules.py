@@ -38,6 +38,7 @@ NOT_A_SURNAME = frozenset({
     "bank", "national", "state", "post", "news", "sea", "ocean", "coast", "border",
     "crossing", "king", "queen", "prime", "president", "minister", "police", "parliament",
     "and", "or", "on", "in", "to", "is", "has", "was", "said", "says", "will", "would",
+    "defence", "aerospace", "railways", "electric", "radio", "prison", "institute",
 })
 
 # Capitalised words that are seldom a surname used alone.
@@ -186,7 +187,8 @@ def names_a_person(words, match):
     after = match.end
     if after < len(words.keys) and not _gap(words, match.end - 1, after).strip():
         if _is_capitalised(words, after) and words.keys[after] not in NOT_A_SURNAME:
-            return True
+            # ("UAE-Israel CEPA": an acronym after the name is no surname.)
+            return not words.text[words.start(after):words.end(after)].isupper()
     return False
 
 
