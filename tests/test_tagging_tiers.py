@@ -156,3 +156,27 @@ def test_an_acronym_two_policies_share_follows_the_one_named_in_full(shared):
     assert [(a.taxonomy, a.text, a.candidates) for a in alone.ambiguous] == [
         ("policies", "CEPA", (1, 2))
     ]
+
+
+@pytest.mark.django_db
+def test_a_vocabulary_with_a_shared_alias_loads_and_the_story_decides():
+    from articles.models import Minister
+    from articles.tagging.vocabulary import load_vocabulary
+
+    summary = load_vocabulary(data={"ministers": [
+        {"name": "Kim Min-ho", "country": "KR", "aliases": ["Mr Kim"]},
+        {"name": "Kim Tae-yun", "country": "KR", "aliases": ["Mr Kim"]},
+    ]})
+    assert len(summary.warnings) == 1
+    named = find_references(make_article(
+        body="<p>Kim Tae-yun arrived in Seoul.</p><p>Mr Kim said talks went well.</p>"))
+    assert [(s.name, len(s.evidence)) for s in named.subjects["ministers"]] == [
+        ("Kim Tae-yun", 2)]
+    assert named.ambiguous == []
+
+    neither = find_references(make_article(body="<p>Mr Kim said talks went well.</p>"))
+    assert neither.subjects["ministers"] == neither.mentions["ministers"] == []
+    (ambiguous,) = neither.ambiguous
+    assert sorted(Minister.objects.get(pk=pk).name for pk in ambiguous.candidates) == [
+        "Kim Min-ho", "Kim Tae-yun"]
+    assert Minister.objects.count() == 2
