@@ -64,6 +64,7 @@ def countries(vocabulary, text):
         ("In Moscow, the central bank raised rates.", ["RU"]),
         ("Fighting in eastern Congo and Sino-Japanese ties.", ["CD", "CN", "JP"]),
         ("The Republic of Congo and the Israel Defense Forces.", ["CG", "IL"]),
+        ("Jordan's Ayman Safadi said Jordan would help.", ["JO"]),
     ],
 )
 def test_names_demonyms_capitals_and_national_bodies_refer_to_countries(
@@ -82,6 +83,7 @@ def test_names_demonyms_capitals_and_national_bodies_refer_to_countries(
         "Lake Chad is shrinking.",
         "ASEAN, NATO, the African Union and BRICS met.",
         "The China-Pakistan Economic Corridor was built.",
+        "The Philippines-Japan Economic Partnership Agreement was cited.",
         "The US-Mexico-Canada Agreement took effect.",
         "The Organization of American States met.",
         "Voters in New Mexico and New Jersey went to the polls.",
@@ -94,6 +96,7 @@ def test_names_demonyms_capitals_and_national_bodies_refer_to_countries(
         "Protests in Catalonia, Scotland and Northern Ireland grew.",
         "Israel Katz said so.",
         "Talks were held in Vienna.",
+        "The Paris Agreement and the Minsk accords were cited by a Washington-based group.",
     ],
 )
 def test_features_blocs_pacts_homonyms_and_idioms_are_no_country(vocabulary, text):

@@ -38,6 +38,7 @@ from articles.tagging.rules import (
     institutions_act,
     is_a_place,
     names_a_person,
+    names_a_treaty_or_place,
     paragraph_has,
     preceded_by_other_name,
     salient,
@@ -164,7 +165,7 @@ def _surname(name):
 
 
 def _between(words, left, right):
-    return words.text[words.end(left):words.start(right)]
+    return words.text[words.end(left):words.start(right)].lstrip("sS'’")
 
 
 def _claim(surnames, key, kind, tag_id):
@@ -603,8 +604,11 @@ class CompiledVocabulary:
                 return self._acronym_fits(entry, match, words, defined)
             return True
         key = tuple(words.keys[match.start:match.end])
-        if entry.role == "capital" and is_a_place(words, match):
-            return True if institutions_act(words, match) else "venue"
+        if entry.role == "capital":
+            if names_a_treaty_or_place(words, match):
+                return False
+            if is_a_place(words, match):
+                return True if institutions_act(words, match) else "venue"
         if key in self.person_names and (names_a_person(words, match)
                                          or called_a_person(words, match)):
             people.add(key)

@@ -103,6 +103,13 @@ def _is_capitalised(words, index):
 
 
 def _gap(words, before, after):
+    """The text between two words, less a plural or possessive "s" the key left out
+    ("Paris Agreement": the key is "pari")."""
+    return _raw_gap(words, before, after).lstrip("sS'’")
+
+
+def _raw_gap(words, before, after):
+    """The text between two words as written ("'s " after "Jordan's")."""
     return words.text[words.end(before):words.start(after)]
 
 
@@ -111,7 +118,7 @@ def preceded_by_other_name(words, match):
     index = match.start - 1
     if index < 0 or not _is_capitalised(words, index):
         return False
-    gap = _gap(words, index, match.start)
+    gap = _raw_gap(words, index, match.start)
     if gap.strip():
         return False
     previous = words.text[words.start(index):words.end(index)]
@@ -177,7 +184,7 @@ def is_a_place(words, match):
 def names_a_person(words, match):
     """'Michael Jordan', 'Ms Jordan' or 'Chad Smith': the country name is a person's."""
     before = match.start - 1
-    if before >= 0 and not _gap(words, before, match.start).strip():
+    if before >= 0 and not _raw_gap(words, before, match.start).strip():
         if words.keys[before] in HONORIFICS:
             return True
         if _is_capitalised(words, before) and words.keys[before] not in SENTENCE_STARTERS:
@@ -185,7 +192,7 @@ def names_a_person(words, match):
             if not previous.endswith(("'s", "’s")) and words.keys[before] not in TITLES:
                 return True
     after = match.end
-    if after < len(words.keys) and not _gap(words, match.end - 1, after).strip():
+    if after < len(words.keys) and not _raw_gap(words, match.end - 1, after).strip():
         if _is_capitalised(words, after) and words.keys[after] not in NOT_A_SURNAME:
             # ("UAE-Israel CEPA": an acronym after the name is no surname.)
             return not words.text[words.start(after):words.end(after)].isupper()
@@ -259,8 +266,8 @@ def inside_a_pact_name(words, match):
     in a hyphenated run of names before the head of a pact's or body's name."""
     text, start, end = words.text, match.start, match.end - 1
     before, after = words.start(start) - 1, words.end(end)
-    if not ((before >= 0 and text[before] in DASHES)
-            or (after < len(text) and text[after] in DASHES)):
+    following = text[after:after + 3].lstrip("sS'’")[:1]
+    if not ((before >= 0 and text[before] in DASHES) or following in DASHES):
         return False
     while start > 0 and _joined(words, start - 1, start):
         start -= 1
@@ -329,3 +336,23 @@ def transliterations(surname):
         variants.add(single)
     variants.discard(word)
     return {variant[:1].upper() + variant[1:] for variant in variants}
+
+
+# "the Paris Agreement", "the Minsk accords", "the Kyoto Protocol": a treaty named after a
+# capital is not that country's.
+TREATY_HEADS = frozenset(map(normalise_word, (
+    "agreement", "agreements", "accord", "accords", "treaty", "protocol", "convention",
+    "club", "process", "consensus", "declaration", "principles", "format", "communique",
+)))
+
+
+def names_a_treaty_or_place(words, match):
+    """A capital in the name of a treaty ("Paris Agreement") or used of a place
+    ("a Washington-based group") rather than of its government."""
+    after = match.end
+    if after >= len(words.keys):
+        return False
+    gap = _gap(words, after - 1, after)
+    if words.keys[after] == "based" and gap and all(c in DASHES for c in gap):
+        return True
+    return not gap.strip() and words.keys[after] in TREATY_HEADS
