@@ -149,6 +149,7 @@ def test_names_acronyms_and_descriptive_forms_refer_to_policies(vocabulary, text
         "The Indonesia-Australia agreement (IA-CEPA) took effect.",
         "The Central European Pipeline Agreement (CEPA) was signed. CEPA helps.",
         "Talks on an India-UK agreement on visas began.",
+        "Delegates met at the Belt and Road Forum.",
     ],
 )
 def test_generic_words_and_other_bodies_sharing_an_acronym_are_no_policy(vocabulary, text):

@@ -602,6 +602,12 @@ class CompiledVocabulary:
         if entry.taxonomy != COUNTRIES:
             if entry.taxonomy == POLICIES and entry.case == "upper":
                 return self._acronym_fits(entry, match, words, defined)
+            if entry.role == "derived" and match.end < len(words.keys):
+                # "Belt and Road Forum", "Digital India Act": another name the form
+                # begins, a related body or law, not the programme.
+                after = match.end
+                return bool(_between(words, after - 1, after).strip()) or not (
+                    words.text[words.start(after)].isupper())
             return True
         key = tuple(words.keys[match.start:match.end])
         if entry.role == "capital":
