@@ -65,6 +65,7 @@ def countries(vocabulary, text):
         ("Fighting in eastern Congo and Sino-Japanese ties.", ["CD", "CN", "JP"]),
         ("The Republic of Congo and the Israel Defense Forces.", ["CG", "IL"]),
         ("Jordan's Ayman Safadi said Jordan would help.", ["JO"]),
+        ("Indo-Russian ties, Indo-Pak talks and Sino-US trade.", ["CN", "IN", "PK", "RU", "US"]),
     ],
 )
 def test_names_demonyms_capitals_and_national_bodies_refer_to_countries(
@@ -81,6 +82,7 @@ def test_names_demonyms_capitals_and_national_bodies_refer_to_countries(
         "Ferries crossed the English Channel and the Irish Sea.",
         "Fishing boats in the Sea of Japan and the Taiwan Strait.",
         "Lake Chad is shrinking.",
+        "Navies patrol the Indo-Pacific.",
         "ASEAN, NATO, the African Union and BRICS met.",
         "The China-Pakistan Economic Corridor was built.",
         "The Philippines-Japan Economic Partnership Agreement was cited.",
@@ -159,7 +161,7 @@ def test_generic_words_and_other_bodies_sharing_an_acronym_are_no_policy(vocabul
 @pytest.mark.parametrize(
     "text",
     ["Volodymyr Zelensky said.", "President Zelenskyy said.", "Zelenskiy said so.",
-     "V. Zelenskyy said."],
+     "V. Zelenskyy said.", "PM Zelenskyy said."],
 )
 def test_a_surname_in_another_transliteration_names_the_minister(vocabulary, text):
     assert references(vocabulary, text)["ministers"] == ["Volodymyr Zelenskyy"]

@@ -15,6 +15,9 @@ TITLES = HONORIFICS | frozenset({
     "counterpart", "envoy", "ambassador", "foreign", "defense", "trade", "prime",
     "deputy", "general", "spokesman", "spokeswoman", "spokesperson", "commissioner",
     "senator", "governor", "king", "queen", "prince", "sheikh", "emir", "professor",
+    # Short forms wire copy uses ("PM Modi", "EAM Jaishankar", "Gen. Asif", "Shri").
+    "pm", "fm", "eam", "sen", "rep", "gov", "gen", "amb", "lt", "col", "adm", "maj", "capt",
+    "shri", "smt", "sultan", "vice", "chief", "crown", "home", "interior", "finance",
 })
 SENTENCE_STARTERS = frozenset({
     "the", "a", "an", "and", "but", "or", "so", "yet", "when", "while", "as", "after",
