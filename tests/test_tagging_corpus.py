@@ -147,6 +147,8 @@ def test_seed_article_gets_exactly_the_expected_tags(tmp_path):
             "India–EAEU free trade agreement",
         },
     }
+    # Named once, in the closing aside: mentions, not subjects, and not lost.
+    assert mentioned(Article.objects.get())["ministers"] == {"Narendra Modi", "Vladimir Putin"}
 
 
 @pytest.mark.skipif(not SEED.exists(), reason="the shared seed article is not present")
