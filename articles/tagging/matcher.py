@@ -274,7 +274,10 @@ class CompiledVocabulary:
             normalise_phrase(name): [normalise_phrase(c) for c in clues]
             for name, clues in country_data()["sentence_clues"].items()
         }
-        self.us_states = [normalise_phrase(state) for state in country_data()["us_states"]]
+        self.us_states = {}  # first word -> the states' names it begins
+        for state in country_data()["us_states"]:
+            key = normalise_phrase(state)
+            self.us_states.setdefault(key[0], []).append(key)
 
         self.automaton = ahocorasick.Automaton()
         for key in phrases.keys() | surnames.keys():

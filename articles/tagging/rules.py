@@ -290,9 +290,12 @@ def inside_a_pact_name(words, match):
 def a_town_in_a_state(words, match, states):
     """'Lebanon, Pennsylvania' and 'Moscow, Idaho' are towns."""
     after = match.end
-    if after >= len(words.keys) or "," not in _gap(words, after - 1, after):
+    if after >= len(words.keys) or words.keys[after] not in states:
         return False
-    return any(tuple(words.keys[after:after + len(state)]) == state for state in states)
+    if "," not in _gap(words, after - 1, after):
+        return False
+    return any(tuple(words.keys[after:after + len(state)]) == state
+               for state in states[words.keys[after]])
 
 
 def called_a_person(words, match):
@@ -355,7 +358,10 @@ def names_a_treaty_or_place(words, match):
     after = match.end
     if after >= len(words.keys):
         return False
+    key = words.keys[after]
+    if key != "based" and key not in TREATY_HEADS:
+        return False
     gap = _gap(words, after - 1, after)
-    if words.keys[after] == "based" and gap and all(c in DASHES for c in gap):
-        return True
-    return not gap.strip() and words.keys[after] in TREATY_HEADS
+    if key == "based":
+        return bool(gap) and all(c in DASHES for c in gap)
+    return not gap.strip()
