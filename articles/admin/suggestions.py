@@ -12,7 +12,7 @@ all suggestions to the selected articles the user may edit.
 from django.contrib import messages
 from django.http import HttpResponseRedirect
 
-from articles.editorial import services
+from articles.editorial import mentions, services
 from articles.editorial.services import apply_suggestions
 from articles.models import TAXONOMIES_BY_PLURAL
 from articles.platform.text import html_to_text
@@ -96,6 +96,11 @@ class SuggestedTagsMixin:
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
+        self.accept_suggestions(request, form, change)
+        # The text and the tags are saved: what it mentions besides follows.
+        mentions.refresh_article_mentions(form.instance)
+
+    def accept_suggestions(self, request, form, change):
         accept_all = ACCEPT_ALL_BUTTON in request.POST
         ticked = set(request.POST.getlist(ACCEPT_FIELD))
         if not (accept_all or ticked) or not change:

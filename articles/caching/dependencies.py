@@ -8,6 +8,9 @@ can make stale exactly what shows what it changed (``articles.caching.state``).
   withdrawal, a new publication time or address, a tag added or removed.
 - ``<taxonomy>:<id>`` (``country:5``): one tag's listing (all its pages, its feed, its
   bilateral pages); changed as ``published``, for an article carrying the tag.
+- ``mentions:<taxonomy>:<id>`` (``mentions:country:5``): the public stories that mention
+  a tag (the count on its page, its mentions listing and feed); changed when an article's
+  mentions change, and as ``published`` for an article mentioning it.
 - ``archive:<yyyy>``, ``archive:<yyyy-mm>``: a year's and a month's archive; changed as
   ``published``, for an article of that year and month.
 - ``search`` and ``sitemap``: changed by any write to a public-facing article.
@@ -40,6 +43,11 @@ def article(article_id):
 
 def tag(taxonomy_key, tag_id):
     return f"{taxonomy_key}:{tag_id}"
+
+
+def mentions(taxonomy_key, tag_id):
+    """The stories that mention a tag (its "also mentioned in" count, list and feed)."""
+    return f"mentions:{taxonomy_key}:{tag_id}"
 
 
 def archive(year, month=None):

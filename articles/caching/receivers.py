@@ -16,7 +16,7 @@ from django.utils import timezone
 from articles.caching import dependencies as keys
 from articles.caching import edges
 from articles.caching.invalidation import invalidate
-from articles.models import TAXONOMIES, Article, Correction, taxonomy_of
+from articles.models import MENTION_MODELS, TAXONOMIES, Article, Correction, taxonomy_of
 
 PUBLIC_FACING = (Article.Status.PUBLISHED, Article.Status.WITHDRAWN)
 # An article's row as it was before the save under way in this thread, by instance.
@@ -45,6 +45,10 @@ def listing_keys(article_id, *published_ats):
         tag_ids = taxonomy.through.objects.using("default").filter(
             content_object_id=article_id).values_list("tag_id", flat=True)
         found |= tag_keys(taxonomy.key, tag_ids)
+        # The stories mentioning a tag list it too.
+        mentioned = MENTION_MODELS[taxonomy.plural].objects.using("default").filter(
+            article_id=article_id, dismissed=False).values_list("tag_id", flat=True)
+        found |= {keys.mentions(taxonomy.key, tag_id) for tag_id in mentioned}
     return found
 
 

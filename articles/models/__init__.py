@@ -11,6 +11,13 @@ from articles.models.addresses import (
 from articles.models.articles import NEWEST_FIRST, Article, ArticleQuerySet, Correction
 from articles.models.autosave import AutosavedCopy, EditorPresence
 from articles.models.invalidation import PendingInvalidation
+from articles.models.mentions import (
+    MENTION_MODELS,
+    AmbiguousMention,
+    MentionedCountry,
+    MentionedMinister,
+    MentionedPolicy,
+)
 from articles.models.people import Person
 from articles.models.tag_merges import TagMerge
 from articles.models.vocabulary import (
@@ -37,4 +44,6 @@ __all__ = [
     "TaggedCountry", "TaggedMinister", "TaggedPolicy", "Taxonomy", "VocabularyTag",
     "address_refusal", "aliases_default", "free_slug", "slug_base", "slugs_in_use", "taxonomy_of",
     "union_over_taxonomies",
+    "MENTION_MODELS", "AmbiguousMention", "MentionedCountry", "MentionedMinister",
+    "MentionedPolicy",
 ]

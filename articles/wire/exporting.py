@@ -5,7 +5,7 @@ import json
 from django.db.models import Prefetch
 from django.utils import timezone
 
-from articles.models import Article, Correction, RetiredAddress
+from articles.models import MENTION_MODELS, Article, Correction, RetiredAddress
 
 CHUNK_SIZE = 500
 
@@ -32,6 +32,12 @@ def export_record(article):
         "countries": sorted(country.code for country in article.countries.all()),
         "ministers": sorted(minister.name for minister in article.ministers.all()),
         "policies": sorted(policy.name for policy in article.policies.all()),
+        # What it mentions besides (not what an editor removed).
+        "mentions": {
+            "countries": sorted(row.tag.code for row in article.mentioned_countries.all()),
+            "ministers": sorted(row.tag.name for row in article.mentioned_ministers.all()),
+            "policies": sorted(row.tag.name for row in article.mentioned_policies.all()),
+        },
         "corrections": [
             {"kind": c.kind, "note": c.note, "created_at": _iso(c.created_at)}
             for c in article.corrections.all()
@@ -55,6 +61,8 @@ def export_lines(queryset=None):
         "countries", "ministers", "policies",
         Prefetch("corrections", queryset=Correction.objects.order_by("created_at", "id")),
         Prefetch("retired_addresses", queryset=RetiredAddress.objects.order_by("id")),
+        *(Prefetch(f"mentioned_{plural}", queryset=model.objects.shown().select_related("tag"))
+          for plural, model in MENTION_MODELS.items()),
     )
     for article in queryset.iterator(chunk_size=CHUNK_SIZE):
         yield json.dumps(export_record(article), ensure_ascii=False) + "\n"
