@@ -44,11 +44,13 @@ PERMUTED_RUN_RE = re.compile(b"\x01{%d,}" % MIN_PERMUTED_WORDS)
 
 
 class Evidence(NamedTuple):
-    """Why a tag is suggested: the phrase as written, its field and offset there."""
+    """Why a tag is suggested: the phrase as written, its field and offset there, and
+    the paragraph of the field it is in (0 first; headline and standfirst have one)."""
 
     phrase: str
     field: str
     offset: int
+    paragraph: int = 0
 
     def as_dict(self):
         return self._asdict()
@@ -64,6 +66,30 @@ class Suggestion:
     @property
     def key(self):
         return f"{self.taxonomy}:{self.tag_id}"
+
+
+@dataclass(frozen=True)
+class Ambiguous:
+    """A name the story uses that could be several tags ("Mr Kim" with two ministers
+    called Kim, neither or both named in full): nothing is tagged from it."""
+
+    taxonomy: str
+    text: str
+    paragraph: int
+    offset: int
+    candidates: tuple  # tag ids
+    field: str = "body"
+
+
+@dataclass(frozen=True)
+class References:
+    """Every reference in a story: `subjects` (what it is about: the suggested tags),
+    `mentions` (every other reference), both {taxonomy: [Suggestion]}, and `ambiguous`
+    ([Ambiguous]) names that could be several tags and so are neither."""
+
+    subjects: dict
+    mentions: dict
+    ambiguous: list
 
 
 @dataclass(frozen=True)
@@ -270,6 +296,10 @@ class CompiledVocabulary:
 
     def tag(self, *, headline="", standfirst="", body=""):
         """Suggestions for the text, as {taxonomy: [Suggestion, ...]} in order of mention."""
+        return self.references(headline=headline, standfirst=standfirst, body=body).subjects
+
+    def references(self, *, headline="", standfirst="", body=""):
+        """Subjects, mentions and ambiguous names in the text (References)."""
         texts = {"headline": headline or "", "standfirst": standfirst or "",
                  "body": html_to_text(body)}
         accepted = []  # (field, words, match, entry)
@@ -293,7 +323,7 @@ class CompiledVocabulary:
             if key in self.context_clues and self._other_meaning(key, words, match, story):
                 continue
             kept.append(item)
-        return self._suggestions(kept)
+        return self._references(kept)
 
     def _other_meaning(self, key, words, match, story):
         """Georgia the US state: a clue in the paragraph, or in a story with none of
@@ -361,16 +391,18 @@ class CompiledVocabulary:
             return False
         return True
 
-    def _suggestions(self, accepted):
+    def _references(self, accepted):
         """Group evidence by tag; settle surnames against the full names found."""
         by_tag = {}
         named_ministers = set()
         surname_mentions = []
         texts = {}  # field name -> its text, to judge a single mention in context
+        ambiguous = []
         for field_name, words, match, entry in accepted:
             texts.setdefault(field_name, words.text)
-            phrase = words.text[words.start(match.start):words.end(match.end - 1)]
-            evidence = Evidence(phrase, field_name, words.start(match.start))
+            start = words.start(match.start)
+            phrase = words.text[start:words.end(match.end - 1)]
+            evidence = Evidence(phrase, field_name, start, words.paragraph(start))
             if entry.role == "surname":
                 surname_mentions.append((entry, evidence, words, match))
                 continue
@@ -388,21 +420,33 @@ class CompiledVocabulary:
             named_ministers.add(minister)
             start = words.start(match.start - 1)
             phrase = words.text[start:words.end(match.end - 1)]
-            self._add(by_tag, MINISTERS, minister, Evidence(phrase, evidence.field, start))
+            self._add(by_tag, MINISTERS, minister,
+                      Evidence(phrase, evidence.field, start, evidence.paragraph))
         for entry, evidence, words, match in rest:
-            minister = surname_refers_to(entry, words, match, named_ministers)
+            minister, candidates = surname_refers_to(entry, words, match, named_ministers)
             if minister is not None:
                 self._add(by_tag, MINISTERS, minister, evidence)
-        result = {taxonomy.plural: [] for taxonomy in TAXONOMIES.values()}
+            elif candidates:
+                ambiguous.append(Ambiguous(
+                    MINISTERS, evidence.phrase, evidence.paragraph, evidence.offset,
+                    candidates, evidence.field,
+                ))
+        subjects = {taxonomy.plural: [] for taxonomy in TAXONOMIES.values()}
+        mentions = {taxonomy.plural: [] for taxonomy in TAXONOMIES.values()}
         order = {name: index for index, name in enumerate(FIELDS)}
         for suggestion in by_tag.values():
-            if suggestion.taxonomy == MINISTERS and not salient(suggestion, texts):
-                continue
             suggestion.evidence.sort(key=lambda e: (order[e.field], e.offset))
-            result[suggestion.taxonomy].append(suggestion)
-        for suggestions in result.values():
-            suggestions.sort(key=lambda s: (order[s.evidence[0].field], s.evidence[0].offset))
-        return result
+            tier = subjects
+            if suggestion.taxonomy == MINISTERS and not salient(suggestion, texts):
+                tier = mentions
+            tier[suggestion.taxonomy].append(suggestion)
+        for tier in (subjects, mentions):
+            for suggestions in tier.values():
+                suggestions.sort(
+                    key=lambda s: (order[s.evidence[0].field], s.evidence[0].offset)
+                )
+        ambiguous.sort(key=lambda a: (order[a.field], a.offset))
+        return References(subjects=subjects, mentions=mentions, ambiguous=ambiguous)
 
     def _spelling_variant(self, entry, words, match):
         """The minister whose given name the word before the surname spells differently."""

@@ -113,24 +113,30 @@ def preceded_by_other_name(words, match):
 
 
 def surname_refers_to(entry, words, match, named_ministers):
-    """The one minister a bare surname means here, or None.
+    """Whom a bare surname means here: (minister, ()) when one, (None, candidates) when
+    it could be several (the story names both or neither), (None, ()) when it is
+    someone else's name.
 
     A family name counts once that minister's full name is in the story; a word the
     vocabulary itself lists as an alias ("Jaishankar") counts alone. A name two
     ministers share counts only when exactly one of them is named in full.
     """
     if preceded_by_other_name(words, match):
-        return None
+        return None, ()
     candidates = set(entry.surname_of)
     before = match.start - 1
     if before >= 0 and words.keys[before] in TITLES:
         candidates |= set(entry.given_of)
     named = candidates & named_ministers
     if len(named) == 1:
-        return named.pop()
-    if not named and len(candidates) == 1 and candidates == set(entry.explicit):
-        return candidates.pop()
-    return None
+        return named.pop(), ()
+    if len(named) > 1:
+        return None, tuple(sorted(named))
+    if len(candidates) == 1:
+        if candidates == set(entry.explicit):
+            return candidates.pop(), ()
+        return None, ()
+    return None, tuple(sorted(candidates))
 
 
 def is_a_place(words, match):

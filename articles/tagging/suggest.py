@@ -58,6 +58,19 @@ def suggest_tags(article, *, vocabulary=None):
     )
 
 
+def find_references(article, *, vocabulary=None):
+    """Every reference in the article's text: References(subjects, mentions, ambiguous).
+
+    `subjects` is exactly what `suggest_tags` returns; `mentions` holds, per taxonomy, the
+    other references (a minister named once in passing), each with its evidence;
+    `ambiguous` the names that could mean several tags and so are neither.
+    """
+    vocabulary = vocabulary or get_vocabulary()
+    return vocabulary.references(
+        headline=article.headline, standfirst=article.standfirst, body=article.body
+    )
+
+
 def new_suggestions(article, *, vocabulary=None):
     """Suggestions for tags the article does not carry yet."""
     suggestions = suggest_tags(article, vocabulary=vocabulary)
