@@ -68,7 +68,8 @@ def _stored_evidence(texts, evidence):
             snippet = {"before": "", "phrase": text, "after": ""}
         paragraph = where.get("paragraph")
         shown.append({"field": FIELD_LABELS[field] + (
-            f", paragraph {paragraph + 1}" if paragraph is not None else ""), **snippet})
+            f", paragraph {paragraph + 1}" if field == "body" and paragraph is not None
+            else ""), **snippet})
     return shown
 
 

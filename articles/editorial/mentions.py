@@ -31,14 +31,8 @@ from articles.models import (
     Article,
     taxonomy_of,
 )
-from articles.tagging import get_vocabulary, vocabulary_fingerprint
-
-try:  # the two tiers (subjects and mentions) of the auto-tagger
-    from articles.tagging import find_references
-except ImportError:  # pragma: no cover - before the tagger's two tiers
-    find_references = None
-
 from articles.models.mentions import EVIDENCE_KEPT
+from articles.tagging import find_references, get_vocabulary, vocabulary_fingerprint
 
 CHUNK_SIZE = 500  # articles read, tagged and written together
 # The columns the tagger reads, and what the stored rows carry.
@@ -90,10 +84,6 @@ def _evidence(item, texts):
 
 def _references(article, vocabulary):
     """(every reference as {plural: [Suggestion]}, [ambiguous]) of the article's text."""
-    if find_references is None:
-        from articles.tagging import suggest_tags
-
-        return suggest_tags(article, vocabulary=vocabulary), []
     found = find_references(article, vocabulary=vocabulary)
     every = {}
     for tier in (found.subjects, found.mentions):
