@@ -13,7 +13,16 @@ from articles.platform.text import output_data
 JSON_SCRIPT_ESCAPES = {ord("<"): "\\u003C", ord(">"): "\\u003E", ord("&"): "\\u0026"}
 
 
-def article_json_ld(request, article, tags, *, summary, modified):
+# What each taxonomy's entries are in schema.org's words.
+SCHEMA_TYPES = {"country": "Place", "minister": "Person", "policy": "Thing"}
+
+
+def _things(request, tags):
+    return [{"@type": SCHEMA_TYPES.get(tag.kind, "Thing"), "name": tag.name,
+             "url": request.build_absolute_uri(tag.url)} for tag in tags]
+
+
+def article_json_ld(request, article, tags, *, summary, modified, mentions=()):
     """schema.org NewsArticle for the article, safe to place inside a <script> tag."""
     url = request.build_absolute_uri(article.get_absolute_url())
     publisher = {"@type": "NewsMediaOrganization", "name": settings.NEWSROOM_NAME,
@@ -31,11 +40,13 @@ def article_json_ld(request, article, tags, *, summary, modified):
         "author": [{"@type": "Person", "name": name} for name in article.authors]
         or [publisher],
         "publisher": publisher,
-        "about": [{"@type": "Thing", "name": tag.name,
-                   "url": request.build_absolute_uri(tag.url)} for tag in tags],
+        # Its subjects (its tags), and the other entries it names.
+        "about": _things(request, tags),
         "keywords": [tag.name for tag in tags],
         "inLanguage": settings.NEWSROOM_LANGUAGE,
     }
+    if mentions:
+        data["mentions"] = _things(request, mentions)
     if article.dateline:
         data["locationCreated"] = {"@type": "Place", "name": article.dateline}
     if article.image:

@@ -41,6 +41,11 @@ def taxonomy_urls(taxonomy):
              name=f"{kind}-detail"),
         path(f"{prefix}/<tagslug:slug>/feed/", remembered_feed(feeds.TagFeed(kind)),
              name=f"{kind}-feed"),
+        # The stories that mention it (before a bilateral page's "countries/a/b/").
+        path(f"{prefix}/<tagslug:slug>/mentions/", views.TagMentionsView.as_view(kind=kind),
+             name=f"{kind}-mentions"),
+        path(f"{prefix}/<tagslug:slug>/mentions/feed/",
+             remembered_feed(feeds.TagMentionsFeed(kind)), name=f"{kind}-mentions-feed"),
     ]
 
 

@@ -12,7 +12,7 @@ from articles.caching import dependencies
 from articles.editorial import workflow
 from articles.models import TAXONOMIES, Article
 from articles.platform.dates import local_period
-from articles.public import selectors
+from articles.public import mentioned, selectors
 from articles.public.highlight import result_cards_html
 from articles.public.jsonld import article_json_ld
 from articles.public.pagination import ListingPaginator
@@ -119,6 +119,7 @@ def render_article(request, article, *, preview=False):
     dependencies.record(dependencies.article(article.pk))
     # A preview reads everything now: a draft's changes renew no remembered value.
     tags = selectors.article_tags(article, fresh=preview)
+    mentions = mentioned.article_mentions(article, fresh=preview)
     corrections = selectors.article_corrections(article, fresh=preview)
     updated_at = article.update_time(corrections)
     summary = article.summary
@@ -132,7 +133,7 @@ def render_article(request, article, *, preview=False):
         "related": selectors.related_articles(article, tags, fresh=preview),
         "canonical_url": request.build_absolute_uri(article.get_absolute_url()),
         "json_ld": article_json_ld(
-            request, article, tags, summary=summary,
+            request, article, tags, mentions=mentions, summary=summary,
             modified=updated_at or article.published_at or article.updated_at,
         ),
         "image_url": request.build_absolute_uri(article.image.url) if article.image else "",
@@ -213,14 +214,18 @@ class TagDetailView(ArticleListView):
 
     def get(self, request, *args, **kwargs):
         model = TAXONOMIES[self.kind].model
-        self.tag = selectors.tag_by_slug(self.kind, kwargs["slug"])
+        # With how many stories mention it ("Also mentioned in N stories").
+        self.tag = mentioned.tag_with_mention_count(self.kind, kwargs["slug"])
         if self.tag is None:
             # A merged-away entry lives on as an alias of the one it was merged into.
             merged_into = selectors.tag_with_alias_slug(model, kwargs["slug"])
             if merged_into is None:
                 raise Http404("No such entry.")
-            return redirect(merged_into.get_absolute_url(), permanent=True)
+            return redirect(self.address_of(merged_into), permanent=True)
         return super().get(request, *args, **kwargs)
+
+    def address_of(self, tag):
+        return tag.get_absolute_url()
 
     def articles(self):
         return selectors.articles_tagged(self.tag)
@@ -242,7 +247,39 @@ class TagDetailView(ArticleListView):
             tag=self.tag,
             often_with=related[:8],
             bilateral=bilateral_links(self.tag, related) if self.kind == "country" else [],
+            mentions_url=mentions_address(self.kind, self.tag),
         )
+        return context
+
+
+def mentions_address(kind, tag):
+    return reverse(f"articles:{kind}-mentions", kwargs={"slug": tag.slug})
+
+
+class TagMentionsView(TagDetailView):
+    """The stories that mention a country, minister or policy without being about it,
+    newest first (``<tag URL>mentions/``)."""
+
+    template_name = "articles/tag_mentions.html"
+
+    def address_of(self, tag):
+        return mentions_address(self.kind, tag)
+
+    def articles(self):
+        return mentioned.articles_mentioning(self.tag)
+
+    def anchor_rows(self):
+        return mentioned.mention_listing_rows(self.tag)
+
+    def dependency_keys(self):
+        return {dependencies.mentions(self.kind, self.tag.pk)}
+
+    def get_feed_url(self):
+        return reverse(f"articles:{self.kind}-mentions-feed", kwargs={"slug": self.tag.slug})
+
+    def get_context_data(self, **kwargs):
+        context = ArticleListView.get_context_data(self, **kwargs)
+        context.update(kind=self.kind, tag=self.tag)
         return context
 
 

@@ -1,0 +1,77 @@
+"""Reads of mentions for readers: the stories that mention a tag (its count on the tag's
+page, its "also mentioned in" listing and feed) and what an article mentions (its
+JSON-LD ``mentions``). Every read goes through the visibility rule, read from the
+mention rows' publication time (``MentionQuerySet.published()``) or from
+``Article.objects.published()``; each records its dependency keys."""
+
+from django.db.models import Count, IntegerField, OuterRef, Subquery, Value
+from django.db.models.functions import Coalesce
+
+from articles.caching import dependencies
+from articles.caching.state import remember
+from articles.models import MENTION_MODELS, TAXONOMIES, Article, union_over_taxonomies
+from articles.public.selectors import KIND_ORDER, TagUrls, listing
+
+
+def _mentions_of(taxonomy):
+    return MENTION_MODELS[taxonomy.plural]
+
+
+def tag_with_mention_count(kind, slug):
+    """The entry with this slug (``selectors.tag_by_slug``'s, a minister with its
+    country), annotated with ``mention_count``: how many public stories mention it. One
+    query, remembered until the entry's mentions change."""
+    taxonomy = TAXONOMIES[kind]
+
+    def find():
+        model = taxonomy.model
+        queryset = model.objects.select_related("country") if kind == "minister" \
+            else model.objects.all()
+        count = (_mentions_of(taxonomy).objects.published().filter(tag=OuterRef("pk"))
+                 .order_by().values("tag").annotate(n=Count("*")).values("n"))
+        tag = queryset.filter(slug=slug).annotate(
+            mention_count=Coalesce(Subquery(count, output_field=IntegerField()), Value(0)),
+        ).first()
+        if tag is not None:
+            dependencies.record(dependencies.mentions(kind, tag.pk))
+        return tag
+
+    return remember("tag-with-mentions", find, kind, slug, depends_on=())
+
+
+def articles_mentioning(tag):
+    """Public articles that mention the tag (and an editor has not removed it), newest
+    first."""
+    relation = f"mentioned_{tag.taxonomy.plural}"
+    return listing(Article.objects.published().filter(
+        **{f"{relation}__tag": tag, f"{relation}__dismissed": False}))
+
+
+def mention_listing_rows(tag):
+    """(published_at, article id) of ``articles_mentioning(tag)`` in its order, from the
+    tag's own mention rows (their "latest" index)."""
+    return (
+        _mentions_of(tag.taxonomy).objects.published().filter(tag=tag)
+        .order_by("-published_at", "-article_id")
+        .values_list("published_at", "article_id")
+    )
+
+
+def _mention_rows(article_id):
+    return union_over_taxonomies(lambda taxonomy: (
+        _mentions_of(taxonomy).objects.shown().filter(article_id=article_id)
+        .annotate(kind=Value(taxonomy.key))
+        .values_list("kind", "tag_id", "tag__name", "tag__slug")
+    ))
+
+
+def article_mentions(article, *, fresh=False):
+    """What the article mentions besides its subjects, as TagLinks (countries, then
+    ministers, then policies, A–Z): one query, remembered until the article changes."""
+    def read():
+        urls = TagUrls()
+        rows = sorted(_mention_rows(article.pk), key=lambda r: (KIND_ORDER[r[0]], r[2]))
+        return [urls.link(*row) for row in rows]
+
+    return read() if fresh else remember("article-mentions", read, article.pk,
+                                         depends_on={dependencies.article(article.pk)})
