@@ -141,3 +141,21 @@ def test_recompute_mentions_command_finds_every_articles_mentions(lavrov):
     for article in articles:
         assert "BR" in mentioned(article)
     assert "3 articles" in out.getvalue()
+
+
+def test_a_vocabulary_change_recomputes_mentions_in_the_background(
+        django_capture_on_commit_callbacks):
+    article = make_article(body="<p>India signed.</p><p>Officials briefed Sergey Lavrov.</p>",
+                           countries=["IN"])
+    mentions.refresh_article_mentions(article)
+    assert not MentionedMinister.objects.exists()
+    # A new minister: the worker (inline under NEWSROOM_TASKS_SYNC) finds him once the
+    # write is committed; however many entries one transaction writes, one task.
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        from django.db import transaction
+
+        with transaction.atomic():
+            make_minister("Sergey Lavrov")
+            make_minister("Wang Yi")
+    assert len(callbacks) == 1
+    assert mentioned(article, MentionedMinister) == {"Sergey Lavrov"}

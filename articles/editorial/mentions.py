@@ -263,19 +263,11 @@ def _queue_refresh():
 
 def vocabulary_changed(sender, **kwargs):
     """A vocabulary entry saved or deleted: queue one recomputation once the write is
-    committed (one per transaction, however many entries it wrote)."""
+    committed (one per transaction, however many entries it writes)."""
     connection = transaction.get_connection()
-    if getattr(connection, "_mentions_refresh_queued", False):
+    if any(callback[1] is _queue_refresh for callback in connection.run_on_commit):
         return
-    connection._mentions_refresh_queued = True
-
-    def queue():
-        connection._mentions_refresh_queued = False
-        _queue_refresh()
-
-    transaction.on_commit(queue)
-    if not connection.in_atomic_block:
-        connection._mentions_refresh_queued = False
+    transaction.on_commit(_queue_refresh)
 
 
 def subjects_added(sender, instance, action, reverse, pk_set, **kwargs):
