@@ -7,10 +7,12 @@ from io import StringIO
 
 import pytest
 from django.core.management import call_command
+from django.db import connection, transaction
 from django.utils import timezone
 
 from articles.editorial import mentions
 from articles.models import Article, MentionedCountry, MentionedMinister
+from articles.public.mentioned import mention_listing_rows
 from articles.wire.exporting import export_lines
 from articles.wire.jsonl import import_export_lines
 from articles.wire.plaintext import ImportFailed, import_wire_text
@@ -152,10 +154,20 @@ def test_a_vocabulary_change_recomputes_mentions_in_the_background(
     # A new minister: the worker (inline under NEWSROOM_TASKS_SYNC) finds him once the
     # write is committed; however many entries one transaction writes, one task.
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
-        from django.db import transaction
-
         with transaction.atomic():
             make_minister("Sergey Lavrov")
             make_minister("Wang Yi")
     assert len(callbacks) == 1
     assert mentioned(article, MentionedMinister) == {"Sergey Lavrov"}
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's plans")
+def test_a_tags_mention_listing_reads_its_own_index(lavrov):
+    with connection.cursor() as cursor:
+        cursor.execute("SET enable_seqscan = off")
+        try:
+            plan = mention_listing_rows(lavrov)[:20].explain()
+        finally:
+            cursor.execute("SET enable_seqscan = on")
+    assert "mentionedminister_latest" in plan, plan
+    assert "Sort" not in plan, plan
