@@ -68,6 +68,7 @@ def test_export_line_has_the_design_fields(settings):
         ],
         "headline_needs_review": False,
         "fingerprint": None,
+        "mentions_removed": {"countries": [], "ministers": [], "policies": []},
         "retired_addresses": [],
     }
 

@@ -11,7 +11,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from articles.editorial import mentions
-from articles.models import Article, MentionedCountry, MentionedMinister
+from articles.models import AmbiguousMention, Article, MentionedCountry, MentionedMinister
 from articles.public.mentioned import mention_listing_rows
 from articles.wire.exporting import export_lines
 from articles.wire.jsonl import import_export_lines
@@ -119,6 +119,28 @@ def test_an_export_carries_mentions_and_its_import_restores_them_as_they_were(la
     assert mentioned(restored, MentionedMinister) == {"Sergey Lavrov"}
 
 
+def test_a_removed_mention_is_exported_and_stays_removed_after_the_import(lavrov):
+    from tests.factories import make_editor
+
+    article = make_article(body=BODY, countries=["IN"])
+    mentions.refresh_article_mentions(article)
+    row = MentionedMinister.objects.get(article=article)
+    mentions.mention_dismiss(article=article, plural="ministers", row_id=row.pk,
+                             by=make_editor())
+    exported = json.loads("".join(export_lines()))
+    assert exported["mentions"]["ministers"] == []
+    assert exported["mentions_removed"]["ministers"] == ["Sergey Lavrov"]
+    Article.objects.all().delete()
+    # Listed as both: a mention, not an error.
+    exported["mentions_removed"]["countries"] = exported["mentions"]["countries"][:1]
+    import_export_lines(lines=[json.dumps(exported)], name="export.jsonl")
+    restored = Article.objects.get()
+    mentions.refresh_article_mentions(restored)
+    assert mentioned(restored, MentionedMinister) == set()
+    assert MentionedMinister.objects.get(article=restored).dismissed
+    assert mentioned(restored) == set(exported["mentions"]["countries"])
+
+
 @pytest.mark.parametrize("mentions_value, message", [
     ({"ministers": ["Nobody Known"]}, "unknown minister 'Nobody Known' in mentions"),
     ({"countries": ["XX"]}, "unknown country codes in mentions ['XX']"),
@@ -171,3 +193,19 @@ def test_a_tags_mention_listing_reads_its_own_index(lavrov):
             cursor.execute("SET enable_seqscan = on")
     assert "mentionedminister_latest" in plan, plan
     assert "Sort" not in plan, plan
+
+
+def test_a_shared_surname_the_story_does_not_settle_is_stored_with_its_candidates():
+    rajnath = make_minister("Rajnath Singh", aliases=["Singh"])
+    manmohan = make_minister("Manmohan Singh", aliases=["Singh"])
+    article = make_article(body="<p>India will spend more.</p><p>Mr Singh told parliament.</p>",
+                           countries=["IN"])
+    mentions.refresh_article_mentions(article)
+    [name] = AmbiguousMention.objects.filter(article=article)
+    assert (name.taxonomy, name.text, name.paragraph) == ("ministers", "Singh", 1)
+    assert sorted(name.candidates) == sorted([rajnath.pk, manmohan.pk])
+    assert not MentionedMinister.objects.filter(article=article).exists()
+    # Once an editor tags one of them, the name is settled.
+    article.ministers.add(rajnath)
+    mentions.refresh_article_mentions(article)
+    assert not AmbiguousMention.objects.filter(article=article).exists()

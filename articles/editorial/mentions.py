@@ -301,12 +301,14 @@ def connect_signals():
 
 # Restoring an export's mentions.
 
-def restore_mentions(mentions_by_article, *, listed_at):
+def restore_mentions(mentions_by_article, *, listed_at, dismissed=False):
     """Store the mentions an export names ({article id: {plural: [tag ids]}}) as they
-    were, without evidence and without reading the text."""
+    were (``dismissed``: those an editor removed), without evidence and without reading
+    the text."""
     for plural, model in MENTION_MODELS.items():
         model.objects.bulk_create([
-            model(article_id=article_id, tag_id=tag_id, published_at=listed_at[article_id])
+            model(article_id=article_id, tag_id=tag_id, published_at=listed_at[article_id],
+                  dismissed=dismissed)
             for article_id, mentions in mentions_by_article.items()
             for tag_id in dict.fromkeys(mentions.get(plural, ()))
         ], batch_size=1000)

@@ -37,6 +37,7 @@ class NewArticle:
     # Its mentions: found in its text (editorial.mentions.Found), or an export's
     # ({plural: [tag ids]}), restored as they were; None for none.
     mentions: object = None
+    mentions_removed: dict = field(default_factory=dict)  # an export's, kept removed
 
 
 def store_articles(new_articles):
@@ -88,6 +89,10 @@ def _store_mentions(new_articles):
     public = {new.article.pk for new in new_articles if new.article.status in PUBLIC_FACING}
     keys = mention_store.store_mentions(found, listed_at=listed_at, public=public) \
         if found else set()
+    removed = {new.article.pk: new.mentions_removed for new in new_articles
+               if new.mentions_removed}
+    if removed:
+        mention_store.restore_mentions(removed, listed_at=listed_at, dismissed=True)
     if restored:
         mention_store.restore_mentions(restored, listed_at=listed_at)
         keys |= {dependencies.mentions(TAXONOMIES_BY_PLURAL[plural].key, tag_id)

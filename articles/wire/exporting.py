@@ -32,12 +32,8 @@ def export_record(article):
         "countries": sorted(country.code for country in article.countries.all()),
         "ministers": sorted(minister.name for minister in article.ministers.all()),
         "policies": sorted(policy.name for policy in article.policies.all()),
-        # What it mentions besides (not what an editor removed).
-        "mentions": {
-            "countries": sorted(row.tag.code for row in article.mentioned_countries.all()),
-            "ministers": sorted(row.tag.name for row in article.mentioned_ministers.all()),
-            "policies": sorted(row.tag.name for row in article.mentioned_policies.all()),
-        },
+        # What it mentions besides its subjects.
+        "mentions": _mentions(article, dismissed=False),
         "corrections": [
             {"kind": c.kind, "note": c.note, "created_at": _iso(c.created_at)}
             for c in article.corrections.all()
@@ -51,6 +47,20 @@ def export_record(article):
             {"published_on": old.published_on.isoformat(), "slug": old.slug}
             for old in article.retired_addresses.all()
         ],
+        # The mentions an editor removed, which must stay removed.
+        "mentions_removed": _mentions(article, dismissed=True),
+    }
+
+
+def _mentions(article, *, dismissed):
+    """{plural: sorted codes or names} of the article's mentions, removed or not."""
+    def named(tag):
+        return getattr(tag, "code", None) or tag.name
+
+    return {
+        plural: sorted(named(row.tag) for row in getattr(article, f"mentioned_{plural}").all()
+                       if row.dismissed == dismissed)
+        for plural in MENTION_MODELS
     }
 
 
@@ -61,7 +71,7 @@ def export_lines(queryset=None):
         "countries", "ministers", "policies",
         Prefetch("corrections", queryset=Correction.objects.order_by("created_at", "id")),
         Prefetch("retired_addresses", queryset=RetiredAddress.objects.order_by("id")),
-        *(Prefetch(f"mentioned_{plural}", queryset=model.objects.shown().select_related("tag"))
+        *(Prefetch(f"mentioned_{plural}", queryset=model.objects.select_related("tag"))
           for plural, model in MENTION_MODELS.items()),
     )
     for article in queryset.iterator(chunk_size=CHUNK_SIZE):

@@ -246,6 +246,10 @@ def _article_from_record(record, *, here, tags, comment):
         "policies": tags.named_ids(Policy, record.get("policies") or []),
     })
     made.mentions = tags.mentioned_ids(record.get("mentions"), subjects=made.tags)
+    # A name listed as both is a mention.
+    made.mentions_removed = tags.mentioned_ids(record.get("mentions_removed"), subjects={
+        plural: [*made.tags.get(plural, ()), *made.mentions.get(plural, ())]
+        for plural in MENTION_MODELS})
     for correction in record.get("corrections") or []:
         made.corrections.append(Correction(
             kind=correction.get("kind") or Correction.Kind.CORRECTION,
