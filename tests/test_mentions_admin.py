@@ -113,6 +113,19 @@ def test_a_reporter_cannot_touch_the_mentions_of_someone_elses_story(reporter_cl
     assert not MentionedMinister.objects.get(pk=row.pk).dismissed
 
 
+def test_a_reporter_who_may_read_a_published_story_may_not_change_its_mentions(
+        reporter_client, story):
+    Article.objects.filter(pk=story.pk).update(status=Article.Status.PUBLISHED,
+                                               published_at=story.created_at)
+    row = lavrov(story)
+    response = reporter_client.post(mention_url(story),
+                                    {"promote_mention": f"ministers:{row.pk}"}, follow=True)
+    assert response.status_code == 200
+    assert "You may not change this article" in response.content.decode()
+    assert not story.ministers.exists()
+    assert MentionedMinister.objects.filter(pk=row.pk, dismissed=False).exists()
+
+
 def test_a_nonsense_article_id_is_a_404(editor_client):
     for bad in ("999999", "abc", "9" * 30):
         url = reverse("admin:articles_article_mention", args=[bad])

@@ -145,6 +145,15 @@ def test_a_new_mention_changes_the_tag_page(client, lavrov):
     assert "Also mentioned in 2 stories<" in client.get(url).content.decode()
 
 
+def test_deleting_a_story_changes_the_count_of_what_it_mentioned(client, lavrov):
+    make_article("Lavrov visits Delhi", ministers=[lavrov])
+    first, _second = story(0), story(1)
+    url = lavrov.get_absolute_url()
+    assert "Also mentioned in 2 stories<" in client.get(url).content.decode()
+    first.delete()
+    assert "Also mentioned in 1 story<" in client.get(url).content.decode()
+
+
 def test_a_mention_of_a_country_is_a_place(client, lavrov):
     article = make_article("Talks", body="<p>Talks in Moscow.</p><p>Brazil watched.</p>",
                            countries=["RU"])

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 import reversion
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete
 
 from articles.caching import dependencies
 from articles.caching.invalidation import invalidate
@@ -290,7 +290,23 @@ def subjects_added(sender, instance, action, reverse, pk_set, **kwargs):
         invalidate(changed)
 
 
+def article_deleting(sender, instance, **kwargs):
+    """A public-facing article deleted: the counts and lists of what it mentions change
+    (read before its rows go with it)."""
+    if instance.status not in PUBLIC_FACING:
+        return
+    changed = set()
+    for plural, model in MENTION_MODELS.items():
+        key = TAXONOMIES_BY_PLURAL[plural].key
+        tag_ids = model.objects.shown().filter(article_id=instance.pk).values_list(
+            "tag_id", flat=True)
+        changed |= {mention_key(key, tag_id) for tag_id in tag_ids}
+    if changed:
+        invalidate(changed)
+
+
 def connect_signals():
+    pre_delete.connect(article_deleting, sender=Article, dispatch_uid="mentions-article-deleting")
     for taxonomy in TAXONOMIES.values():
         for signal in (post_save, post_delete):
             signal.connect(vocabulary_changed, sender=taxonomy.model,
