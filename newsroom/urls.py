@@ -1,3 +1,5 @@
+from django.conf import settings
+from django.conf.urls.static import static
 from django.contrib import admin
 from django.urls import include, path
 
@@ -12,3 +14,6 @@ urlpatterns = [
     path("csp-report/", csp.report, name="csp-report"),
     path("", include("articles.public.urls")),
 ]
+# Uploaded images and their renditions: served by the web server (or the storage's own
+# addresses) in production, by Django for `make run` (DEBUG only).
+urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

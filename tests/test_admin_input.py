@@ -178,9 +178,6 @@ ARTICLE_PREFILLS = [
     ("body", "<p>Talks end.</p>", "<p>Talks end.</p>"),
     ("dateline", "Moscow", "Moscow"),
     ("bylines", "Arun Kumar", "Arun Kumar"),
-    ("image_alt", "A ship", "A ship"),
-    ("image_caption", "The port", "The port"),
-    ("image_credit", "Reuters", "Reuters"),
     ("withdrawal_note", "Legal advice", "Legal advice"),
     ("headline_needs_review", "1", True),
     ("headline_needs_review", "0", False),
@@ -194,9 +191,10 @@ ARTICLE_REFUSED = [
     ("headline", "x" * 500), ("headline", "Bad\x01 text"), ("headline", ""),
     ("slug", "not a slug!"), ("standfirst", "Tab\x0bbed"), ("body", "\x01"),
     ("dateline", "\u202eMoscow"), ("dateline", "x" * 101), ("bylines", "x" * 256),
-    ("image_alt", "x" * 251), ("image_caption", "x" * 301), ("image_credit", "x" * 151),
+    ("hero_image", "abc"), ("hero_image", "99999999"), ("hero_image", "-1"),
     ("withdrawal_note", "\x01"), ("status", "nonsense"), ("headline_needs_review", "maybe"),
-    ("version", "abc"), ("version", "0"), ("image", "../../etc/passwd"), ("image", "a.jpg"),
+    ("version", "abc"), ("version", "0"), ("hero_image", "../../etc/passwd"),
+    ("hero_image", "a.jpg"),
 ]
 
 

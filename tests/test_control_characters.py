@@ -52,7 +52,7 @@ def test_an_editor_headline_with_u0001_is_refused_with_the_character_and_positio
     ("body", "<p>Talks\x1b[31m in Moscow.</p>", "U+001B"),
     ("bylines", "Arun\x7f Kumar", "U+007F"),
     ("dateline", "Mos\x85cow", "U+0085"),
-    ("image_caption", "A port\ufffe at dawn", "U+FFFE"),
+    ("withdrawal_note", "A port\ufffe at dawn", "U+FFFE"),
 ])
 def test_every_text_field_of_the_article_form_refuses_control_characters(
     editor_client, field, value, code

@@ -10,7 +10,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from articles.models import Article
-from tests.factories import country, make_article, make_minister
+from articles.models.images import FULL
+from tests.factories import country, make_article, make_image, make_minister
 from tests.public_data import add_correction, build_newsroom
 
 pytestmark = pytest.mark.django_db
@@ -426,23 +427,20 @@ def test_an_edit_after_publication_shows_as_an_update(client):
     assert json_ld(html)["dateModified"].startswith("2026-04-02T15:00:00")
 
 
-def test_article_image_has_alt_text_caption_and_appears_in_metadata(client, settings, tmp_path):
-    from django.core.files.uploadedfile import SimpleUploadedFile
-
-    settings.MEDIA_ROOT = tmp_path
-    gif = (b"GIF89a\x01\x00\x01\x00\x80\x00\x00\x00\x00\x00\xff\xff\xff!\xf9\x04\x01\x00"
-           b"\x00\x00\x00,\x00\x00\x00\x00\x01\x00\x01\x00\x00\x02\x02D\x01\x00;")
-    article = make_article(
-        "Harbour cranes arrive", image=SimpleUploadedFile("cranes.gif", gif, "image/gif"),
-        image_alt="Two cranes on a barge", image_caption="The cranes reached port at dawn.",
-        image_credit="Staff photographer",
-    )
+def test_article_image_has_alt_text_caption_and_appears_in_metadata(client):
+    image = make_image("Two cranes on a barge", caption="The cranes reached port at dawn.",
+                       credit="Staff photographer")
+    article = make_article("Harbour cranes arrive", hero_image=image)
     html = client.get(article.get_absolute_url()).content.decode()
-    assert f'<img src="{article.image.url}" alt="Two cranes on a barge">' in html
+    picture = re.search(r"<picture.*?</picture>", html, re.S).group(0)
+    assert 'alt="Two cranes on a barge"' in picture
+    assert 'fetchpriority="high"' in picture and 'loading="lazy"' not in picture
+    assert 'width="800" height="500"' in picture
     assert "The cranes reached port at dawn." in html and "Staff photographer" in html
-    assert f'<meta property="og:image" content="http://testserver{article.image.url}">' in html
+    share = f"http://testserver{image.rendition_url(FULL, 1200, 'jpeg')}"
+    assert f'<meta property="og:image" content="{share}">' in html
     assert '<meta name="twitter:card" content="summary_large_image">' in html
-    assert json_ld(html)["image"] == [f"http://testserver{article.image.url}"]
+    assert json_ld(html)["image"] == [share]
 
 
 @pytest.mark.django_db

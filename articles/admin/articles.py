@@ -109,6 +109,7 @@ class ArticleAdmin(CheckedListMixin, CheckedInputMixin, AutosaveMixin,
     show_facets = ShowFacets.NEVER
     prepopulated_fields = {"slug": ("headline",)}
     inlines = [CorrectionInline]
+    autocomplete_fields = ["hero_image"]
     # One bar of workflow buttons, at the foot: a second one at the top would post the
     # Schedule… and Withdraw inputs twice.
     save_on_top = False
@@ -128,9 +129,7 @@ class ArticleAdmin(CheckedListMixin, CheckedInputMixin, AutosaveMixin,
             "publication", "address", "headline_needs_review", "withdrawal_note", "version",
             "audit",
         ]}),
-        ("Image", {"classes": ["collapse"], "fields": [
-            "image", "image_alt", "image_caption", "image_credit",
-        ]}),
+        ("Image", {"fields": ["hero_image"]}),
     ]
 
     class Media:

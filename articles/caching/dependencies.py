@@ -13,6 +13,8 @@ can make stale exactly what shows what it changed (``articles.caching.state``).
   mentions change, and as ``published`` for an article mentioning it.
 - ``archive:<yyyy>``, ``archive:<yyyy-mm>``: a year's and a month's archive; changed as
   ``published``, for an article of that year and month.
+- ``image:<id>``: one image of the library as pages show it (its alt text, caption,
+  credit, renditions), wherever it appears; changed by any write to the image.
 - ``search`` and ``sitemap``: changed by any write to a public-facing article.
 - ``any``: changed by every write; a page whose view names nothing depends on it.
 
@@ -48,6 +50,10 @@ def tag(taxonomy_key, tag_id):
 def mentions(taxonomy_key, tag_id):
     """The stories that mention a tag (its "also mentioned in" count, list and feed)."""
     return f"mentions:{taxonomy_key}:{tag_id}"
+
+
+def image(image_id):
+    return f"image:{image_id}"
 
 
 def archive(year, month=None):

@@ -16,7 +16,14 @@ from django.utils import timezone
 from articles.caching import dependencies as keys
 from articles.caching import edges
 from articles.caching.invalidation import invalidate
-from articles.models import MENTION_MODELS, TAXONOMIES, Article, Correction, taxonomy_of
+from articles.models import (
+    MENTION_MODELS,
+    TAXONOMIES,
+    Article,
+    Correction,
+    Image,
+    taxonomy_of,
+)
 
 PUBLIC_FACING = (Article.Status.PUBLISHED, Article.Status.WITHDRAWN)
 # An article's row as it was before the save under way in this thread, by instance.
@@ -146,6 +153,13 @@ def _vocabulary_changed(sender, instance, created=False, **kwargs):
         invalidate({keys.EVERYTHING})
 
 
+def _image_changed(sender, instance, created=False, **kwargs):
+    """An image's words, focal point or renditions show wherever it does; a new one
+    shows nowhere yet."""
+    if not created:
+        invalidate({keys.image(instance.pk)})
+
+
 def connect_signals():
     receivers = [
         (pre_save, _article_saving, Article),
@@ -153,6 +167,8 @@ def connect_signals():
         (post_delete, _article_deleted, Article),
         (post_save, _correction_changed, Correction),
         (post_delete, _correction_changed, Correction),
+        (post_save, _image_changed, Image),
+        (post_delete, _image_changed, Image),
     ]
     for taxonomy in TAXONOMIES.values():
         receivers += [

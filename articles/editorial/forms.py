@@ -241,7 +241,7 @@ class ArticleForm(PlainTextForm):
         model = Article
         fields = [
             "headline", "slug", "standfirst", "body", "dateline", "bylines",
-            "image", "image_alt", "image_caption", "image_credit",
+            "hero_image",
             "countries", "ministers", "policies",
             "headline_needs_review", "withdrawal_note",
         ]
@@ -278,6 +278,16 @@ class ArticleForm(PlainTextForm):
                 "(or be a web address such as www.example.org). Change or remove: %(links)s",
                 code="link_scheme", params={"links": ", ".join(f"“{h}”" for h in refused)})
         return body
+
+    def clean_hero_image(self):
+        """Readers who cannot see the picture are told what it shows."""
+        image = self.cleaned_data.get("hero_image")
+        if image is not None and not image.alt_text.strip():
+            raise forms.ValidationError(
+                "This image has no alt text yet: add it in the image library (what the "
+                "image shows, for readers who cannot see it), then choose it again.",
+                code="no_alt_text")
+        return image
 
     def clean_slug(self):
         """Empty: the headline's (until readers have seen the article); otherwise an

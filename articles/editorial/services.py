@@ -11,6 +11,7 @@ from articles.models import (
     TAXONOMIES,
     TAXONOMIES_BY_PLURAL,
     Article,
+    Image,
     Minister,
     Policy,
     TagMerge,
@@ -151,8 +152,7 @@ def _transition(article, *, by, target, comment, published_at=None, refuse=None)
 
 # What a revert brings back: the story and its tags, never its workflow state.
 REVERTED_FIELDS = ["headline", "standfirst", "body", "dateline", "bylines",
-                   "headline_needs_review", "image", "image_alt", "image_caption",
-                   "image_credit"]
+                   "headline_needs_review", "hero_image_id"]
 
 
 def article_revert(*, article, version, by, expected_version=None):
@@ -182,6 +182,9 @@ def article_revert(*, article, version, by, expected_version=None):
         for name in REVERTED_FIELDS:
             if name in snapshot.fields:
                 setattr(article, name, snapshot.fields[name])
+        # An image deleted from the library since does not come back.
+        if article.hero_image_id and not Image.objects.filter(pk=article.hero_image_id).exists():
+            article.hero_image_id = None
         slug = snapshot.fields.get("slug")
         if (current.status not in PUBLIC_ONCE and slug
                 and not slugs_in_use([slug], article_id=article.pk)):

@@ -1,5 +1,5 @@
-"""The app's models: articles, the three taxonomies and the newsroom's people (each
-module says more)."""
+"""The app's models: articles, the image library, the three taxonomies and the newsroom's
+people (each module says more)."""
 
 from articles.models.addresses import (
     RetiredAddress,
@@ -10,6 +10,7 @@ from articles.models.addresses import (
 )
 from articles.models.articles import NEWEST_FIRST, Article, ArticleQuerySet, Correction
 from articles.models.autosave import AutosavedCopy, EditorPresence
+from articles.models.images import ROLES, Image
 from articles.models.invalidation import PendingInvalidation
 from articles.models.mentions import (
     MENTION_MODELS,
@@ -39,7 +40,8 @@ from articles.models.vocabulary import (
 
 __all__ = [
     "DASHES", "NEWEST_FIRST", "TAXONOMIES", "TAXONOMIES_BY_PLURAL", "Article",
-    "ArticleQuerySet", "AutosavedCopy", "Correction", "Country", "EditorPresence", "Minister",
+    "ArticleQuerySet", "AutosavedCopy", "Correction", "Country", "EditorPresence", "Image",
+    "Minister", "ROLES",
     "PendingInvalidation", "Person", "Policy", "RetiredAddress", "TagMerge",
     "TaggedCountry", "TaggedMinister", "TaggedPolicy", "Taxonomy", "VocabularyTag",
     "address_refusal", "aliases_default", "free_slug", "slug_base", "slugs_in_use", "taxonomy_of",

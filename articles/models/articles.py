@@ -159,14 +159,12 @@ class Article(models.Model):
         "Leave empty to say only that the article was withdrawn.",
         validators=PLAIN_TEXT,
     )
-    image = models.ImageField(upload_to="articles/%Y/%m/", blank=True)
-    image_alt = models.CharField(
-        "image alt text", max_length=250, blank=True,
-        help_text="What the image shows, for readers who cannot see it.",
-        validators=PLAIN_TEXT,
+    hero_image = models.ForeignKey(
+        "articles.Image", null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="+", verbose_name="image",
+        help_text="The picture at the top of the story, from the image library. It needs "
+        "alt text.",
     )
-    image_caption = models.CharField(max_length=300, blank=True, validators=PLAIN_TEXT)
-    image_credit = models.CharField(max_length=150, blank=True, validators=NAME_TEXT)
     fingerprint = models.CharField(
         max_length=64, unique=True, null=True, blank=True, editable=False,
         help_text="Hash of the imported wire text; stops the same copy importing twice.",

@@ -7,10 +7,21 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.urls import reverse
 from django.utils.safestring import mark_safe
 
+from articles.caching import dependencies
 from articles.platform.text import output_data
 
 # Characters that could end the <script> element the JSON sits in.
 JSON_SCRIPT_ESCAPES = {ord("<"): "\\u003C", ord(">"): "\\u003E", ord("&"): "\\u0026"}
+
+
+def share_url(request, article):
+    """The absolute address of the article's picture for sharing (a 1200 px rendition),
+    or "" when it has none."""
+    image = article.hero_image
+    if image is None:
+        return ""
+    dependencies.record(dependencies.image(image.pk))
+    return request.build_absolute_uri(image.share_url())
 
 
 # What each taxonomy's entries are in schema.org's words.
@@ -49,8 +60,8 @@ def article_json_ld(request, article, tags, *, summary, modified, mentions=()):
         data["mentions"] = _things(request, mentions)
     if article.dateline:
         data["locationCreated"] = {"@type": "Place", "name": article.dateline}
-    if article.image:
-        data["image"] = [request.build_absolute_uri(article.image.url)]
+    if article.hero_image is not None:
+        data["image"] = [share_url(request, article)]
     # Stored text is written without control characters, whatever got into the row.
     text = json.dumps(output_data(data), cls=DjangoJSONEncoder, ensure_ascii=False)
     return mark_safe(text.translate(JSON_SCRIPT_ESCAPES))

@@ -14,7 +14,15 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 
 from django.conf import settings
-from django.db.models import Count, IntegerField, OuterRef, Q, Subquery, Value
+from django.db.models import (
+    Count,
+    IntegerField,
+    OuterRef,
+    Q,
+    Subquery,
+    Value,
+    prefetch_related_objects,
+)
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
@@ -27,6 +35,7 @@ from articles.models import (
     TAXONOMIES,
     Article,
     Country,
+    Image,
     RetiredAddress,
     TaggedCountry,
     union_over_taxonomies,
@@ -36,7 +45,12 @@ KIND_ORDER = {kind: i for i, kind in enumerate(TAXONOMIES)}
 # The template of an article card in every listing.
 CARD_TEMPLATE = "includes/article_card.html"
 # The columns an article card shows (CARD_TEMPLATE), id and version first.
-CARD_FIELDS = ("id", "version", "headline", "slug", "standfirst", "dateline", "published_at")
+CARD_FIELDS = ("id", "version", "headline", "slug", "standfirst", "dateline", "published_at",
+               "hero_image_id")
+# The columns of its hero image a card's picture needs (includes/picture.html), read in
+# the same query.
+CARD_IMAGE_FIELDS = ("file", "alt_text", "caption", "credit", "focal_x", "focal_y", "width",
+                     "height", "renditions")
 
 # "Often covered with" looks at this many of a tag's latest articles, so a tag with
 # thirty thousand stories costs what one with three hundred does.
@@ -82,7 +96,8 @@ class ReferencedCard:
 
     def __init__(self, db, row, page_tags):
         self.db = db
-        self.row = row
+        self.row = row[:len(CARD_FIELDS)]
+        self.image_row = row[len(CARD_FIELDS):]
         self.pk = row[0]
         self.key = f"{row[0]}.{row[1]}"
         self.tags = LazyTags(page_tags, self.pk)
@@ -92,7 +107,15 @@ class ReferencedCard:
         # from_db() takes the values in the model's field order.
         values = dict(zip(CARD_FIELDS, self.row, strict=True))
         names = [f.attname for f in Article._meta.concrete_fields if f.attname in values]
-        return Article.from_db(self.db, names, [values[name] for name in names])
+        article = Article.from_db(self.db, names, [values[name] for name in names])
+        image = None
+        if article.hero_image_id is not None:
+            image_values = dict(zip(CARD_IMAGE_FIELDS, self.image_row, strict=True))
+            image_values["id"] = article.hero_image_id
+            names = [f.attname for f in Image._meta.concrete_fields if f.attname in image_values]
+            image = Image.from_db(self.db, names, [image_values[name] for name in names])
+        Article.hero_image.field.set_cached_value(article, image)
+        return article
 
 
 class TagUrls:
@@ -196,6 +219,8 @@ def cards(articles):
     """Wrap a page of articles as cards carrying their tags: one query for all tags,
     run only if a card's tags are read."""
     articles = list(articles)
+    # Their pictures in one query (none when no article has one).
+    prefetch_related_objects(articles, "hero_image")
     page_tags = PageTags(a.pk for a in articles)
     return [ArticleCard(article=a, tags=LazyTags(page_tags, a.pk)) for a in articles]
 
@@ -207,7 +232,8 @@ def referenced_cards(page):
     (most of a listing query's cost) is wasted work; a card that is rendered builds its
     Article from the columns read, with no further query.
     """
-    rows = list(page.values_list(*CARD_FIELDS))
+    image_columns = (f"hero_image__{name}" for name in CARD_IMAGE_FIELDS)
+    rows = list(page.values_list(*CARD_FIELDS, *image_columns))
     page_tags = PageTags(row[0] for row in rows)
     return [ReferencedCard(page.db, row, page_tags) for row in rows]
 

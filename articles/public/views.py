@@ -14,7 +14,7 @@ from articles.models import TAXONOMIES, Article
 from articles.platform.dates import local_period
 from articles.public import mentioned, selectors
 from articles.public.highlight import result_cards_html
-from articles.public.jsonld import article_json_ld
+from articles.public.jsonld import article_json_ld, share_url
 from articles.public.pagination import ListingPaginator
 from articles.public.search import (
     SearchParams,
@@ -136,7 +136,7 @@ def render_article(request, article, *, preview=False):
             request, article, tags, mentions=mentions, summary=summary,
             modified=updated_at or article.published_at or article.updated_at,
         ),
-        "image_url": request.build_absolute_uri(article.image.url) if article.image else "",
+        "image_url": share_url(request, article),
         "preview": preview,
         "fresh": preview,  # {% remember %} fragments rendered now too
     }
@@ -147,7 +147,7 @@ def article_detail(request, year, month, day, slug):
     start, end, first_day = local_day_range(year, month, day)
     at_address = Article.objects.filter(published_at__gte=start, published_at__lt=end,
                                         slug=slug)
-    article = at_address.published().first()
+    article = at_address.published().select_related("hero_image").first()
     if article is None:
         withdrawn = at_address.withdrawn().only("withdrawal_note").first()
         if withdrawn is None:
@@ -167,7 +167,8 @@ def article_detail(request, year, month, day, slug):
 def article_preview(request, pk):
     """Staff see an article they may see, in any state, exactly as readers would; never
     cached."""
-    article = get_object_or_404(workflow.visible_articles(request.user), pk=pk)
+    article = get_object_or_404(
+        workflow.visible_articles(request.user).select_related("hero_image"), pk=pk)
     response = render_article(request, article, preview=True)
     response["Cache-Control"] = "no-cache, no-store, private, max-age=0"
     response["X-Robots-Tag"] = "noindex"

@@ -239,7 +239,7 @@ def _article_from_record(record, *, here, tags, comment):
     )
     if article.fingerprint in here.fingerprints:
         return None  # the same wire copy is already here under another slug
-    article.full_clean(exclude=["fingerprint", "image"], validate_unique=False)
+    article.full_clean(exclude=["fingerprint", "hero_image"], validate_unique=False)
     made = NewArticle(article, comment=comment, tags={
         "countries": country_ids,
         "ministers": tags.named_ids(Minister, record.get("ministers") or []),

@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('articles', '0015_editor_body_help_text'),
+        ('articles', '0016_images_library'),
     ]
 
     operations = [
