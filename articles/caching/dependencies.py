@@ -13,6 +13,14 @@ can make stale exactly what shows what it changed (``articles.caching.state``).
   mentions change, and as ``published`` for an article mentioning it.
 - ``archive:<yyyy>``, ``archive:<yyyy-mm>``: a year's and a month's archive; changed as
   ``published``, for an article of that year and month.
+- ``author:<id>``: one author as readers see them (their page's header, every byline
+  naming them); changed by an edit of the author.
+- ``author-articles:<id>``: one author's listing (their page and feed); changed as
+  ``published``, for an article they wrote.
+- ``authors``: which authors there are (the authors' index, finding one by slug);
+  changed by an author added, edited or deleted.
+- ``corrections``: the corrections page; changed by a correction or clarification of a
+  public-facing article, and as ``published`` for an article that has one.
 - ``image:<id>``: one image of the library as pages show it (its alt text, caption,
   credit, renditions), wherever it appears; changed by any write to the image.
 - ``search`` and ``sitemap``: changed by any write to a public-facing article.
@@ -37,6 +45,9 @@ ANY_CHANGE = "any"
 PUBLISHED = "published"
 SEARCH = "search"
 SITEMAP = "sitemap"
+CORRECTIONS = "corrections"
+# Which authors there are, by name and slug: the authors' index and slug lookups.
+AUTHORS = "authors"
 
 
 def article(article_id):
@@ -50,6 +61,14 @@ def tag(taxonomy_key, tag_id):
 def mentions(taxonomy_key, tag_id):
     """The stories that mention a tag (its "also mentioned in" count, list and feed)."""
     return f"mentions:{taxonomy_key}:{tag_id}"
+
+
+def author(author_id):
+    return f"author:{author_id}"
+
+
+def author_articles(author_id):
+    return f"author-articles:{author_id}"
 
 
 def image(image_id):

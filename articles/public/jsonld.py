@@ -33,7 +33,8 @@ def _things(request, tags):
              "url": request.build_absolute_uri(tag.url)} for tag in tags]
 
 
-def article_json_ld(request, article, tags, *, summary, modified, mentions=()):
+def article_json_ld(request, article, tags, *, authors=(), corrections=(), mentions=(),
+                    summary, modified):
     """schema.org NewsArticle for the article, safe to place inside a <script> tag."""
     url = request.build_absolute_uri(article.get_absolute_url())
     publisher = {"@type": "NewsMediaOrganization", "name": settings.NEWSROOM_NAME,
@@ -48,7 +49,8 @@ def article_json_ld(request, article, tags, *, summary, modified, mentions=()):
         "datePublished": article.published_at,
         "dateModified": modified,
         # Wire copy has no byline: the newsroom itself is then the author.
-        "author": [{"@type": "Person", "name": name} for name in article.authors]
+        "author": [{"@type": "Person", "name": author.name,
+                    "url": request.build_absolute_uri(author.url)} for author in authors]
         or [publisher],
         "publisher": publisher,
         # Its subjects (its tags), and the other entries it names.
@@ -58,6 +60,10 @@ def article_json_ld(request, article, tags, *, summary, modified, mentions=()):
     }
     if mentions:
         data["mentions"] = _things(request, mentions)
+    notes = [c for c in corrections if c.kind in c.ABOVE_BODY]
+    if notes:
+        data["correction"] = [{"@type": "CorrectionComment", "text": c.note,
+                               "datePublished": c.created_at} for c in notes]
     if article.dateline:
         data["locationCreated"] = {"@type": "Place", "name": article.dateline}
     if article.hero_image is not None:
