@@ -17,6 +17,7 @@ from articles.caching import dependencies as keys
 from articles.caching import edges
 from articles.caching.invalidation import invalidate
 from articles.models import (
+    MENTION_MODELS,
     TAXONOMIES,
     Article,
     ArticleAuthor,
@@ -54,6 +55,10 @@ def listing_keys(article_id, *published_ats):
         tag_ids = taxonomy.through.objects.using("default").filter(
             content_object_id=article_id).values_list("tag_id", flat=True)
         found |= tag_keys(taxonomy.key, tag_ids)
+        # The stories mentioning a tag list it too.
+        mentioned = MENTION_MODELS[taxonomy.plural].objects.using("default").filter(
+            article_id=article_id, dismissed=False).values_list("tag_id", flat=True)
+        found |= {keys.mentions(taxonomy.key, tag_id) for tag_id in mentioned}
     return found | author_keys(ArticleAuthor.objects.using("default").filter(
         article_id=article_id).values_list("author_id", flat=True))
 

@@ -43,6 +43,11 @@ def taxonomy_urls(taxonomy):
              name=f"{kind}-feed"),
         path(f"{prefix}/<tagslug:slug>/coverage.csv", views.tag_coverage_csv,
              {"kind": kind}, name=f"{kind}-coverage"),
+        # The stories that mention it (before a bilateral page's "countries/a/b/").
+        path(f"{prefix}/<tagslug:slug>/mentions/", views.TagMentionsView.as_view(kind=kind),
+             name=f"{kind}-mentions"),
+        path(f"{prefix}/<tagslug:slug>/mentions/feed/",
+             remembered_feed(feeds.TagMentionsFeed(kind)), name=f"{kind}-mentions-feed"),
     ]
 
 

@@ -13,7 +13,7 @@ from articles.caching import dependencies
 from articles.editorial import workflow
 from articles.models import TAXONOMIES, Article, Correction
 from articles.platform.dates import local_period
-from articles.public import bylines, selectors
+from articles.public import bylines, mentioned, selectors
 from articles.public.country_facts import country_facts
 from articles.public.coverage import (
     bilateral_coverage,
@@ -134,7 +134,8 @@ class HomeView(TemplateView):
 def render_article(request, article, *, preview=False):
     dependencies.record(dependencies.article(article.pk))
     # A preview reads everything now: a draft's changes renew no remembered value.
-    tags = selectors.article_tags(article, fresh=preview)
+    # Its tags, and what it mentions besides (for its JSON-LD), in one query.
+    tags, mentions = mentioned.article_subjects_and_mentions(article, fresh=preview)
     corrections = selectors.article_corrections(article, fresh=preview)
     authors = bylines.article_authors(article, fresh=preview)
     updated_at = article.update_time(corrections)
@@ -152,7 +153,7 @@ def render_article(request, article, *, preview=False):
         "canonical_url": request.build_absolute_uri(article.get_absolute_url()),
         "json_ld": article_json_ld(
             request, article, tags, authors=authors, corrections=corrections,
-            summary=summary,
+            mentions=mentions, summary=summary,
             modified=updated_at or article.published_at or article.updated_at,
         ),
         "image_url": share_url(request, article),
@@ -231,11 +232,12 @@ class TagDetailView(ArticleListView):
     template_name = "articles/tag_detail.html"
     kind = None
     empty_is_404 = True  # an entry nobody has written about is not a page for readers
+    merged_suffix = ""  # where under a merged-away entry's new address this page lives
 
     def get(self, request, *args, **kwargs):
         self.tag, self.ministers = find_tag(self.kind, kwargs["slug"])
         if self.tag is None:
-            return redirect_merged(self.kind, kwargs["slug"])
+            return redirect_merged(self.kind, kwargs["slug"], suffix=self.merged_suffix)
         return super().get(request, *args, **kwargs)
 
     @cached_property
@@ -272,6 +274,7 @@ class TagDetailView(ArticleListView):
             chart=first_page_chart(context["page_obj"], lambda: self.coverage),
             coverage_url=reverse(f"articles:{self.kind}-coverage",
                                  kwargs={"slug": self.tag.slug}),
+            mentions_url=mentions_address(self.kind, self.tag),
         )
         return context
 
@@ -312,6 +315,36 @@ def tag_coverage_csv(request, kind, slug):
     dependencies.record(dependencies.tag(kind, tag.pk))
     coverage = tag_coverage(tag, reach=ListingPaginator.reach(settings.NEWSROOM_PAGE_SIZE))
     return csv_response(coverage, f"{tag.slug}-coverage.csv")
+
+
+def mentions_address(kind, tag):
+    return reverse(f"articles:{kind}-mentions", kwargs={"slug": tag.slug})
+
+
+class TagMentionsView(TagDetailView):
+    """The stories that mention a country, minister or policy without being about it,
+    newest first (``<tag URL>mentions/``)."""
+
+    template_name = "articles/tag_mentions.html"
+
+    merged_suffix = "mentions/"
+
+    def articles(self):
+        return mentioned.articles_mentioning(self.tag)
+
+    def anchor_rows(self):
+        return mentioned.mention_listing_rows(self.tag)
+
+    def dependency_keys(self):
+        return {dependencies.mentions(self.kind, self.tag.pk)}
+
+    def get_feed_url(self):
+        return reverse(f"articles:{self.kind}-mentions-feed", kwargs={"slug": self.tag.slug})
+
+    def get_context_data(self, **kwargs):
+        context = ArticleListView.get_context_data(self, **kwargs)
+        context.update(kind=self.kind, tag=self.tag)
+        return context
 
 
 def bilateral_pair(slug, other):
