@@ -10,7 +10,7 @@ from django.core.management import CommandError, call_command
 from django.test import RequestFactory
 
 from articles.editorial import images
-from articles.models import Article, Minister
+from articles.models import Article, FrontPageSlot, Minister
 from articles.models.images import CROPS, FULL
 
 pytestmark = pytest.mark.django_db
@@ -99,6 +99,22 @@ def test_a_demo_password_the_validators_refuse_stops_the_command(monkeypatch):
         setup_demo()
 
 
+def test_the_demo_front_page_has_a_pinned_lead_that_is_not_the_newest_story(client):
+    setup_demo()
+
+    slots = list(FrontPageSlot.objects.values_list("position", "article__headline"))
+    assert slots == [
+        (1, "India and Russia to build fighter-jet parts together"),
+        (2, "Lavrov promises Jaishankar discounted oil"),
+        (3, "India–UAE trade up a fifth under the CEPA"),
+        (4, "Japan and India widen Quad coastguard training"),
+    ]
+    html = client.get("/").content.decode()
+    lead = html.split('class="front__lead"')[1].split('class="front__top"')[0]
+    assert "India and Russia to build fighter-jet parts together" in lead
+    assert Article.objects.published().first().headline not in lead
+
+
 def test_running_twice_changes_nothing_but_passwords():
     setup_demo()
     before = list(Article.objects.order_by("id").values("id", "status", "published_at"))
@@ -107,6 +123,7 @@ def test_running_twice_changes_nothing_but_passwords():
 
     assert "Demo stories: imported 0, skipped 12, failed 0" in output
     assert list(Article.objects.order_by("id").values("id", "status", "published_at")) == before
+    assert FrontPageSlot.objects.count() == 4
 
 
 def test_refuses_without_debug(settings):

@@ -6,7 +6,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 
-from articles.editorial import workflow
+from articles.editorial import mentions, workflow
 from articles.models import Article, Author, Correction, WireUpdate
 
 COPIED = ("headline", "standfirst", "body", "dateline")
@@ -50,6 +50,7 @@ def wire_update_apply(*, update, by):
         article.updated_by = by
         article.save()
         set_bylines(article, update.bylines)
+        mentions.refresh_article_mentions(article)
         note_update(article, update.wire_version)
         update.applied_at, update.applied_by = timezone.now(), by
         update.save(update_fields=["applied_at", "applied_by"])

@@ -14,6 +14,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from articles.editorial import mentions
 from articles.editorial.images import image_save
 from articles.editorial.wire_updates import copy_fields, note_update, set_bylines
 from articles.models import TAXONOMIES, Article, Image, WireUpdate, free_slug
@@ -53,6 +54,8 @@ def store_item(item, *, publish=False, autotag=True, vocabulary=None, name=""):
                                    "never imported, so there is nothing to withdraw)")
             article = _create(item, text, publish=publish)
             _tag(article, item, autotag=autotag, vocabulary=vocabulary)
+            if autotag:
+                mentions.refresh_article_mentions(article)
             missing = _attach_pictures(article, item)
             reversion.set_comment(f"Imported from {source}" + (f" ({name})" if name else ""))
             note = f"; pictures missing: {'; '.join(missing)}" if missing else ""
@@ -82,6 +85,8 @@ def store_item(item, *, publish=False, autotag=True, vocabulary=None, name=""):
         article.embargo_until = item.embargo_until or article.embargo_until
         _save(article)
         set_bylines(article, text["bylines"])
+        if autotag:
+            mentions.refresh_article_mentions(article)
         note_update(article, item.version)
         reversion.set_comment(f"Updated from {source}")
         return ItemOutcome(UPDATED, article, f"updated #{article.pk} to version "

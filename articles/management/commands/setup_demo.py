@@ -9,6 +9,8 @@ The demo wire files carry fixed dates in late 2024. So that the home page looks 
 their dates are shifted at import (here only, never by import_articles) so the last
 published story is dated yesterday and the others fall a week apart before it. Two stories
 arrive in review and one is scheduled for tomorrow morning, so the editors' desk has work.
+The demo editor pins a lead story (not the newest) and orders three top stories, unless
+someone has arranged the front page already.
 """
 
 import datetime
@@ -25,8 +27,9 @@ from django.db import transaction
 from django.utils import timezone
 
 from articles.editorial import images
+from articles.editorial.front_page import front_page_set
 from articles.editorial.roles import EDITOR, REPORTER
-from articles.models import Author, Image
+from articles.models import Article, Author, FrontPageSlot, Image
 from articles.platform.graphics import draw_map, draw_pattern
 from articles.platform.text import html_to_text
 from articles.tagging import get_vocabulary
@@ -89,6 +92,9 @@ DEMO_IMAGES = {
     "10_lavrov_visit.txt": ("map", "Oil shipments are to rise over the winter."),
 }
 DEMO_IMAGE_CREDIT = "Newsroom graphics"
+# The demo front page: the lead story, then the top stories in order.
+FRONT_PAGE = ["01_russia_defence.txt", "10_lavrov_visit.txt", "06_uae_cepa.txt",
+              "03_quad_japan.txt"]
 # Memorable, and strong enough for AUTH_PASSWORD_VALIDATORS (checked before they are set).
 ACCOUNTS = [
     ("editor", "teal-harbour-morning", EDITOR, "Priya", "Sharma"),
@@ -122,6 +128,18 @@ class Command(BaseCommand):
         for username, password, role, first, last in ACCOUNTS:
             self.reset_account(username, password, role, first, last)
             self.stdout.write(f"  {role.lower():<9} username: {username:<9} password: {password}")
+        self.arrange_front_page()
+
+    def arrange_front_page(self):
+        """The demo editor pins the front page, once: an arrangement made since is kept."""
+        if FrontPageSlot.objects.exists():
+            return
+        headlines = [EDITED_HEADLINES[name] for name in FRONT_PAGE]
+        found = {a.headline: a for a in Article.objects.published().filter(headline__in=headlines)}
+        front_page_set(articles=[found.get(headline) for headline in headlines],
+                       by=User.objects.get(username=ACCOUNTS[0][0]))
+        self.stdout.write(f"Front page: “{headlines[0]}” leads, {len(headlines) - 1} top "
+                          "stories pinned (Front page in the admin).")
 
     def import_stories(self):
         files = sorted((DEMO / "wire").glob("*.txt"))
