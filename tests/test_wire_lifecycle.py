@@ -212,3 +212,17 @@ def test_desk_tells_of_a_kill_and_the_list_shows_an_embargo(editor_client):
     assert "Killed by the agency" in desk and "Grain corridor reopens after talks" in desk
     assert "embargoed until" in desk
     assert "embargoed until 02 Mar 14:00" in listing
+
+
+@time_machine.travel(NOON, tick=False)
+def test_the_edge_is_purged_when_the_embargo_lifts(editor, settings):
+    from django_q.models import Schedule
+
+    settings.NEWSROOM_EDGE_PURGE_URLS = ["http://edge.invalid/"]
+    story = make_article("Held until two", status=Article.Status.REVIEW,
+                         embargo_until=NOON + timedelta(hours=2))
+
+    services.article_publish(article=story, by=editor)
+
+    purge = Schedule.objects.get(func="articles.caching.edges.purge_now")
+    assert purge.next_run == NOON + timedelta(hours=2)

@@ -8,6 +8,7 @@ from articles.models.addresses import (
     slug_base,
     slugs_in_use,
 )
+from articles.models.agency_tokens import AgencyToken
 from articles.models.articles import NEWEST_FIRST, Article, ArticleQuerySet, Correction
 from articles.models.authors import ArticleAuthor, Author
 from articles.models.autosave import AutosavedCopy, EditorPresence
@@ -50,7 +51,7 @@ __all__ = [
     "PendingInvalidation", "Person", "Policy", "RetiredAddress", "TagMerge",
     "TaggedCountry", "TaggedMinister", "TaggedPolicy", "Taxonomy", "VocabularyTag",
     "address_refusal", "aliases_default", "free_slug", "slug_base", "slugs_in_use", "taxonomy_of",
-    "union_over_taxonomies", "WireUpdate",
+    "union_over_taxonomies", "WireUpdate", "AgencyToken",
     "MENTION_MODELS", "AmbiguousMention", "MentionedCountry", "MentionedMinister",
     "MentionedPolicy", "public_mention_count",
 ]

@@ -10,7 +10,7 @@ from articles.wire import lifecycle
 from articles.wire.items import sniff_format
 from articles.wire.newsml import read_newsml
 from articles.wire.ninjs import read_ninjs
-from articles.wire.plaintext import decode_wire_bytes
+from articles.wire.plaintext import ImportFailed, decode_wire_bytes
 
 READERS = {"ninjs": read_ninjs, "newsml": read_newsml}
 
@@ -36,6 +36,15 @@ def read_items_file(raw, *, path, pictures=None):
     text = decode_wire_bytes(raw)
     path = Path(path)
     return WireItemsFile(path, READERS[sniff_format(raw)](text, folder=pictures or path.parent))
+
+
+def read_items(raw):
+    """The items of a pushed body, ninjs or NewsML-G2; ImportFailed if it is neither.
+    A push has no folder: its pictures are recorded as missing, never read."""
+    kind = sniff_format(raw)
+    if kind not in READERS:
+        raise ImportFailed("the body is neither IPTC ninjs (JSON) nor NewsML-G2 (XML)")
+    return READERS[kind](decode_wire_bytes(raw), folder=None)
 
 
 def import_items_file(read, *, publish=False, autotag=True, vocabulary=None):
