@@ -8,6 +8,7 @@ from articles.models.addresses import (
     slug_base,
     slugs_in_use,
 )
+from articles.models.api_tokens import ApiToken
 from articles.models.articles import NEWEST_FIRST, Article, ArticleQuerySet, Correction
 from articles.models.autosave import AutosavedCopy, EditorPresence
 from articles.models.invalidation import PendingInvalidation
@@ -31,7 +32,7 @@ from articles.models.vocabulary import (
 )
 
 __all__ = [
-    "DASHES", "NEWEST_FIRST", "TAXONOMIES", "TAXONOMIES_BY_PLURAL", "Article",
+    "DASHES", "NEWEST_FIRST", "TAXONOMIES", "TAXONOMIES_BY_PLURAL", "ApiToken", "Article",
     "ArticleQuerySet", "AutosavedCopy", "Correction", "Country", "EditorPresence", "Minister",
     "PendingInvalidation", "Person", "Policy", "RetiredAddress", "TagMerge",
     "TaggedCountry", "TaggedMinister", "TaggedPolicy", "Taxonomy", "VocabularyTag",
