@@ -59,10 +59,16 @@ class ApiToken(models.Model):
     @classmethod
     def issue(cls, *, user, name, by):
         """A new token and its key, which is shown once and never stored."""
-        key = KEY_PREFIX + secrets.token_urlsafe(32)
-        token = cls.objects.create(user=user, name=name, key_hash=key_hash(key),
-                                   key_start=key[:8], created_by=by)
+        token = cls(user=user, name=name, created_by=by)
+        key = token.new_key()
+        token.save()
         return token, key
+
+    def new_key(self):
+        """Give an unsaved token a fresh key: only its hash and first characters are kept."""
+        key = KEY_PREFIX + secrets.token_urlsafe(32)
+        self.key_hash, self.key_start = key_hash(key), key[:8]
+        return key
 
     def revoke(self):
         self.revoked_at = timezone.now()
