@@ -218,7 +218,7 @@ def tag_list(request, taxonomy: Taxonomy):
 
 @api.get("/tags/{taxonomy}/{slug}/", response={200: Tag, **ERRORS}, url_name="tag-detail",
          summary="One tag")
-def tag_detail(request, taxonomy: Taxonomy, slug: str = Path(..., max_length=100)):
+def tag_detail(request, taxonomy: Taxonomy, slug: str = Path(..., min_length=1, max_length=100)):
     staff_reader(request)
     tax = TAXONOMIES_BY_PLURAL[taxonomy]
     tags = tax.model.objects.all()
