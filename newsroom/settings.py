@@ -283,9 +283,9 @@ NEWSROOM_PAGE_QUERY_PARAMS = ["page", "p", "q", "country", "minister", "policy",
 # Representations a page offers in place of its usual one on request (Accept): each
 # is cached apart (an API article as IPTC ninjs; the response says Vary: Accept).
 NEWSROOM_PAGE_ACCEPT_VARIANTS = ["application/ninjs+json"]
-# Where a session cookie opens more than readers see (staff drafts through the API):
-# requests carrying one there are private, never cached.
-NEWSROOM_PRIVATE_SESSION_PREFIXES = ["/api/"]
+# Where credentials (an API token, a session cookie) open more than readers see (staff
+# drafts through the API): requests carrying them there are private, never cached.
+NEWSROOM_CREDENTIALED_PREFIXES = ["/api/"]
 # How long a proxy may serve a page while it fetches a new copy.
 NEWSROOM_PAGE_STALE_SECONDS = int(os.environ.get("NEWSROOM_PAGE_STALE_SECONDS", "30"))
 # How long a proxy may keep a 404 or 410 (a withdrawn story's page replaces its copy).

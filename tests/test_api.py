@@ -347,3 +347,10 @@ def test_the_docs_page_lists_the_operations_with_no_outside_script(client):
     assert "GET /api/v1/articles/" in page
     assert "<script" not in page
     assert "cdn" not in page.lower()
+
+
+def test_credentials_outside_the_api_leave_the_page_cache_alone(client, room):
+    """A staging site behind HTTP basic auth sends Authorization with every page."""
+    client.get("/", headers={"Authorization": "Basic c3RhZ2U6c3RhZ2U="})
+    assert client.get("/", headers={"Authorization": "Basic c3RhZ2U6c3RhZ2U="})[
+        "X-Page-Cache"] == "hit"

@@ -48,6 +48,11 @@ def page_urls(room):
         "/sitemap.xml",
         "/sitemap-index.xml",
         "/news-sitemap.xml",
+        "/api/v1/docs/",
+        "/api/v1/articles/",
+        "/api/v1/articles/?country=india",
+        f"/api/v1/articles/{room.articles[0].pk}/",
+        "/api/v1/tags/ministers/",
     ]
 
 

@@ -84,12 +84,13 @@ def variant(request):
 
 
 def carries_credentials(request):
-    """A request that may read what readers may not: an ``Authorization`` header (an API
-    token), or a session cookie where a session opens more (the API: a staff member's
-    drafts). Its answer is private, never stored here or by a shared cache."""
-    return "HTTP_AUTHORIZATION" in request.META or (
-        settings.SESSION_COOKIE_NAME in request.COOKIES
-        and request.path.startswith(tuple(settings.NEWSROOM_PRIVATE_SESSION_PREFIXES)))
+    """A request that may read what readers may not where credentials open more
+    (NEWSROOM_CREDENTIALED_PREFIXES, the API: a staff member's drafts): it carries an
+    ``Authorization`` header (an API token) or a session cookie. Its answer is private,
+    never stored here or by a shared cache. (Elsewhere a site behind HTTP basic auth, a
+    staging copy, keeps its page cache.)"""
+    return request.path.startswith(tuple(settings.NEWSROOM_CREDENTIALED_PREFIXES)) and (
+        "HTTP_AUTHORIZATION" in request.META or settings.SESSION_COOKIE_NAME in request.COOKIES)
 
 
 def is_personal(request):
