@@ -354,3 +354,16 @@ def test_credentials_outside_the_api_leave_the_page_cache_alone(client, room):
     client.get("/", headers={"Authorization": "Basic c3RhZ2U6c3RhZ2U="})
     assert client.get("/", headers={"Authorization": "Basic c3RhZ2U6c3RhZ2U="})[
         "X-Page-Cache"] == "hit"
+
+
+def test_a_new_correction_and_a_new_story_show_at_once(client, room):
+    for url in ("/api/v1/corrections/", LIST, "/api/v1/tags/countries/china/"):
+        client.get(url)
+        assert client.get(url)["X-Page-Cache"] == "hit", url
+    Correction.objects.create(article=room.articles[4], note="The date was wrong.")
+    make_article("China joins the corridor talks", countries=["CN"],
+                 published_at=timezone.now() - timedelta(minutes=1))
+    notes = [c["note"] for c in get_json(client, "/api/v1/corrections/")["items"]]
+    assert notes == ["The date was wrong."]
+    assert get_json(client, LIST)["items"][0]["headline"] == "China joins the corridor talks"
+    assert get_json(client, "/api/v1/tags/countries/china/")["article_count"] == 10

@@ -157,13 +157,15 @@ def article_list(request, filters: Query[Filters]):
                                     limit=filters.limit, field=field)
     dependencies.record(*chosen.dependency_keys(),
                         *(dependencies.article(row.pk) for row in rows))
-    tags = reads.tags_of([row.pk for row in rows])
+    read_tags = reads.tags_of if reader is not None else reads.remembered_tags
+    tags = read_tags([row.pk for row in rows])
+    addresses = presenting.Addresses(request)
     next_cursor = None
     if more:
         last = rows[-1]
         next_cursor = Cursor(kind, getattr(last, field), last.pk).encode()
     return {
-        "items": [presenting.article_item(row, tags[row.pk], request) for row in rows],
+        "items": [presenting.article_item(row, tags[row.pk], addresses) for row in rows],
         "next_cursor": next_cursor,
         "next": next_link(request, next_cursor) if next_cursor else None,
     }
@@ -195,14 +197,16 @@ def article_detail(request, response: HttpResponse, article_id: int = Path(..., 
         raise HttpError(404, "No such article.")
     dependencies.record(dependencies.article(article.pk))
     tags = reads.tags_of([article.pk])[article.pk]
+    addresses = presenting.Addresses(request)
     if wants_ninjs(request, format):
-        answer = HttpResponse(json.dumps(ninjs.ninjs_item(article, tags, request),
+        answer = HttpResponse(json.dumps(ninjs.ninjs_item(article, tags, addresses),
                                          cls=DjangoJSONEncoder, ensure_ascii=False),
                               content_type=ninjs.MEDIA_TYPE)
         patch_vary_headers(answer, ["Accept"])
         return answer
     patch_vary_headers(response, ["Accept"])
-    return presenting.article_detail(article, tags, list(article.corrections.all()), request)
+    return presenting.article_detail(article, tags, list(article.corrections.all()),
+                                     addresses)
 
 
 @api.get("/tags/{taxonomy}/", response={200: TagList, **ERRORS}, url_name="tag-list",
@@ -212,7 +216,8 @@ def tag_list(request, taxonomy: Taxonomy):
     staff_reader(request)
     kind = TAXONOMIES_BY_PLURAL[taxonomy].key
     dependencies.record(dependencies.PUBLISHED)
-    return {"items": [presenting.tag_item(tag, tag.article_count, request)
+    addresses = presenting.Addresses(request)
+    return {"items": [presenting.tag_item(tag, tag.article_count, addresses)
                       for tag in tag_index(kind)]}
 
 
@@ -229,7 +234,7 @@ def tag_detail(request, taxonomy: Taxonomy, slug: str = Path(..., min_length=1, 
         raise HttpError(404, f"No {tax.key} has the slug “{slug}”.")
     dependencies.record(dependencies.PUBLISHED, dependencies.tag(tax.key, tag.pk))
     count = tax.through.objects.published().filter(tag=tag).count()
-    return presenting.tag_item(tag, count, request)
+    return presenting.tag_item(tag, count, presenting.Addresses(request))
 
 
 @api.get("/search/", response={200: SearchPage, **ERRORS}, url_name="search",
@@ -248,13 +253,14 @@ def search(request, query: Query[SearchQuery]):
     found = list(ranked_search(params, tags_named_in(params.q))[start:start + query.limit + 1])
     rows = found[: query.limit]
     dependencies.record(*(dependencies.article(row.pk) for row in rows))
-    tags = reads.tags_of([row.pk for row in rows])
+    tags = reads.remembered_tags([row.pk for row in rows])
+    addresses = presenting.Addresses(request)
     following = None
     if len(found) > query.limit and query.page < MAX_SEARCH_PAGE:
         following = request.GET.copy()
         following["page"] = query.page + 1
         following = request.build_absolute_uri(f"{request.path}?{following.urlencode()}")
-    return {"items": [presenting.article_item(row, tags[row.pk], request) for row in rows],
+    return {"items": [presenting.article_item(row, tags[row.pk], addresses) for row in rows],
             "page": query.page, "next": following}
 
 
@@ -266,7 +272,8 @@ def correction_list(request, page: Query[PageQuery]):
     rows, more = reads.corrections_page(cursor=decode_cursor(page.cursor, "c"), limit=page.limit)
     dependencies.record(dependencies.PUBLISHED, dependencies.SEARCH)
     next_cursor = Cursor("c", rows[-1].created_at, rows[-1].pk).encode() if more else None
-    return {"items": [presenting.public_correction(row, request) for row in rows],
+    addresses = presenting.Addresses(request)
+    return {"items": [presenting.public_correction(row, addresses) for row in rows],
             "next_cursor": next_cursor,
             "next": next_link(request, next_cursor) if next_cursor else None}
 

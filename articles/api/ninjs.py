@@ -7,7 +7,7 @@ The mapping is documented in docs/API.md.
 
 from django.utils.timezone import localtime
 
-from articles.api.presenting import api_url, page_url, status_of
+from articles.api.presenting import status_of
 from articles.platform.text import html_to_text
 
 MEDIA_TYPE = "application/ninjs+json"
@@ -22,17 +22,16 @@ def moment(value):
     return localtime(value).isoformat()
 
 
-def subject(ref, request, taxonomy):
-    entry = {"name": ref.name, "rel": "about", "literal": ref.code or ref.slug,
-             "uri": api_url(request, "tag-detail", taxonomy=taxonomy, slug=ref.slug)}
-    return entry
+def subject(ref, addresses, taxonomy):
+    return {"name": ref.name, "rel": "about", "literal": ref.code or ref.slug,
+            "uri": addresses.tag(taxonomy, ref.slug)}
 
 
-def ninjs_item(article, tags, request):
+def ninjs_item(article, tags, addresses):
     """The ninjs object of ``article`` (its tags from ``reads.tags_of``)."""
     text = html_to_text(article.body)
     item = {
-        "uri": api_url(request, "article-detail", article_id=article.pk),
+        "uri": addresses.article(article.pk),
         "standard": STANDARD,
         "type": "text",
         "representationtype": "full",
@@ -45,9 +44,9 @@ def ninjs_item(article, tags, request):
         "headlines": [{"role": "main", "contenttype": "text/plain", "value": article.headline}],
         "bodies": [{"role": "main", "contenttype": "text/html", "value": article.body,
                     "charcount": len(text), "wordcount": len(text.split())}],
-        "places": [subject(ref, request, "countries") for ref in tags["country"]],
-        "people": [subject(ref, request, "ministers") for ref in tags["minister"]],
-        "subjects": [subject(ref, request, "policies") for ref in tags["policy"]],
+        "places": [subject(ref, addresses, "countries") for ref in tags["country"]],
+        "people": [subject(ref, addresses, "ministers") for ref in tags["minister"]],
+        "subjects": [subject(ref, addresses, "policies") for ref in tags["policy"]],
         "altids": [{"role": "newsroom-id", "value": str(article.pk)}],
     }
     if article.published_at is not None:
@@ -59,7 +58,7 @@ def ninjs_item(article, tags, request):
         item["by"] = article.bylines
     if article.dateline:
         item["located"] = article.dateline
-    url = page_url(article, request)
+    url = addresses.page(article)
     if url is not None:
         item["renditions"] = [{"name": "web", "href": url, "contenttype": "text/html"}]
     return item

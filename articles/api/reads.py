@@ -10,7 +10,7 @@ from datetime import timedelta
 
 from django.db.models import F, Value
 
-from articles.caching import dependencies
+from articles.caching import dependencies, state
 from articles.editorial import workflow
 from articles.models import TAXONOMIES, Article, Correction, union_over_taxonomies
 from articles.platform.dates import clamp_day, day_start
@@ -125,6 +125,14 @@ def tags_of(article_ids):
             union_over_taxonomies(part), key=lambda row: (row[0], row[2])):
         found[article_id][kind].append(TagRef(kind, name, slug, code))
     return found
+
+
+def remembered_tags(article_ids):
+    """``tags_of`` for public articles, each article's tags remembered until it changes
+    (``caching.state.remember_many``: a worker's second page of the same articles reads
+    no tag rows). A staff member's drafts are read fresh: their changes renew nothing."""
+    return state.remember_many("api-tags", article_ids, tags_of,
+                               depends_on=lambda pk: {dependencies.article(pk)})
 
 
 def public_corrections():
