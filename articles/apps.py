@@ -36,6 +36,7 @@ class NewsroomAdminConfig(admin_apps.AdminConfig):
         from articles.accounts import admin as accounts_admin  # noqa: F401
         from articles.admin import (  # noqa: F401
             agency_tokens,
+            api_tokens,
             articles,
             authors,
             front_page,

@@ -15,6 +15,7 @@ urlpatterns = [
     path("api/v1/ingest/", push.receive, name="ingest-push"),
     # Where browsers report what a Content-Security-Policy blocked (its report-uri).
     path("csp-report/", csp.report, name="csp-report"),
+    path("api/v1/", include("articles.api.urls")),
     path("", include("articles.public.urls")),
 ]
 # Uploaded images and their renditions: served by the web server (or the storage's own

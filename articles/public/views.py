@@ -329,6 +329,9 @@ class TagMentionsView(TagDetailView):
 
     merged_suffix = "mentions/"
 
+    def known_count(self):
+        return None  # the tag's coverage counts the stories about it, not these
+
     def articles(self):
         return mentioned.articles_mentioning(self.tag)
 
