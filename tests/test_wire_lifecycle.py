@@ -24,6 +24,7 @@ from tests.test_importing import run, write
 pytestmark = pytest.mark.django_db
 NOON = datetime(2026, 3, 2, 12, 0, tzinfo=UTC)
 URI = "urn:newsroom-test:agency:2026:grain"
+API_LIST = "/api/v1/articles/"
 
 
 def item(version=1, headline="Grain corridor reopens after talks", **kwargs):
@@ -152,6 +153,24 @@ def test_embargo_holds_a_story_off_every_public_surface_until_its_time(client, e
         for url in (reverse("articles:home"), reverse("articles:latest-feed"),
                     reverse("articles:sitemap"), reverse("articles:search") + "?q=budget"):
             assert story.slug in client.get(url).content.decode()
+
+
+@pytest.mark.xfail(reason="main's read API still reads Article.bylines, gone since the "
+                   "authors merge: its list answers 500", strict=False)
+def test_the_api_holds_an_embargoed_story_until_its_time(client, editor):
+    embargo = NOON + timedelta(hours=2)
+    with time_machine.travel(NOON, tick=False):
+        story = make_article("Embargoed budget details", status=Article.Status.REVIEW,
+                             embargo_until=embargo)
+        services.article_publish(article=story, by=editor)
+        for url in (API_LIST, API_LIST + "?format=ninjs"):
+            response = client.get(url)
+            assert response.status_code == 200
+            assert story.slug not in response.content.decode()
+        assert client.get(f"{API_LIST}{story.pk}/").status_code == 404
+    with time_machine.travel(embargo + timedelta(seconds=1), tick=False):
+        assert story.slug in client.get(API_LIST).content.decode()
+        assert client.get(f"{API_LIST}{story.pk}/").status_code == 200
 
 
 @time_machine.travel(NOON, tick=False)
