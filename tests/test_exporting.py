@@ -76,6 +76,8 @@ def test_export_line_has_the_design_fields(settings):
         "mentions_removed": {"countries": [], "ministers": [], "policies": []},
         "retired_addresses": [],
         "image": None,
+        "embargo_until": None,
+        "wire": None,
     }
 
 

@@ -9,6 +9,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 import time_machine
 from django.core.exceptions import PermissionDenied
+from django.core.management import call_command
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from reversion.models import Version
@@ -245,3 +246,20 @@ def test_the_edge_is_purged_when_the_embargo_lifts(editor, settings):
 
     purge = Schedule.objects.get(func="articles.caching.edges.purge_now")
     assert purge.next_run == NOON + timedelta(hours=2)
+
+
+def test_export_and_restore_keep_the_embargo_and_the_wire_identity(tmp_path, editor):
+    story = store_item(item(2, embargo_until=NOON + timedelta(days=1)), autotag=False).article
+    story.headline = "Grain ships sail again"
+    services.article_save(article=story, by=editor, headline_changed=True)
+    export = tmp_path / "all.jsonl"
+    call_command("export_articles", "--output", str(export))
+    Article.objects.all().delete()
+
+    run(str(export))
+    run(str(export))  # once only
+
+    restored = Article.objects.get()
+    assert restored.embargo_until == NOON + timedelta(days=1)
+    assert (restored.wire_uri, restored.wire_version, restored.taken_over) == (URI, 2, True)
+    assert store_item(item(2), autotag=False).kind == "skipped"

@@ -58,6 +58,10 @@ def export_record(article):
         "image": image_record(article.hero_image),
         # The mentions an editor removed, which must stay removed.
         "mentions_removed": _mentions(article, dismissed=True),
+        "embargo_until": _iso(article.embargo_until),
+        # The agency item it came from (docs/FORMATS.md, "Agency items"), or null.
+        "wire": {"uri": article.wire_uri, "version": article.wire_version,
+                 "taken_over": article.taken_over} if article.wire_uri else None,
     }
 
 

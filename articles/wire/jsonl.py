@@ -108,6 +108,8 @@ def _restore_chunk(chunk, *, name, tags, result, progress):
         slugs=slugs_in_use(slugs),  # a retired address, too, belongs to its article
         fingerprints=set(Article.objects.filter(fingerprint__in=prints)
                          .values_list("fingerprint", flat=True)),
+        wire_uris=set(Article.objects.filter(wire_uri__in=_wire_uris(chunk))
+                      .values_list("wire_uri", flat=True)),
     )
     new = []
     for number, record in chunk:
@@ -142,6 +144,12 @@ class _Here:
 
     slugs: set
     fingerprints: set
+    wire_uris: set  # agency items (wire.lifecycle): one story each
+
+
+def _wire_uris(chunk):
+    return {r["wire"].get("uri") for _, r in chunk if isinstance(r, dict)
+            and isinstance(r.get("wire"), dict) and isinstance(r["wire"].get("uri"), str)}
 
 
 class _TagLookup:
@@ -291,9 +299,12 @@ def _article_from_record(record, *, here, tags, comment):
         headline_needs_review=bool(record.get("headline_needs_review")),
         fingerprint=record.get("fingerprint") or None,
         hero_image=tags.images.image_for(record.get("image")),
+        **_wire_fields(record),
     )
-    if article.fingerprint in here.fingerprints:
+    if article.fingerprint in here.fingerprints or (
+            article.wire_uri and article.wire_uri in here.wire_uris):
         return None  # the same wire copy is already here under another slug
+    article.hold_for_embargo()
     article.full_clean(exclude=["fingerprint", "hero_image"], validate_unique=False)
     made = NewArticle(article, comment=comment, authors=tags.authors(record), tags={
         "countries": country_ids,
@@ -318,7 +329,26 @@ def _article_from_record(record, *, here, tags, comment):
     here.slugs.add(slug)
     if article.fingerprint:
         here.fingerprints.add(article.fingerprint)
+    if article.wire_uri:
+        here.wire_uris.add(article.wire_uri)
     return made
+
+
+def _wire_fields(record):
+    """The embargo and the agency item's identity an export carries (wire.exporting)."""
+    fields = {}
+    if record.get("embargo_until"):
+        fields["embargo_until"] = _checked_time(record["embargo_until"], "embargo_until")
+    wire = record.get("wire")
+    if wire:
+        if not isinstance(wire, dict) or not isinstance(wire.get("uri"), str):
+            raise ValueError("wire must be an object with a uri")
+        version = wire.get("version")
+        if not isinstance(version, int) or isinstance(version, bool) or not 0 < version < 2**31:
+            raise ValueError("wire version must be a whole number from 1")
+        fields.update(wire_uri=wire["uri"][:255], wire_version=version,
+                      taken_over=bool(wire.get("taken_over")))
+    return fields
 
 
 def _retired_addresses(entries, here):

@@ -26,6 +26,7 @@ def image_record(image):
         "caption": image.caption,
         "credit": image.credit,
         "usage_terms": image.usage_terms,
+        "usage_ends": image.usage_ends.isoformat() if image.usage_ends else None,
         "focal_point": focal,
         "width": image.width,
         "height": image.height,
@@ -91,7 +92,7 @@ class ImageRestorer:
         image = Image(
             alt_text=record.get("alt_text") or "", caption=record.get("caption") or "",
             credit=record.get("credit") or "", usage_terms=record.get("usage_terms") or "",
-            focal_x=focal[0], focal_y=focal[1],
+            usage_ends=record.get("usage_ends") or None, focal_x=focal[0], focal_y=focal[1],
         )
         try:
             image.full_clean(exclude=["file"], validate_unique=False)
