@@ -8,6 +8,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 import time_machine
+from django.contrib.messages import get_messages
 from django.core.exceptions import PermissionDenied
 from django.core.management import call_command
 from django.db import IntegrityError, transaction
@@ -19,6 +20,7 @@ from articles.editorial.wire_updates import wire_update_apply
 from articles.models import Article, Correction, WireUpdate
 from articles.wire.items import CANCELED, WITHHELD, WireItem
 from articles.wire.lifecycle import store_item
+from tests.admin_forms import article_post_data
 from tests.factories import make_article
 from tests.test_importing import run, write
 
@@ -263,3 +265,19 @@ def test_export_and_restore_keep_the_embargo_and_the_wire_identity(tmp_path, edi
     assert restored.embargo_until == NOON + timedelta(days=1)
     assert (restored.wire_uri, restored.wire_version, restored.taken_over) == (URI, 2, True)
     assert store_item(item(2), autotag=False).kind == "skipped"
+
+
+def test_publish_now_on_an_embargoed_story_schedules_it_and_says_so(editor_client):
+    with time_machine.travel(NOON, tick=False):
+        embargo = NOON + timedelta(hours=3)
+        story = make_article("Budget held back", status=Article.Status.REVIEW,
+                             embargo_until=embargo)
+        data = article_post_data(story, workflow="publish",
+                                 embargo_until_0="2026-03-02", embargo_until_1="15:00:00")
+        response = editor_client.post(
+            reverse("admin:articles_article_change", args=[story.pk]), data)
+
+        story.refresh_from_db()
+        assert story.published_at == embargo and story.is_scheduled
+        message = [str(m) for m in get_messages(response.wsgi_request)][0]
+        assert "under embargo until" in message and "scheduled for then" in message
