@@ -158,3 +158,20 @@ def test_a_picture_stops_showing_when_its_usage_terms_end(samples, client):
         page = client.get(article.get_absolute_url()).content.decode()
         assert "<picture" not in page and "og:image" not in page
         assert '"image"' not in page
+
+
+def test_newsml_package_brings_its_picture_with_credit_terms_and_end(samples):
+    (samples / "dam.jpg").write_bytes(picture_bytes(900, 600))
+
+    code, out, err = run(str(samples / "newsml_package.xml"), "--no-autotag")
+
+    article = Article.objects.get()
+    assert code == 0, err
+    assert article.body == ("<p>Negotiators agreed a draft on sharing the river's water in "
+                            "the dry season.</p>")
+    assert article.source == "Newsroom Test Agency"
+    image = article.hero_image
+    assert (image.caption, image.alt_text) == ("The dam's spillway in the dry season",) * 2
+    assert (image.credit, image.usage_terms, str(image.usage_ends)) == (
+        "Test Agency Pictures", "News use only, no archive sales", "2024-09-30")
+    assert "dam-aerial: not fetched: data:image/jpeg" in out

@@ -58,6 +58,9 @@ def test_newsml_is_pushed_too(client, key):
     ('{"uri": ', "invalid JSON"),
     ('{"headlines": []}', "'uri' is a required property"),
     ("date 2024-01-01 Plain text.", "neither IPTC ninjs"),
+    ("[" * 100_000 + "]" * 100_000, "nested too deeply"),
+    ('{"uri": "u", "headlines": [{"value": "H"}], "bodies": [{"value": ' + "[" * 50_000
+     + "]" * 50_000 + "}]}", ""),
     ('<?xml version="1.0"?><!DOCTYPE n [<!ENTITY x SYSTEM "file:///etc/passwd">]><n>&x;</n>',
      "external reference is refused"),
 ])

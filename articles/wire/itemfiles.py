@@ -35,7 +35,7 @@ def read_items_file(raw, *, path, pictures=None):
     pictures are looked for in ``pictures``, by default the file's own folder."""
     text = decode_wire_bytes(raw)
     path = Path(path)
-    return WireItemsFile(path, READERS[sniff_format(raw)](text, folder=pictures or path.parent))
+    return WireItemsFile(path, _read(READERS[sniff_format(raw)], text, pictures or path.parent))
 
 
 def read_items(raw):
@@ -44,7 +44,14 @@ def read_items(raw):
     kind = sniff_format(raw)
     if kind not in READERS:
         raise ImportFailed("the body is neither IPTC ninjs (JSON) nor NewsML-G2 (XML)")
-    return READERS[kind](decode_wire_bytes(raw), folder=None)
+    return _read(READERS[kind], decode_wire_bytes(raw), None)
+
+
+def _read(reader, text, folder):
+    try:
+        return reader(text, folder=folder)
+    except RecursionError as error:
+        raise ImportFailed("the document is nested too deeply to read") from error
 
 
 def import_items_file(read, *, publish=False, autotag=True, vocabulary=None):

@@ -8,6 +8,7 @@ fetched, and the picture is recorded as missing.
 """
 
 import datetime
+import re
 
 from defusedxml import DefusedXmlException
 from defusedxml import ElementTree as SafeTree
@@ -142,7 +143,7 @@ def _body(item):
                 if _local(element.tag) == "body" and any(
                         _local(c.tag) == "body.content" for c in element):
                     continue
-                return "".join(_markup(child) for child in blocks)
+                return "".join(_markup(child).strip() for child in blocks)
     for inline in item.iter(f"{NAR}inlineData"):
         text = inline.text or ""
         return "".join(f"<p>{escape(' '.join(part.split()))}</p>"
@@ -153,8 +154,8 @@ def _body(item):
 def _markup(element):
     """An XHTML or NITF element as plain HTML: known tags kept, others unwrapped."""
     name = KEPT.get(_local(element.tag))
-    inner = escape(element.text or "") + "".join(_markup(child) for child in element)
-    tail = escape(element.tail or "")
+    inner = _spaced(element.text) + "".join(_markup(child) for child in element)
+    tail = _spaced(element.tail)
     if name is None:
         return inner + tail
     if name == "br":
@@ -162,6 +163,11 @@ def _markup(element):
     href = element.get("href", "") if name == "a" else ""
     attributes = f' href="{escape(href)}"' if href else ""
     return f"<{name}{attributes}>{inner}</{name}>{tail}"
+
+
+def _spaced(text):
+    """Text as HTML shows it: each run of white space one space."""
+    return escape(re.sub(r"\s+", " ", text or ""))
 
 
 def _picture(item, folder):

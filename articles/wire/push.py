@@ -1,11 +1,13 @@
 """``POST /api/v1/ingest/``: an agency pushes one ninjs or NewsML-G2 document with its
 key (``Authorization: Bearer KEY``, an ``AgencyToken``). 201 with the new story's id,
 200 for an update, a kill or a duplicate, 422 with the reasons for bad input, 401 for a
-missing or unknown key, 403 for a revoked one, 413 over the size limit, 429 over the
+missing or unknown key, 403 for a revoked one, 409 when the same item is being stored by
+another push, 413 over the size limit, 429 over the
 key's rate (``NEWSROOM_INGEST_RATE`` pushes a minute, counted in the cache)."""
 
 from django.conf import settings
 from django.core.cache import cache
+from django.db import IntegrityError
 from django.http import JsonResponse
 from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
@@ -75,6 +77,10 @@ def receive(request):
         outcomes = lifecycle.store_items(items, name=f"pushed with {token.name}")
     except ImportFailed as error:
         return _refused(422, [str(error)])
+    except IntegrityError:
+        # The same item pushed twice at once: the other push stored it.
+        return _refused(409, "this item was being stored by another push; send it again "
+                        "to learn what became of it")
     created = [o for o in outcomes if o.kind == lifecycle.IMPORTED]
     body = {"items": [{"outcome": o.kind, "id": o.article.pk if o.article else None,
                        "message": o.message} for o in outcomes]}
