@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 import time_machine
 from django.core.management import call_command
+from django.urls import reverse
 
 from articles.models import Article, Image, Policy
 from articles.wire.items import sniff_format
@@ -175,3 +176,16 @@ def test_newsml_package_brings_its_picture_with_credit_terms_and_end(samples):
     assert (image.credit, image.usage_terms, str(image.usage_ends)) == (
         "Test Agency Pictures", "News use only, no archive sales", "2024-09-30")
     assert "dam-aerial: not fetched: data:image/jpeg" in out
+
+
+def test_an_editor_gives_a_policy_its_codes_and_a_bad_code_is_refused(editor_client):
+    add = reverse("admin:articles_policy_add")
+    refused = editor_client.post(add, {"name": "Sagarmala", "description": "",
+                                       "aliases": "", "codes": "medtop 20000523"})
+    assert refused.status_code == 200 and not Policy.objects.exists()
+    assert "is not a code like medtop:20000523" in refused.content.decode()
+
+    editor_client.post(add, {"name": "Sagarmala", "description": "", "aliases": "",
+                             "codes": "medtop:20000523\nwikidata:Q7399095"})
+
+    assert Policy.objects.get().codes == ["medtop:20000523", "wikidata:Q7399095"]

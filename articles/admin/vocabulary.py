@@ -124,7 +124,7 @@ class CountryAdmin(VocabularyAdmin):
     list_display = ["name", "code", "article_total", "alias_list", "page_link"]
     search_fields = ["name", "code", "aliases"]
     readonly_fields = ["name", "code", "slug"]
-    fields = ["name", "code", "slug", "aliases"]
+    fields = ["name", "code", "slug", "aliases", "codes"]
     actions = []
 
     def has_add_permission(self, request):
@@ -142,7 +142,7 @@ class MinisterAdmin(VocabularyAdmin):
     list_select_related = ["country"]
     search_fields = ["name", "office", "aliases"]
     autocomplete_fields = ["country", "photo"]
-    fields = ["name", "slug", "office", "country", "aliases", "in_office_from",
+    fields = ["name", "slug", "office", "country", "aliases", "codes", "in_office_from",
               "in_office_to", "photo", "merged_here"]
     readonly_fields = ["slug", "merged_here"]
 
@@ -150,5 +150,5 @@ class MinisterAdmin(VocabularyAdmin):
 @admin.register(Policy)
 class PolicyAdmin(VocabularyAdmin):
     list_display = ["name", "article_total", "alias_list", "page_link"]
-    fields = ["name", "slug", "description", "aliases", "merged_here"]
+    fields = ["name", "slug", "description", "aliases", "codes", "merged_here"]
     readonly_fields = ["slug", "merged_here"]

@@ -1,5 +1,7 @@
 """Admin forms: the article form with optimistic locking and the vocabulary pickers."""
 
+import re
+
 from django import forms
 from django.contrib.admin.widgets import AutocompleteSelectMultiple
 from django.utils import timezone
@@ -64,12 +66,30 @@ class AliasesField(forms.Field):
         return self.to_python(initial) != self.to_python(data)
 
 
+CODE_RE = re.compile(r"[A-Za-z][\w.-]*:\S+")
+
+
 class VocabularyForm(PlainTextForm):
     aliases = AliasesField(
         required=False,
         help_text="Other names the copy may use, one per line: spellings, surnames, "
         "demonyms, capitals. The auto-tagger and search use them.",
     )
+
+    codes = AliasesField(
+        required=False,
+        help_text="External identifiers that name this entry, one per line: IPTC Media "
+        "Topics (medtop:20000523), Wikidata (wikidata:Q668). An agency's story with one "
+        "of them is tagged with this entry.",
+    )
+
+    def clean_codes(self):
+        codes = self.cleaned_data.get("codes") or []
+        for code in codes:
+            if not CODE_RE.fullmatch(code):
+                raise forms.ValidationError(
+                    f"“{code[:40]}” is not a code like medtop:20000523 or wikidata:Q668.")
+        return codes
 
     def clean(self):
         """A name stands for one entry only; an alias may be shared ("Mr Kim" for two
