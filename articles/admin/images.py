@@ -96,6 +96,13 @@ class ImageAdmin(CheckedListMixin, CheckedInputMixin, admin.ModelAdmin):
         return format_html('<img src="{}" width="{}" height="{}" alt="{}">', picture.src,
                            width, height, image.alt_text)
 
+    def delete_model(self, request, obj):
+        images.image_delete(image=obj)
+
+    def delete_queryset(self, request, queryset):
+        for image in queryset:
+            images.image_delete(image=image)
+
     def save_model(self, request, obj, form, change):
         new_file = "file" in form.changed_data
         filled = []
