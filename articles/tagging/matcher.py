@@ -164,6 +164,23 @@ def _surname(name):
     return " ".join(surname)
 
 
+def _descriptive_forms(phrases, policies):
+    """(form, policy id) for each descriptive form of a policy's names that no other
+    policy could make and that names nothing already ("Belt and Road")."""
+    def is_country(word):
+        return any(taxonomy == COUNTRIES for taxonomy, _ in phrases.get((word,), ()))
+
+    derived = {}  # form's key -> {policy id: form as built}
+    for tag_id, name, aliases in policies:
+        for phrase in (name, *aliases):
+            for form in descriptive_forms(phrase, is_country):
+                derived.setdefault(normalise_phrase(form), {}).setdefault(tag_id, form)
+    for key, owners in derived.items():
+        if len(owners) == 1 and not any(t == POLICIES for t, _ in phrases.get(key, ())):
+            ((tag_id, form),) = owners.items()
+            yield form, tag_id
+
+
 def _between(words, left, right):
     return words.text[words.end(left):words.start(right)].lstrip("sS'’")
 
@@ -238,25 +255,12 @@ class CompiledVocabulary:
                 _claim(surnames, key, "last", tag_id)
                 if given.strip() and normalise_phrase(given + surname) not in phrases:
                     add(given + surname, MINISTERS, tag_id, "name")
-        derived = {}  # descriptive form -> {policy id: phrase as built}
         for tag_id, name, aliases in policies:
             self.names[POLICIES][tag_id] = name
             for phrase in (name, *aliases):
                 add(phrase, POLICIES, tag_id, "name")
-        def is_country(word):
-            return any(t == COUNTRIES for t, _ in phrases.get((word,), ()))
-
-        for tag_id, name, aliases in policies:
-            for phrase in (name, *aliases):
-                for form in descriptive_forms(phrase, is_country):
-                    derived.setdefault(normalise_phrase(form), {}).setdefault(tag_id, form)
-        for key, owners in derived.items():
-            # A form two policies could make, or that already names something, is none.
-            if len(owners) == 1 and not any(
-                t == POLICIES for t, _ in phrases.get(key, ())
-            ):
-                (tag_id, form), = owners.items()
-                add(form, POLICIES, tag_id, "derived")
+        for form, tag_id in list(_descriptive_forms(phrases, policies)):
+            add(form, POLICIES, tag_id, "derived")
 
         for phrase in country_data()["blockers"]:
             phrases.setdefault(normalise_phrase(phrase), {})[("", 0)] = ("block", "")
