@@ -32,4 +32,11 @@ class NewsroomAdminConfig(admin_apps.AdminConfig):
         # the package's __init__: the admin site's class lives in that package, and
         # building the site must not import the modules that register on it.
         from articles.accounts import admin as accounts_admin  # noqa: F401
-        from articles.admin import articles, front_page, images, people, vocabulary  # noqa: F401
+        from articles.admin import (  # noqa: F401
+            articles,
+            authors,
+            front_page,
+            images,
+            people,
+            vocabulary,
+        )

@@ -7,7 +7,7 @@ from django.contrib.auth.models import Group, User
 from django.utils import timezone
 
 from articles.editorial.roles import EDITOR, REPORTER
-from articles.models import Article, Country, Image, Minister, Policy
+from articles.models import Article, Author, Country, Image, Minister, Policy
 
 _counter = itertools.count(1)
 
@@ -52,6 +52,7 @@ def make_article(
     countries=(),
     ministers=(),
     policies=(),
+    authors=("Arun Kumar",),
     **kwargs,
 ):
     n = next(_counter)
@@ -61,10 +62,11 @@ def make_article(
     kwargs.setdefault("slug", f"story-{n}")
     kwargs.setdefault("standfirst", "Ministers met in Moscow to discuss trade.")
     kwargs.setdefault("body", "<p>Ministers met in Moscow on Wednesday.</p>")
-    kwargs.setdefault("bylines", "Arun Kumar")
     article = Article.objects.create(
         headline=headline, status=status, published_at=published_at, **kwargs
     )
+    if authors:
+        article.set_authors(Author.objects.named(authors))
     if countries:
         article.countries.set([country(c) if isinstance(c, str) else c for c in countries])
     if ministers:

@@ -31,7 +31,7 @@ def make_tagged_article(**kwargs):
         ministers=[make_minister("Sergey Lavrov"), make_minister("S. Jaishankar")],
         policies=[make_policy("Make in India")],
         dateline="Moscow",
-        bylines="Arun Kumar, Priya Sharma",
+        authors=["Arun Kumar", "Priya Sharma"],
         **kwargs,
     )
     Correction.objects.create(
@@ -58,6 +58,11 @@ def test_export_line_has_the_design_fields(settings):
         "standfirst": article.standfirst,
         "body": article.body,
         "authors": ["Arun Kumar", "Priya Sharma"],
+        "author_details": [
+            {"name": "Arun Kumar", "slug": "arun-kumar", "role": "", "bio": ""},
+            {"name": "Priya Sharma", "slug": "priya-sharma", "role": "", "bio": ""},
+        ],
+        "source": "",
         "countries": ["IN", "RU"],
         "ministers": ["S. Jaishankar", "Sergey Lavrov"],
         "policies": ["Make in India"],
@@ -68,6 +73,7 @@ def test_export_line_has_the_design_fields(settings):
         "headline_needs_review": False,
         "fingerprint": None,
         "retired_addresses": [],
+        "image": None,
     }
 
 

@@ -13,6 +13,14 @@ can make stale exactly what shows what it changed (``articles.caching.state``).
 - ``front-page``: which stories editors pinned to the home page, in what order;
   changed by any write to the front page's slots (publishing or withdrawing a pinned
   story changes ``published``, which the home page shows too).
+- ``author:<id>``: one author as readers see them (their page's header, every byline
+  naming them); changed by an edit of the author.
+- ``author-articles:<id>``: one author's listing (their page and feed); changed as
+  ``published``, for an article they wrote.
+- ``authors``: which authors there are (the authors' index, finding one by slug);
+  changed by an author added, edited or deleted.
+- ``corrections``: the corrections page; changed by a correction or clarification of a
+  public-facing article, and as ``published`` for an article that has one.
 - ``image:<id>``: one image of the library as pages show it (its alt text, caption,
   credit, renditions), wherever it appears; changed by any write to the image.
 - ``search`` and ``sitemap``: changed by any write to a public-facing article.
@@ -38,6 +46,9 @@ PUBLISHED = "published"
 FRONT_PAGE = "front-page"
 SEARCH = "search"
 SITEMAP = "sitemap"
+CORRECTIONS = "corrections"
+# Which authors there are, by name and slug: the authors' index and slug lookups.
+AUTHORS = "authors"
 
 
 def article(article_id):
@@ -48,6 +59,12 @@ def tag(taxonomy_key, tag_id):
     return f"{taxonomy_key}:{tag_id}"
 
 
+def author(author_id):
+    return f"author:{author_id}"
+
+
+def author_articles(author_id):
+    return f"author-articles:{author_id}"
 def image(image_id):
     return f"image:{image_id}"
 

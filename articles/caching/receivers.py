@@ -19,6 +19,8 @@ from articles.caching.invalidation import invalidate
 from articles.models import (
     TAXONOMIES,
     Article,
+    ArticleAuthor,
+    Author,
     Correction,
     FrontPageSlot,
     Image,
@@ -52,7 +54,13 @@ def listing_keys(article_id, *published_ats):
         tag_ids = taxonomy.through.objects.using("default").filter(
             content_object_id=article_id).values_list("tag_id", flat=True)
         found |= tag_keys(taxonomy.key, tag_ids)
-    return found
+    return found | author_keys(ArticleAuthor.objects.using("default").filter(
+        article_id=article_id).values_list("author_id", flat=True))
+
+
+def author_keys(author_ids):
+    """Authors' listings (their pages and feeds), and the index that counts them."""
+    return {keys.author_articles(pk) for pk in author_ids} | {keys.AUTHORS}
 
 
 def _article_saving(sender, instance, raw=False, **kwargs):
@@ -138,8 +146,24 @@ def _tag_row_changed(sender, instance, **kwargs):
 
 
 def _correction_changed(sender, instance, **kwargs):
+    """A note changes its article; a correction or clarification the corrections page."""
     if _any_public_facing([instance.article_id]):
-        invalidate(article_keys(instance.article_id))
+        invalidate(article_keys(instance.article_id) | {keys.CORRECTIONS})
+
+
+def _byline_changed(sender, instance, **kwargs):
+    """An author added to or removed from an article: its page, and their listing."""
+    if _any_public_facing([instance.article_id]):
+        invalidate(article_keys(instance.article_id) | author_keys([instance.author_id]))
+
+
+def _author_changed(sender, instance, created=False, **kwargs):
+    """An author edited: their page and feed, every byline naming them (which records
+    their key), the index and the sitemap; a new one, only the lookups by slug."""
+    changed = {keys.AUTHORS}
+    if not created:
+        changed |= {keys.author(instance.pk), keys.SITEMAP}
+    invalidate(changed)
 
 
 def _front_page_changed(sender, instance, **kwargs):
@@ -171,6 +195,10 @@ def connect_signals():
         (post_delete, _correction_changed, Correction),
         (post_save, _front_page_changed, FrontPageSlot),
         (post_delete, _front_page_changed, FrontPageSlot),
+        (post_save, _byline_changed, ArticleAuthor),
+        (post_delete, _byline_changed, ArticleAuthor),
+        (post_save, _author_changed, Author),
+        (post_delete, _author_changed, Author),
         (post_save, _image_changed, Image),
         (post_delete, _image_changed, Image),
     ]

@@ -7,7 +7,7 @@ from django_prose_editor.widgets import ProseEditorWidget
 
 from articles.editorial import workflow
 from articles.editorial.services import HEADLINE_UNCHECKED, LIVE_TIME_IN_FUTURE, StaleEdit
-from articles.models import Article, Correction, TagMerge, address_refusal
+from articles.models import Article, Author, Correction, TagMerge, address_refusal
 from articles.models.vocabulary import PLAIN_TEXT, TAXONOMIES
 from articles.platform.dates import publication_date_error
 from articles.platform.sanitising import BODY_EXTENSIONS, refused_links
@@ -131,6 +131,19 @@ class VocabularyPicker(AutocompleteSelectMultiple):
         return {**super().build_attrs(base_attrs, extra_attrs), "data-allow-clear": "false"}
 
 
+class AuthorForm(PlainTextForm):
+    class Meta:
+        model = Author
+        fields = ["name", "slug", "role", "bio", "photo", "user"]
+        widgets = {"bio": forms.Textarea(attrs={"rows": 4})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "user" in self.fields:  # a byline links to a newsroom account, not a reader's
+            self.fields["user"].queryset = (
+                self.fields["user"].queryset.filter(is_staff=True).order_by("username"))
+
+
 class CorrectionForm(PlainTextForm):
     class Meta:
         model = Correction
@@ -240,7 +253,7 @@ class ArticleForm(PlainTextForm):
     class Meta:
         model = Article
         fields = [
-            "headline", "slug", "standfirst", "body", "dateline", "bylines",
+            "headline", "slug", "standfirst", "body", "dateline", "source",
             "hero_image",
             "countries", "ministers", "policies",
             "headline_needs_review", "withdrawal_note",

@@ -20,7 +20,7 @@ from reversion.models import Version
 from articles.models import TAXONOMIES, Article, TagMerge
 from articles.platform.text import html_to_text, visible_controls
 
-TEXT_FIELDS = ["headline", "standfirst", "body", "dateline", "bylines", "slug"]
+TEXT_FIELDS = ["headline", "standfirst", "body", "dateline", "source", "slug"]
 HTML_FIELDS = {"body"}  # compared as the words readers see; the others as typed
 OTHER_FIELDS = ["hero_image_id", "status", "published_at", "headline_needs_review"]
 PARAGRAPH = "\n"  # a word of its own in a body's diff, where a paragraph ends

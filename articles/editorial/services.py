@@ -151,7 +151,7 @@ def _transition(article, *, by, target, comment, published_at=None, refuse=None)
 
 
 # What a revert brings back: the story and its tags, never its workflow state.
-REVERTED_FIELDS = ["headline", "standfirst", "body", "dateline", "bylines",
+REVERTED_FIELDS = ["headline", "standfirst", "body", "dateline", "source",
                    "headline_needs_review", "hero_image_id"]
 
 

@@ -9,6 +9,7 @@ from articles.models.addresses import (
     slugs_in_use,
 )
 from articles.models.articles import NEWEST_FIRST, Article, ArticleQuerySet, Correction
+from articles.models.authors import ArticleAuthor, Author
 from articles.models.autosave import AutosavedCopy, EditorPresence
 from articles.models.front_page import FRONT_PAGE_SLOTS, LEAD_POSITION, FrontPageSlot
 from articles.models.images import ROLES, Image
@@ -34,8 +35,9 @@ from articles.models.vocabulary import (
 
 __all__ = [
     "DASHES", "FRONT_PAGE_SLOTS", "LEAD_POSITION", "NEWEST_FIRST", "TAXONOMIES",
-    "TAXONOMIES_BY_PLURAL", "Article", "ArticleQuerySet", "AutosavedCopy", "Correction",
-    "Country", "EditorPresence", "FrontPageSlot", "Image", "Minister", "ROLES",
+    "TAXONOMIES_BY_PLURAL", "Article", "ArticleAuthor", "ArticleQuerySet", "Author",
+    "AutosavedCopy", "Correction", "Country", "EditorPresence", "FrontPageSlot", "Image",
+    "Minister", "ROLES",
     "PendingInvalidation", "Person", "Policy", "RetiredAddress", "TagMerge",
     "TaggedCountry", "TaggedMinister", "TaggedPolicy", "Taxonomy", "VocabularyTag",
     "address_refusal", "aliases_default", "free_slug", "slug_base", "slugs_in_use", "taxonomy_of",

@@ -24,7 +24,7 @@ def share_url(request, article):
     return request.build_absolute_uri(image.share_url())
 
 
-def article_json_ld(request, article, tags, *, summary, modified):
+def article_json_ld(request, article, tags, *, authors=(), corrections=(), summary, modified):
     """schema.org NewsArticle for the article, safe to place inside a <script> tag."""
     url = request.build_absolute_uri(article.get_absolute_url())
     publisher = {"@type": "NewsMediaOrganization", "name": settings.NEWSROOM_NAME,
@@ -39,7 +39,8 @@ def article_json_ld(request, article, tags, *, summary, modified):
         "datePublished": article.published_at,
         "dateModified": modified,
         # Wire copy has no byline: the newsroom itself is then the author.
-        "author": [{"@type": "Person", "name": name} for name in article.authors]
+        "author": [{"@type": "Person", "name": author.name,
+                    "url": request.build_absolute_uri(author.url)} for author in authors]
         or [publisher],
         "publisher": publisher,
         "about": [{"@type": "Thing", "name": tag.name,
@@ -47,6 +48,10 @@ def article_json_ld(request, article, tags, *, summary, modified):
         "keywords": [tag.name for tag in tags],
         "inLanguage": settings.NEWSROOM_LANGUAGE,
     }
+    notes = [c for c in corrections if c.kind in c.ABOVE_BODY]
+    if notes:
+        data["correction"] = [{"@type": "CorrectionComment", "text": c.note,
+                               "datePublished": c.created_at} for c in notes]
     if article.dateline:
         data["locationCreated"] = {"@type": "Place", "name": article.dateline}
     if article.hero_image is not None:

@@ -19,6 +19,7 @@ from django.db.models import (
     IntegerField,
     OuterRef,
     Q,
+    QuerySet,
     Subquery,
     Value,
     prefetch_related_objects,
@@ -245,8 +246,10 @@ class LazyTags(Sequence):
 def cards(articles):
     """Wrap a page of articles as cards carrying their tags: one query for all tags,
     run only if a card's tags are read."""
+    if isinstance(articles, QuerySet):
+        articles = articles.select_related("hero_image")
     articles = list(articles)
-    # Their pictures in one query (none when no article has one).
+    # Pictures not read with the articles: in one query (none when no article has one).
     prefetch_related_objects(articles, "hero_image")
     page_tags = PageTags(a.pk for a in articles)
     return [ArticleCard(article=a, tags=LazyTags(page_tags, a.pk)) for a in articles]

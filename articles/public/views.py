@@ -10,9 +10,9 @@ from django.views.generic import ListView, TemplateView
 
 from articles.caching import dependencies
 from articles.editorial import workflow
-from articles.models import TAXONOMIES, Article
+from articles.models import TAXONOMIES, Article, Correction
 from articles.platform.dates import local_period
-from articles.public import selectors
+from articles.public import bylines, selectors
 from articles.public.front_page import front_page
 from articles.public.highlight import result_cards_html
 from articles.public.jsonld import article_json_ld, share_url
@@ -120,19 +120,23 @@ def render_article(request, article, *, preview=False):
     # A preview reads everything now: a draft's changes renew no remembered value.
     tags = selectors.article_tags(article, fresh=preview)
     corrections = selectors.article_corrections(article, fresh=preview)
+    authors = bylines.article_authors(article, fresh=preview)
     updated_at = article.update_time(corrections)
     summary = article.summary
     context = {
         "article": article,
+        "authors": authors,
         "tags": tags,
         **{tax.plural: [t for t in tags if t.kind == tax.key] for tax in TAXONOMIES.values()},
-        "corrections": corrections,
+        "corrections": [c for c in corrections if c.kind in Correction.ABOVE_BODY],
+        "updates": [c for c in corrections if c.kind not in Correction.ABOVE_BODY],
         "updated_at": updated_at,
         "summary": summary,
         "related": selectors.related_articles(article, tags, fresh=preview),
         "canonical_url": request.build_absolute_uri(article.get_absolute_url()),
         "json_ld": article_json_ld(
-            request, article, tags, summary=summary,
+            request, article, tags, authors=authors, corrections=corrections,
+            summary=summary,
             modified=updated_at or article.published_at or article.updated_at,
         ),
         "image_url": share_url(request, article),
@@ -399,3 +403,61 @@ class SearchView(ArticleListView):
 class RobotsView(TemplateView):
     template_name = "robots.txt"
     content_type = "text/plain; charset=utf-8"
+
+
+class AuthorIndexView(TemplateView):
+    """Every author with published articles, A-Z."""
+
+    template_name = "articles/author_index.html"
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(authors=bylines.author_index(), **kwargs)
+
+
+class AuthorDetailView(ArticleListView):
+    """One author: their role and bio, and their articles, newest first."""
+
+    template_name = "articles/author_detail.html"
+    empty_is_404 = True  # an author with nothing published has no page for readers
+
+    def get(self, request, *args, **kwargs):
+        self.author = bylines.author_by_slug(kwargs["slug"])
+        if self.author is None:
+            raise Http404("No such author.")
+        return super().get(request, *args, **kwargs)
+
+    def articles(self):
+        return bylines.articles_by(self.author)
+
+    def dependency_keys(self):
+        return {dependencies.author(self.author.pk), dependencies.author_articles(self.author.pk)}
+
+    def get_feed_url(self):
+        return reverse("articles:author-feed", kwargs={"slug": self.author.slug})
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(author=self.author, **kwargs)
+
+
+class CorrectionsView(ListView):
+    """Every correction and clarification of a public article, newest first."""
+
+    template_name = "articles/corrections.html"
+    paginate_by = settings.NEWSROOM_PAGE_SIZE
+    paginator_class = ListingPaginator
+    context_object_name = "corrections"
+
+    def get_queryset(self):
+        return bylines.public_corrections()
+
+    def get_paginator(self, queryset, per_page, **kwargs):
+        return super().get_paginator(queryset, per_page, count_key=self.request.path,
+                                     depends_on=self.dependency_keys(), **kwargs)
+
+    def dependency_keys(self):
+        """The page's notes, and which articles are public (a withdrawal removes theirs)."""
+        return {dependencies.CORRECTIONS, dependencies.PUBLISHED}
+
+    def get_context_data(self, **kwargs):
+        dependencies.record(*self.dependency_keys())
+        return super().get_context_data(**kwargs)

@@ -12,12 +12,13 @@ caller tells ``invalidate()`` once per batch the keys ``store_articles`` returns
 from dataclasses import dataclass, field
 
 from articles.caching import dependencies
-from articles.caching.receivers import PUBLIC_FACING, article_keys, tag_keys
+from articles.caching.receivers import PUBLIC_FACING, article_keys, author_keys, tag_keys
 from articles.editorial import revisions
 from articles.models import (
     TAXONOMIES,
     TAXONOMIES_BY_PLURAL,
     Article,
+    ArticleAuthor,
     Correction,
     RetiredAddress,
 )
@@ -31,12 +32,13 @@ class NewArticle:
     article: Article
     comment: str
     tags: dict = field(default_factory=dict)  # taxonomy plural: [tag ids]
+    authors: list = field(default_factory=list)  # saved Authors, in byline order
     corrections: list = field(default_factory=list)  # unsaved Corrections, no article yet
     retired: list = field(default_factory=list)  # unsaved RetiredAddresses, the same
 
 
 def store_articles(new_articles):
-    """Insert the articles, their tag rows, corrections, retired addresses and first
+    """Insert the articles, their tag rows, bylines, corrections, retired addresses and first
     revisions; return the cache keys readers' pages depend on that the batch changed. Run
     inside a transaction.
 
@@ -50,6 +52,10 @@ def store_articles(new_articles):
         article.sanitise()
     Article.objects.bulk_create(articles)
     tag_rows = _store_tag_rows(new_articles)
+    ArticleAuthor.objects.bulk_create(
+        ArticleAuthor(article=new.article, author=author, position=position)
+        for new in new_articles for position, author in enumerate(new.authors)
+    )
     for model, rows in ((Correction, "corrections"), (RetiredAddress, "retired")):
         owned = []
         for new in new_articles:
@@ -67,6 +73,9 @@ def store_articles(new_articles):
                 keys |= dependencies.archive_of(new.article.published_at)
             for plural, ids in new.tags.items():
                 keys |= tag_keys(TAXONOMIES_BY_PLURAL[plural].key, ids)
+            keys |= author_keys(author.pk for author in new.authors)
+            if any(c.kind in Correction.ABOVE_BODY for c in new.corrections):
+                keys.add(dependencies.CORRECTIONS)
     return keys
 
 

@@ -269,6 +269,7 @@ def _new_article(wire_file, head, *, publish, autotag, vocabulary):
         published_at=publication_time(head.date) if publish else None,
         headline_needs_review=True,
         fingerprint=wire_file.wire.fingerprint,
+        source=settings.NEWSROOM_WIRE_SOURCE,
     )
     article.sanitise()
     tags = {}

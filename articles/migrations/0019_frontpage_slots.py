@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('articles', '0016_images_library'),
+        ('articles', '0018_authors_drop_bylines'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
