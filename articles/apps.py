@@ -13,10 +13,12 @@ class ArticlesConfig(AppConfig):
 
         from articles.accounts.logins import connect_signals as connect_login_signals
         from articles.caching.receivers import connect_signals
+        from articles.editorial.mentions import connect_signals as connect_mention_signals
         from articles.platform.worker import schedule_heartbeat
 
         connect_signals()
         connect_login_signals()
+        connect_mention_signals()
         post_spawn.connect(schedule_heartbeat, dispatch_uid="newsroom-worker-heartbeat")
 
 

@@ -14,6 +14,14 @@ from articles.models.autosave import AutosavedCopy, EditorPresence
 from articles.models.front_page import FRONT_PAGE_SLOTS, LEAD_POSITION, FrontPageSlot
 from articles.models.images import ROLES, Image
 from articles.models.invalidation import PendingInvalidation
+from articles.models.mentions import (
+    MENTION_MODELS,
+    AmbiguousMention,
+    MentionedCountry,
+    MentionedMinister,
+    MentionedPolicy,
+    public_mention_count,
+)
 from articles.models.people import Person
 from articles.models.tag_merges import TagMerge
 from articles.models.vocabulary import (
@@ -42,4 +50,6 @@ __all__ = [
     "TaggedCountry", "TaggedMinister", "TaggedPolicy", "Taxonomy", "VocabularyTag",
     "address_refusal", "aliases_default", "free_slug", "slug_base", "slugs_in_use", "taxonomy_of",
     "union_over_taxonomies",
+    "MENTION_MODELS", "AmbiguousMention", "MentionedCountry", "MentionedMinister",
+    "MentionedPolicy", "public_mention_count",
 ]

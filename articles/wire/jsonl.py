@@ -13,6 +13,8 @@ from django.utils.dateparse import parse_datetime
 
 from articles.caching.invalidation import invalidate
 from articles.models import (
+    MENTION_MODELS,
+    TAXONOMIES_BY_PLURAL,
     Article,
     Author,
     Correction,
@@ -212,6 +214,42 @@ class _TagLookup:
         return ids
 
 
+    def mentioned_ids(self, mentions, *, subjects):
+        """An export's mentions as {plural: [tag ids]}: entries already in the
+        vocabulary (a mention never creates one: an unknown name is an error naming it),
+        less the article's subjects."""
+        if mentions is None:
+            return {}
+        if not isinstance(mentions, dict) or set(mentions) - set(MENTION_MODELS):
+            raise ValueError("mentions must be an object with countries, ministers and "
+                             "policies lists")
+        found = {}
+        for plural, names in mentions.items():
+            if not isinstance(names, list) or not all(isinstance(n, str) for n in names):
+                raise ValueError(f"mentions {plural} must be a list of names")
+            if plural == "countries":
+                missing = set(names) - self.countries.keys()
+                if missing:
+                    raise ValueError(f"unknown country codes in mentions {sorted(missing)}")
+                ids = [self.countries[code] for code in names]
+            else:
+                ids = [self._known_id(TAXONOMIES_BY_PLURAL[plural].model, name)
+                       for name in names]
+            found[plural] = [i for i in dict.fromkeys(ids) if i not in subjects.get(plural, ())]
+        return found
+
+    def _known_id(self, model, name):
+        name = " ".join(name.split())
+        known = self.named[model]
+        if name not in known:
+            tag = model.objects.named(name, slug=True).first()
+            if tag is None:
+                raise ValueError(f"unknown {model._meta.verbose_name} {name[:40]!r} in "
+                                 "mentions (a mention never adds to the vocabulary)")
+            known[name] = tag.pk
+        return known[name]
+
+
 # Fields of an export line that hold a headline or names: direction controls go too.
 NAME_FIELDS = frozenset({"headline", "dateline", "authors", "ministers", "policies",
                          "bylines", "source", "name", "role"})
@@ -262,6 +300,11 @@ def _article_from_record(record, *, here, tags, comment):
         "ministers": tags.named_ids(Minister, record.get("ministers") or []),
         "policies": tags.named_ids(Policy, record.get("policies") or []),
     })
+    made.mentions = tags.mentioned_ids(record.get("mentions"), subjects=made.tags)
+    # A name listed as both is a mention.
+    made.mentions_removed = tags.mentioned_ids(record.get("mentions_removed"), subjects={
+        plural: [*made.tags.get(plural, ()), *made.mentions.get(plural, ())]
+        for plural in MENTION_MODELS})
     for correction in record.get("corrections") or []:
         kind = correction.get("kind") or Correction.Kind.CORRECTION
         if kind not in Correction.Kind.values:

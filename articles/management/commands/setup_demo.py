@@ -78,9 +78,6 @@ EDITED_HEADLINES = {
     "09_bri_ports.txt": "China eases loan terms for a Pakistani port",
     "10_lavrov_visit.txt": "Lavrov promises Jaishankar discounted oil",
 }
-# The demo front page: the lead story, then the top stories in order.
-FRONT_PAGE = ["01_russia_defence.txt", "10_lavrov_visit.txt", "06_uae_cepa.txt",
-              "03_quad_japan.txt"]
 # The demo stories' pictures, drawn by articles.platform.graphics: (kind, caption).
 DEMO_IMAGES = {
     "01_russia_defence.txt": ("pattern", "Joint production is to start within two years."),
@@ -95,6 +92,9 @@ DEMO_IMAGES = {
     "10_lavrov_visit.txt": ("map", "Oil shipments are to rise over the winter."),
 }
 DEMO_IMAGE_CREDIT = "Newsroom graphics"
+# The demo front page: the lead story, then the top stories in order.
+FRONT_PAGE = ["01_russia_defence.txt", "10_lavrov_visit.txt", "06_uae_cepa.txt",
+              "03_quad_japan.txt"]
 # Memorable, and strong enough for AUTH_PASSWORD_VALIDATORS (checked before they are set).
 ACCOUNTS = [
     ("editor", "teal-harbour-morning", EDITOR, "Priya", "Sharma"),
