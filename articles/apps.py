@@ -35,6 +35,7 @@ class NewsroomAdminConfig(admin_apps.AdminConfig):
         # building the site must not import the modules that register on it.
         from articles.accounts import admin as accounts_admin  # noqa: F401
         from articles.admin import (  # noqa: F401
+            api_tokens,
             articles,
             authors,
             front_page,

@@ -60,6 +60,11 @@ def page_urls(room):
         "/authors/arun-kumar/",
         "/authors/arun-kumar/feed/",
         "/corrections/",
+        "/api/v1/docs/",
+        "/api/v1/articles/",
+        "/api/v1/articles/?country=india",
+        f"/api/v1/articles/{room.articles[0].pk}/",
+        "/api/v1/tags/ministers/",
     ]
 
 

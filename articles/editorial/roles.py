@@ -48,6 +48,10 @@ EDITOR_PERMISSIONS = REPORTER_PERMISSIONS + [
     ("articles", "view_person"),
     ("articles", "add_person"),
     ("articles", "change_person"),
+    # Read API tokens (articles.admin.api_tokens): issue and revoke.
+    ("articles", "view_apitoken"),
+    ("articles", "add_apitoken"),
+    ("articles", "change_apitoken"),
 ]
 
 ROLES = {REPORTER: REPORTER_PERMISSIONS, EDITOR: EDITOR_PERMISSIONS}

@@ -8,6 +8,7 @@ from articles.models.addresses import (
     slug_base,
     slugs_in_use,
 )
+from articles.models.api_tokens import ApiToken
 from articles.models.articles import NEWEST_FIRST, Article, ArticleQuerySet, Correction
 from articles.models.authors import ArticleAuthor, Author
 from articles.models.autosave import AutosavedCopy, EditorPresence
@@ -43,7 +44,7 @@ from articles.models.vocabulary import (
 
 __all__ = [
     "DASHES", "FRONT_PAGE_SLOTS", "LEAD_POSITION", "NEWEST_FIRST", "TAXONOMIES",
-    "TAXONOMIES_BY_PLURAL", "Article", "ArticleAuthor", "ArticleQuerySet", "Author",
+    "TAXONOMIES_BY_PLURAL", "ApiToken", "Article", "ArticleAuthor", "ArticleQuerySet", "Author",
     "AutosavedCopy", "Correction", "Country", "EditorPresence", "FrontPageSlot", "Image",
     "Minister", "ROLES",
     "PendingInvalidation", "Person", "Policy", "RetiredAddress", "TagMerge",
