@@ -162,3 +162,12 @@ def test_a_mention_of_a_country_is_a_place(client, lavrov):
     data = json_ld(client.get(article.get_absolute_url()).content.decode())
     assert {"@type": "Place", "name": "Brazil",
             "url": "http://testserver/countries/brazil/"} in data["mentions"]
+
+
+def test_the_mentions_page_lists_every_mention_however_few_stories_are_about_the_tag(
+        client, lavrov):
+    make_article("Lavrov visits Delhi", ministers=[lavrov])
+    stories = [story(n) for n in range(3)]
+    html = client.get("/ministers/sergey-lavrov/mentions/").content.decode()
+    assert all(s.headline in html for s in stories)
+    assert "3 stories mention Sergey Lavrov" in html

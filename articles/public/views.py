@@ -329,6 +329,11 @@ class TagMentionsView(TagDetailView):
 
     merged_suffix = "mentions/"
 
+    def known_count(self):
+        # Not the tag page's coverage (the stories about it): its lookup counted the
+        # stories that mention it.
+        return lambda: self.tag.mention_count
+
     def articles(self):
         return mentioned.articles_mentioning(self.tag)
 
