@@ -325,8 +325,12 @@ def pick_pages():
     deepest = min(500, MAX_LISTING_PAGES)
     pages = {
         "home": "/",
+        # The read API's list of 20 beside the listings it mirrors (docs/API.md).
+        "api articles": "/api/v1/articles/?limit=20",
         "article": article.get_absolute_url(),
+        "api article": f"/api/v1/articles/{article.pk}/",
         "country": first.get_absolute_url(),
+        "api country": f"/api/v1/articles/?country={first.slug}&limit=20",
         "minister": top(Minister)[0].get_absolute_url(),
         "policy": top(Policy)[0].get_absolute_url(),
         "bilateral": f"/countries/{first.slug}/{second.slug}/",

@@ -280,7 +280,15 @@ NEWSROOM_RELATED_SECONDS = int(os.environ.get("NEWSROOM_RELATED_SECONDS", "600")
 NEWSROOM_CACHE_SLOW_SECONDS = float(os.environ.get("NEWSROOM_CACHE_SLOW_SECONDS", "0.2"))
 # The query parameters public pages read (pages, sitemap pages, search and its filters):
 # any other never changes a page, so it shares the page's cached copy.
-NEWSROOM_PAGE_QUERY_PARAMS = ["page", "p", "q", "country", "minister", "policy", "from", "to"]
+NEWSROOM_PAGE_QUERY_PARAMS = ["page", "p", "q", "country", "minister", "policy", "from", "to",
+                              # The read API's (articles/api): see docs/API.md.
+                              "cursor", "limit", "updated_since", "format"]
+# Representations a page offers in place of its usual one on request (Accept): each
+# is cached apart (an API article as IPTC ninjs; the response says Vary: Accept).
+NEWSROOM_PAGE_ACCEPT_VARIANTS = ["application/ninjs+json"]
+# Where credentials (an API token, a session cookie) open more than readers see (staff
+# drafts through the API): requests carrying them there are private, never cached.
+NEWSROOM_CREDENTIALED_PREFIXES = ["/api/"]
 # How long a proxy may serve a page while it fetches a new copy.
 NEWSROOM_PAGE_STALE_SECONDS = int(os.environ.get("NEWSROOM_PAGE_STALE_SECONDS", "30"))
 # How long a proxy may keep a 404 or 410 (a withdrawn story's page replaces its copy).

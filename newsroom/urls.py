@@ -12,6 +12,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     # Where browsers report what a Content-Security-Policy blocked (its report-uri).
     path("csp-report/", csp.report, name="csp-report"),
+    path("api/v1/", include("articles.api.urls")),
     path("", include("articles.public.urls")),
 ]
 # Uploaded images and their renditions: served by the web server (or the storage's own

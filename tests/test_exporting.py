@@ -66,13 +66,16 @@ def test_export_line_has_the_design_fields(settings):
         "countries": ["IN", "RU"],
         "ministers": ["S. Jaishankar", "Sergey Lavrov"],
         "policies": ["Make in India"],
+        "mentions": {"countries": [], "ministers": [], "policies": []},
         "corrections": [
             {"kind": "correction", "note": "Corrected a name.",
              "created_at": "2023-12-28T15:00:00+05:30"}
         ],
         "headline_needs_review": False,
         "fingerprint": None,
+        "mentions_removed": {"countries": [], "ministers": [], "policies": []},
         "retired_addresses": [],
+        "image": None,
     }
 
 

@@ -70,8 +70,27 @@ def page_key(request):
         (name, value) for name in settings.NEWSROOM_PAGE_QUERY_PARAMS
         for value in request.GET.getlist(name)
     ))
-    raw = f"{request.scheme}://{request.get_host()}{request.path}?{query}"
+    raw = f"{request.scheme}://{request.get_host()}{request.path}?{query}{variant(request)}"
     return PAGE_KEY_PREFIX + hashlib.sha1(raw.encode(), usedforsecurity=False).hexdigest()
+
+
+def variant(request):
+    """The representation the Accept header asks for, among those some page offers in
+    place of its usual one (NEWSROOM_PAGE_ACCEPT_VARIANTS: an article of the API as IPTC
+    ninjs); empty for the usual one. Those pages answer ``Vary: Accept``."""
+    accept = request.headers.get("Accept", "")
+    return next((f"#{media_type}" for media_type in settings.NEWSROOM_PAGE_ACCEPT_VARIANTS
+                 if media_type in accept), "")
+
+
+def carries_credentials(request):
+    """A request that may read what readers may not where credentials open more
+    (NEWSROOM_CREDENTIALED_PREFIXES, the API: a staff member's drafts): it carries an
+    ``Authorization`` header (an API token) or a session cookie. Its answer is private,
+    never stored here or by a shared cache. (Elsewhere a site behind HTTP basic auth, a
+    staging copy, keeps its page cache.)"""
+    return request.path.startswith(tuple(settings.NEWSROOM_CREDENTIALED_PREFIXES)) and (
+        "HTTP_AUTHORIZATION" in request.META or settings.SESSION_COOKIE_NAME in request.COOKIES)
 
 
 def is_personal(request):
@@ -146,11 +165,15 @@ class PageCacheMiddleware:
         """An anonymous GET or HEAD of a public page: what this cache serves."""
         return (request.method in ("GET", "HEAD")
                 and not request.path.startswith(self.bypass_prefixes())
-                and not is_personal(request))
+                and not is_personal(request) and not carries_credentials(request))
 
     def respond(self, request, keys):
         if request.path.startswith(self.bypass_prefixes()):
             return self.get_response(request)
+        if carries_credentials(request):
+            response = self.get_response(request)
+            patch_cache_control(response, private=True, no_store=True)
+            return response
         if is_personal(request):
             response = self.get_response(request)
             patch_cache_control(response, private=True, no_cache=True)

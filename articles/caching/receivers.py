@@ -17,11 +17,13 @@ from articles.caching import dependencies as keys
 from articles.caching import edges
 from articles.caching.invalidation import invalidate
 from articles.models import (
+    MENTION_MODELS,
     TAXONOMIES,
     Article,
     ArticleAuthor,
     Author,
     Correction,
+    FrontPageSlot,
     Image,
     taxonomy_of,
 )
@@ -53,6 +55,10 @@ def listing_keys(article_id, *published_ats):
         tag_ids = taxonomy.through.objects.using("default").filter(
             content_object_id=article_id).values_list("tag_id", flat=True)
         found |= tag_keys(taxonomy.key, tag_ids)
+        # The stories mentioning a tag list it too.
+        mentioned = MENTION_MODELS[taxonomy.plural].objects.using("default").filter(
+            article_id=article_id, dismissed=False).values_list("tag_id", flat=True)
+        found |= {keys.mentions(taxonomy.key, tag_id) for tag_id in mentioned}
     return found | author_keys(ArticleAuthor.objects.using("default").filter(
         article_id=article_id).values_list("author_id", flat=True))
 
@@ -166,6 +172,12 @@ def _author_changed(sender, instance, created=False, **kwargs):
     invalidate(changed)
 
 
+def _front_page_changed(sender, instance, **kwargs):
+    """A story pinned, moved or unpinned: the home page (a slot whose story readers
+    cannot see yet shows nothing of it, but its time coming renews everything)."""
+    invalidate({keys.FRONT_PAGE})
+
+
 def _vocabulary_changed(sender, instance, created=False, **kwargs):
     """A renamed or deleted entry changes every page that names it (cards, asides,
     indexes): everything; a new one, nothing yet (no article carries it)."""
@@ -191,6 +203,8 @@ def connect_signals():
         (post_delete, _byline_changed, ArticleAuthor),
         (post_save, _author_changed, Author),
         (post_delete, _author_changed, Author),
+        (post_save, _front_page_changed, FrontPageSlot),
+        (post_delete, _front_page_changed, FrontPageSlot),
         (post_save, _image_changed, Image),
         (post_delete, _image_changed, Image),
     ]

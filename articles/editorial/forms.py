@@ -72,21 +72,25 @@ class VocabularyForm(PlainTextForm):
     )
 
     def clean(self):
-        """A name or alias may stand for one entry only, or the tagger could not choose."""
+        """A name stands for one entry only; an alias may be shared ("Mr Kim" for two
+        ministers called Kim): the tagger then resolves it in each story, and
+        `shared_aliases` lists the other entries so the admin can warn."""
         cleaned = super().clean()
-        mine = [n for n in [cleaned.get("name") or self.instance.name,
-                            *(cleaned.get("aliases") or [])] if n]
+        name = cleaned.get("name") or self.instance.name
         others = type(self.instance).objects.exclude(pk=self.instance.pk)
         claimed = {}
-        for name, aliases in others.values_list("name", "aliases"):
-            for other_name in [name, *aliases]:
-                claimed.setdefault(other_name.casefold(), name)
-        for name in mine:
-            owner = claimed.get(name.casefold())
-            if owner:
-                field = "name" if name == cleaned.get("name") else "aliases"
-                self.add_error(field, f"“{name}” already stands for {owner}. Merge the two "
-                               "entries instead (the Merge action on the list).")
+        for other, aliases in others.values_list("name", "aliases"):
+            for other_name in [other, *aliases]:
+                claimed.setdefault(other_name.casefold(), []).append(other)
+        if name and claimed.get(name.casefold()):
+            self.add_error("name", f"“{name}” already stands for "
+                           f"{', '.join(claimed[name.casefold()])}. Merge the two "
+                           "entries instead (the Merge action on the list).")
+        self.shared_aliases = {
+            alias: sorted(set(claimed[alias.casefold()]))
+            for alias in cleaned.get("aliases") or []
+            if claimed.get(alias.casefold())
+        }
         return cleaned
 
 

@@ -15,6 +15,10 @@ REPORTER_PERMISSIONS = [
     ("articles", "add_minister"),
     ("articles", "view_policy"),
     ("articles", "add_policy"),
+    # The image library (articles.admin.images): upload and describe pictures.
+    ("articles", "view_image"),
+    ("articles", "add_image"),
+    ("articles", "change_image"),
 ]
 
 EDITOR_PERMISSIONS = REPORTER_PERMISSIONS + [
@@ -31,6 +35,7 @@ EDITOR_PERMISSIONS = REPORTER_PERMISSIONS + [
     ("articles", "delete_minister"),
     ("articles", "change_policy"),
     ("articles", "delete_policy"),
+    ("articles", "delete_image"),
     # Staff sign-in (articles.accounts): see lockouts and unlock a colleague by deleting
     # the attempts; reset a colleague's two-factor, which deletes their devices.
     ("axes", "view_accessattempt"),
@@ -43,6 +48,10 @@ EDITOR_PERMISSIONS = REPORTER_PERMISSIONS + [
     ("articles", "view_person"),
     ("articles", "add_person"),
     ("articles", "change_person"),
+    # Read API tokens (articles.admin.api_tokens): issue and revoke.
+    ("articles", "view_apitoken"),
+    ("articles", "add_apitoken"),
+    ("articles", "change_apitoken"),
 ]
 
 ROLES = {REPORTER: REPORTER_PERMISSIONS, EDITOR: EDITOR_PERMISSIONS}

@@ -6,7 +6,7 @@ from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from reversion.errors import RevertError
 
-from articles.editorial import history, revisions, workflow
+from articles.editorial import history, mentions, revisions, workflow
 from articles.models import (
     TAXONOMIES,
     TAXONOMIES_BY_PLURAL,
@@ -193,6 +193,7 @@ def article_revert(*, article, version, by, expected_version=None):
         article.updated_by = by
         article.save()
         _set_tags(article, snapshot)
+        mentions.refresh_article_mentions(article)
         saved_on = timezone.localtime(version.revision.date_created).strftime("%d %b %Y %H:%M")
         _record(by, f"Reverted to the version saved on {saved_on}")
     return article
@@ -350,6 +351,7 @@ def article_add_suggested_tags(*, article, by, accept=None):
         suggestions = new_suggestions(article)
         added = apply_suggestions(article=article, suggestions=suggestions, accept=accept)
         if added:
+            mentions.refresh_article_mentions(article)
             article.version = current.version + 1
             article.updated_by = by
             article.save(update_fields=["version", "updated_by", "updated_at"])

@@ -1,12 +1,17 @@
 """The image library: each article's own picture (image, alt text, caption, credit)
-becomes an Image of the library, its hero image, and the four fields go."""
+becomes an Image of the library, its hero image, and the four fields go. The roles gain
+the library's permissions."""
 
 import articles.models.images
 import articles.platform.text
 import django.core.validators
 import django.db.models.deletion
+from importlib import import_module
+
 from django.conf import settings
 from django.db import migrations, models
+
+create_roles = import_module("articles.migrations.0003_roles").create_roles
 
 
 def images_from_articles(apps, schema_editor):
@@ -92,4 +97,6 @@ class Migration(migrations.Migration):
             model_name='article',
             name='image_credit',
         ),
+        # Reporters upload and describe images, editors also delete them.
+        migrations.RunPython(create_roles, migrations.RunPython.noop),
     ]

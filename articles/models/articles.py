@@ -13,6 +13,7 @@ from taggit.managers import TaggableManager
 
 from articles.models.addresses import RetiredAddress, free_slug
 from articles.models.authors import ArticleAuthor
+from articles.models.mentions import MENTION_MODELS
 from articles.models.vocabulary import (
     NAME_TEXT,
     PLAIN_TEXT,
@@ -277,9 +278,12 @@ class Article(models.Model):
         return article
 
     def carry_publication_time(self):
-        """Give the article's tag rows its ``listed_at`` (save() does it on a change)."""
+        """Give the article's tag and mention rows its ``listed_at`` (save() does it on a
+        change)."""
         for through in (TaggedCountry, TaggedMinister, TaggedPolicy):
             through.objects.filter(content_object_id=self.pk).update(published_at=self.listed_at)
+        for mentioned in MENTION_MODELS.values():
+            mentioned.objects.filter(article_id=self.pk).update(published_at=self.listed_at)
 
     @property
     def listed_at(self):

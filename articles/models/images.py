@@ -21,10 +21,12 @@ from articles.models.vocabulary import NAME_TEXT, PLAIN_TEXT
 WIDTHS = (320, 480, 640, 800, 1200, 1600, 1920)
 # The width of the rendition shared pages (Open Graph, Twitter, JSON-LD) point at.
 SHARE_WIDTH = 1200
-# Formats of each rendition: the first is offered in <source>, the last is the <img>
-# fallback every browser reads.
-FORMATS = ("webp", "jpeg")
-EXTENSIONS = {"webp": "webp", "jpeg": "jpg"}
+# Formats of each rendition, best first: the others are offered in <source> elements,
+# the last is the <img> fallback every browser reads.
+FORMATS = ("avif", "webp", "jpeg")
+FALLBACK = "jpeg"
+MIME_TYPES = {"avif": "image/avif", "webp": "image/webp", "jpeg": "image/jpeg"}
+EXTENSIONS = {"avif": "avif", "webp": "webp", "jpeg": "jpg"}
 
 
 @dataclass(frozen=True)
@@ -67,10 +69,11 @@ ROLES = {
     # A person's photo.
     "portrait": Role(TALL, WIDTHS[:3], "10rem", 320),
 }
-# Made when an image is uploaded, so pages show them at once; the others are made by
-# the background worker (``articles.editorial.images``).
+# Made when an image is uploaded, so pages show them at once; the others (and AVIF,
+# slower to encode) are made by the background worker (``articles.editorial.images``).
 UPLOAD_RENDITIONS = {FULL: (640, 800, SHARE_WIDTH), LANDSCAPE: (480, 800),
                      SQUARE: (320,), TALL: (320,)}
+UPLOAD_FORMATS = ("webp", "jpeg")
 
 
 def original_path(image, filename):
@@ -82,10 +85,10 @@ def original_path(image, filename):
 
 @dataclass(frozen=True)
 class Picture:
-    """What a <picture> needs: the <source> srcset (WebP), the <img> srcset and src
-    (JPEG), its intrinsic size and the ``sizes`` attribute."""
+    """What a <picture> needs: its <source>s as (MIME type, srcset), best first, the
+    <img> srcset and src (JPEG), its intrinsic size and the ``sizes`` attribute."""
 
-    modern_srcset: str
+    sources: tuple
     srcset: str
     src: str
     width: int
@@ -171,7 +174,7 @@ class Image(models.Model):
         widest when some of ``widths`` are wider (never enlarged)."""
         widest = self.max_crop_width(crop)
         fitting = tuple(w for w in widths if w <= widest)
-        if widest > 0 and widest not in fitting and max(widths) > widest:
+        if widths and 0 < widest < max(widths) and widest not in fitting:
             fitting += (widest,)
         return fitting
 
@@ -202,20 +205,24 @@ class Image(models.Model):
     def picture(self, role):
         """The Picture of this image in ``role`` (a key of ROLES), from the row alone."""
         spec = ROLES[role]
-        modern, fallback = FORMATS
-        jpegs = self.made_widths(spec.crop, fallback, spec.widths)
+        jpegs = self.made_widths(spec.crop, FALLBACK, spec.widths)
         if not jpegs:
             # Renditions not made yet: the original, as it is.
-            return Picture("", "", self.file.url, self.width, self.height, spec.sizes)
+            return Picture((), "", self.file.url, self.width, self.height, spec.sizes)
         default = max([w for w in jpegs if w <= spec.default_width] or jpegs[:1])
         width, height = self.crop_size(spec.crop, default)
 
         def srcset(fmt, widths):
             return ", ".join(f"{self.rendition_url(spec.crop, w, fmt)} {w}w" for w in widths)
 
+        sources = []
+        for fmt in FORMATS[:-1]:
+            made = self.made_widths(spec.crop, fmt, spec.widths)
+            if made:
+                sources.append((MIME_TYPES[fmt], srcset(fmt, made)))
         return Picture(
-            modern_srcset=srcset(modern, self.made_widths(spec.crop, modern, spec.widths)),
-            srcset=srcset(fallback, jpegs),
-            src=self.rendition_url(spec.crop, default, fallback),
+            sources=tuple(sources),
+            srcset=srcset(FALLBACK, jpegs),
+            src=self.rendition_url(spec.crop, default, FALLBACK),
             width=width, height=height, sizes=spec.sizes,
         )

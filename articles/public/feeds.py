@@ -23,7 +23,7 @@ from articles.caching import dependencies
 from articles.caching.state import remember_many
 from articles.models import Article
 from articles.platform.text import output_data
-from articles.public import bylines, selectors
+from articles.public import bylines, mentioned, selectors
 from articles.public.search import SearchParams, search_articles, tags_named_in
 from articles.public.views import bilateral_pair, local_day_range
 
@@ -179,6 +179,25 @@ class TagFeed(ArticleFeed):
 
     def link(self, obj):
         return obj.get_absolute_url()
+
+
+class TagMentionsFeed(TagFeed):
+    """Feed of the stories that mention a country, minister or policy."""
+
+    def dependency_keys(self, obj):
+        return {dependencies.mentions(self.kind, obj.pk)}
+
+    def articles(self, obj):
+        return mentioned.articles_mentioning(obj)
+
+    def title(self, obj):
+        return f"Also mentioning {obj.name} — {settings.NEWSROOM_NAME}"
+
+    def description(self, obj):
+        return f"The latest articles that mention {obj.name}."
+
+    def link(self, obj):
+        return reverse(f"articles:{self.kind}-mentions", kwargs={"slug": obj.slug})
 
 
 class AuthorFeed(ArticleFeed):

@@ -44,7 +44,17 @@ def _script_safe(data):
     return mark_safe(text.translate(JSON_SCRIPT_ESCAPES))
 
 
-def article_json_ld(request, article, tags, *, authors=(), corrections=(), summary, modified):
+# What each taxonomy's entries are in schema.org's words.
+SCHEMA_TYPES = {"country": "Place", "minister": "Person", "policy": "Thing"}
+
+
+def _things(request, tags):
+    return [{"@type": SCHEMA_TYPES.get(tag.kind, "Thing"), "name": tag.name,
+             "url": request.build_absolute_uri(tag.url)} for tag in tags]
+
+
+def article_json_ld(request, article, tags, *, authors=(), corrections=(), mentions=(),
+                    summary, modified):
     """schema.org NewsArticle for the article, safe to place inside a <script> tag."""
     url = request.build_absolute_uri(article.get_absolute_url())
     publisher = {"@type": "NewsMediaOrganization", "name": settings.NEWSROOM_NAME,
@@ -63,11 +73,13 @@ def article_json_ld(request, article, tags, *, authors=(), corrections=(), summa
                     "url": request.build_absolute_uri(author.url)} for author in authors]
         or [publisher],
         "publisher": publisher,
-        "about": [{"@type": "Thing", "name": tag.name,
-                   "url": request.build_absolute_uri(tag.url)} for tag in tags],
+        # Its subjects (its tags), and the other entries it names.
+        "about": _things(request, tags),
         "keywords": [tag.name for tag in tags],
         "inLanguage": settings.NEWSROOM_LANGUAGE,
     }
+    if mentions:
+        data["mentions"] = _things(request, mentions)
     notes = [c for c in corrections if c.kind in c.ABOVE_BODY]
     if notes:
         data["correction"] = [{"@type": "CorrectionComment", "text": c.note,

@@ -59,6 +59,19 @@ sub vcl_recv {
     if (req.http.Cookie ~ "(^|;\s*)(newsroom_staff|sessionid)=") {
         return (pass);
     }
+    # An API token: the answer is the token holder's (drafts), never shared.
+    if (req.http.Authorization) {
+        return (pass);
+    }
+    # The API's article varies on Accept (ninjs or JSON): two variants, not one per
+    # client's Accept string.
+    if (req.url ~ "^/api/") {
+        if (req.http.Accept ~ "application/ninjs\+json") {
+            set req.http.Accept = "application/ninjs+json";
+        } else {
+            unset req.http.Accept;
+        }
+    }
     # Any other cookie is a reader's: the page is the same for every reader.
     unset req.http.Cookie;
     set req.url = std.querysort(req.url);

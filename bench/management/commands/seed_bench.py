@@ -16,24 +16,28 @@ from contextlib import contextmanager, nullcontext
 from datetime import UTC, datetime, timedelta
 from datetime import time as dtime
 
+from django.core.files.base import ContentFile
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
 from articles.caching.invalidation import invalidate
+from articles.editorial import images
 from articles.models import (
     Article,
     ArticleAuthor,
     Author,
     Correction,
     Country,
+    Image,
     Minister,
     Policy,
     TaggedCountry,
     TaggedMinister,
     TaggedPolicy,
 )
+from articles.platform.graphics import draw_map, draw_pattern
 from articles.platform.progress import ProgressLine, time_left
 
 FINGERPRINT_PREFIX = "bench:"
@@ -49,6 +53,11 @@ MINISTERS = 500
 POLICIES = 200
 BODY_WORDS = 600
 YEARS = 10
+# A share of the articles (IMAGE_SHARE in 10) lead with one of a small pool of pictures,
+# drawn once and reused, as a newsroom reuses its library.
+IMAGE_POOL = 8
+IMAGE_SHARE = 4
+IMAGE_CREDIT = "Bench graphics"
 
 FIRST_NAMES = (
     "Adaeze Aleksander Amara Anders Anjali Arash Beatriz Bilal Camila Chen Dario Dmitri "
@@ -158,7 +167,9 @@ class Command(BaseCommand):
             f"vocabulary: {len(countries)} countries, {len(ministers)} ministers, "
             f"{len(policies)} policies"
         )
-        generator = ArticleGenerator(rng, countries, ministers, policies, until, count)
+        pool = self.image_pool()
+        generator = ArticleGenerator(rng, countries, ministers, policies, until, count,
+                                     images=pool)
         insert = self.copy_batch if connection.vendor == "postgresql" else self.insert_batch
         # Inside an outer transaction (tests) other connections could not see the
         # vocabulary: insert inline there.
@@ -196,6 +207,19 @@ class Command(BaseCommand):
         self.stdout.write(
             f"seeded {count} articles in {time.monotonic() - started:.1f} s"
         )
+
+    def image_pool(self):
+        """The pictures bench articles lead with: drawn on the first run, then reused."""
+        pool = list(Image.objects.filter(credit=IMAGE_CREDIT).order_by("id")[:IMAGE_POOL])
+        for number in range(len(pool), IMAGE_POOL):
+            draw = draw_map if number % 2 == 0 else draw_pattern
+            data, alt_text = draw(f"bench-{number}")
+            pool.append(images.image_save(
+                image=Image(file=ContentFile(data, name=f"bench-{number}.jpg"),
+                            alt_text=alt_text, credit=IMAGE_CREDIT),
+                by=None, new_file=True))
+        self.stdout.write(f"images: a pool of {len(pool)}")
+        return pool
 
     @transaction.atomic
     def delete_bench_articles(self, existing):
@@ -442,8 +466,9 @@ class SeedProgress(ProgressLine):
 class ArticleGenerator:
     """Builds article number i from a seeded random stream; no database access."""
 
-    def __init__(self, rng, countries, ministers, policies, until, count):
+    def __init__(self, rng, countries, ministers, policies, until, count, images=()):
         self.rng = rng
+        self.images = list(images)
         self.countries = countries
         self.ministers = ministers
         self.policies = policies
@@ -543,6 +568,9 @@ class ArticleGenerator:
             published_at=published_at,
             fingerprint=f"{FINGERPRINT_PREFIX}{index + 1}",
         )
+        # By the index, not the random stream: the rest of each article stays as it was.
+        if self.images and index % 10 < IMAGE_SHARE:
+            article.hero_image = self.images[index % len(self.images)]
         return article, (countries, ministers, policies)
 
     def has_correction(self, article):

@@ -1,0 +1,153 @@
+"""The API's reads: which articles a request may see, its filters, and the rows of a page.
+
+Every public read starts from ``Article.objects.published()``; a staff member's from
+``editorial.workflow.visible_articles``. Each read runs a fixed number of queries,
+whatever the page size or the number of tags.
+"""
+
+from dataclasses import dataclass
+from datetime import timedelta
+
+from django.db.models import F, Value
+
+from articles.caching import dependencies, state
+from articles.editorial import workflow
+from articles.models import TAXONOMIES, Article, Correction, union_over_taxonomies
+from articles.platform.dates import clamp_day, day_start
+
+# The columns a list item shows: never the body or the search vector.
+LIST_FIELDS = ("id", "headline", "slug", "standfirst", "dateline", "bylines", "status",
+               "published_at", "updated_at", "created_at", "version")
+# The statuses a staff member may list (``?status=``); "scheduled" is published with a
+# publication time still to come.
+STAFF_STATUSES = ("draft", "review", "scheduled", "published", "withdrawn")
+
+
+class UnknownTag(LookupError):
+    """A filter names a tag that does not exist."""
+
+
+@dataclass(frozen=True)
+class ArticleFilters:
+    """What a list of articles is narrowed to. The tags are model instances, found by
+    ``find_tag``. (An ``author`` filter joins these when the Author model lands.)"""
+
+    country: object = None
+    minister: object = None
+    policy: object = None
+    published_from: object = None  # a date, inclusive, in the site's time zone
+    published_to: object = None  # a date, inclusive
+    updated_since: object = None  # an aware datetime, inclusive
+
+    def apply(self, articles):
+        for kind, tax in TAXONOMIES.items():
+            tag = getattr(self, kind)
+            if tag is not None:
+                articles = articles.filter(
+                    pk__in=tax.through.objects.filter(tag=tag).values("content_object_id"))
+        if self.published_from:
+            articles = articles.filter(published_at__gte=day_start(clamp_day(self.published_from)))
+        if self.published_to:
+            day_after = clamp_day(self.published_to) + timedelta(days=1)
+            articles = articles.filter(published_at__lt=day_start(day_after))
+        if self.updated_since:
+            articles = articles.filter(updated_at__gte=self.updated_since)
+        return articles
+
+    def dependency_keys(self):
+        """A list narrowed by update time changes with any edit of a public article."""
+        keys = {dependencies.PUBLISHED}
+        if self.updated_since:
+            keys.add(dependencies.SEARCH)
+        return keys
+
+
+def find_tag(kind, value):
+    """The tag of taxonomy ``kind`` a filter names by slug (a country also by its ISO
+    code), or UnknownTag."""
+    tax = TAXONOMIES[kind]
+    tags = tax.model.objects.all()
+    if kind == "country" and len(value) == 2 and value.isascii() and value.isalpha():
+        found = tags.filter(code=value.upper()).first()
+    else:
+        found = tags.filter(slug=value).first()
+    if found is None:
+        raise UnknownTag(f"No {kind} has the slug “{value}”.")
+    return found
+
+
+def visible_articles(reader):
+    """The articles ``reader`` may read: the public ones, or a staff member's view."""
+    if reader is None:
+        return Article.objects.published()
+    return workflow.visible_articles(reader)
+
+
+def staff_status(articles, status):
+    """A staff member's articles in one workflow status (``STAFF_STATUSES``)."""
+    if status == "scheduled":
+        return articles.filter(pk__in=Article.objects.scheduled().values("pk"))
+    if status == "published":
+        return articles.filter(pk__in=Article.objects.published().values("pk"))
+    return articles.filter(status=status)
+
+
+def article_page(articles, *, cursor, limit, field):
+    """One page of ``articles`` newest first by ``field`` (then id), after ``cursor``:
+    the page's rows and whether more follow. One query."""
+    if cursor is not None:
+        articles = articles.filter(cursor.after(field))
+    rows = list(articles.order_by(f"-{field}", "-id").only(*LIST_FIELDS)[: limit + 1])
+    return rows[:limit], len(rows) > limit
+
+
+@dataclass(frozen=True)
+class TagRef:
+    kind: str
+    name: str
+    slug: str
+    code: str
+
+
+def tags_of(article_ids):
+    """article id -> {taxonomy key: [TagRef, A-Z]}: one query for a whole page."""
+    found = {pk: {kind: [] for kind in TAXONOMIES} for pk in article_ids}
+    if not found:
+        return found
+
+    def part(tax):
+        code = F("tag__code") if tax.key == "country" else Value("")
+        return (tax.through.objects.filter(content_object_id__in=list(found))
+                .annotate(kind=Value(tax.key), tag_code=code)
+                .values_list("content_object_id", "kind", "tag__name", "tag__slug", "tag_code"))
+
+    for article_id, kind, name, slug, code in sorted(
+            union_over_taxonomies(part), key=lambda row: (row[0], row[2])):
+        found[article_id][kind].append(TagRef(kind, name, slug, code))
+    return found
+
+
+def remembered_tags(article_ids):
+    """``tags_of`` for public articles, each article's tags remembered until it changes
+    (``caching.state.remember_many``: a worker's second page of the same articles reads
+    no tag rows). A staff member's drafts are read fresh: their changes renew nothing."""
+    return state.remember_many("api-tags", article_ids, tags_of,
+                               depends_on=lambda pk: {dependencies.article(pk)})
+
+
+def public_corrections():
+    """Corrections of public articles, newest first, with their article's columns."""
+    return (
+        Correction.objects.filter(article__in=Article.objects.published().values("pk"))
+        .select_related("article")
+        .only("id", "kind", "note", "created_at", "article__id", "article__headline",
+              "article__slug", "article__published_at", "article__status")
+    )
+
+
+def corrections_page(*, cursor, limit):
+    corrections = public_corrections()
+    if cursor is not None:
+        corrections = corrections.filter(cursor.after("created_at"))
+    rows = list(corrections.order_by("-created_at", "-id")[: limit + 1])
+    return rows[:limit], len(rows) > limit
