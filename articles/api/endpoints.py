@@ -260,7 +260,9 @@ def search(request, query: Query[SearchQuery]):
         following = request.GET.copy()
         following["page"] = query.page + 1
         following = request.build_absolute_uri(f"{request.path}?{following.urlencode()}")
-    return {"items": [presenting.article_item(row, tags[row.pk], addresses) for row in rows],
+    authors = reads.author_names_of([row.pk for row in rows])
+    return {"items": [presenting.article_item(row, tags[row.pk], addresses, authors[row.pk])
+                      for row in rows],
             "page": query.page, "next": following}
 
 

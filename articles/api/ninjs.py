@@ -54,8 +54,8 @@ def ninjs_item(article, tags, addresses):
     if article.standfirst:
         item["descriptions"] = [{"role": "summary", "contenttype": "text/plain",
                                  "value": article.standfirst}]
-    if article.bylines:
-        item["by"] = article.bylines
+    if article.author_names or article.source:
+        item["by"] = article.author_names or article.source
     if article.dateline:
         item["located"] = article.dateline
     url = addresses.page(article)

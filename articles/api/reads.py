@@ -12,11 +12,17 @@ from django.db.models import F, Value
 
 from articles.caching import dependencies, state
 from articles.editorial import workflow
-from articles.models import TAXONOMIES, Article, Correction, union_over_taxonomies
+from articles.models import (
+    TAXONOMIES,
+    Article,
+    ArticleAuthor,
+    Correction,
+    union_over_taxonomies,
+)
 from articles.platform.dates import clamp_day, day_start
 
 # The columns a list item shows: never the body or the search vector.
-LIST_FIELDS = ("id", "headline", "slug", "standfirst", "dateline", "bylines", "status",
+LIST_FIELDS = ("id", "headline", "slug", "standfirst", "dateline", "source", "status",
                "published_at", "updated_at", "created_at", "version")
 # The statuses a staff member may list (``?status=``); "scheduled" is published with a
 # publication time still to come.
@@ -77,10 +83,21 @@ def find_tag(kind, value):
 
 
 def visible_articles(reader):
-    """The articles ``reader`` may read: the public ones, or a staff member's view."""
+    """The articles ``reader`` may read: the public ones, or a staff member's view; each
+    with its authors' names (``author_names``, in the same query)."""
     if reader is None:
-        return Article.objects.published()
-    return workflow.visible_articles(reader)
+        return Article.objects.published().with_author_names()
+    return workflow.visible_articles(reader).with_author_names()
+
+
+def author_names_of(article_ids):
+    """article id -> its authors' names in byline order: one query."""
+    found = {pk: [] for pk in article_ids}
+    rows = (ArticleAuthor.objects.filter(article_id__in=list(found))
+            .order_by("article_id", "position", "id").values_list("article_id", "author__name"))
+    for article_id, name in rows:
+        found[article_id].append(name)
+    return found
 
 
 def staff_status(articles, status):
