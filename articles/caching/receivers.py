@@ -65,7 +65,8 @@ def listing_keys(article_id, *published_ats):
 
 def author_keys(author_ids):
     """Authors' listings (their pages and feeds), and the index that counts them."""
-    return {keys.author_articles(pk) for pk in author_ids} | {keys.AUTHORS}
+    found = {keys.author_articles(pk) for pk in author_ids}
+    return found | {keys.AUTHORS} if found else found
 
 
 def _article_saving(sender, instance, raw=False, **kwargs):
