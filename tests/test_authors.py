@@ -79,6 +79,18 @@ def test_author_page_shows_role_bio_and_their_public_articles_newest_first(clien
     assert 'href="/authors/meera-iyer/feed/"' in html
 
 
+def test_author_page_carries_a_profile_page_with_the_person(client):
+    make_article(authors=["Meera Iyer"])
+    Author.objects.filter(name="Meera Iyer").update(role="Trade editor", bio="Reads </script>.")
+    html = client.get("/authors/meera-iyer/").content.decode()
+    data = json.loads(html.split('<script type="application/ld+json">')[1].split("</script>")[0])
+    assert data == {"@context": "https://schema.org", "@type": "ProfilePage",
+                    "url": "http://testserver/authors/meera-iyer/",
+                    "mainEntity": {"@type": "Person", "name": "Meera Iyer",
+                                   "url": "http://testserver/authors/meera-iyer/",
+                                   "jobTitle": "Trade editor", "description": "Reads </script>."}}
+
+
 def test_author_index_lists_authors_with_public_articles_and_their_counts(client):
     make_article(authors=["Meera Iyer"])
     make_article(authors=["Meera Iyer", "Arun Kumar"])

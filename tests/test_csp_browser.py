@@ -116,6 +116,9 @@ def public_paths(room, article):
         f"/archive/{article.published_at:%Y}/{article.published_at:%m}/",
         "/search/?q=cargo+figures",
         "/search/?q=corridor&country=india&policy=Energy",
+        "/authors/",
+        "/authors/arun-kumar/",
+        "/corrections/",
     ]
 
 

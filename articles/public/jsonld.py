@@ -24,6 +24,26 @@ def share_url(request, article):
     return request.build_absolute_uri(image.share_url())
 
 
+def author_json_ld(request, author):
+    """schema.org ProfilePage of an author's page, its main entity the Person."""
+    url = request.build_absolute_uri(author.get_absolute_url())
+    person = {"@type": "Person", "name": author.name, "url": url}
+    if author.role:
+        person["jobTitle"] = author.role
+    if author.bio:
+        person["description"] = author.bio
+    if author.photo is not None:
+        person["image"] = request.build_absolute_uri(author.photo.share_url())
+    return _script_safe({"@context": "https://schema.org", "@type": "ProfilePage", "url": url,
+                         "mainEntity": person})
+
+
+def _script_safe(data):
+    """JSON of ``data``, safe inside a <script> tag, without control characters."""
+    text = json.dumps(output_data(data), cls=DjangoJSONEncoder, ensure_ascii=False)
+    return mark_safe(text.translate(JSON_SCRIPT_ESCAPES))
+
+
 # What each taxonomy's entries are in schema.org's words.
 SCHEMA_TYPES = {"country": "Place", "minister": "Person", "policy": "Thing"}
 
@@ -69,5 +89,4 @@ def article_json_ld(request, article, tags, *, authors=(), corrections=(), menti
     if article.hero_image is not None and article.hero_image.shown:
         data["image"] = [share_url(request, article)]
     # Stored text is written without control characters, whatever got into the row.
-    text = json.dumps(output_data(data), cls=DjangoJSONEncoder, ensure_ascii=False)
-    return mark_safe(text.translate(JSON_SCRIPT_ESCAPES))
+    return _script_safe(data)

@@ -23,7 +23,7 @@ from articles.public.coverage import (
 )
 from articles.public.front_page import front_page
 from articles.public.highlight import result_cards_html
-from articles.public.jsonld import article_json_ld, share_url
+from articles.public.jsonld import article_json_ld, author_json_ld, share_url
 from articles.public.pagination import ListingPaginator
 from articles.public.search import (
     SearchParams,
@@ -330,7 +330,9 @@ class TagMentionsView(TagDetailView):
     merged_suffix = "mentions/"
 
     def known_count(self):
-        return None  # the tag's coverage counts the stories about it, not these
+        # Not the tag page's coverage (the stories about it): its lookup counted the
+        # stories that mention it.
+        return lambda: self.tag.mention_count
 
     def articles(self):
         return mentioned.articles_mentioning(self.tag)
@@ -564,7 +566,8 @@ class AuthorDetailView(ArticleListView):
         return reverse("articles:author-feed", kwargs={"slug": self.author.slug})
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(author=self.author, **kwargs)
+        return super().get_context_data(
+            author=self.author, json_ld=author_json_ld(self.request, self.author), **kwargs)
 
 
 class CorrectionsView(ListView):
