@@ -158,8 +158,6 @@ def test_embargo_holds_a_story_off_every_public_surface_until_its_time(client, e
             assert story.slug in client.get(url).content.decode()
 
 
-@pytest.mark.xfail(reason="main's read API still reads Article.bylines, gone since the "
-                   "authors merge: its list answers 500", strict=False)
 def test_the_api_holds_an_embargoed_story_until_its_time(client, editor):
     embargo = NOON + timedelta(hours=2)
     with time_machine.travel(NOON, tick=False):
