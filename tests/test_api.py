@@ -367,3 +367,29 @@ def test_a_new_correction_and_a_new_story_show_at_once(client, room):
     assert notes == ["The date was wrong."]
     assert get_json(client, LIST)["items"][0]["headline"] == "China joins the corridor talks"
     assert get_json(client, "/api/v1/tags/countries/china/")["article_count"] == 10
+
+
+def test_articles_name_their_authors_in_byline_order_and_filter_by_author(client):
+    """A reader of the API sees the byline as the site shows it, and can ask for one
+    author's stories; an unknown author is a 400 that names it."""
+    from articles.models import Author
+
+    asha = Author.objects.create(name="Asha Rao", slug="asha-rao")
+    ben = Author.objects.create(name="Ben Ortiz", slug="ben-ortiz")
+    both = make_article("Ports reopen", slug="ports-reopen")
+    both.set_authors([ben, asha])
+    alone = make_article("Grain talks", slug="grain-talks")
+    alone.set_authors([asha])
+    make_article("Unsigned wire", slug="unsigned-wire", authors=(), source="Reuters")
+
+    items = {item["slug"]: item for item in client.get("/api/v1/articles/").json()["items"]}
+    assert items["ports-reopen"]["authors"] == ["Ben Ortiz", "Asha Rao"]
+    assert items["unsigned-wire"]["authors"] == []
+    assert items["unsigned-wire"]["source"] == "Reuters"
+
+    slugs = [item["slug"] for item in
+             client.get("/api/v1/articles/?author=asha-rao").json()["items"]]
+    assert sorted(slugs) == ["grain-talks", "ports-reopen"]
+
+    response = client.get("/api/v1/articles/?author=nobody")
+    assert response.status_code == 400 and "nobody" in response.content.decode()

@@ -32,8 +32,9 @@ def articles():
     return [
         make_article("Delhi and Moscow agree a rupee trade route", countries=["IN", "RU"],
                      ministers=[lavrov], policies=[corridor], dateline="NEW DELHI",
-                     authors=["Arun Kumar", "Meera Iyer"]),
-        make_article("Wire copy with no standfirst", standfirst="", authors=(), dateline="",
+                     authors=("Arun Kumar", "Meera Iyer")),
+        make_article("Wire copy with no standfirst", standfirst="", authors=(), source="Reuters",
+                     dateline="",
                      body="<p>First.</p><ul><li>One</li></ul><p>“Quoted” — 東京</p>"),
         make_article("An old story", published_at=timezone.now() - timedelta(days=4000)),
     ]
@@ -52,6 +53,7 @@ def test_ninjs_carries_the_story_and_its_subjects(client, articles):
                                   "value": "Delhi and Moscow agree a rupee trade route"}]
     assert item["by"] == "Arun Kumar, Meera Iyer"
     assert item["located"] == "NEW DELHI"
+    assert ninjs_of(client, articles[1])["by"] == "Reuters"  # wire copy: its agency
     assert item["pubstatus"] == "usable"
     assert sorted(place["literal"] for place in item["places"]) == ["IN", "RU"]
     assert [person["name"] for person in item["people"]] == ["Sergey Lavrov"]

@@ -175,3 +175,13 @@ def test_the_body_keeps_no_picture_markup(editor_client):
     body = '<p>Port</p><img src="/media/renditions/1/x/full-800.jpg" onerror="x()">' \
         '<picture><source srcset="/media/a.webp"></picture>'
     assert sanitise_html(body) == "<p>Port</p>"
+
+
+def test_an_editor_deletes_an_image_and_its_story_shows_none(editor_client, client):
+    image = make_image("Cranes on a barge")
+    article = make_article("Harbour cranes arrive", hero_image=image)
+    assert "Cranes on a barge" in client.get(article.get_absolute_url()).content.decode()
+    response = editor_client.post(reverse("admin:articles_image_delete", args=[image.pk]),
+                                  {"post": "yes"})
+    assert response.status_code == 302 and not Image.objects.exists()
+    assert "Cranes on a barge" not in client.get(article.get_absolute_url()).content.decode()

@@ -218,3 +218,29 @@ def test_every_public_page_costs_the_same_queries_when_its_articles_have_picture
     Article.objects.update(hero_image=make_image())
     with_pictures = {url: count_queries(client, url) for url in page_urls(room)}
     assert with_pictures == without
+
+
+def test_a_deleted_image_takes_its_files_with_it(django_capture_on_commit_callbacks):
+    from django.core.files.storage import default_storage
+
+    image = make_image()
+    names = [image.file.name, *(f"{image.rendition_folder}/{n}" for n in image.renditions)]
+    assert all(default_storage.exists(name) for name in names)
+    with django_capture_on_commit_callbacks(execute=True):
+        images.image_delete(image=image)
+    assert not any(default_storage.exists(name) for name in names)
+
+
+def test_a_new_focal_point_removes_the_renditions_nothing_shows(
+    django_capture_on_commit_callbacks
+):
+    from django.core.files.storage import default_storage
+
+    image = make_image()
+    old = [f"{image.rendition_folder}/{n}" for n in image.renditions]
+    image.focal_x = 0.9
+    with django_capture_on_commit_callbacks(execute=True):
+        images.image_save(image=image, by=None)
+    assert not any(default_storage.exists(name) for name in old)
+    assert default_storage.exists(image.file.name)
+    assert default_storage.exists(image.rendition_path(LANDSCAPE, 480, "jpeg"))

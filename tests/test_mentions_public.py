@@ -162,3 +162,25 @@ def test_a_mention_of_a_country_is_a_place(client, lavrov):
     data = json_ld(client.get(article.get_absolute_url()).content.decode())
     assert {"@type": "Place", "name": "Brazil",
             "url": "http://testserver/countries/brazil/"} in data["mentions"]
+
+
+def test_the_mentions_page_lists_every_mention_however_few_stories_are_about_the_tag(
+        client, lavrov):
+    make_article("Lavrov visits Delhi", ministers=[lavrov])
+    stories = [story(n) for n in range(3)]
+    html = client.get("/ministers/sergey-lavrov/mentions/").content.decode()
+    assert all(s.headline in html for s in stories)
+    assert "3 stories mention Sergey Lavrov" in html
+
+
+def test_a_new_mention_of_a_country_changes_its_page_and_its_mentions_page(client):
+    make_article("Brazil hosts the summit", countries=["BR"])
+    url = "/countries/brazil/"
+    assert "Also mentioned in" not in client.get(url).content.decode()
+    assert client.get(url)["X-Page-Cache"] == "hit"
+    article = make_article("Grain talks", body="<p>India and Russia met.</p>"
+                           "<p>Brazil sent an observer.</p>", countries=["IN", "RU"])
+    mentions.refresh_article_mentions(article)
+    assert "Also mentioned in 1 story<" in client.get(url).content.decode()
+    html = client.get("/countries/brazil/mentions/").content.decode()
+    assert article.headline in html and "Brazil hosts the summit" not in html

@@ -356,3 +356,14 @@ def test_an_editor_gives_a_minister_a_photo_in_the_vocabulary_admin(editor_clien
     html = client.get(goyal.get_absolute_url()).content.decode()
     assert 'alt="Piyush Goyal at a trade fair"' in html
     assert "Minister of Commerce and Industry" in html
+
+
+def test_a_minister_new_to_the_vocabulary_joins_their_countrys_page(client):
+    make_article("Delhi hosts talks", countries=["IN"])
+    assert "Nirmala Sitharaman" not in client.get("/countries/india/").content.decode()
+    assert client.get("/countries/india/")["X-Page-Cache"] == "hit"
+    make_minister("Nirmala Sitharaman", office="Minister of Finance", country=country("IN"))
+    assert "Nirmala Sitharaman" in client.get("/countries/india/").content.decode()
+    # A new minister of another country leaves this page cached.
+    make_minister("Sergey Lavrov", country=country("RU"))
+    assert client.get("/countries/india/")["X-Page-Cache"] == "hit"

@@ -2,7 +2,11 @@
 every ISO country with no country aliases from the newsroom: what the product itself
 must know (names, short forms, demonyms, capitals, seats of power, national bodies)."""
 
+from functools import cache
+
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from articles.tagging import CompiledVocabulary
 from articles.tagging.countries import iso_countries
@@ -25,9 +29,14 @@ POLICIES = [
 ]
 
 
+@cache
+def compiled():
+    return CompiledVocabulary(countries=COUNTRIES, ministers=MINISTERS, policies=POLICIES)
+
+
 @pytest.fixture(scope="module")
 def vocabulary():
-    return CompiledVocabulary(countries=COUNTRIES, ministers=MINISTERS, policies=POLICIES)
+    return compiled()
 
 
 def references(vocabulary, text):
@@ -165,3 +174,25 @@ def test_generic_words_and_other_bodies_sharing_an_acronym_are_no_policy(vocabul
 )
 def test_a_surname_in_another_transliteration_names_the_minister(vocabulary, text):
     assert references(vocabulary, text)["ministers"] == ["Volodymyr Zelenskyy"]
+
+
+PIECES = ["India", "-", "–", "UK", "FTA", "CEPA", "(CEPA)", "UAE-Israel", "Gulf of", "Mexico",
+          "Sea", "Lake", "Chad", "called", "Jordan", "Paris", "Agreement", ",", "Pennsylvania",
+          "Lebanon", "in", "Moscow", "officials", "said", "Mr", "Lavrov", "Zelensky", "A.",
+          "Belt-and-Road", "Forum", "free trade pact between", "and the", "Turkey", "roasted",
+          ".", "\n", "’s", "'s", "Kim", "Indo-", "Pacific", "Washington-based", "\u202e", "\x00"]
+
+
+@given(st.lists(st.sampled_from(PIECES), max_size=30))
+@settings(max_examples=300, deadline=None)
+def test_any_arrangement_of_tricky_words_gives_references_whose_evidence_holds(pieces):
+    text = " ".join(pieces)
+    found = compiled().references(headline=text, standfirst=text)
+    for tier in (found.subjects, found.mentions):
+        for items in tier.values():
+            for item in items:
+                for evidence in item.evidence:
+                    assert text[evidence.offset:evidence.offset + len(evidence.phrase)] == (
+                        evidence.phrase)
+    for name in found.ambiguous:
+        assert text[name.offset:name.offset + len(name.text)] == name.text

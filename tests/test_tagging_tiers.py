@@ -180,3 +180,25 @@ def test_a_vocabulary_with_a_shared_alias_loads_and_the_story_decides():
     assert sorted(Minister.objects.get(pk=pk).name for pk in ambiguous.candidates) == [
         "Kim Min-ho", "Kim Tae-yun"]
     assert Minister.objects.count() == 2
+
+
+@pytest.mark.django_db
+def test_a_country_alias_two_countries_share_warns_and_follows_the_one_named():
+    from articles.models import Country
+    from articles.tagging.vocabulary import load_vocabulary
+
+    summary = load_vocabulary(data={"countries": [
+        {"code": "KR", "aliases": ["Korea"]}, {"code": "KP", "aliases": ["Korea"]},
+    ]})
+    assert summary.warnings == [
+        "countries: 'korea' is shared by 2 countries: 'South Korea' (countries[0].aliases[0]), "
+        "'North Korea' (countries[1].aliases[0]); a story gets the one it names in full, "
+        "none if both or neither"
+    ]
+    south = Country.objects.get(code="KR")
+    named = find_references(make_article(
+        "Growth", standfirst="", body="<p>South Korea said Korea would grow.</p>"))
+    assert [(s.tag_id, len(s.evidence)) for s in named.subjects["countries"]] == [(south.pk, 2)]
+    alone = find_references(make_article("Growth", standfirst="", body="<p>Korea said so.</p>"))
+    assert alone.subjects["countries"] == []
+    assert [a.taxonomy for a in alone.ambiguous] == ["countries"]

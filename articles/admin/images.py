@@ -66,9 +66,14 @@ class ImageAdmin(CheckedListMixin, CheckedInputMixin, admin.ModelAdmin):
                          "metadata (IPTC or EXIF) when left empty: check them."}),
         ("Crops", {"fields": ["focal_x", "focal_y"],
                    "description": "Cards show a 3:2 or square crop: the focal point (say, "
-                   "a face) stays in view. Leave empty for the centre."}),
+                   "a face) stays in view. Click it on the preview, or type it here. "
+                   "Leave empty for the centre."}),
         ("For the newsroom", {"fields": ["usage_terms"]}),
     ]
+
+    class Media:
+        css = {"all": ["newsroom-admin/images.css"]}
+        js = ["newsroom-admin/focal-point.js"]
 
     @admin.display(description="")
     def thumbnail(self, image):
@@ -90,6 +95,13 @@ class ImageAdmin(CheckedListMixin, CheckedInputMixin, admin.ModelAdmin):
         height = round(width * picture.height / max(picture.width, 1))
         return format_html('<img src="{}" width="{}" height="{}" alt="{}">', picture.src,
                            width, height, image.alt_text)
+
+    def delete_model(self, request, obj):
+        images.image_delete(image=obj)
+
+    def delete_queryset(self, request, queryset):
+        for image in queryset:
+            images.image_delete(image=image)
 
     def save_model(self, request, obj, form, change):
         new_file = "file" in form.changed_data

@@ -60,7 +60,7 @@ class Filters(Schema):
     country: str | None = Field(None, max_length=100, description="A slug or ISO code.")
     minister: str | None = Field(None, max_length=100, description="A slug.")
     policy: str | None = Field(None, max_length=100, description="A slug.")
-    # An author filter joins these when the Author model lands (docs/API.md).
+    author: str | None = Field(None, max_length=100, description="An author's slug.")
     published_from: date | None = Field(None, alias="from",
                                         description="Published on or after (YYYY-MM-DD).")
     published_to: date | None = Field(None, alias="to",
@@ -74,7 +74,7 @@ class Filters(Schema):
         None, description="Staff only (a token or a session): the articles you may see "
                           "in one workflow status, most recently changed first.")
 
-    _text = field_validator("country", "minister", "policy", "cursor")(plain_text)
+    _text = field_validator("country", "minister", "policy", "author", "cursor")(plain_text)
 
     @field_validator("updated_since")
     @classmethod
@@ -149,6 +149,11 @@ def article_list(request, filters: Query[Filters]):
                 found[key] = reads.find_tag(key, value)
             except reads.UnknownTag as error:
                 raise HttpError(400, str(error)) from error
+    if filters.author:
+        try:
+            found["author"] = reads.find_author(filters.author)
+        except reads.UnknownTag as error:
+            raise HttpError(400, str(error)) from error
     chosen = reads.ArticleFilters(
         **found, published_from=filters.published_from, published_to=filters.published_to,
         updated_since=filters.updated_since)
@@ -260,9 +265,7 @@ def search(request, query: Query[SearchQuery]):
         following = request.GET.copy()
         following["page"] = query.page + 1
         following = request.build_absolute_uri(f"{request.path}?{following.urlencode()}")
-    authors = reads.author_names_of([row.pk for row in rows])
-    return {"items": [presenting.article_item(row, tags[row.pk], addresses, authors[row.pk])
-                      for row in rows],
+    return {"items": [presenting.article_item(row, tags[row.pk], addresses) for row in rows],
             "page": query.page, "next": following}
 
 

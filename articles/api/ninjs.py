@@ -54,8 +54,10 @@ def ninjs_item(article, tags, addresses):
     if article.standfirst:
         item["descriptions"] = [{"role": "summary", "contenttype": "text/plain",
                                  "value": article.standfirst}]
-    if article.author_names or article.source:
-        item["by"] = article.author_names or article.source
+    if tags["authors"]:
+        item["by"] = ", ".join(tags["authors"])
+    elif article.source:
+        item["by"] = article.source
     if article.dateline:
         item["located"] = article.dateline
     url = addresses.page(article)

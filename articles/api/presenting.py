@@ -52,18 +52,16 @@ def tag_ref(ref, addresses):
             "api_url": addresses.tag(TAXONOMIES[ref.kind].plural, ref.slug)}
 
 
-def article_item(article, tags, addresses, authors=None):
-    """A list item: everything but the body. ``authors``: the names in byline order,
-    when the article was not read with ``author_names`` (``reads.visible_articles``)."""
-    if authors is None:
-        authors = [name for name in (article.author_names or "").split(", ") if name]
+def article_item(article, tags, addresses):
+    """A list item: everything but the body."""
     return {
         "id": article.pk,
         "headline": article.headline,
         "slug": article.slug,
         "standfirst": article.standfirst,
         "dateline": article.dateline,
-        "authors": authors,
+        "authors": tags["authors"],
+        "source": article.source,
         "status": status_of(article),
         "published_at": article.published_at,
         "updated_at": article.updated_at,

@@ -16,6 +16,7 @@ from articles.models import (
     TAXONOMIES,
     Article,
     ArticleAuthor,
+    Author,
     Correction,
     union_over_taxonomies,
 )
@@ -36,11 +37,12 @@ class UnknownTag(LookupError):
 @dataclass(frozen=True)
 class ArticleFilters:
     """What a list of articles is narrowed to. The tags are model instances, found by
-    ``find_tag``. (An ``author`` filter joins these when the Author model lands.)"""
+    ``find_tag``, the author by ``find_author``."""
 
     country: object = None
     minister: object = None
     policy: object = None
+    author: object = None
     published_from: object = None  # a date, inclusive, in the site's time zone
     published_to: object = None  # a date, inclusive
     updated_since: object = None  # an aware datetime, inclusive
@@ -51,6 +53,9 @@ class ArticleFilters:
             if tag is not None:
                 articles = articles.filter(
                     pk__in=tax.through.objects.filter(tag=tag).values("content_object_id"))
+        if self.author is not None:
+            articles = articles.filter(
+                pk__in=ArticleAuthor.objects.filter(author=self.author).values("article_id"))
         if self.published_from:
             articles = articles.filter(published_at__gte=day_start(clamp_day(self.published_from)))
         if self.published_to:
@@ -82,22 +87,19 @@ def find_tag(kind, value):
     return found
 
 
-def visible_articles(reader):
-    """The articles ``reader`` may read: the public ones, or a staff member's view; each
-    with its authors' names (``author_names``, in the same query)."""
-    if reader is None:
-        return Article.objects.published().with_author_names()
-    return workflow.visible_articles(reader).with_author_names()
-
-
-def author_names_of(article_ids):
-    """article id -> its authors' names in byline order: one query."""
-    found = {pk: [] for pk in article_ids}
-    rows = (ArticleAuthor.objects.filter(article_id__in=list(found))
-            .order_by("article_id", "position", "id").values_list("article_id", "author__name"))
-    for article_id, name in rows:
-        found[article_id].append(name)
+def find_author(slug):
+    """The author a filter names by slug, or UnknownTag."""
+    found = Author.objects.filter(slug=slug).first()
+    if found is None:
+        raise UnknownTag(f"No author has the slug “{slug}”.")
     return found
+
+
+def visible_articles(reader):
+    """The articles ``reader`` may read: the public ones, or a staff member's view."""
+    if reader is None:
+        return Article.objects.published()
+    return workflow.visible_articles(reader)
 
 
 def staff_status(articles, status):
@@ -127,20 +129,32 @@ class TagRef:
 
 
 def tags_of(article_ids):
-    """article id -> {taxonomy key: [TagRef, A-Z]}: one query for a whole page."""
-    found = {pk: {kind: [] for kind in TAXONOMIES} for pk in article_ids}
+    """article id -> {taxonomy key: [TagRef, A-Z], "authors": [names in byline order]}:
+    one query for a whole page (the tag rows and the bylines in one UNION ALL)."""
+    found = {pk: {kind: [] for kind in TAXONOMIES} | {"authors": []} for pk in article_ids}
     if not found:
         return found
 
     def part(tax):
         code = F("tag__code") if tax.key == "country" else Value("")
         return (tax.through.objects.filter(content_object_id__in=list(found))
-                .annotate(kind=Value(tax.key), tag_code=code)
-                .values_list("content_object_id", "kind", "tag__name", "tag__slug", "tag_code"))
+                .annotate(kind=Value(tax.key), tag_code=code, position=Value(0))
+                .values_list("content_object_id", "kind", "tag__name", "tag__slug",
+                             "tag_code", "position"))
 
-    for article_id, kind, name, slug, code in sorted(
-            union_over_taxonomies(part), key=lambda row: (row[0], row[2])):
-        found[article_id][kind].append(TagRef(kind, name, slug, code))
+    bylines = (ArticleAuthor.objects.filter(article_id__in=list(found))
+               .annotate(kind=Value("authors"), tag_code=Value(""), at=F("position"))
+               .values_list("article_id", "kind", "author__name", "author__slug",
+                            "tag_code", "at").order_by())
+    rows = list(union_over_taxonomies(part).union(bylines, all=True))
+    if any(row[1] == "authors" for row in rows):
+        dependencies.record(dependencies.AUTHORS)  # an author renamed renews their bylines
+    for article_id, kind, name, slug, code, _position in sorted(
+            rows, key=lambda row: (row[0], row[5], row[2])):
+        if kind == "authors":
+            found[article_id]["authors"].append(name)
+        else:
+            found[article_id][kind].append(TagRef(kind, name, slug, code))
     return found
 
 

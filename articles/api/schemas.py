@@ -36,6 +36,7 @@ class ArticleItem(Schema):
     standfirst: str
     dateline: str
     authors: list[str]
+    source: str = Field(description="The agency wire copy came from; empty for the newsroom's own.")
     status: Literal["draft", "review", "scheduled", "published", "withdrawn"]
     published_at: datetime | None
     updated_at: datetime

@@ -7,7 +7,8 @@ can make stale exactly what shows what it changed (``articles.caching.state``).
   feed, the tag indexes' counts, the archive index); changed by a publication, a
   withdrawal, a new publication time or address, a tag added or removed.
 - ``<taxonomy>:<id>`` (``country:5``): one tag's listing (all its pages, its feed, its
-  bilateral pages); changed as ``published``, for an article carrying the tag.
+  bilateral pages, its coverage chart); changed as ``published``, for an article carrying
+  the tag, and for a country, by a minister of it new to the vocabulary.
 - ``mentions:<taxonomy>:<id>`` (``mentions:country:5``): the public stories that mention
   a tag (the count on its page, its mentions listing and feed); changed when an article's
   mentions change, and as ``published`` for an article mentioning it.

@@ -180,9 +180,12 @@ def _front_page_changed(sender, instance, **kwargs):
 
 def _vocabulary_changed(sender, instance, created=False, **kwargs):
     """A renamed or deleted entry changes every page that names it (cards, asides,
-    indexes): everything; a new one, nothing yet (no article carries it)."""
+    indexes): everything; a new one, nothing yet (no article carries it), but a new
+    minister joins their country's page (its list of ministers)."""
     if not created:
         invalidate({keys.EVERYTHING})
+    elif getattr(instance, "country_id", None):
+        invalidate({keys.tag("country", instance.country_id)})
 
 
 def _image_changed(sender, instance, created=False, **kwargs):

@@ -98,6 +98,10 @@ def image_save(*, image, by, new_file=False):
             image.file.seek(0)
             image.width, image.height = info.width, info.height
         stale = new_file or _focal_point_moved(image)
+        if stale and image.pk is not None:
+            before = Image.objects.get(pk=image.pk)
+            # The renditions (and a replaced original) nothing shows any more.
+            _delete_files_on_commit(_files_of(before, original=new_file))
         if stale:
             image.renditions = []
         image.save()
@@ -126,6 +130,28 @@ def image_restore(*, image, name, data, store):
 
     transaction.on_commit(renditions)
     return image
+
+
+def image_delete(*, image):
+    """Delete an image of the library and, once that commits, its files; articles it led
+    are left without a picture (the pages showing it are renewed by its key)."""
+    with transaction.atomic():
+        _delete_files_on_commit(_files_of(image, original=True))
+        image.delete()
+
+
+def _files_of(image, *, original):
+    """The storage names of the image's renditions, and of its original if asked."""
+    names = [f"{image.rendition_folder}/{name}" for name in image.renditions]
+    return [image.file.name, *names] if original and image.file.name else names
+
+
+def _delete_files_on_commit(names):
+    def delete():
+        for name in names:
+            default_storage.delete(name)
+
+    transaction.on_commit(delete)
 
 
 def _focal_point_moved(image):

@@ -518,7 +518,8 @@ MINISTER_FACT_FIELDS = ("ministers_of__name", "ministers_of__slug", "ministers_o
 def country_with_ministers(slug):
     """(the country with this slug, with ``mention_count`` as ``tag_by_slug`` gives it, its
     ministers in the vocabulary), or (None, []): one query, remembered until the vocabulary,
-    the country's mentions or one of those ministers' listings changes.
+    the country's listing (a new minister of the country changes it too), its mentions or
+    one of those ministers' listings changes.
 
     Ministers in office first, then former ones, A-Z; a minister links to their page only
     once they have published articles (their page is a 404 until then).
@@ -537,6 +538,8 @@ def country_with_ministers(slug):
                                   rows[0][:len(COUNTRY_FIELDS)])
         country.mention_count = rows[0][len(COUNTRY_FIELDS)]  # as an annotation would
         dependencies.record(dependencies.mentions("country", country.pk))
+        # A minister new to the vocabulary changes the country's key (caching.receivers).
+        dependencies.record(dependencies.tag("country", country.pk))
         ministers = []
         for row in rows:
             minister_pk, name, minister_slug, office, since, until, has_page = \

@@ -330,7 +330,9 @@ class TagMentionsView(TagDetailView):
     merged_suffix = "mentions/"
 
     def known_count(self):
-        return None  # the tag's coverage counts the stories about it, not these
+        # Not the tag page's coverage (the stories about it): its lookup counted the
+        # stories that mention it.
+        return lambda: self.tag.mention_count
 
     def articles(self):
         return mentioned.articles_mentioning(self.tag)

@@ -3,19 +3,14 @@
 ``suggest_tags(article)``, ``find_references(article)`` (subjects, mentions and
 ambiguous names) and ``new_suggestions(article)`` are the API
 (``articles.tagging.suggest``); ``matcher`` compiles the vocabulary into one automaton,
-``text`` normalises words, ``rules`` rejects false friends, ``countries`` knows every
-way copy names a country, and ``vocabulary`` loads the newsroom's vocabulary file. It
-knows no page, no admin and no request. See docs/TAGGING.md.
+``text`` normalises words, ``rules`` rejects false friends, ``policies`` knows how copy
+names a policy, ``tiers`` settles what is found into subjects and mentions,
+``countries`` knows every way copy names a country, and ``vocabulary`` loads the
+newsroom's vocabulary file. It knows no page, no admin and no request. See
+docs/TAGGING.md.
 """
 
-from articles.tagging.matcher import (
-    FIELDS,
-    Ambiguous,
-    CompiledVocabulary,
-    Evidence,
-    References,
-    Suggestion,
-)
+from articles.tagging.matcher import CompiledVocabulary
 from articles.tagging.suggest import (
     compile_vocabulary,
     find_references,
@@ -25,6 +20,7 @@ from articles.tagging.suggest import (
     vocabulary_fingerprint,
 )
 from articles.tagging.text import normalise_phrase, normalise_text
+from articles.tagging.tiers import FIELDS, Ambiguous, Evidence, References, Suggestion
 
 __all__ = [
     "FIELDS", "Ambiguous", "CompiledVocabulary", "Evidence", "References", "Suggestion",

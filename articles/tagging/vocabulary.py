@@ -191,14 +191,22 @@ def _name_errors(data):
     return errors
 
 
+def _identity_and_names(section, index, item):
+    """The entry's name (a country's code) and its own name as a (place, phrase) pair."""
+    value = item[REQUIRED[section]].strip()
+    if section == "countries":
+        return value, []
+    return value, [(f"{section}[{index}].name", value)]
+
+
 def shared_aliases(data):
-    """Warnings for each name or alias that several ministers (or policies) answer to,
+    """Warnings for each name or alias that several countries, ministers or policies answer to,
     in the file or with the database; each lists who shares it. Such a vocabulary loads:
     the tagger resolves a shared alias in each story (docs/TAGGING.md)."""
     if not isinstance(data, dict):
         return []
     warnings = []
-    for section in ("ministers", "policies"):
+    for section in ("countries", "ministers", "policies"):
         items = data.get(section)
         if not isinstance(items, list):
             continue
@@ -210,12 +218,14 @@ def shared_aliases(data):
                     entry.pk, (entry.name, "the database"))
         in_file = set()
         for index, item in enumerate(items):
-            if not isinstance(item, dict) or not isinstance(item.get("name"), str):
+            if not isinstance(item, dict) or not isinstance(item.get(REQUIRED[section]), str):
                 continue
-            name = item["name"].strip()
-            existing = _owner_of_name(model, name)
+            name, phrases = _identity_and_names(section, index, item)
+            existing = (Country.objects.filter(code=name.upper()).first()
+                        if section == "countries" else _owner_of_name(model, name))
             identity = existing.pk if existing not in (None, ...) else name.casefold()
-            phrases = [(f"{section}[{index}].name", name)] + [
+            name = existing.name if section == "countries" and existing else name
+            phrases += [
                 (f"{section}[{index}].aliases[{position}]", alias)
                 for position, alias in enumerate(item.get("aliases") or [])
                 if isinstance(alias, str)
