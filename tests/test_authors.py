@@ -264,8 +264,8 @@ def test_the_migration_turns_bylines_into_ordered_authors_same_name_same_author(
     from django.db import connection
     from django.db.migrations.executor import MigrationExecutor
 
-    before = [("articles", "0016_authors_models")]
-    after = [("articles", "0018_authors_drop_bylines")]
+    before = [("articles", "0017_authors")]
+    after = [("articles", "0019_drop_bylines")]
     executor = MigrationExecutor(connection)
     executor.migrate(before)
     old = executor.loader.project_state(before).apps

@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('articles', '0017_tagpages_minister_photo'),
+        ('articles', '0020_minister_photo'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -17,7 +17,7 @@ create_roles = import_module("articles.migrations.0003_roles").create_roles
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('articles', '0019_mentions_mentions'),
+        ('articles', '0022_mentions'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

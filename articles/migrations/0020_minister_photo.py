@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('articles', '0018_authors_drop_bylines'),
+        ('articles', '0019_drop_bylines'),
     ]
 
     operations = [

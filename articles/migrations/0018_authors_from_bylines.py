@@ -68,7 +68,7 @@ def authors_to_bylines(apps, schema_editor):
 
 class Migration(migrations.Migration):
 
-    dependencies = [("articles", "0016_authors_models")]
+    dependencies = [("articles", "0017_authors")]
 
     operations = [
         migrations.RunPython(bylines_to_authors, authors_to_bylines),

@@ -20,7 +20,7 @@ def drop_source_index(apps, schema_editor):
 
 class Migration(migrations.Migration):
 
-    dependencies = [("articles", "0017_authors_from_bylines")]
+    dependencies = [("articles", "0018_authors_from_bylines")]
 
     operations = [
         migrations.RemoveField(model_name="article", name="bylines"),

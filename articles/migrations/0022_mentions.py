@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('articles', '0017_frontpage_slots'),
+        ('articles', '0021_front_page_slots'),
     ]
 
     operations = [
