@@ -367,3 +367,18 @@ def test_a_new_correction_and_a_new_story_show_at_once(client, room):
     assert notes == ["The date was wrong."]
     assert get_json(client, LIST)["items"][0]["headline"] == "China joins the corridor talks"
     assert get_json(client, "/api/v1/tags/countries/china/")["article_count"] == 10
+
+
+def test_remembered_list_pages_follow_writes_with_the_page_cache_off(client, room, settings):
+    """Uncached lists remember their rows (as listings do) until what they show changes."""
+    settings.NEWSROOM_PAGE_CACHE = False
+    story = room.articles[0]
+    assert get_json(client, LIST)["items"][0]["headline"] == story.headline
+    story.headline = "Corridor talks end in agreement"
+    story.save()
+    assert get_json(client, LIST)["items"][0]["headline"] == "Corridor talks end in agreement"
+    make_article("A newer story", published_at=timezone.now() - timedelta(minutes=1))
+    assert get_json(client, LIST)["items"][0]["headline"] == "A newer story"
+    with CaptureQueriesContext(connection) as queries:
+        get_json(client, LIST)
+    assert len(queries) <= 1

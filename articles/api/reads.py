@@ -54,6 +54,12 @@ class ArticleFilters:
             articles = articles.filter(updated_at__gte=self.updated_since)
         return articles
 
+    def cache_key(self):
+        """What selects the articles, for a remembered page: tags by id, times as text."""
+        return (tuple(None if getattr(self, kind) is None else getattr(self, kind).pk
+                      for kind in TAXONOMIES),
+                str(self.published_from), str(self.published_to), str(self.updated_since))
+
     def dependency_keys(self):
         """A list narrowed by update time changes with any edit of a public article."""
         keys = {dependencies.PUBLISHED}
@@ -99,6 +105,19 @@ def article_page(articles, *, cursor, limit, field):
         articles = articles.filter(cursor.after(field))
     rows = list(articles.order_by(f"-{field}", "-id").only(*LIST_FIELDS)[: limit + 1])
     return rows[:limit], len(rows) > limit
+
+
+def public_page(filters, *, cursor, limit):
+    """``article_page`` of the public articles, remembered until what it shows changes
+    (``filters.dependency_keys()`` and its articles), as the site's listings are."""
+    def read():
+        rows, more = article_page(filters.apply(Article.objects.published()), cursor=cursor,
+                                  limit=limit, field="published_at")
+        dependencies.record(*(dependencies.article(row.pk) for row in rows))
+        return rows, more
+
+    return state.remember("api-page", read, filters.cache_key(), cursor, limit,
+                          depends_on=filters.dependency_keys())
 
 
 @dataclass(frozen=True)
