@@ -13,10 +13,12 @@ class ArticlesConfig(AppConfig):
 
         from articles.accounts.logins import connect_signals as connect_login_signals
         from articles.caching.receivers import connect_signals
+        from articles.editorial.mentions import connect_signals as connect_mention_signals
         from articles.platform.worker import schedule_heartbeat
 
         connect_signals()
         connect_login_signals()
+        connect_mention_signals()
         post_spawn.connect(schedule_heartbeat, dispatch_uid="newsroom-worker-heartbeat")
 
 
@@ -32,4 +34,12 @@ class NewsroomAdminConfig(admin_apps.AdminConfig):
         # the package's __init__: the admin site's class lives in that package, and
         # building the site must not import the modules that register on it.
         from articles.accounts import admin as accounts_admin  # noqa: F401
-        from articles.admin import api_tokens, articles, people, vocabulary  # noqa: F401
+        from articles.admin import (  # noqa: F401
+            api_tokens,
+            articles,
+            authors,
+            front_page,
+            images,
+            people,
+            vocabulary,
+        )

@@ -263,6 +263,9 @@ PERMISSIONS_POLICY = {
 NEWSROOM_NAME = os.environ.get("NEWSROOM_NAME", "Newsroom")
 NEWSROOM_LANGUAGE = os.environ.get("NEWSROOM_LANGUAGE", "en")
 NEWSROOM_IMPORT_MAX_BYTES = int(os.environ.get("NEWSROOM_IMPORT_MAX_BYTES", str(1024 * 1024)))
+# The agency the plain-text wire files come from: their articles' source (the format
+# names none).
+NEWSROOM_WIRE_SOURCE = os.environ.get("NEWSROOM_WIRE_SOURCE", "Wire")
 NEWSROOM_PAGE_SIZE = 20
 # Anonymous full-page cache (articles.caching); off only to measure uncached pages.
 NEWSROOM_PAGE_CACHE = env_bool("NEWSROOM_PAGE_CACHE", default=True)

@@ -1,3 +1,5 @@
+from django.conf import settings
+from django.conf.urls.static import static
 from django.contrib import admin
 from django.urls import include, path
 
@@ -13,3 +15,6 @@ urlpatterns = [
     path("api/v1/", include("articles.api.urls")),
     path("", include("articles.public.urls")),
 ]
+# Uploaded images and their renditions: served by the web server (or the storage's own
+# addresses) in production, by Django for `make run` (DEBUG only).
+urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

@@ -15,15 +15,17 @@ def article_post_data(article=None, **overrides):
         "standfirst": "Talks in Moscow end with a plan.",
         "body": "<p>The ministers met for three hours.</p>",
         "dateline": "Moscow",
-        "bylines": "Arun Kumar",
-        "image_alt": "",
-        "image_caption": "",
-        "image_credit": "",
+        "source": "",
+        "hero_image": "",
         "version": "",
         "corrections-TOTAL_FORMS": "0",
         "corrections-INITIAL_FORMS": "0",
         "corrections-MIN_NUM_FORMS": "0",
         "corrections-MAX_NUM_FORMS": "1000",
+        "article_authors-TOTAL_FORMS": "0",
+        "article_authors-INITIAL_FORMS": "0",
+        "article_authors-MIN_NUM_FORMS": "0",
+        "article_authors-MAX_NUM_FORMS": "1000",
     }
     if article is not None:
         article = Article.objects.get(pk=article.pk)
@@ -33,7 +35,7 @@ def article_post_data(article=None, **overrides):
             standfirst=article.standfirst,
             body=article.body,
             dateline=article.dateline,
-            bylines=article.bylines,
+            source=article.source,
             version=str(article.version),
             countries=[str(t.pk) for t in article.countries.all()],
             ministers=[str(t.pk) for t in article.ministers.all()],
@@ -46,6 +48,14 @@ def article_post_data(article=None, **overrides):
             data[f"corrections-{i}-article"] = str(article.pk)
             data[f"corrections-{i}-kind"] = correction.kind
             data[f"corrections-{i}-note"] = correction.note
+        rows = list(article.article_authors.all())
+        data["article_authors-INITIAL_FORMS"] = data["article_authors-TOTAL_FORMS"] = \
+            str(len(rows))
+        for i, row in enumerate(rows):
+            data[f"article_authors-{i}-id"] = str(row.pk)
+            data[f"article_authors-{i}-article"] = str(article.pk)
+            data[f"article_authors-{i}-author"] = str(row.author_id)
+            data[f"article_authors-{i}-position"] = str(row.position)
         if article.headline_needs_review:
             data["headline_needs_review"] = "on"
     data.update(overrides)

@@ -37,6 +37,12 @@ def _clear_cache(monkeypatch, settings):
 
 
 @pytest.fixture(autouse=True)
+def _media_root(settings, tmp_path_factory):
+    """Uploads and renditions go to a folder of the test run's, never the checkout's."""
+    settings.MEDIA_ROOT = tmp_path_factory.getbasetemp() / "media"
+
+
+@pytest.fixture(autouse=True)
 def _reference_data(request):
     """Transactional tests flush the database; give each one the ISO countries and roles."""
     marker = request.node.get_closest_marker("django_db")

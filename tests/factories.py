@@ -7,7 +7,7 @@ from django.contrib.auth.models import Group, User
 from django.utils import timezone
 
 from articles.editorial.roles import EDITOR, REPORTER
-from articles.models import Article, Country, Minister, Policy
+from articles.models import Article, Author, Country, Image, Minister, Policy
 
 _counter = itertools.count(1)
 
@@ -52,6 +52,7 @@ def make_article(
     countries=(),
     ministers=(),
     policies=(),
+    authors=("Arun Kumar",),
     **kwargs,
 ):
     n = next(_counter)
@@ -61,10 +62,11 @@ def make_article(
     kwargs.setdefault("slug", f"story-{n}")
     kwargs.setdefault("standfirst", "Ministers met in Moscow to discuss trade.")
     kwargs.setdefault("body", "<p>Ministers met in Moscow on Wednesday.</p>")
-    kwargs.setdefault("bylines", "Arun Kumar")
     article = Article.objects.create(
         headline=headline, status=status, published_at=published_at, **kwargs
     )
+    if authors:
+        article.set_authors(Author.objects.named(authors))
     if countries:
         article.countries.set([country(c) if isinstance(c, str) else c for c in countries])
     if ministers:
@@ -72,3 +74,32 @@ def make_article(
     if policies:
         article.policies.set(list(policies))
     return article
+
+
+def picture_bytes(width=1600, height=1000, fmt="JPEG", **save_options):
+    """An encoded picture of a few colour bands (compresses like a simple photo)."""
+    import io
+
+    from PIL import Image as PILImage
+    from PIL import ImageDraw
+
+    picture = PILImage.new("RGB", (width, height), (30, 80, 120))
+    draw = ImageDraw.Draw(picture)
+    for i in range(0, width, max(width // 12, 1)):
+        draw.rectangle([i, height // 3, i + width // 24, height], fill=(200, 120 + i % 100, 40))
+    draw.ellipse([width // 3, height // 6, width // 2, height // 2], fill=(240, 220, 90))
+    out = io.BytesIO()
+    picture.save(out, format=fmt, **save_options)
+    return out.getvalue()
+
+
+def make_image(alt_text="Cranes over the port of Chennai", *, width=1600, height=1000,
+               name="port.jpg", by=None, **kwargs):
+    """An image of the library, stored with its upload's renditions."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from articles.editorial.images import image_save
+
+    upload = SimpleUploadedFile(name, picture_bytes(width, height), "image/jpeg")
+    image = Image(file=upload, alt_text=alt_text, **kwargs)
+    return image_save(image=image, by=by, new_file=True)

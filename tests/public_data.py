@@ -5,7 +5,7 @@ from datetime import timedelta
 
 from django.utils import timezone
 
-from articles.models import Article, Correction
+from articles.models import Article, Correction, MentionedCountry, MentionedPolicy
 from tests.factories import country, make_article, make_minister, make_policy
 
 
@@ -46,6 +46,14 @@ def build_newsroom(published=20):
             ministers=[lavrov, jaishankar],
             policies=[energy] + ([make_in_india] if i % 2 == 0 else []),
         ))
+    # Stories that name China or Make in India without being about it: their mentions.
+    for i, article in enumerate(room.articles):
+        if i % 3:
+            MentionedCountry.objects.create(article=article, tag=china,
+                                            published_at=article.published_at)
+        if i % 2:
+            MentionedPolicy.objects.create(article=article, tag=make_in_india,
+                                           published_at=article.published_at)
     room.draft = make_article(
         "Unfinished draft about a secret summit", slug="secret-summit-draft",
         status=Article.Status.DRAFT, countries=[india],

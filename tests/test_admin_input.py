@@ -177,10 +177,7 @@ ARTICLE_PREFILLS = [
     ("standfirst", "Talks end.", "Talks end."),
     ("body", "<p>Talks end.</p>", "<p>Talks end.</p>"),
     ("dateline", "Moscow", "Moscow"),
-    ("bylines", "Arun Kumar", "Arun Kumar"),
-    ("image_alt", "A ship", "A ship"),
-    ("image_caption", "The port", "The port"),
-    ("image_credit", "Reuters", "Reuters"),
+    ("source", "Reuters", "Reuters"),
     ("withdrawal_note", "Legal advice", "Legal advice"),
     ("headline_needs_review", "1", True),
     ("headline_needs_review", "0", False),
@@ -193,10 +190,11 @@ ARTICLE_REFUSED = [
     ("schedule_at", "1899-12-31"), ("schedule_at", ""),
     ("headline", "x" * 500), ("headline", "Bad\x01 text"), ("headline", ""),
     ("slug", "not a slug!"), ("standfirst", "Tab\x0bbed"), ("body", "\x01"),
-    ("dateline", "\u202eMoscow"), ("dateline", "x" * 101), ("bylines", "x" * 256),
-    ("image_alt", "x" * 251), ("image_caption", "x" * 301), ("image_credit", "x" * 151),
+    ("dateline", "\u202eMoscow"), ("dateline", "x" * 101), ("source", "x" * 121),
+    ("hero_image", "abc"), ("hero_image", "99999999"), ("hero_image", "-1"),
     ("withdrawal_note", "\x01"), ("status", "nonsense"), ("headline_needs_review", "maybe"),
-    ("version", "abc"), ("version", "0"), ("image", "../../etc/passwd"), ("image", "a.jpg"),
+    ("version", "abc"), ("version", "0"), ("hero_image", "../../etc/passwd"),
+    ("hero_image", "a.jpg"),
 ]
 
 

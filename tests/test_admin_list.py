@@ -166,7 +166,7 @@ def test_rows_show_the_columns_an_editor_reads_with_links_to_edit(editor_client)
     and last-saved times as a day and a 24-hour time in the newsroom's zone."""
     lavrov = make_minister()
     story = make_article("Ties & <b>tariffs</b>", countries=["IN", "RU"],
-                         ministers=[lavrov], bylines="")
+                         ministers=[lavrov], authors=())
     later = make_article("Tomorrow's story", published_at=timezone.now() + timedelta(days=1))
 
     page = editor_client.get(LIST_URL, {"q": "t", "o": "-5"}).content.decode()
@@ -216,7 +216,7 @@ def test_the_kept_row_renderer_writes_what_djangos_result_list_writes(editor_cli
     lavrov = make_minister()
     make_article("Ties & <b>tariffs</b>", countries=["IN", "RU"], ministers=[lavrov])
     make_article("Tomorrow's story", published_at=timezone.now() + timedelta(days=1),
-                 bylines="")
+                 authors=())
     make_article("A draft", status=Article.Status.DRAFT)
 
     for params in ({"o": "2", "q": "story"}, {}, {"status": "live", "country": country("IN").pk}):

@@ -45,7 +45,7 @@ def publish_as_editor(browser, live_server, editor):
     fill_story(page, headline=HEADLINE,
                standfirst="Ice-class freighters will sail every ten days from December.",
                body="Harbour masters signed the timetable on Tuesday.", dateline="Chennai")
-    page.fill("#id_bylines", "Priya Sharma")
+    page.fill("#id_source", "Reuters")
     pick_tag(page, "countries", "India", "India")
     pick_tag(page, "countries", "Russia", "Russia")
     pick_tag(page, "ministers", "Lavrov", "Sergey Lavrov")

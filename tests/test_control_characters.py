@@ -50,9 +50,9 @@ def test_an_editor_headline_with_u0001_is_refused_with_the_character_and_positio
 @pytest.mark.parametrize(("field", "value", "code"), [
     ("standfirst", "Talks\x0bin Moscow.", "U+000B"),
     ("body", "<p>Talks\x1b[31m in Moscow.</p>", "U+001B"),
-    ("bylines", "Arun\x7f Kumar", "U+007F"),
+    ("source", "Reu\x7fters", "U+007F"),
     ("dateline", "Mos\x85cow", "U+0085"),
-    ("image_caption", "A port\ufffe at dawn", "U+FFFE"),
+    ("withdrawal_note", "A port\ufffe at dawn", "U+FFFE"),
 ])
 def test_every_text_field_of_the_article_form_refuses_control_characters(
     editor_client, field, value, code
@@ -221,7 +221,7 @@ def test_an_export_line_with_control_characters_is_imported_clean_and_reported(t
     article = Article.objects.get(slug="talks")
     assert article.headline == "Talks resume"
     assert article.standfirst == "A B"
-    assert article.bylines == "Arun Kumar"
+    assert [author.name for author in article.ordered_authors()] == ["Arun Kumar"]
     assert Minister.objects.get().name == "Sergey Lavrov"
     assert Policy.objects.get().name == "Make in India"
     assert article.corrections.get().note == "Fixed."
@@ -251,7 +251,7 @@ def dirty_rows():
     minister = make_minister("Sergey\x0bLavrov")
     policy = make_policy("Make in In\x80dia")
     article = make_article(
-        "Talks\x01 resume\ufffe", standfirst="Sum\x1bmary", bylines="Arun\x02 Kumar",
+        "Talks\x01 resume\ufffe", standfirst="Sum\x1bmary", authors=["Arun\x02 Kumar"],
         dateline="Mos\x0ccow", countries=["IN"], ministers=[minister], policies=[policy],
     )
     return article, minister, policy

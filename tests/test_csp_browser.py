@@ -258,7 +258,7 @@ def test_the_admin_works_under_its_policy(browser, live_server):
     assert page.input_value("#id_slug") == "port-talks-open-in-chennai"
     page.locator(".ProseMirror.nr-body").click()
     page.keyboard.type("The first ship docked at dawn.")
-    page.fill("#id_bylines", "Priya Sharma")
+    page.fill("#id_source", "Reuters")
     pick(page, "id_countries", "Ind", "India")
     page.click(".nr-workflow button[value=save]")
     page.wait_for_selector(".messagelist .success")

@@ -31,7 +31,7 @@ def make_tagged_article(**kwargs):
         ministers=[make_minister("Sergey Lavrov"), make_minister("S. Jaishankar")],
         policies=[make_policy("Make in India")],
         dateline="Moscow",
-        bylines="Arun Kumar, Priya Sharma",
+        authors=["Arun Kumar", "Priya Sharma"],
         **kwargs,
     )
     Correction.objects.create(
@@ -58,16 +58,24 @@ def test_export_line_has_the_design_fields(settings):
         "standfirst": article.standfirst,
         "body": article.body,
         "authors": ["Arun Kumar", "Priya Sharma"],
+        "author_details": [
+            {"name": "Arun Kumar", "slug": "arun-kumar", "role": "", "bio": ""},
+            {"name": "Priya Sharma", "slug": "priya-sharma", "role": "", "bio": ""},
+        ],
+        "source": "",
         "countries": ["IN", "RU"],
         "ministers": ["S. Jaishankar", "Sergey Lavrov"],
         "policies": ["Make in India"],
+        "mentions": {"countries": [], "ministers": [], "policies": []},
         "corrections": [
             {"kind": "correction", "note": "Corrected a name.",
              "created_at": "2023-12-28T15:00:00+05:30"}
         ],
         "headline_needs_review": False,
         "fingerprint": None,
+        "mentions_removed": {"countries": [], "ministers": [], "policies": []},
         "retired_addresses": [],
+        "image": None,
     }
 
 

@@ -69,19 +69,19 @@ def assert_saved_clean_or_refused(response, saved, fields, names=()):
 
 @FUZZ
 @given(headline=text(max_size=80), standfirst=text(max_size=80), body=text(max_size=80),
-       dateline=text(max_size=30), bylines=text(max_size=30))
+       dateline=text(max_size=30), source=text(max_size=30))
 def test_any_text_through_the_article_form_saves_clean_or_is_refused(
-    editor_client, headline, standfirst, body, dateline, bylines
+    editor_client, headline, standfirst, body, dateline, source
 ):
     slug = f"fuzz-{next(numbers)}"
     response = editor_client.post(reverse("admin:articles_article_add"), article_post_data(
         headline=headline, slug=slug, standfirst=standfirst, body=body, dateline=dateline,
-        bylines=bylines,
+        source=source,
     ))
     assert_saved_clean_or_refused(
         response, Article.objects.filter(slug=slug).first(),
-        ["headline", "standfirst", "body", "dateline", "bylines"],
-        names=("headline", "dateline", "bylines"),
+        ["headline", "standfirst", "body", "dateline", "source"],
+        names=("headline", "dateline", "source"),
     )
 
 
@@ -154,7 +154,7 @@ def test_stored_text_of_any_kind_still_gives_xml_and_json_ld(
     minister = Minister.objects.create(name=f"{tag_name} {number}")
     article = Article.objects.create(
         headline=headline, slug=f"stored-{number}", standfirst=standfirst, body=body,
-        bylines=byline, dateline=dateline, status=Article.Status.PUBLISHED,
+        source=byline, dateline=dateline, status=Article.Status.PUBLISHED,
         published_at=timezone.now(),
     )
     article.ministers.add(minister)

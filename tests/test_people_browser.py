@@ -34,7 +34,7 @@ def fill_the_newsroom():
         make_article(
             f"India and Russia agree a long-awaited corridor deal, part {n}",
             countries=["IN", "RU", "AE", "KZ", "TM"], ministers=[lavrov], policies=[policy],
-            bylines="Arun Kumar, Lena Fischer",
+            authors=["Arun Kumar", "Lena Fischer"],
         )
     make_article("Wire copy whose derived headline runs on for a long while and waits",
                  status=Article.Status.REVIEW, headline_needs_review=True)

@@ -10,7 +10,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from articles.models import Article
-from tests.factories import country, make_article, make_minister
+from articles.models.images import FULL
+from tests.factories import country, make_article, make_image, make_minister
 from tests.public_data import add_correction, build_newsroom
 
 pytestmark = pytest.mark.django_db
@@ -44,7 +45,7 @@ def test_article_page_shows_story_tags_and_times_in_site_time_zone(client, room)
     assert "<h1" in html and html.count("<h1") == 1
     assert article.headline in html
     assert "Negotiators spent day 0 on freight tariffs." in html
-    assert "By Arun Kumar" in html
+    assert 'By <a href="/authors/arun-kumar/">Arun Kumar</a>' in html
     assert f'<time datetime="{timezone.localtime(article.published_at).isoformat()}' in html
     for tag in (room.india, room.russia, room.lavrov, room.jaishankar, room.energy):
         assert f'href="{tag.get_absolute_url()}"' in html
@@ -68,7 +69,8 @@ def test_article_json_ld_is_a_valid_news_article_with_tags(client, room):
     assert data["@type"] == "NewsArticle"
     assert data["headline"] == article.headline
     assert data["datePublished"].startswith(article.published_at.date().isoformat()[:4])
-    assert data["author"] == [{"@type": "Person", "name": "Arun Kumar"}]
+    assert data["author"] == [{"@type": "Person", "name": "Arun Kumar",
+                               "url": "http://testserver/authors/arun-kumar/"}]
     assert data["publisher"]["name"] == "Newsroom"
     assert {"India", "Russia", "Sergey Lavrov", "Energy cooperation"} <= set(data["keywords"])
     assert all(item["url"].startswith("http://testserver/") for item in data["about"])
@@ -87,7 +89,7 @@ def test_article_shows_corrections_with_their_time(client, room):
     article = room.articles[1]
     note = add_correction(article, "An earlier version named the wrong port.")
     html = client.get(article.get_absolute_url()).content.decode()
-    assert "Corrections and updates" in html
+    assert '<h2 id="corrections-heading">Correction</h2>' in html
     assert "An earlier version named the wrong port." in html
     assert f'<time datetime="{timezone.localtime(note.created_at).isoformat()}' in html
     assert "Updated <time" in html
@@ -403,7 +405,7 @@ def test_deep_listing_pages_read_from_anchors_show_exactly_the_offset_pages(
 def test_wire_story_without_standfirst_or_byline_still_has_summary_and_author(client):
     with time_machine.travel("2026-04-02 10:00:00Z", tick=False):
         article = make_article(
-            "Wire copy about grain", standfirst="", bylines="",
+            "Wire copy about grain", standfirst="", authors=(),
             published_at=timezone.now() - timedelta(days=400),
             body="<p>Grain &amp; oilseed shipments resumed through the strait.</p>",
         )
@@ -426,23 +428,20 @@ def test_an_edit_after_publication_shows_as_an_update(client):
     assert json_ld(html)["dateModified"].startswith("2026-04-02T15:00:00")
 
 
-def test_article_image_has_alt_text_caption_and_appears_in_metadata(client, settings, tmp_path):
-    from django.core.files.uploadedfile import SimpleUploadedFile
-
-    settings.MEDIA_ROOT = tmp_path
-    gif = (b"GIF89a\x01\x00\x01\x00\x80\x00\x00\x00\x00\x00\xff\xff\xff!\xf9\x04\x01\x00"
-           b"\x00\x00\x00,\x00\x00\x00\x00\x01\x00\x01\x00\x00\x02\x02D\x01\x00;")
-    article = make_article(
-        "Harbour cranes arrive", image=SimpleUploadedFile("cranes.gif", gif, "image/gif"),
-        image_alt="Two cranes on a barge", image_caption="The cranes reached port at dawn.",
-        image_credit="Staff photographer",
-    )
+def test_article_image_has_alt_text_caption_and_appears_in_metadata(client):
+    image = make_image("Two cranes on a barge", caption="The cranes reached port at dawn.",
+                       credit="Staff photographer")
+    article = make_article("Harbour cranes arrive", hero_image=image)
     html = client.get(article.get_absolute_url()).content.decode()
-    assert f'<img src="{article.image.url}" alt="Two cranes on a barge">' in html
+    picture = re.search(r"<picture.*?</picture>", html, re.S).group(0)
+    assert 'alt="Two cranes on a barge"' in picture
+    assert 'fetchpriority="high"' in picture and 'loading="lazy"' not in picture
+    assert 'width="800" height="500"' in picture
     assert "The cranes reached port at dawn." in html and "Staff photographer" in html
-    assert f'<meta property="og:image" content="http://testserver{article.image.url}">' in html
+    share = f"http://testserver{image.rendition_url(FULL, 1200, 'jpeg')}"
+    assert f'<meta property="og:image" content="{share}">' in html
     assert '<meta name="twitter:card" content="summary_large_image">' in html
-    assert json_ld(html)["image"] == [f"http://testserver{article.image.url}"]
+    assert json_ld(html)["image"] == [share]
 
 
 @pytest.mark.django_db

@@ -95,3 +95,13 @@ def test_a_large_load_gets_every_index_back_even_when_it_fails():
     assert all("UNIQUE" in definition for definition in during
                if any(f" {t._meta.db_table} " in definition for t in TABLES))
     assert any("gin" in definition for definition in set(before) - set(during))
+
+
+def test_a_share_of_articles_lead_with_pictures_from_a_small_reused_pool():
+    from articles.models import Image
+
+    seed(50)
+    seed(50, replace=True)  # a second run draws no new pictures
+    with_image = Article.objects.exclude(hero_image=None)
+    assert with_image.count() == 20
+    assert with_image.values("hero_image").distinct().count() == Image.objects.count() == 8

@@ -9,7 +9,9 @@ from django.contrib.auth.password_validation import validate_password
 from django.core.management import CommandError, call_command
 from django.test import RequestFactory
 
-from articles.models import Article, Minister
+from articles.editorial import images
+from articles.models import Article, FrontPageSlot, Minister
+from articles.models.images import CROPS, FULL
 
 pytestmark = pytest.mark.django_db
 
@@ -23,10 +25,13 @@ def setup_demo():
 
 
 @pytest.fixture(autouse=True)
-def _debug(settings):
+def _debug(settings, monkeypatch):
     settings.DEBUG = True
-    # Hashing demo passwords at full strength would dominate this file's run time.
+    # Hashing demo passwords at full strength would dominate this file's run time, and
+    # so would every picture's renditions: one each is made here.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    monkeypatch.setattr(images, "UPLOAD_RENDITIONS", {crop: () for crop in CROPS.values()}
+                        | {FULL: (800,)})
 
 
 def test_demo_has_published_review_and_scheduled_stories_with_tags():
@@ -47,7 +52,7 @@ def test_demo_has_published_review_and_scheduled_stories_with_tags():
 
 def test_each_demo_story_s_history_ends_at_what_it_shows():
     """The desk's edits after the import are a version of their own: the next editor's
-    save is not shown changing the headline, standfirst and bylines."""
+    save is not shown changing the headline and standfirst."""
     from reversion.models import Version
 
     setup_demo()
@@ -55,7 +60,6 @@ def test_each_demo_story_s_history_ends_at_what_it_shows():
         latest = Version.objects.get_for_object(article).first()
         assert latest.field_dict["headline"] == article.headline
         assert latest.field_dict["standfirst"] == article.standfirst
-        assert latest.field_dict["bylines"] == article.bylines
 
 
 def test_latest_published_demo_story_is_recent():
@@ -95,6 +99,22 @@ def test_a_demo_password_the_validators_refuse_stops_the_command(monkeypatch):
         setup_demo()
 
 
+def test_the_demo_front_page_has_a_pinned_lead_that_is_not_the_newest_story(client):
+    setup_demo()
+
+    slots = list(FrontPageSlot.objects.values_list("position", "article__headline"))
+    assert slots == [
+        (1, "India and Russia to build fighter-jet parts together"),
+        (2, "Lavrov promises Jaishankar discounted oil"),
+        (3, "India–UAE trade up a fifth under the CEPA"),
+        (4, "Japan and India widen Quad coastguard training"),
+    ]
+    html = client.get("/").content.decode()
+    lead = html.split('class="front__lead"')[1].split('class="front__top"')[0]
+    assert "India and Russia to build fighter-jet parts together" in lead
+    assert Article.objects.published().first().headline not in lead
+
+
 def test_running_twice_changes_nothing_but_passwords():
     setup_demo()
     before = list(Article.objects.order_by("id").values("id", "status", "published_at"))
@@ -103,9 +123,32 @@ def test_running_twice_changes_nothing_but_passwords():
 
     assert "Demo stories: imported 0, skipped 12, failed 0" in output
     assert list(Article.objects.order_by("id").values("id", "status", "published_at")) == before
+    assert FrontPageSlot.objects.count() == 4
 
 
 def test_refuses_without_debug(settings):
     settings.DEBUG = False
     with pytest.raises(CommandError, match="DEBUG"):
         call_command("setup_demo", stdout=io.StringIO())
+
+
+def test_published_demo_stories_have_pictures_the_project_drew():
+    setup_demo()
+    published = Article.objects.published().select_related("hero_image")
+    assert published.exists()
+    for article in published:
+        image = article.hero_image
+        assert image is not None, article.headline
+        assert image.alt_text and image.credit == "Newsroom graphics"
+        assert "full-800.jpg" in image.renditions
+def test_demo_has_authors_with_bios_and_typed_corrections():
+    from articles.models import Author, Correction
+
+    setup_demo()
+    authors = Author.objects.filter(article_rows__isnull=False).distinct()
+    assert authors.count() == 3 and all(author.bio and author.role for author in authors)
+    assert Author.objects.get(name="Arun Kumar").user.username == "reporter"
+    assert set(Correction.objects.values_list("kind", flat=True)) == {
+        "correction", "clarification", "update"}
+    setup_demo()  # again: nothing doubled
+    assert Correction.objects.count() == 3 and Author.objects.count() == 3

@@ -1,8 +1,11 @@
 """The auto-tagger measured on the team's annotated wire corpus and on the seed article.
 
-Articles are imported through import_articles with auto-tagging, as in production, and the
-applied tags compared with tests/data/corpus/expected.json. Precision, recall and F1 per
-taxonomy are printed (run with -s to see them); each F1 must reach 0.90.
+Articles are imported through import_articles with auto-tagging, as in production. Their
+applied tags (subjects) and the tagger's mentions are compared with
+tests/data/corpus/expected.json, annotated by ../shared/TAGGING-GUIDE.md: per story the
+subjects per taxonomy and, under "mentions", every other reference. Precision, recall and
+F1 per taxonomy on subjects ∪ mentions are printed (run with -s to see them), and each
+must reach 0.95; the subjects alone are printed too.
 """
 
 import io
@@ -12,7 +15,8 @@ from pathlib import Path
 import pytest
 from django.core.management import call_command
 
-from articles.models import Article
+from articles.models import Article, Country
+from articles.tagging import find_references
 from articles.tagging.vocabulary import load_vocabulary
 
 pytestmark = pytest.mark.django_db
@@ -21,7 +25,8 @@ DATA = Path(__file__).parent / "data"
 CORPUS = DATA / "corpus"
 REPO = Path(__file__).resolve().parent.parent
 SEED = REPO.parent / "shared" / "seed" / "000_80b523149154a193.txt"
-MIN_F1 = 0.90
+MIN_F1 = 0.95
+TAXONOMIES = ("countries", "ministers", "policies")
 
 
 def applied_tags(article):
@@ -46,7 +51,17 @@ def scores(expected, found):
     return precision, recall, f1
 
 
-def test_corpus_f1_is_at_least_090_for_each_taxonomy():
+def mentioned(article):
+    """The references the tagger finds that are not subjects, as codes and names."""
+    mentions = find_references(article).mentions
+    return {
+        "countries": {Country.objects.get(pk=s.tag_id).code for s in mentions["countries"]},
+        "ministers": {s.name for s in mentions["ministers"]},
+        "policies": {s.name for s in mentions["policies"]},
+    }
+
+
+def test_corpus_f1_on_subjects_and_mentions_is_at_least_095_for_each_taxonomy():
     load_vocabulary(data=json.loads((DATA / "vocabulary.json").read_text(encoding="utf-8")))
     expected = {
         name: tags
@@ -62,26 +77,35 @@ def test_corpus_f1_is_at_least_090_for_each_taxonomy():
         path, _, message = line.partition(": imported as #")
         if message:
             by_file[Path(path).name] = int(message.split(" ", 1)[0])
-    pairs = {"countries": (set(), set()), "ministers": (set(), set()), "policies": (set(), set())}
+    pairs = {taxonomy: (set(), set()) for taxonomy in TAXONOMIES}
+    subject_pairs = {taxonomy: (set(), set()) for taxonomy in TAXONOMIES}
     mistakes = []
     for name, tags in expected.items():
-        found = applied_tags(Article.objects.get(pk=by_file[name]))
-        for taxonomy, (want, got) in pairs.items():
-            want.update((name, tag) for tag in tags[taxonomy])
-            got.update((name, tag) for tag in found[taxonomy])
-            missing = set(tags[taxonomy]) - found[taxonomy]
-            extra = found[taxonomy] - set(tags[taxonomy])
+        article = Article.objects.get(pk=by_file[name])
+        subjects, mentions = applied_tags(article), mentioned(article)
+        for taxonomy in TAXONOMIES:
+            want_subjects = set(tags[taxonomy])
+            want = want_subjects | set(tags.get("mentions", {}).get(taxonomy, []))
+            found = subjects[taxonomy] | mentions[taxonomy]
+            pairs[taxonomy][0].update((name, tag) for tag in want)
+            pairs[taxonomy][1].update((name, tag) for tag in found)
+            subject_pairs[taxonomy][0].update((name, tag) for tag in want_subjects)
+            subject_pairs[taxonomy][1].update((name, tag) for tag in subjects[taxonomy])
+            missing, extra = want - found, found - want
             if missing or extra:
                 mistakes.append(f"{name} {taxonomy}: missing {sorted(missing)}, "
                                 f"extra {sorted(extra)}")
 
     print(f"\nAuto-tagger on tests/data/corpus ({len(expected)} articles)")
     failing = []
-    for taxonomy, (want, got) in pairs.items():
-        precision, recall, f1 = scores(want, got)
-        print(f"  {taxonomy:<10} precision {precision:.3f}  recall {recall:.3f}  F1 {f1:.3f}")
-        if f1 < MIN_F1:
-            failing.append(taxonomy)
+    for label, table in (("subjects ∪ mentions", pairs), ("subjects only", subject_pairs)):
+        print(f"  {label}")
+        for taxonomy, (want, got) in table.items():
+            precision, recall, f1 = scores(want, got)
+            print(f"    {taxonomy:<10} precision {precision:.3f}  recall {recall:.3f}  "
+                  f"F1 {f1:.3f}  ({len(want)} expected)")
+            if table is pairs and f1 < MIN_F1:
+                failing.append(taxonomy)
     for mistake in mistakes:
         print("  " + mistake)
     assert not failing, f"F1 below {MIN_F1} for {failing}: {mistakes}"
@@ -123,6 +147,8 @@ def test_seed_article_gets_exactly_the_expected_tags(tmp_path):
             "India–EAEU free trade agreement",
         },
     }
+    # Named once, in the closing aside: mentions, not subjects, and not lost.
+    assert mentioned(Article.objects.get())["ministers"] == {"Narendra Modi", "Vladimir Putin"}
 
 
 @pytest.mark.skipif(not SEED.exists(), reason="the shared seed article is not present")

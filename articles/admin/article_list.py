@@ -351,6 +351,10 @@ class ListColumnsMixin:
         ]
         return mark_safe("".join(groups)) if groups else None
 
+    @admin.display(description="bylines", ordering="author_names")
+    def bylines(self, article):
+        return article.author_names or None
+
     @admin.display(description="published", ordering="published_at")
     def published(self, article):
         return compact_time(article.published_at, "published")

@@ -23,6 +23,7 @@ from articles.admin.article_list import (
     ListColumnsMixin,
     page_number,
 )
+from articles.admin.authors import ArticleAuthorInline
 from articles.admin.autosave import AutosaveMixin
 from articles.admin.filters import TAG_FILTERS, StatusFilter
 from articles.admin.history import ArticleHistoryMixin
@@ -47,8 +48,9 @@ class CorrectionInline(admin.TabularInline):
     extra = 0
     fields = ["kind", "note", "created_at"]
     readonly_fields = ["created_at"]
-    verbose_name = "correction or update note"
-    verbose_name_plural = "Corrections and updates (shown to readers with their time)"
+    verbose_name = "correction, clarification or update"
+    verbose_name_plural = ("Corrections, clarifications and updates (shown to readers with "
+                           "their time: the first two above the story, updates below it)")
 
 
 def _run_action(modeladmin, request, queryset, service, done):
@@ -72,7 +74,7 @@ class ArticleChangeList(CheckedChangeList, BoundedChangeList):
     # What the rows show and read (str() is the headline, the status column reads the
     # time), and nothing more: a list has no use for the body. Any other field a column
     # reads costs a query per row, which the list's query-count test catches.
-    row_fields = ["id", "headline", "status", "published_at", "bylines", "updated_at",
+    row_fields = ["id", "headline", "status", "published_at", "updated_at",
                   "headline_needs_review"]
 
     def get_queryset(self, request, exclude_parameters=None):
@@ -81,7 +83,7 @@ class ArticleChangeList(CheckedChangeList, BoundedChangeList):
         return (
             super().get_queryset(request, exclude_parameters)
             .defer("body", "standfirst", "search_vector")
-            .with_tag_names()
+            .with_tag_names().with_author_names()
         )
 
     def get_results(self, request):
@@ -103,12 +105,15 @@ class ArticleAdmin(CheckedListMixin, CheckedInputMixin, AutosaveMixin,
     # Reversion's list (with its "Recover deleted articles" link) plus the bounded parts.
     change_list_template = "admin/articles/article/change_list.html"
     list_select_related = False
-    search_fields = ["headline", "standfirst", "bylines", "slug"]
+    # Article columns only, each with its trigram index: a join to the authors would make
+    # PostgreSQL read every row (tests/test_indexes.py).
+    search_fields = ["headline", "standfirst", "source", "slug"]
     date_hierarchy = "published_at"
     show_full_result_count = False
     show_facets = ShowFacets.NEVER
     prepopulated_fields = {"slug": ("headline",)}
-    inlines = [CorrectionInline]
+    inlines = [ArticleAuthorInline, CorrectionInline]
+    autocomplete_fields = ["hero_image"]
     # One bar of workflow buttons, at the foot: a second one at the top would post the
     # Schedule… and Withdraw inputs twice.
     save_on_top = False
@@ -117,7 +122,7 @@ class ArticleAdmin(CheckedListMixin, CheckedInputMixin, AutosaveMixin,
     actions = ["publish_now", "submit_for_review", "withdraw", "return_to_draft"]
     fieldsets = [
         ("Story", {"fields": [
-            "headline", "slug", "standfirst", "body", "dateline", "bylines",
+            "headline", "slug", "standfirst", "body", "dateline", "source",
         ]}),
         ("Tagging", {
             "fields": ["countries", "ministers", "policies"],
@@ -128,9 +133,7 @@ class ArticleAdmin(CheckedListMixin, CheckedInputMixin, AutosaveMixin,
             "publication", "address", "headline_needs_review", "withdrawal_note", "version",
             "audit",
         ]}),
-        ("Image", {"classes": ["collapse"], "fields": [
-            "image", "image_alt", "image_caption", "image_credit",
-        ]}),
+        ("Image", {"fields": ["hero_image"]}),
     ]
 
     class Media:

@@ -36,8 +36,7 @@ def refusal_reason(article):
 
 
 # The text fields a refused save shows back, for the writer to copy from.
-TEXT_FIELDS = ("headline", "standfirst", "body", "dateline", "bylines", "image_alt",
-               "image_caption", "image_credit")
+TEXT_FIELDS = ("headline", "standfirst", "body", "dateline", "source")
 
 
 def _changed_text(article, data):

@@ -48,6 +48,16 @@ class VocabularyAdmin(CheckedListMixin, CheckedInputMixin, admin.ModelAdmin):
         # An aggregate drops the model's default order, which pagination needs.
         return queryset.annotate(article_count=Count("tagged_items")).order_by("name")
 
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        for alias, owners in getattr(form, "shared_aliases", {}).items():
+            self.message_user(
+                request,
+                f"“{alias}” is shared with {', '.join(owners)}: in a story it goes to the "
+                "entry named in full, and to none when both or neither are.",
+                messages.WARNING,
+            )
+
     @admin.display(description="articles", ordering="article_count")
     def article_total(self, tag):
         return tag.article_count
@@ -131,9 +141,9 @@ class MinisterAdmin(VocabularyAdmin):
     list_filter = ["country"]
     list_select_related = ["country"]
     search_fields = ["name", "office", "aliases"]
-    autocomplete_fields = ["country"]
+    autocomplete_fields = ["country", "photo"]
     fields = ["name", "slug", "office", "country", "aliases", "in_office_from",
-              "in_office_to", "merged_here"]
+              "in_office_to", "photo", "merged_here"]
     readonly_fields = ["slug", "merged_here"]
 
 

@@ -8,8 +8,24 @@ can make stale exactly what shows what it changed (``articles.caching.state``).
   withdrawal, a new publication time or address, a tag added or removed.
 - ``<taxonomy>:<id>`` (``country:5``): one tag's listing (all its pages, its feed, its
   bilateral pages); changed as ``published``, for an article carrying the tag.
+- ``mentions:<taxonomy>:<id>`` (``mentions:country:5``): the public stories that mention
+  a tag (the count on its page, its mentions listing and feed); changed when an article's
+  mentions change, and as ``published`` for an article mentioning it.
 - ``archive:<yyyy>``, ``archive:<yyyy-mm>``: a year's and a month's archive; changed as
   ``published``, for an article of that year and month.
+- ``author:<id>``: one author as readers see them (their page's header, every byline
+  naming them); changed by an edit of the author.
+- ``author-articles:<id>``: one author's listing (their page and feed); changed as
+  ``published``, for an article they wrote.
+- ``authors``: which authors there are (the authors' index, finding one by slug);
+  changed by an author added, edited or deleted.
+- ``corrections``: the corrections page; changed by a correction or clarification of a
+  public-facing article, and as ``published`` for an article that has one.
+- ``front-page``: which stories editors pinned to the home page, in what order;
+  changed by any write to the front page's slots (publishing or withdrawing a pinned
+  story changes ``published``, which the home page shows too).
+- ``image:<id>``: one image of the library as pages show it (its alt text, caption,
+  credit, renditions), wherever it appears; changed by any write to the image.
 - ``search`` and ``sitemap``: changed by any write to a public-facing article.
 - ``any``: changed by every write; a page whose view names nothing depends on it.
 
@@ -30,8 +46,12 @@ EVERYTHING = "*"
 # Changed by every write: what a page that names nothing it shows depends on.
 ANY_CHANGE = "any"
 PUBLISHED = "published"
+FRONT_PAGE = "front-page"
 SEARCH = "search"
 SITEMAP = "sitemap"
+CORRECTIONS = "corrections"
+# Which authors there are, by name and slug: the authors' index and slug lookups.
+AUTHORS = "authors"
 
 
 def article(article_id):
@@ -40,6 +60,23 @@ def article(article_id):
 
 def tag(taxonomy_key, tag_id):
     return f"{taxonomy_key}:{tag_id}"
+
+
+def mentions(taxonomy_key, tag_id):
+    """The stories that mention a tag (its "also mentioned in" count, list and feed)."""
+    return f"mentions:{taxonomy_key}:{tag_id}"
+
+
+def author(author_id):
+    return f"author:{author_id}"
+
+
+def author_articles(author_id):
+    return f"author-articles:{author_id}"
+
+
+def image(image_id):
+    return f"image:{image_id}"
 
 
 def archive(year, month=None):

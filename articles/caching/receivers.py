@@ -16,7 +16,17 @@ from django.utils import timezone
 from articles.caching import dependencies as keys
 from articles.caching import edges
 from articles.caching.invalidation import invalidate
-from articles.models import TAXONOMIES, Article, Correction, taxonomy_of
+from articles.models import (
+    MENTION_MODELS,
+    TAXONOMIES,
+    Article,
+    ArticleAuthor,
+    Author,
+    Correction,
+    FrontPageSlot,
+    Image,
+    taxonomy_of,
+)
 
 PUBLIC_FACING = (Article.Status.PUBLISHED, Article.Status.WITHDRAWN)
 # An article's row as it was before the save under way in this thread, by instance.
@@ -45,7 +55,17 @@ def listing_keys(article_id, *published_ats):
         tag_ids = taxonomy.through.objects.using("default").filter(
             content_object_id=article_id).values_list("tag_id", flat=True)
         found |= tag_keys(taxonomy.key, tag_ids)
-    return found
+        # The stories mentioning a tag list it too.
+        mentioned = MENTION_MODELS[taxonomy.plural].objects.using("default").filter(
+            article_id=article_id, dismissed=False).values_list("tag_id", flat=True)
+        found |= {keys.mentions(taxonomy.key, tag_id) for tag_id in mentioned}
+    return found | author_keys(ArticleAuthor.objects.using("default").filter(
+        article_id=article_id).values_list("author_id", flat=True))
+
+
+def author_keys(author_ids):
+    """Authors' listings (their pages and feeds), and the index that counts them."""
+    return {keys.author_articles(pk) for pk in author_ids} | {keys.AUTHORS}
 
 
 def _article_saving(sender, instance, raw=False, **kwargs):
@@ -131,8 +151,30 @@ def _tag_row_changed(sender, instance, **kwargs):
 
 
 def _correction_changed(sender, instance, **kwargs):
+    """A note changes its article; a correction or clarification the corrections page."""
     if _any_public_facing([instance.article_id]):
-        invalidate(article_keys(instance.article_id))
+        invalidate(article_keys(instance.article_id) | {keys.CORRECTIONS})
+
+
+def _byline_changed(sender, instance, **kwargs):
+    """An author added to or removed from an article: its page, and their listing."""
+    if _any_public_facing([instance.article_id]):
+        invalidate(article_keys(instance.article_id) | author_keys([instance.author_id]))
+
+
+def _author_changed(sender, instance, created=False, **kwargs):
+    """An author edited: their page and feed, every byline naming them (which records
+    their key), the index and the sitemap; a new one, only the lookups by slug."""
+    changed = {keys.AUTHORS}
+    if not created:
+        changed |= {keys.author(instance.pk), keys.SITEMAP}
+    invalidate(changed)
+
+
+def _front_page_changed(sender, instance, **kwargs):
+    """A story pinned, moved or unpinned: the home page (a slot whose story readers
+    cannot see yet shows nothing of it, but its time coming renews everything)."""
+    invalidate({keys.FRONT_PAGE})
 
 
 def _vocabulary_changed(sender, instance, created=False, **kwargs):
@@ -142,6 +184,13 @@ def _vocabulary_changed(sender, instance, created=False, **kwargs):
         invalidate({keys.EVERYTHING})
 
 
+def _image_changed(sender, instance, created=False, **kwargs):
+    """An image's words, focal point or renditions show wherever it does; a new one
+    shows nowhere yet."""
+    if not created:
+        invalidate({keys.image(instance.pk)})
+
+
 def connect_signals():
     receivers = [
         (pre_save, _article_saving, Article),
@@ -149,6 +198,14 @@ def connect_signals():
         (post_delete, _article_deleted, Article),
         (post_save, _correction_changed, Correction),
         (post_delete, _correction_changed, Correction),
+        (post_save, _byline_changed, ArticleAuthor),
+        (post_delete, _byline_changed, ArticleAuthor),
+        (post_save, _author_changed, Author),
+        (post_delete, _author_changed, Author),
+        (post_save, _front_page_changed, FrontPageSlot),
+        (post_delete, _front_page_changed, FrontPageSlot),
+        (post_save, _image_changed, Image),
+        (post_delete, _image_changed, Image),
     ]
     for taxonomy in TAXONOMIES.values():
         receivers += [

@@ -14,7 +14,7 @@ from articles.editorial import workflow
 from articles.models import Article
 
 ROW_FIELDS = (
-    "id", "headline", "status", "published_at", "created_at", "updated_at", "bylines",
+    "id", "headline", "status", "published_at", "created_at", "updated_at", "source",
     "headline_needs_review", "updated_by__username", "updated_by__first_name",
     "updated_by__last_name",
 )

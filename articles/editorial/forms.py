@@ -7,7 +7,7 @@ from django_prose_editor.widgets import ProseEditorWidget
 
 from articles.editorial import workflow
 from articles.editorial.services import HEADLINE_UNCHECKED, LIVE_TIME_IN_FUTURE, StaleEdit
-from articles.models import Article, Correction, TagMerge, address_refusal
+from articles.models import Article, Author, Correction, TagMerge, address_refusal
 from articles.models.vocabulary import PLAIN_TEXT, TAXONOMIES
 from articles.platform.dates import publication_date_error
 from articles.platform.sanitising import BODY_EXTENSIONS, refused_links
@@ -72,21 +72,25 @@ class VocabularyForm(PlainTextForm):
     )
 
     def clean(self):
-        """A name or alias may stand for one entry only, or the tagger could not choose."""
+        """A name stands for one entry only; an alias may be shared ("Mr Kim" for two
+        ministers called Kim): the tagger then resolves it in each story, and
+        `shared_aliases` lists the other entries so the admin can warn."""
         cleaned = super().clean()
-        mine = [n for n in [cleaned.get("name") or self.instance.name,
-                            *(cleaned.get("aliases") or [])] if n]
+        name = cleaned.get("name") or self.instance.name
         others = type(self.instance).objects.exclude(pk=self.instance.pk)
         claimed = {}
-        for name, aliases in others.values_list("name", "aliases"):
-            for other_name in [name, *aliases]:
-                claimed.setdefault(other_name.casefold(), name)
-        for name in mine:
-            owner = claimed.get(name.casefold())
-            if owner:
-                field = "name" if name == cleaned.get("name") else "aliases"
-                self.add_error(field, f"“{name}” already stands for {owner}. Merge the two "
-                               "entries instead (the Merge action on the list).")
+        for other, aliases in others.values_list("name", "aliases"):
+            for other_name in [other, *aliases]:
+                claimed.setdefault(other_name.casefold(), []).append(other)
+        if name and claimed.get(name.casefold()):
+            self.add_error("name", f"“{name}” already stands for "
+                           f"{', '.join(claimed[name.casefold()])}. Merge the two "
+                           "entries instead (the Merge action on the list).")
+        self.shared_aliases = {
+            alias: sorted(set(claimed[alias.casefold()]))
+            for alias in cleaned.get("aliases") or []
+            if claimed.get(alias.casefold())
+        }
         return cleaned
 
 
@@ -129,6 +133,19 @@ class VocabularyPicker(AutocompleteSelectMultiple):
         # No "clear all": select2 puts its × inside the list of choices, which screen
         # readers then misread (axe: list); each choice keeps its own ×.
         return {**super().build_attrs(base_attrs, extra_attrs), "data-allow-clear": "false"}
+
+
+class AuthorForm(PlainTextForm):
+    class Meta:
+        model = Author
+        fields = ["name", "slug", "role", "bio", "photo", "user"]
+        widgets = {"bio": forms.Textarea(attrs={"rows": 4})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "user" in self.fields:  # a byline links to a newsroom account, not a reader's
+            self.fields["user"].queryset = (
+                self.fields["user"].queryset.filter(is_staff=True).order_by("username"))
 
 
 class CorrectionForm(PlainTextForm):
@@ -240,8 +257,8 @@ class ArticleForm(PlainTextForm):
     class Meta:
         model = Article
         fields = [
-            "headline", "slug", "standfirst", "body", "dateline", "bylines",
-            "image", "image_alt", "image_caption", "image_credit",
+            "headline", "slug", "standfirst", "body", "dateline", "source",
+            "hero_image",
             "countries", "ministers", "policies",
             "headline_needs_review", "withdrawal_note",
         ]
@@ -278,6 +295,16 @@ class ArticleForm(PlainTextForm):
                 "(or be a web address such as www.example.org). Change or remove: %(links)s",
                 code="link_scheme", params={"links": ", ".join(f"“{h}”" for h in refused)})
         return body
+
+    def clean_hero_image(self):
+        """Readers who cannot see the picture are told what it shows."""
+        image = self.cleaned_data.get("hero_image")
+        if image is not None and not image.alt_text.strip():
+            raise forms.ValidationError(
+                "This image has no alt text yet: add it in the image library (what the "
+                "image shows, for readers who cannot see it), then choose it again.",
+                code="no_alt_text")
+        return image
 
     def clean_slug(self):
         """Empty: the headline's (until readers have seen the article); otherwise an

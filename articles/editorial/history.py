@@ -20,10 +20,9 @@ from reversion.models import Version
 from articles.models import TAXONOMIES, Article, TagMerge
 from articles.platform.text import html_to_text, visible_controls
 
-TEXT_FIELDS = ["headline", "standfirst", "body", "dateline", "bylines", "slug", "image_alt",
-               "image_caption", "image_credit"]
+TEXT_FIELDS = ["headline", "standfirst", "body", "dateline", "source", "slug"]
 HTML_FIELDS = {"body"}  # compared as the words readers see; the others as typed
-OTHER_FIELDS = ["image", "status", "published_at", "headline_needs_review"]
+OTHER_FIELDS = ["hero_image_id", "status", "published_at", "headline_needs_review"]
 PARAGRAPH = "\n"  # a word of its own in a body's diff, where a paragraph ends
 SAME_WORDS = "Formatting or spacing only: the words are the same."
 
@@ -226,6 +225,8 @@ def _shown(field, value):
         return date_format(timezone.localtime(value), "j M Y, H:i")
     if field == "status":
         return Article.Status(value).label
+    if field == "hero_image_id":
+        return f"image #{value}"
     if isinstance(value, bool):
         return "yes" if value else "no"
     return visible_controls(str(value))

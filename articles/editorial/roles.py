@@ -8,11 +8,17 @@ REPORTER_PERMISSIONS = [
     ("articles", "change_article"),
     ("articles", "view_article"),
     ("articles", "view_correction"),
+    ("articles", "view_author"),
+    ("articles", "add_author"),
     ("articles", "view_country"),
     ("articles", "view_minister"),
     ("articles", "add_minister"),
     ("articles", "view_policy"),
     ("articles", "add_policy"),
+    # The image library (articles.admin.images): upload and describe pictures.
+    ("articles", "view_image"),
+    ("articles", "add_image"),
+    ("articles", "change_image"),
 ]
 
 EDITOR_PERMISSIONS = REPORTER_PERMISSIONS + [
@@ -22,11 +28,14 @@ EDITOR_PERMISSIONS = REPORTER_PERMISSIONS + [
     ("articles", "add_correction"),
     ("articles", "change_correction"),
     ("articles", "delete_correction"),
+    ("articles", "change_author"),
+    ("articles", "delete_author"),
     ("articles", "change_country"),
     ("articles", "change_minister"),
     ("articles", "delete_minister"),
     ("articles", "change_policy"),
     ("articles", "delete_policy"),
+    ("articles", "delete_image"),
     # Staff sign-in (articles.accounts): see lockouts and unlock a colleague by deleting
     # the attempts; reset a colleague's two-factor, which deletes their devices.
     ("axes", "view_accessattempt"),

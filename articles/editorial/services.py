@@ -6,11 +6,12 @@ from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from reversion.errors import RevertError
 
-from articles.editorial import history, revisions, workflow
+from articles.editorial import history, mentions, revisions, workflow
 from articles.models import (
     TAXONOMIES,
     TAXONOMIES_BY_PLURAL,
     Article,
+    Image,
     Minister,
     Policy,
     TagMerge,
@@ -150,9 +151,8 @@ def _transition(article, *, by, target, comment, published_at=None, refuse=None)
 
 
 # What a revert brings back: the story and its tags, never its workflow state.
-REVERTED_FIELDS = ["headline", "standfirst", "body", "dateline", "bylines",
-                   "headline_needs_review", "image", "image_alt", "image_caption",
-                   "image_credit"]
+REVERTED_FIELDS = ["headline", "standfirst", "body", "dateline", "source",
+                   "headline_needs_review", "hero_image_id"]
 
 
 def article_revert(*, article, version, by, expected_version=None):
@@ -182,6 +182,9 @@ def article_revert(*, article, version, by, expected_version=None):
         for name in REVERTED_FIELDS:
             if name in snapshot.fields:
                 setattr(article, name, snapshot.fields[name])
+        # An image deleted from the library since does not come back.
+        if article.hero_image_id and not Image.objects.filter(pk=article.hero_image_id).exists():
+            article.hero_image_id = None
         slug = snapshot.fields.get("slug")
         if (current.status not in PUBLIC_ONCE and slug
                 and not slugs_in_use([slug], article_id=article.pk)):
@@ -190,6 +193,7 @@ def article_revert(*, article, version, by, expected_version=None):
         article.updated_by = by
         article.save()
         _set_tags(article, snapshot)
+        mentions.refresh_article_mentions(article)
         saved_on = timezone.localtime(version.revision.date_created).strftime("%d %b %Y %H:%M")
         _record(by, f"Reverted to the version saved on {saved_on}")
     return article
@@ -347,6 +351,7 @@ def article_add_suggested_tags(*, article, by, accept=None):
         suggestions = new_suggestions(article)
         added = apply_suggestions(article=article, suggestions=suggestions, accept=accept)
         if added:
+            mentions.refresh_article_mentions(article)
             article.version = current.version + 1
             article.updated_by = by
             article.save(update_fields=["version", "updated_by", "updated_at"])

@@ -17,7 +17,7 @@ create_roles = import_module("articles.migrations.0003_roles").create_roles
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('articles', '0015_editor_body_help_text'),
+        ('articles', '0019_mentions_mentions'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

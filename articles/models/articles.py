@@ -12,6 +12,8 @@ from django.utils.text import Truncator
 from taggit.managers import TaggableManager
 
 from articles.models.addresses import RetiredAddress, free_slug
+from articles.models.authors import ArticleAuthor
+from articles.models.mentions import MENTION_MODELS
 from articles.models.vocabulary import (
     NAME_TEXT,
     PLAIN_TEXT,
@@ -91,6 +93,14 @@ class ArticleQuerySet(models.QuerySet):
             policy_names=_tag_names(TaggedPolicy),
         )
 
+    def with_author_names(self):
+        """Annotate the authors' names in byline order as one string (``author_names``)."""
+        return self.annotate(author_names=models.Subquery(
+            ArticleAuthor.objects.filter(article=models.OuterRef("pk"))
+            .order_by().values("article")
+            .annotate(names=NameList("author__name")).values("names")
+        ))
+
 
 # History records the article with its tags; the search vector is derived, not history.
 @reversion.register(
@@ -127,9 +137,14 @@ class Article(models.Model):
         max_length=100, blank=True, help_text="Where the story was filed, e.g. Moscow.",
         validators=NAME_TEXT,
     )
-    bylines = models.CharField(
-        max_length=255, blank=True, help_text="Authors, separated by commas.",
-        validators=NAME_TEXT,
+    authors = models.ManyToManyField(
+        "articles.Author", through="articles.ArticleAuthor", related_name="articles",
+        blank=True,
+    )
+    source = models.CharField(
+        max_length=120, blank=True, validators=NAME_TEXT,
+        help_text="The agency wire copy came from, e.g. Reuters; empty for the newsroom's "
+        "own stories.",
     )
     status = models.CharField(
         max_length=12, choices=Status.choices, default=Status.DRAFT, db_index=True
@@ -158,14 +173,12 @@ class Article(models.Model):
         "Leave empty to say only that the article was withdrawn.",
         validators=PLAIN_TEXT,
     )
-    image = models.ImageField(upload_to="articles/%Y/%m/", blank=True)
-    image_alt = models.CharField(
-        "image alt text", max_length=250, blank=True,
-        help_text="What the image shows, for readers who cannot see it.",
-        validators=PLAIN_TEXT,
+    hero_image = models.ForeignKey(
+        "articles.Image", null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="+", verbose_name="image",
+        help_text="The picture at the top of the story, from the image library. It needs "
+        "alt text.",
     )
-    image_caption = models.CharField(max_length=300, blank=True, validators=PLAIN_TEXT)
-    image_credit = models.CharField(max_length=150, blank=True, validators=NAME_TEXT)
     fingerprint = models.CharField(
         max_length=64, unique=True, null=True, blank=True, editable=False,
         help_text="Hash of the imported wire text; stops the same copy importing twice.",
@@ -265,9 +278,12 @@ class Article(models.Model):
         return article
 
     def carry_publication_time(self):
-        """Give the article's tag rows its ``listed_at`` (save() does it on a change)."""
+        """Give the article's tag and mention rows its ``listed_at`` (save() does it on a
+        change)."""
         for through in (TaggedCountry, TaggedMinister, TaggedPolicy):
             through.objects.filter(content_object_id=self.pk).update(published_at=self.listed_at)
+        for mentioned in MENTION_MODELS.values():
+            mentioned.objects.filter(article_id=self.pk).update(published_at=self.listed_at)
 
     @property
     def listed_at(self):
@@ -326,25 +342,41 @@ class Article(models.Model):
         words = html_to_text(self.body, block_end=" ").split()
         return Truncator(" ".join(words)).words(SUMMARY_WORDS)
 
-    @property
-    def authors(self):
-        return [name.strip() for name in self.bylines.split(",") if name.strip()]
+    def ordered_authors(self):
+        """The article's authors in byline order (one query)."""
+        return [row.author for row in self.article_authors.select_related("author")]
+
+    def set_authors(self, authors):
+        """Make ``authors`` the article's authors, in this order."""
+        self.article_authors.all().delete()
+        for position, author in enumerate(authors):  # saved one by one: signals tell caches
+            ArticleAuthor.objects.create(article=self, author=author, position=position)
 
 
 class Correction(models.Model):
     class Kind(models.TextChoices):
         CORRECTION = "correction", "Correction"
+        CLARIFICATION = "clarification", "Clarification"
         UPDATE = "update", "Update"
 
+    # Shown in a box above the body; updates follow the story, below it.
+    ABOVE_BODY = (Kind.CORRECTION, Kind.CLARIFICATION)
+
     article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="corrections")
-    kind = models.CharField(max_length=12, choices=Kind.choices, default=Kind.CORRECTION)
+    kind = models.CharField(
+        max_length=16, choices=Kind.choices, default=Kind.CORRECTION, db_index=True,
+        help_text="A correction fixes an error, a clarification makes something clearer "
+        "(both shown above the story and on the corrections page); an update adds news "
+        "(shown below the story).",
+    )
     note = models.TextField(
-        help_text="Shown to readers under the article, with its time.", validators=PLAIN_TEXT
+        help_text="Shown to readers on the article, with its time.", validators=PLAIN_TEXT
     )
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
         ordering = ["created_at", "id"]
+        indexes = [models.Index(fields=["-created_at", "-id"], name="correction_newest_idx")]
 
     def __str__(self):
         return f"{self.get_kind_display()}: {self.note[:60]}"

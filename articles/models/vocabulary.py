@@ -118,6 +118,14 @@ class Minister(VocabularyTag):
     )
     in_office_from = models.DateField(null=True, blank=True)
     in_office_to = models.DateField(null=True, blank=True)
+    photo = models.ForeignKey(
+        "Image",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="A portrait from the image library, shown on the minister's page.",
+    )
 
     class Meta(VocabularyTag.Meta):
         pass

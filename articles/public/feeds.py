@@ -23,7 +23,7 @@ from articles.caching import dependencies
 from articles.caching.state import remember_many
 from articles.models import Article
 from articles.platform.text import output_data
-from articles.public import selectors
+from articles.public import bylines, mentioned, selectors
 from articles.public.search import SearchParams, search_articles, tags_named_in
 from articles.public.views import bilateral_pair, local_day_range
 
@@ -44,7 +44,7 @@ class FeedItem:
 
 
 # With the body: wire copy has no standfirst, and its summary comes from the body.
-ITEM_FIELDS = ("headline", "slug", "standfirst", "body", "bylines", "published_at",
+ITEM_FIELDS = ("headline", "slug", "standfirst", "body", "source", "published_at",
                "updated_at")
 
 
@@ -63,7 +63,9 @@ def feed_items(article_ids, read=()):
                 (a.pk, a) for a in Article.objects.filter(pk__in=unread).only(*ITEM_FIELDS)
             )
         tags = selectors.tags_by_article(articles)
-        return {pk: _feed_item(article, tags[pk]) for pk, article in articles.items()}
+        authors = bylines.authors_by_article(articles)
+        return {pk: _feed_item(article, tags[pk], authors[pk])
+                for pk, article in articles.items()}
 
     found = remember_many("feed-item", article_ids, make,
                           depends_on=lambda pk: {dependencies.article(pk)})
@@ -71,14 +73,14 @@ def feed_items(article_ids, read=()):
     return [found[pk] for pk in article_ids if pk in found]
 
 
-def _feed_item(article, tags):
+def _feed_item(article, tags, authors):
     return FeedItem(
         title=article.headline,
         path=article.get_absolute_url(),
         description=article.summary,
         pubdate=article.published_at,
         updateddate=article.updated_at,
-        author_name=", ".join(article.authors) or None,
+        author_name=", ".join(a.name for a in authors) or article.source or None,
         categories=tuple(tag.name for tag in tags),
     )
 
@@ -174,6 +176,50 @@ class TagFeed(ArticleFeed):
 
     def description(self, obj):
         return f"The latest articles about {obj.name}."
+
+    def link(self, obj):
+        return obj.get_absolute_url()
+
+
+class TagMentionsFeed(TagFeed):
+    """Feed of the stories that mention a country, minister or policy."""
+
+    def dependency_keys(self, obj):
+        return {dependencies.mentions(self.kind, obj.pk)}
+
+    def articles(self, obj):
+        return mentioned.articles_mentioning(obj)
+
+    def title(self, obj):
+        return f"Also mentioning {obj.name} — {settings.NEWSROOM_NAME}"
+
+    def description(self, obj):
+        return f"The latest articles that mention {obj.name}."
+
+    def link(self, obj):
+        return reverse(f"articles:{self.kind}-mentions", kwargs={"slug": obj.slug})
+
+
+class AuthorFeed(ArticleFeed):
+    """Feed of one author's page."""
+
+    def get_object(self, request, slug):
+        author = bylines.author_by_slug(slug)
+        if author is None:
+            raise Http404("No author with this address.")
+        return author
+
+    def dependency_keys(self, obj):
+        return {dependencies.author(obj.pk), dependencies.author_articles(obj.pk)}
+
+    def articles(self, obj):
+        return bylines.articles_by(obj)
+
+    def title(self, obj):
+        return f"{obj.name} — {settings.NEWSROOM_NAME}"
+
+    def description(self, obj):
+        return f"The latest articles by {obj.name}."
 
     def link(self, obj):
         return obj.get_absolute_url()

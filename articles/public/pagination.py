@@ -39,14 +39,18 @@ class ListingPaginator(Paginator):
     its deepest page (all its page numbers need) and its deep pages start from anchors.
     ``count_exactly`` counts every row even so (search results say how many there are).
     ``anchor_rows`` gives the listing's (published_at, id) pairs, newest first, from a
-    cheaper source than the listing itself (a tag's own rows).
+    cheaper source than the listing itself (a tag's own rows). ``known_count`` gives
+    a count the page reads anyway (a tag page's coverage chart counts its listing as far
+    as ``reach()``), used instead of counting again; deep pages count from their anchors.
     """
 
     max_pages = MAX_LISTING_PAGES
 
     def __init__(self, object_list, per_page, *, count_key=None, depends_on=(),
-                 newest_first=False, count_exactly=False, anchor_rows=None, **kwargs):
+                 newest_first=False, count_exactly=False, anchor_rows=None, known_count=None,
+                 **kwargs):
         super().__init__(object_list, per_page, **kwargs)
+        self.known_count = known_count
         self.anchor_rows = anchor_rows
         self.count_key = count_key
         self.depends_on = depends_on
@@ -64,6 +68,8 @@ class ListingPaginator(Paginator):
         if self.count_key is None:
             return super().count
         if self.newest_first and not self.count_exactly:
+            if self.known_count is not None:
+                return min(self.known_count(), self.deepest_row + 1)
             # Unordered, PostgreSQL counts from the tag's rows instead of walking the
             # newest articles.
             return remember(
@@ -81,6 +87,12 @@ class ListingPaginator(Paginator):
     @property
     def deepest_row(self):
         return self.max_pages * self.per_page
+
+    @classmethod
+    def reach(cls, per_page):
+        """How far a newest-first listing of ``per_page`` a page is counted: one row past
+        its deepest page."""
+        return cls.max_pages * per_page + 1
 
     def page(self, number):
         """The page; a deep page of a newest-first listing starts from its anchor.

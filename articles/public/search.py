@@ -175,7 +175,8 @@ class SearchResults(Sequence):
         ids = self.ids[index]
         # With the body (the snippet shows where the words are), not the vector. The
         # visibility rule as everywhere: the ranking was remembered, the rows are read now.
-        found = Article.objects.published().defer("search_vector").in_bulk(ids)
+        found = (Article.objects.published().defer("search_vector")
+                 .select_related("hero_image").in_bulk(ids))
         return [found[pk] for pk in ids if pk in found]
 
 

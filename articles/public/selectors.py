@@ -14,7 +14,17 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 
 from django.conf import settings
-from django.db.models import Count, IntegerField, OuterRef, Q, Subquery, Value
+from django.db.models import (
+    Count,
+    Exists,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    prefetch_related_objects,
+)
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
@@ -27,8 +37,11 @@ from articles.models import (
     TAXONOMIES,
     Article,
     Country,
+    Image,
     RetiredAddress,
     TaggedCountry,
+    TaggedMinister,
+    public_mention_count,
     union_over_taxonomies,
 )
 
@@ -36,10 +49,21 @@ KIND_ORDER = {kind: i for i, kind in enumerate(TAXONOMIES)}
 # The template of an article card in every listing.
 CARD_TEMPLATE = "includes/article_card.html"
 # The columns an article card shows (CARD_TEMPLATE), id and version first.
-CARD_FIELDS = ("id", "version", "headline", "slug", "standfirst", "dateline", "published_at")
+CARD_FIELDS = ("id", "version", "headline", "slug", "standfirst", "dateline", "published_at",
+               "hero_image_id")
+# The columns of its hero image a card's picture needs (includes/picture.html), read in
+# the same query.
+CARD_IMAGE_FIELDS = ("file", "alt_text", "caption", "credit", "focal_x", "focal_y", "width",
+                     "height", "renditions")
+# Every column a card reads, in the order ReferencedCard takes them.
+CARD_COLUMNS = (*CARD_FIELDS, *(f"hero_image__{name}" for name in CARD_IMAGE_FIELDS))
 
 # "Often covered with" looks at this many of a tag's latest articles, so a tag with
 # thirty thousand stories costs what one with three hundred does.
+# A card names at most this many of its article's subjects, at most two of one kind.
+CARD_SUBJECTS = 3
+CARD_SUBJECTS_PER_KIND = 2
+
 CO_OCCURRENCE_WINDOW = 300
 # Related articles are scored among this many of the latest articles sharing a tag.
 RELATED_CANDIDATES = 300
@@ -54,6 +78,19 @@ class TagLink:
     slug: str
     url: str
     count: int = 0
+
+
+def subject_line(tags):
+    """A card's subjects as one short line ("India · Russia · Make in India"): the first
+    CARD_SUBJECTS of its tags (countries, ministers, policies), two at most of a kind."""
+    names, per_kind = [], {}
+    for tag in tags:
+        if per_kind.get(tag.kind, 0) < CARD_SUBJECTS_PER_KIND:
+            per_kind[tag.kind] = per_kind.get(tag.kind, 0) + 1
+            names.append(tag.name)
+            if len(names) == CARD_SUBJECTS:
+                break
+    return " · ".join(names)
 
 
 @dataclass
@@ -73,6 +110,10 @@ class ArticleCard:
     def pk(self):
         return self.article.pk
 
+    @property
+    def subjects(self):
+        return subject_line(self.tags)
+
 
 class ReferencedCard:
     """A card read as the few columns a card shows; its Article is built from them only
@@ -82,17 +123,30 @@ class ReferencedCard:
 
     def __init__(self, db, row, page_tags):
         self.db = db
-        self.row = row
+        self.row = row[:len(CARD_FIELDS)]
+        self.image_row = row[len(CARD_FIELDS):]
         self.pk = row[0]
         self.key = f"{row[0]}.{row[1]}"
         self.tags = LazyTags(page_tags, self.pk)
+
+    @property
+    def subjects(self):
+        return subject_line(self.tags)
 
     @cached_property
     def article(self):
         # from_db() takes the values in the model's field order.
         values = dict(zip(CARD_FIELDS, self.row, strict=True))
         names = [f.attname for f in Article._meta.concrete_fields if f.attname in values]
-        return Article.from_db(self.db, names, [values[name] for name in names])
+        article = Article.from_db(self.db, names, [values[name] for name in names])
+        image = None
+        if article.hero_image_id is not None:
+            image_values = dict(zip(CARD_IMAGE_FIELDS, self.image_row, strict=True))
+            image_values["id"] = article.hero_image_id
+            names = [f.attname for f in Image._meta.concrete_fields if f.attname in image_values]
+            image = Image.from_db(self.db, names, [image_values[name] for name in names])
+        Article.hero_image.field.set_cached_value(article, image)
+        return article
 
 
 class TagUrls:
@@ -195,7 +249,11 @@ class LazyTags(Sequence):
 def cards(articles):
     """Wrap a page of articles as cards carrying their tags: one query for all tags,
     run only if a card's tags are read."""
+    if isinstance(articles, QuerySet):
+        articles = articles.select_related("hero_image")
     articles = list(articles)
+    # Pictures not read with the articles: in one query (none when no article has one).
+    prefetch_related_objects(articles, "hero_image")
     page_tags = PageTags(a.pk for a in articles)
     return [ArticleCard(article=a, tags=LazyTags(page_tags, a.pk)) for a in articles]
 
@@ -207,7 +265,7 @@ def referenced_cards(page):
     (most of a listing query's cost) is wasted work; a card that is rendered builds its
     Article from the columns read, with no further query.
     """
-    rows = list(page.values_list(*CARD_FIELDS))
+    rows = list(page.values_list(*CARD_COLUMNS))
     page_tags = PageTags(row[0] for row in rows)
     return [ReferencedCard(page.db, row, page_tags) for row in rows]
 
@@ -417,16 +475,82 @@ def search_tag_matches(text, *, limit=6):
 
 
 def tag_by_slug(kind, slug):
-    """The country, minister (with its country) or policy with this slug, or None;
-    remembered until content changes."""
+    """The country, minister (with its country and photo) or policy with this slug, or None,
+    with ``mention_count`` (how many public stories mention it); remembered until content
+    or its mentions change."""
     def find():
-        model = TAXONOMIES[kind].model
-        queryset = model.objects.select_related("country") if kind == "minister" \
-            else model.objects.all()
-        return queryset.filter(slug=slug).first()
+        taxonomy = TAXONOMIES[kind]
+        queryset = taxonomy.model.objects.select_related("country", "photo") \
+            if kind == "minister" else taxonomy.model.objects.all()
+        tag = queryset.filter(slug=slug).annotate(
+            mention_count=public_mention_count(taxonomy.plural)).first()
+        if tag is not None:
+            dependencies.record(dependencies.mentions(kind, tag.pk))
+        if kind == "minister" and tag is not None and tag.photo_id:
+            # The photo's words and renditions are kept with the entry until they change.
+            dependencies.record(dependencies.image(tag.photo_id))
+        return tag
 
     # The vocabulary: a renamed or merged entry renews everything.
     return remember("tag", find, kind, slug, depends_on=())
+
+
+@dataclass(frozen=True)
+class MinisterFact:
+    """A minister as a country's page lists them; ``url`` only if they have a page."""
+
+    name: str
+    office: str
+    in_office_from: object
+    in_office_to: object
+    url: str | None
+
+    @property
+    def former(self):
+        return self.in_office_to is not None and self.in_office_to <= timezone.localdate()
+
+
+COUNTRY_FIELDS = ("id", "slug", "name", "aliases", "updated_at", "code")
+MINISTER_FACT_FIELDS = ("ministers_of__name", "ministers_of__slug", "ministers_of__office",
+                        "ministers_of__in_office_from", "ministers_of__in_office_to")
+
+
+def country_with_ministers(slug):
+    """(the country with this slug, with ``mention_count`` as ``tag_by_slug`` gives it, its
+    ministers in the vocabulary), or (None, []): one query, remembered until the vocabulary,
+    the country's mentions or one of those ministers' listings changes.
+
+    Ministers in office first, then former ones, A-Z; a minister links to their page only
+    once they have published articles (their page is a 404 until then).
+    """
+    def find():
+        has_page = Exists(TaggedMinister.objects.published()
+                          .filter(tag_id=OuterRef("ministers_of__pk")))
+        rows = list(Country.objects.filter(slug=slug)
+                    .annotate(has_page=has_page,
+                              mention_count=public_mention_count("countries"))
+                    .values_list(*COUNTRY_FIELDS, "mention_count", "ministers_of__pk",
+                                 *MINISTER_FACT_FIELDS, "has_page"))
+        if not rows:
+            return None, []
+        country = Country.from_db(Country.objects.db, COUNTRY_FIELDS,
+                                  rows[0][:len(COUNTRY_FIELDS)])
+        country.mention_count = rows[0][len(COUNTRY_FIELDS)]  # as an annotation would
+        dependencies.record(dependencies.mentions("country", country.pk))
+        ministers = []
+        for row in rows:
+            minister_pk, name, minister_slug, office, since, until, has_page = \
+                row[len(COUNTRY_FIELDS) + 1:]
+            if minister_pk is None:
+                continue
+            dependencies.record(dependencies.tag("minister", minister_pk))
+            url = reverse("articles:minister-detail", kwargs={"slug": minister_slug}) \
+                if has_page else None
+            ministers.append(MinisterFact(name, office, since, until, url))
+        ministers.sort(key=lambda m: (m.former, m.name))
+        return country, ministers
+
+    return remember("country-ministers", find, slug, depends_on=())
 
 
 def tag_with_alias_slug(model, slug):

@@ -26,7 +26,7 @@ from django.utils.functional import cached_property
 
 from articles.caching import dependencies
 from articles.caching.state import remember
-from articles.models import TAXONOMIES, Article, union_over_taxonomies
+from articles.models import TAXONOMIES, Article, ArticleAuthor, Author, union_over_taxonomies
 from articles.platform.text import output_text
 from articles.public import selectors
 
@@ -131,9 +131,32 @@ class TagSitemap(Sitemap):
         return timezone.localdate(row[2])
 
 
+class AuthorSitemap(Sitemap):
+    """Every author page with published articles; lastmod is their newest article's
+    publication. One query."""
+
+    changefreq = "daily"
+
+    def items(self):
+        dependencies.record(dependencies.SITEMAP, dependencies.AUTHORS)
+        newest = (
+            ArticleAuthor.objects.filter(author=OuterRef("pk"),
+                                         article__in=Article.objects.published().values("pk"))
+            .order_by("-article__published_at").values("article__published_at")[:1]
+        )
+        return list(Author.objects.annotate(lastmod=Subquery(newest))
+                    .filter(lastmod__isnull=False).order_by("slug").values_list("slug", "lastmod"))
+
+    def location(self, row):
+        return reverse("articles:author-detail", kwargs={"slug": row[0]})
+
+    def lastmod(self, row):
+        return timezone.localdate(row[1])
+
+
 class SiteSitemap(Sitemap):
     """``/sitemap.xml``: public articles newest first, ARTICLES_PER_PAGE a page; the
-    first page lists the tag pages too."""
+    first page lists the tag and author pages too."""
 
     changefreq = "weekly"
 
@@ -156,6 +179,7 @@ class SiteSitemap(Sitemap):
         urls = super().get_urls(page=page, site=site, protocol=protocol)
         if self.paginator.validate_number(page) == 1:
             urls += TagSitemap().get_urls(site=site, protocol=protocol)
+            urls += AuthorSitemap().get_urls(site=site, protocol=protocol)
         return urls
 
 

@@ -41,6 +41,13 @@ def taxonomy_urls(taxonomy):
              name=f"{kind}-detail"),
         path(f"{prefix}/<tagslug:slug>/feed/", remembered_feed(feeds.TagFeed(kind)),
              name=f"{kind}-feed"),
+        path(f"{prefix}/<tagslug:slug>/coverage.csv", views.tag_coverage_csv,
+             {"kind": kind}, name=f"{kind}-coverage"),
+        # The stories that mention it (before a bilateral page's "countries/a/b/").
+        path(f"{prefix}/<tagslug:slug>/mentions/", views.TagMentionsView.as_view(kind=kind),
+             name=f"{kind}-mentions"),
+        path(f"{prefix}/<tagslug:slug>/mentions/feed/",
+             remembered_feed(feeds.TagMentionsFeed(kind)), name=f"{kind}-mentions-feed"),
     ]
 
 
@@ -56,8 +63,15 @@ urlpatterns = [
          name="bilateral"),
     path("countries/<slug:slug>/<slug:other>/feed/", remembered_feed(feeds.bilateral_feed),
          name="bilateral-feed"),
+    path("countries/<slug:slug>/<slug:other>/coverage.csv", views.bilateral_coverage_csv,
+         name="bilateral-coverage"),
     *taxonomy_urls(TAXONOMIES["minister"]),
     *taxonomy_urls(TAXONOMIES["policy"]),
+    path("authors/", views.AuthorIndexView.as_view(), name="author-list"),
+    path("authors/<tagslug:slug>/", views.AuthorDetailView.as_view(), name="author-detail"),
+    path("authors/<tagslug:slug>/feed/", remembered_feed(feeds.AuthorFeed()),
+         name="author-feed"),
+    path("corrections/", views.CorrectionsView.as_view(), name="corrections"),
     path("archive/", views.ArchiveIndexView.as_view(), name="archive-index"),
     re_path(rf"^archive/{YEAR}/$", views.ArchiveView.as_view(), name="archive-year"),
     re_path(rf"^archive/{YEAR}/feed/$", remembered_feed(feeds.ArchiveFeed()),

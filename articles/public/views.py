@@ -2,19 +2,28 @@
 
 from django.conf import settings
 from django.contrib.admin.views.decorators import staff_member_required
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.functional import cached_property
 from django.views.decorators.cache import never_cache
 from django.views.generic import ListView, TemplateView
 
 from articles.caching import dependencies
 from articles.editorial import workflow
-from articles.models import TAXONOMIES, Article
+from articles.models import TAXONOMIES, Article, Correction
 from articles.platform.dates import local_period
-from articles.public import selectors
+from articles.public import bylines, mentioned, selectors
+from articles.public.country_facts import country_facts
+from articles.public.coverage import (
+    bilateral_coverage,
+    coverage_chart,
+    coverage_csv,
+    tag_coverage,
+)
+from articles.public.front_page import front_page
 from articles.public.highlight import result_cards_html
-from articles.public.jsonld import article_json_ld
+from articles.public.jsonld import article_json_ld, share_url
 from articles.public.pagination import ListingPaginator
 from articles.public.search import (
     SearchParams,
@@ -70,8 +79,16 @@ class ArticleListView(ListView):
             queryset, per_page, count_key=self.listing_key(),
             depends_on=self.dependency_keys(), newest_first=self.lists_newest_first(queryset),
             count_exactly=self.count_exactly, anchor_rows=self.anchor_rows(),
-            **kwargs,
+            known_count=self.known_count(), **kwargs,
         )
+
+    def known_count(self):
+        """A callable giving the listing's size from a read the page makes anyway
+        (ListingPaginator), or None."""
+        return None
+
+    def reach(self):
+        return ListingPaginator.reach(self.paginate_by)
 
     def anchor_rows(self):
         """Where deep pages start can come from a cheaper source (ListingPaginator)."""
@@ -99,16 +116,15 @@ class ArticleListView(ListView):
 
 class HomeView(TemplateView):
     template_name = "articles/home.html"
-    latest_count = settings.NEWSROOM_PAGE_SIZE + 1
 
     def get_context_data(self, **kwargs):
-        dependencies.record(dependencies.PUBLISHED)
         context = super().get_context_data(**kwargs)
-        latest = selectors.referenced_cards(selectors.listing()[: self.latest_count])
+        stories = front_page()
         context.update(
-            lead=latest[0] if latest else None,
-            lead_cards=latest[:1],
-            cards=latest[1:],
+            lead=stories.lead,
+            lead_cards=[stories.lead] if stories.lead else [],
+            top=stories.top,
+            cards=stories.latest,
             most_covered=selectors.most_covered(),
             feed_url=reverse("articles:latest-feed"),
         )
@@ -118,24 +134,29 @@ class HomeView(TemplateView):
 def render_article(request, article, *, preview=False):
     dependencies.record(dependencies.article(article.pk))
     # A preview reads everything now: a draft's changes renew no remembered value.
-    tags = selectors.article_tags(article, fresh=preview)
+    # Its tags, and what it mentions besides (for its JSON-LD), in one query.
+    tags, mentions = mentioned.article_subjects_and_mentions(article, fresh=preview)
     corrections = selectors.article_corrections(article, fresh=preview)
+    authors = bylines.article_authors(article, fresh=preview)
     updated_at = article.update_time(corrections)
     summary = article.summary
     context = {
         "article": article,
+        "authors": authors,
         "tags": tags,
         **{tax.plural: [t for t in tags if t.kind == tax.key] for tax in TAXONOMIES.values()},
-        "corrections": corrections,
+        "corrections": [c for c in corrections if c.kind in Correction.ABOVE_BODY],
+        "updates": [c for c in corrections if c.kind not in Correction.ABOVE_BODY],
         "updated_at": updated_at,
         "summary": summary,
         "related": selectors.related_articles(article, tags, fresh=preview),
         "canonical_url": request.build_absolute_uri(article.get_absolute_url()),
         "json_ld": article_json_ld(
-            request, article, tags, summary=summary,
+            request, article, tags, authors=authors, corrections=corrections,
+            mentions=mentions, summary=summary,
             modified=updated_at or article.published_at or article.updated_at,
         ),
-        "image_url": request.build_absolute_uri(article.image.url) if article.image else "",
+        "image_url": share_url(request, article),
         "preview": preview,
         "fresh": preview,  # {% remember %} fragments rendered now too
     }
@@ -146,7 +167,7 @@ def article_detail(request, year, month, day, slug):
     start, end, first_day = local_day_range(year, month, day)
     at_address = Article.objects.filter(published_at__gte=start, published_at__lt=end,
                                         slug=slug)
-    article = at_address.published().first()
+    article = at_address.published().select_related("hero_image").first()
     if article is None:
         withdrawn = at_address.withdrawn().only("withdrawal_note").first()
         if withdrawn is None:
@@ -166,7 +187,8 @@ def article_detail(request, year, month, day, slug):
 def article_preview(request, pk):
     """Staff see an article they may see, in any state, exactly as readers would; never
     cached."""
-    article = get_object_or_404(workflow.visible_articles(request.user), pk=pk)
+    article = get_object_or_404(
+        workflow.visible_articles(request.user).select_related("hero_image"), pk=pk)
     response = render_article(request, article, preview=True)
     response["Cache-Control"] = "no-cache, no-store, private, max-age=0"
     response["X-Robots-Tag"] = "noindex"
@@ -210,17 +232,20 @@ class TagDetailView(ArticleListView):
     template_name = "articles/tag_detail.html"
     kind = None
     empty_is_404 = True  # an entry nobody has written about is not a page for readers
+    merged_suffix = ""  # where under a merged-away entry's new address this page lives
 
     def get(self, request, *args, **kwargs):
-        model = TAXONOMIES[self.kind].model
-        self.tag = selectors.tag_by_slug(self.kind, kwargs["slug"])
+        self.tag, self.ministers = find_tag(self.kind, kwargs["slug"])
         if self.tag is None:
-            # A merged-away entry lives on as an alias of the one it was merged into.
-            merged_into = selectors.tag_with_alias_slug(model, kwargs["slug"])
-            if merged_into is None:
-                raise Http404("No such entry.")
-            return redirect(merged_into.get_absolute_url(), permanent=True)
+            return redirect_merged(self.kind, kwargs["slug"], suffix=self.merged_suffix)
         return super().get(request, *args, **kwargs)
+
+    @cached_property
+    def coverage(self):
+        return tag_coverage(self.tag, reach=self.reach())
+
+    def known_count(self):
+        return lambda: self.coverage.counted
 
     def articles(self):
         return selectors.articles_tagged(self.tag)
@@ -242,7 +267,86 @@ class TagDetailView(ArticleListView):
             tag=self.tag,
             often_with=related[:8],
             bilateral=bilateral_links(self.tag, related) if self.kind == "country" else [],
+            facts=country_facts(self.tag.code) if self.kind == "country" else None,
+            ministers=self.ministers,
+            top_countries=[t for t in related if t.kind == "country"][:6]
+            if self.kind == "policy" else [],
+            chart=first_page_chart(context["page_obj"], lambda: self.coverage),
+            coverage_url=reverse(f"articles:{self.kind}-coverage",
+                                 kwargs={"slug": self.tag.slug}),
+            mentions_url=mentions_address(self.kind, self.tag),
         )
+        return context
+
+
+def first_page_chart(page, coverage):
+    """The coverage chart, on a listing's first page only: its deep pages start from
+    anchors and need not read the coverage at all."""
+    return coverage_chart(coverage()) if page.number == 1 else None
+
+
+def find_tag(kind, slug):
+    """(the entry with this slug or None, its country's ministers for a country)."""
+    if kind == "country":
+        return selectors.country_with_ministers(slug)
+    return selectors.tag_by_slug(kind, slug), []
+
+
+def redirect_merged(kind, slug, suffix=""):
+    """A merged-away entry lives on as an alias of the one it was merged into: 301 there
+    (to ``suffix`` under its address), else Http404."""
+    merged_into = selectors.tag_with_alias_slug(TAXONOMIES[kind].model, slug)
+    if merged_into is None:
+        raise Http404("No such entry.")
+    return redirect(merged_into.get_absolute_url() + suffix, permanent=True)
+
+
+def csv_response(coverage, filename):
+    response = HttpResponse(coverage_csv(coverage), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'inline; filename="{filename}"'
+    return response
+
+
+def tag_coverage_csv(request, kind, slug):
+    """A tag's stories per month, as its page's chart shows them."""
+    tag, _ = find_tag(kind, slug)
+    if tag is None:
+        return redirect_merged(kind, slug, suffix="coverage.csv")
+    dependencies.record(dependencies.tag(kind, tag.pk))
+    coverage = tag_coverage(tag, reach=ListingPaginator.reach(settings.NEWSROOM_PAGE_SIZE))
+    return csv_response(coverage, f"{tag.slug}-coverage.csv")
+
+
+def mentions_address(kind, tag):
+    return reverse(f"articles:{kind}-mentions", kwargs={"slug": tag.slug})
+
+
+class TagMentionsView(TagDetailView):
+    """The stories that mention a country, minister or policy without being about it,
+    newest first (``<tag URL>mentions/``)."""
+
+    template_name = "articles/tag_mentions.html"
+
+    merged_suffix = "mentions/"
+
+    def known_count(self):
+        return None  # the tag's coverage counts the stories about it, not these
+
+    def articles(self):
+        return mentioned.articles_mentioning(self.tag)
+
+    def anchor_rows(self):
+        return mentioned.mention_listing_rows(self.tag)
+
+    def dependency_keys(self):
+        return {dependencies.mentions(self.kind, self.tag.pk)}
+
+    def get_feed_url(self):
+        return reverse(f"articles:{self.kind}-mentions-feed", kwargs={"slug": self.tag.slug})
+
+    def get_context_data(self, **kwargs):
+        context = ArticleListView.get_context_data(self, **kwargs)
+        context.update(kind=self.kind, tag=self.tag)
         return context
 
 
@@ -271,6 +375,13 @@ class BilateralView(ArticleListView):
             return redirect(f"{url}?{query}" if query else url, permanent=True)
         return super().get(request, *args, **kwargs)
 
+    @cached_property
+    def coverage(self):
+        return bilateral_coverage(self.first, self.second, reach=self.reach())
+
+    def known_count(self):
+        return lambda: self.coverage.counted
+
     def articles(self):
         return selectors.articles_tagged_both(self.first, self.second)
 
@@ -283,7 +394,29 @@ class BilateralView(ArticleListView):
                        kwargs={"slug": self.first.slug, "other": self.second.slug})
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(first=self.first, second=self.second, **kwargs)
+        coverage_url = reverse("articles:bilateral-coverage",
+                               kwargs={"slug": self.first.slug, "other": self.second.slug})
+        context = super().get_context_data(**kwargs)
+        context.update(
+            first=self.first, second=self.second,
+            pair_name=f"{self.first.name} and {self.second.name}",
+            chart=first_page_chart(context["page_obj"], lambda: self.coverage),
+            coverage_url=coverage_url,
+        )
+        return context
+
+
+def bilateral_coverage_csv(request, slug, other):
+    """Two countries' stories together per month, as their page's chart shows them."""
+    first, second, canonical = bilateral_pair(slug, other)
+    if not canonical:
+        return redirect("articles:bilateral-coverage", slug=second.slug, other=first.slug,
+                        permanent=True)
+    dependencies.record(dependencies.tag("country", first.pk),
+                        dependencies.tag("country", second.pk))
+    coverage = bilateral_coverage(first, second,
+                                  reach=ListingPaginator.reach(settings.NEWSROOM_PAGE_SIZE))
+    return csv_response(coverage, f"{first.slug}-{second.slug}-coverage.csv")
 
 
 class ArchiveView(ArticleListView):
@@ -398,3 +531,61 @@ class SearchView(ArticleListView):
 class RobotsView(TemplateView):
     template_name = "robots.txt"
     content_type = "text/plain; charset=utf-8"
+
+
+class AuthorIndexView(TemplateView):
+    """Every author with published articles, A-Z."""
+
+    template_name = "articles/author_index.html"
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(authors=bylines.author_index(), **kwargs)
+
+
+class AuthorDetailView(ArticleListView):
+    """One author: their role and bio, and their articles, newest first."""
+
+    template_name = "articles/author_detail.html"
+    empty_is_404 = True  # an author with nothing published has no page for readers
+
+    def get(self, request, *args, **kwargs):
+        self.author = bylines.author_by_slug(kwargs["slug"])
+        if self.author is None:
+            raise Http404("No such author.")
+        return super().get(request, *args, **kwargs)
+
+    def articles(self):
+        return bylines.articles_by(self.author)
+
+    def dependency_keys(self):
+        return {dependencies.author(self.author.pk), dependencies.author_articles(self.author.pk)}
+
+    def get_feed_url(self):
+        return reverse("articles:author-feed", kwargs={"slug": self.author.slug})
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(author=self.author, **kwargs)
+
+
+class CorrectionsView(ListView):
+    """Every correction and clarification of a public article, newest first."""
+
+    template_name = "articles/corrections.html"
+    paginate_by = settings.NEWSROOM_PAGE_SIZE
+    paginator_class = ListingPaginator
+    context_object_name = "corrections"
+
+    def get_queryset(self):
+        return bylines.public_corrections()
+
+    def get_paginator(self, queryset, per_page, **kwargs):
+        return super().get_paginator(queryset, per_page, count_key=self.request.path,
+                                     depends_on=self.dependency_keys(), **kwargs)
+
+    def dependency_keys(self):
+        """The page's notes, and which articles are public (a withdrawal removes theirs)."""
+        return {dependencies.CORRECTIONS, dependencies.PUBLISHED}
+
+    def get_context_data(self, **kwargs):
+        dependencies.record(*self.dependency_keys())
+        return super().get_context_data(**kwargs)

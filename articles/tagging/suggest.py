@@ -35,7 +35,7 @@ def compile_vocabulary():
 
     return CompiledVocabulary(
         countries=list(Country.objects.values_list("id", "code", "name", "aliases")),
-        ministers=list(Minister.objects.values_list("id", "name", "aliases")),
+        ministers=list(Minister.objects.values_list("id", "name", "aliases", "country_id")),
         policies=list(Policy.objects.values_list("id", "name", "aliases")),
     )
 
@@ -54,6 +54,19 @@ def suggest_tags(article, *, vocabulary=None):
     """The tags the article's text supports, with evidence, whether applied or not."""
     vocabulary = vocabulary or get_vocabulary()
     return vocabulary.tag(
+        headline=article.headline, standfirst=article.standfirst, body=article.body
+    )
+
+
+def find_references(article, *, vocabulary=None):
+    """Every reference in the article's text: References(subjects, mentions, ambiguous).
+
+    `subjects` is exactly what `suggest_tags` returns; `mentions` holds, per taxonomy, the
+    other references (a minister named once in passing), each with its evidence;
+    `ambiguous` the names that could mean several tags and so are neither.
+    """
+    vocabulary = vocabulary or get_vocabulary()
+    return vocabulary.references(
         headline=article.headline, standfirst=article.standfirst, body=article.body
     )
 

@@ -4,7 +4,7 @@ their offsets in the text."""
 
 import re
 import unicodedata
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from itertools import accumulate
 from operator import add
 
@@ -41,6 +41,7 @@ PLURAL_RE = re.compile(r"s\b(?<=\w\w[^\Ws]s)")
 # them (much faster than the Unicode class \W, and the same on both sides of a match).
 NON_WORD_RE = re.compile(r"[^a-z0-9\s]")
 SPACE_RUN_RE = re.compile(r"\s{2,}")
+NEWLINE_RE = re.compile("\n")
 
 
 def _fold(match):
@@ -98,6 +99,15 @@ class Words:
         )[: len(self.keys)]
         self._normalised = normalised
         self._breaks = None
+        self._lines = None
+        self._starts = {}
+        self._ends = {}
+
+    def paragraph(self, offset):
+        """The paragraph (0 first; one per line of the text) holding this offset."""
+        if self._lines is None:
+            self._lines = [m.start() for m in NEWLINE_RE.finditer(self.text)]
+        return bisect_left(self._lines, offset) if self._lines else 0
 
     def _map_runs(self):
         # Runs of spaces (from punctuation) shrink to one space in `hay`; remember where,
@@ -118,7 +128,17 @@ class Words:
         return compressed + self._lead + (self._removed[index - 1] if index else 0)
 
     def start(self, index):
-        return self._original(self.hay_starts[index])
+        """Where word `index` starts in the text (remembered: rules ask again)."""
+        try:
+            return self._starts[index]
+        except KeyError:
+            start = self._starts[index] = self._original(self.hay_starts[index])
+            return start
 
     def end(self, index):
-        return self._original(self.hay_starts[index] + len(self.keys[index]) - 1) + 1
+        try:
+            return self._ends[index]
+        except KeyError:
+            end = self._ends[index] = self._original(
+                self.hay_starts[index] + len(self.keys[index]) - 1) + 1
+            return end

@@ -46,6 +46,7 @@ class LoadSummary:
     created: dict = field(default_factory=lambda: {"ministers": 0, "policies": 0})
     updated: dict = field(default_factory=lambda: {"countries": 0, "ministers": 0, "policies": 0})
     removed: int = 0  # control characters removed from the file's text
+    warnings: list = field(default_factory=list)  # aliases several entries share
 
     def __str__(self):
         return "; ".join(filter(None, [
@@ -90,7 +91,7 @@ def validate_vocabulary(data):
                 continue
             errors += _validate_item(place, section, item, fields, known_codes)
     if not errors:
-        errors += _alias_clashes(data.get("ministers", []))
+        errors += _name_errors(data)
     return errors
 
 
@@ -166,46 +167,86 @@ def _country(value):
     )
 
 
-def _alias_clashes(ministers):
-    """One name or alias claimed by two different ministers, in the file or the database."""
+def _owner_of_name(model, name):
+    """The entry a file's name updates: the one called so, or the one it names by slug or
+    by an alias (a merged spelling); `...` when it is an alias several entries share."""
+    found = list(model.objects.named(name, slug=True)[:2])
+    if not found:
+        return None
+    if len(found) == 1 or found[0].name.casefold() == " ".join(name.split()).casefold():
+        return found[0]
+    return ...
+
+
+def _name_errors(data):
+    """A name that is only an alias several entries share: which one it means is unknown."""
     errors = []
-    owners = {}  # normalised phrase -> (identity, minister name, place)
-    for minister in Minister.objects.all():
-        for phrase in minister.all_names():
-            owners.setdefault(
-                normalise_phrase(phrase), (minister.pk, minister.name, "the database")
-            )
-    for index, item in enumerate(ministers):
-        name = item["name"].strip()
-        existing = Minister.objects.named(name, slug=True).first()
-        identity = existing.pk if existing else name
-        phrases = [(f"ministers[{index}].name", name)] + [
-            (f"ministers[{index}].aliases[{position}]", alias)
-            for position, alias in enumerate(item.get("aliases") or [])
-        ]
-        for place, phrase in phrases:
-            key = normalise_phrase(phrase)
-            owner = owners.get(key)
-            if owner and owner[0] != identity:
+    for section in ("ministers", "policies"):
+        for index, item in enumerate(data.get(section, [])):
+            if _owner_of_name(MODELS[section], item["name"].strip()) is ...:
                 errors.append(
-                    f"{place}: {phrase!r} is already claimed by minister "
-                    f"{owner[1]!r} ({owner[2]})"
+                    f"{section}[{index}].name: {item['name'].strip()!r} is an alias shared "
+                    f"by several {section}; give the entry's own name"
                 )
-            else:
-                owners.setdefault(key, (identity, name, place))
     return errors
+
+
+def shared_aliases(data):
+    """Warnings for each name or alias that several ministers (or policies) answer to,
+    in the file or with the database; each lists who shares it. Such a vocabulary loads:
+    the tagger resolves a shared alias in each story (docs/TAGGING.md)."""
+    if not isinstance(data, dict):
+        return []
+    warnings = []
+    for section in ("ministers", "policies"):
+        items = data.get(section)
+        if not isinstance(items, list):
+            continue
+        model = MODELS[section]
+        owners = {}  # normalised phrase -> {identity: (entry name, place)}
+        for entry in model.objects.all():
+            for phrase in entry.all_names():
+                owners.setdefault(normalise_phrase(phrase), {}).setdefault(
+                    entry.pk, (entry.name, "the database"))
+        in_file = set()
+        for index, item in enumerate(items):
+            if not isinstance(item, dict) or not isinstance(item.get("name"), str):
+                continue
+            name = item["name"].strip()
+            existing = _owner_of_name(model, name)
+            identity = existing.pk if existing not in (None, ...) else name.casefold()
+            phrases = [(f"{section}[{index}].name", name)] + [
+                (f"{section}[{index}].aliases[{position}]", alias)
+                for position, alias in enumerate(item.get("aliases") or [])
+                if isinstance(alias, str)
+            ]
+            for place, phrase in phrases:
+                key = normalise_phrase(phrase)
+                if key:
+                    owners.setdefault(key, {}).setdefault(identity, (name, place))
+                    in_file.add(key)
+        for key in sorted(in_file, key=" ".join):
+            sharers = owners[key]
+            if len(sharers) > 1:
+                listed = ", ".join(f"{name!r} ({place})" for name, place in sharers.values())
+                warnings.append(
+                    f"{section}: {' '.join(key)!r} is shared by {len(sharers)} {section}: "
+                    f"{listed}; a story gets the one it names in full, none if both or neither"
+                )
+    return warnings
 
 
 def load_vocabulary(*, data):
     """Validate the whole vocabulary, then write it in one transaction.
 
-    Raises VocabularyError (and writes nothing) if any part is invalid.
+    Raises VocabularyError (and writes nothing) if any part is invalid. An alias
+    several entries share is no error: `summary.warnings` lists each, with who shares it.
     """
     data, removed = strip_forbidden_data(data, name_keys=NAME_FIELDS)
     errors = validate_vocabulary(data)
     if errors:
         raise VocabularyError(errors)
-    summary = LoadSummary(removed=removed)
+    summary = LoadSummary(removed=removed, warnings=shared_aliases(data))
     with transaction.atomic():
         for item in data.get("countries", []):
             country = Country.objects.select_for_update().get(code=item["code"].strip().upper())

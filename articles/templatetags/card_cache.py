@@ -16,19 +16,20 @@ from articles.public.selectors import CARD_TEMPLATE
 
 register = template.Library()
 
+# How a card may look: a listing's, the home page's lead story (large, its whole
+# standfirst), one of the top stories in the row under it.
+CARD_VARIANTS = ("card", "lead", "top")
 
 
 @register.simple_tag
-def cards_html(cards, lead=False):
-    """The cards' HTML in order; search cards (with a snippet) are rendered each time.
-
-    ``lead`` renders them as the home page's lead story (a bigger headline).
-    """
+def cards_html(cards, variant="card"):
+    """The cards' HTML in order; search cards (with a snippet) are rendered each time."""
+    if variant not in CARD_VARIANTS:
+        raise template.TemplateSyntaxError(f"No card variant {variant!r}.")
     card_template = get_template(CARD_TEMPLATE)
-    variant = "lead" if lead else "card"
 
     def render(card):
-        return card_template.render({"card": card, "lead": lead})
+        return card_template.render({"card": card, "variant": variant})
 
     def key(card):
         return f"{variant}.{card.key}"

@@ -12,12 +12,14 @@ caller tells ``invalidate()`` once per batch the keys ``store_articles`` returns
 from dataclasses import dataclass, field
 
 from articles.caching import dependencies
-from articles.caching.receivers import PUBLIC_FACING, article_keys, tag_keys
+from articles.caching.receivers import PUBLIC_FACING, article_keys, author_keys, tag_keys
+from articles.editorial import mentions as mention_store
 from articles.editorial import revisions
 from articles.models import (
     TAXONOMIES,
     TAXONOMIES_BY_PLURAL,
     Article,
+    ArticleAuthor,
     Correction,
     RetiredAddress,
 )
@@ -31,12 +33,17 @@ class NewArticle:
     article: Article
     comment: str
     tags: dict = field(default_factory=dict)  # taxonomy plural: [tag ids]
+    authors: list = field(default_factory=list)  # saved Authors, in byline order
     corrections: list = field(default_factory=list)  # unsaved Corrections, no article yet
     retired: list = field(default_factory=list)  # unsaved RetiredAddresses, the same
+    # Its mentions: found in its text (editorial.mentions.Found), or an export's
+    # ({plural: [tag ids]}), restored as they were; None for none.
+    mentions: object = None
+    mentions_removed: dict = field(default_factory=dict)  # an export's, kept removed
 
 
 def store_articles(new_articles):
-    """Insert the articles, their tag rows, corrections, retired addresses and first
+    """Insert the articles, their tag rows, bylines, corrections, retired addresses and first
     revisions; return the cache keys readers' pages depend on that the batch changed. Run
     inside a transaction.
 
@@ -50,6 +57,10 @@ def store_articles(new_articles):
         article.sanitise()
     Article.objects.bulk_create(articles)
     tag_rows = _store_tag_rows(new_articles)
+    ArticleAuthor.objects.bulk_create(
+        ArticleAuthor(article=new.article, author=author, position=position)
+        for new in new_articles for position, author in enumerate(new.authors)
+    )
     for model, rows in ((Correction, "corrections"), (RetiredAddress, "retired")):
         owned = []
         for new in new_articles:
@@ -59,7 +70,7 @@ def store_articles(new_articles):
                 owned.append(row)
         model.objects.bulk_create(owned)
     _record_history(new_articles, tag_rows)
-    keys = set()
+    keys = _store_mentions(new_articles)
     for new in new_articles:
         if new.article.status in PUBLIC_FACING:
             keys |= article_keys(new.article.pk) | {dependencies.PUBLISHED}
@@ -67,6 +78,35 @@ def store_articles(new_articles):
                 keys |= dependencies.archive_of(new.article.published_at)
             for plural, ids in new.tags.items():
                 keys |= tag_keys(TAXONOMIES_BY_PLURAL[plural].key, ids)
+            keys |= author_keys(author.pk for author in new.authors)
+            if any(c.kind in Correction.ABOVE_BODY for c in new.corrections):
+                keys.add(dependencies.CORRECTIONS)
+    return keys
+
+
+def _store_mentions(new_articles):
+    """Store the batch's mentions, found or restored; the cache keys they change."""
+    found, restored = {}, {}
+    for new in new_articles:
+        if isinstance(new.mentions, mention_store.Found):
+            for row in new.mentions.ambiguous:
+                row.pk, row.article_id = None, new.article.pk
+            found[new.article.pk] = new.mentions
+        elif new.mentions:
+            restored[new.article.pk] = new.mentions
+    listed_at = {new.article.pk: new.article.listed_at for new in new_articles}
+    public = {new.article.pk for new in new_articles if new.article.status in PUBLIC_FACING}
+    keys = mention_store.store_mentions(found, listed_at=listed_at, public=public) \
+        if found else set()
+    removed = {new.article.pk: new.mentions_removed for new in new_articles
+               if new.mentions_removed}
+    if removed:
+        mention_store.restore_mentions(removed, listed_at=listed_at, dismissed=True)
+    if restored:
+        mention_store.restore_mentions(restored, listed_at=listed_at)
+        keys |= {dependencies.mentions(TAXONOMIES_BY_PLURAL[plural].key, tag_id)
+                 for pk, named in restored.items() if pk in public
+                 for plural, ids in named.items() for tag_id in ids}
     return keys
 
 

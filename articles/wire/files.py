@@ -89,13 +89,14 @@ def import_file(path, *, publish=False, autotag=True, vocabulary=None, shift=Non
 
 
 def import_files(paths, *, publish=False, autotag=True, vocabulary=None, shift=None,
-                 batch_size=BATCH_SIZE, progress=None):
+                 batch_size=BATCH_SIZE, progress=None, media=None):
     """Import files in order and yield a FileResult for each, as each batch is stored.
 
     Wire files are read one at a time and stored ``batch_size`` at a time (each still
     whole or not at all); an export is restored on its own, line by line.
     ``progress(files=, articles=, size=)`` is told what each batch (and each chunk of an
-    export) finished: files, articles imported and bytes read.
+    export) finished: files, articles imported and bytes read. ``media``: the folder of
+    an export's image files.
     """
     progress = progress or (lambda **done: None)
     batch = []  # (path, WireFile or the failed FileResult, size in bytes)
@@ -103,7 +104,7 @@ def import_files(paths, *, publish=False, autotag=True, vocabulary=None, shift=N
         if path.suffix.lower() == ".jsonl":
             yield from _import_wire_batch(batch, publish, autotag, vocabulary, shift, progress)
             batch = []
-            yield _import_export_file(path, progress)
+            yield _import_export_file(path, progress, media)
             continue
         batch.append(_read_wire_file(path))
         if len(batch) >= batch_size:
@@ -165,7 +166,7 @@ def _wire_result(path, outcome):
     )
 
 
-def _import_export_file(path, progress):
+def _import_export_file(path, progress, media=None):
     """Restore an export, read line by line; the whole file or nothing."""
     try:
         with _open_file(path) as handle:
@@ -178,7 +179,8 @@ def _import_export_file(path, progress):
                 read = position
 
             lines = export_file_lines(handle, max_bytes=settings.NEWSROOM_IMPORT_MAX_BYTES)
-            result = import_export_lines(lines=lines, name=path.name, progress=chunk_done)
+            result = import_export_lines(lines=lines, name=path.name, progress=chunk_done,
+                                         media=media)
             progress(files=1, articles=0, size=os.fstat(handle.fileno()).st_size - read)
     except ImportFailed as error:
         return _failed_export(path, str(error), progress)
@@ -189,9 +191,16 @@ def _import_export_file(path, progress):
     return FileResult(
         path, "imported",
         f"imported {result.created}, skipped {result.skipped} "
-        f"(export{_lines_note(result.removed)})",
+        f"(export{_lines_note(result.removed)}{_images_note(result.images_missing)})",
         imported=result.created, skipped=result.skipped,
     )
+
+
+def _images_note(missing):
+    if not missing:
+        return ""
+    return (f"; {missing} image{'s' if missing != 1 else ''} left out: no file in storage, "
+            "give the export's folder with --media")
 
 
 def _failed_export(path, message, progress):

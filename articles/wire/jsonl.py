@@ -13,7 +13,10 @@ from django.utils.dateparse import parse_datetime
 
 from articles.caching.invalidation import invalidate
 from articles.models import (
+    MENTION_MODELS,
+    TAXONOMIES_BY_PLURAL,
     Article,
+    Author,
     Correction,
     Country,
     Minister,
@@ -21,9 +24,11 @@ from articles.models import (
     RetiredAddress,
     slugs_in_use,
 )
+from articles.models.authors import free_author_slug
 from articles.platform.dates import publication_date_error
 from articles.platform.text import strip_forbidden_data
 from articles.wire.batches import NewArticle, store_articles
+from articles.wire.media import ImageRestorer
 from articles.wire.plaintext import ImportFailed
 
 CHUNK_SIZE = 500  # lines stored together, within the file's one transaction
@@ -34,6 +39,7 @@ class ExportImport:
     created: int = 0
     skipped: int = 0
     removed: dict = field(default_factory=dict)  # line number: control characters removed
+    images_missing: int = 0  # images left out: their file was neither given nor stored
 
 
 def export_file_lines(handle, *, max_bytes=None):
@@ -57,16 +63,18 @@ def export_file_lines(handle, *, max_bytes=None):
             ) from error
 
 
-def import_export_lines(*, lines, name, progress=None, chunk_size=CHUNK_SIZE):
+def import_export_lines(*, lines, name, progress=None, chunk_size=CHUNK_SIZE, media=None):
     """Recreate articles from this project's JSON Lines export; the whole file or nothing.
 
     Returns an ExportImport. An article whose slug already exists is skipped, so
     importing the same export twice creates nothing the second time. The lines are read
     as they come, ``chunk_size`` at a time (articles.wire.batches stores each chunk), so
     memory does not grow with the file; ``progress(articles)`` is called after each.
+    ``media``: the folder holding the export's image files (``export_articles --media``).
     """
     result = ExportImport()
     tags = _TagLookup()
+    tags.images = ImageRestorer(media)
     with transaction.atomic():
         chunk = []
         for number, line in enumerate(lines, start=1):
@@ -84,6 +92,7 @@ def import_export_lines(*, lines, name, progress=None, chunk_size=CHUNK_SIZE):
                 _restore_chunk(chunk, name=name, tags=tags, result=result, progress=progress)
                 chunk = []
         _restore_chunk(chunk, name=name, tags=tags, result=result, progress=progress)
+    result.images_missing = tags.images.missing
     return result
 
 
@@ -136,17 +145,63 @@ class _Here:
 
 
 class _TagLookup:
-    """The file's tags by ISO code or name, each looked up (or created) once."""
+    """The file's tags by ISO code or name, each looked up (or created) once, and its
+    images (an ImageRestorer), each restored once."""
 
     def __init__(self):
         self.countries = dict(Country.objects.values_list("code", "pk"))
         self.named = {Minister: {}, Policy: {}}
+        self.images = None  # the file's ImageRestorer
+        self.named_authors = {}
 
     def country_ids(self, codes):
         missing = set(codes) - self.countries.keys()
         if missing:
             raise ValueError(f"unknown country codes {sorted(missing)}")
         return [self.countries[code] for code in codes]
+
+    def authors(self, record):
+        """The record's authors in byline order: ``author_details`` (name, slug, role,
+        bio) when the export has them, else the ``authors`` names, else an older
+        export's comma-separated ``bylines``. Found by slug, else by name; created
+        (validated) when missing."""
+        details = record.get("author_details")
+        if details is None:
+            names = record.get("authors")
+            if names is None:
+                names = str(record.get("bylines") or "").split(",")
+            details = [{"name": name} for name in names]
+        found = []
+        for detail in details:
+            author = self._author(detail)
+            if author is not None and author not in found:
+                found.append(author)
+        return found
+
+    def _author(self, detail):
+        if not isinstance(detail, dict):
+            raise ValueError("an author is not a JSON object")
+        name = " ".join(str(detail.get("name") or "").split())
+        slug = str(detail.get("slug") or "")
+        if not name:
+            return None
+        author = None
+        if slug:
+            author = Author.objects.filter(slug=slug).first()
+        elif name in self.named_authors:
+            return self.named_authors[name]
+        else:
+            author = Author.objects.filter(name=name).order_by("id").first()
+        if author is None:
+            author = Author(name=name, slug=slug or free_author_slug(name),
+                            role=detail.get("role") or "", bio=detail.get("bio") or "")
+            try:
+                author.full_clean(exclude=["user"])
+            except ValidationError as error:
+                raise ValueError(f"author {name[:40]!r}: {' '.join(error.messages)}") from error
+            author.save()
+        self.named_authors.setdefault(name, author)
+        return author
 
     def named_ids(self, model, names):
         known = self.named[model]
@@ -159,8 +214,45 @@ class _TagLookup:
         return ids
 
 
+    def mentioned_ids(self, mentions, *, subjects):
+        """An export's mentions as {plural: [tag ids]}: entries already in the
+        vocabulary (a mention never creates one: an unknown name is an error naming it),
+        less the article's subjects."""
+        if mentions is None:
+            return {}
+        if not isinstance(mentions, dict) or set(mentions) - set(MENTION_MODELS):
+            raise ValueError("mentions must be an object with countries, ministers and "
+                             "policies lists")
+        found = {}
+        for plural, names in mentions.items():
+            if not isinstance(names, list) or not all(isinstance(n, str) for n in names):
+                raise ValueError(f"mentions {plural} must be a list of names")
+            if plural == "countries":
+                missing = set(names) - self.countries.keys()
+                if missing:
+                    raise ValueError(f"unknown country codes in mentions {sorted(missing)}")
+                ids = [self.countries[code] for code in names]
+            else:
+                ids = [self._known_id(TAXONOMIES_BY_PLURAL[plural].model, name)
+                       for name in names]
+            found[plural] = [i for i in dict.fromkeys(ids) if i not in subjects.get(plural, ())]
+        return found
+
+    def _known_id(self, model, name):
+        name = " ".join(name.split())
+        known = self.named[model]
+        if name not in known:
+            tag = model.objects.named(name, slug=True).first()
+            if tag is None:
+                raise ValueError(f"unknown {model._meta.verbose_name} {name[:40]!r} in "
+                                 "mentions (a mention never adds to the vocabulary)")
+            known[name] = tag.pk
+        return known[name]
+
+
 # Fields of an export line that hold a headline or names: direction controls go too.
-NAME_FIELDS = frozenset({"headline", "dateline", "authors", "ministers", "policies"})
+NAME_FIELDS = frozenset({"headline", "dateline", "authors", "ministers", "policies",
+                         "bylines", "source", "name", "role"})
 
 
 def _checked_time(value, field_name):
@@ -195,21 +287,30 @@ def _article_from_record(record, *, here, tags, comment):
         dateline=record.get("dateline") or "",
         standfirst=record.get("standfirst") or "",
         body=record.get("body") or "",
-        bylines=", ".join(record.get("authors") or []),
+        source=record.get("source") or "",
         headline_needs_review=bool(record.get("headline_needs_review")),
         fingerprint=record.get("fingerprint") or None,
+        hero_image=tags.images.image_for(record.get("image")),
     )
     if article.fingerprint in here.fingerprints:
         return None  # the same wire copy is already here under another slug
-    article.full_clean(exclude=["fingerprint", "image"], validate_unique=False)
-    made = NewArticle(article, comment=comment, tags={
+    article.full_clean(exclude=["fingerprint", "hero_image"], validate_unique=False)
+    made = NewArticle(article, comment=comment, authors=tags.authors(record), tags={
         "countries": country_ids,
         "ministers": tags.named_ids(Minister, record.get("ministers") or []),
         "policies": tags.named_ids(Policy, record.get("policies") or []),
     })
+    made.mentions = tags.mentioned_ids(record.get("mentions"), subjects=made.tags)
+    # A name listed as both is a mention.
+    made.mentions_removed = tags.mentioned_ids(record.get("mentions_removed"), subjects={
+        plural: [*made.tags.get(plural, ()), *made.mentions.get(plural, ())]
+        for plural in MENTION_MODELS})
     for correction in record.get("corrections") or []:
+        kind = correction.get("kind") or Correction.Kind.CORRECTION
+        if kind not in Correction.Kind.values:
+            raise ValueError(f"unknown correction kind {kind!r}")
         made.corrections.append(Correction(
-            kind=correction.get("kind") or Correction.Kind.CORRECTION,
+            kind=kind,
             note=correction["note"],
             created_at=_checked_time(correction["created_at"], "correction created_at"),
         ))

@@ -20,6 +20,7 @@ from django.db import IntegrityError, transaction
 from django.utils.html import escape
 
 from articles.caching.invalidation import invalidate
+from articles.editorial.mentions import find_mentions
 from articles.models import Article, free_slug, slug_base, slugs_in_use
 from articles.platform.dates import publication_date_error
 from articles.platform.text import strip_forbidden
@@ -269,11 +270,17 @@ def _new_article(wire_file, head, *, publish, autotag, vocabulary):
         published_at=publication_time(head.date) if publish else None,
         headline_needs_review=True,
         fingerprint=wire_file.wire.fingerprint,
+        source=settings.NEWSROOM_WIRE_SOURCE,
     )
     article.sanitise()
     tags = {}
     if autotag:
         tags = {taxonomy: [suggestion.tag_id for suggestion in items]
                 for taxonomy, items in suggest_tags(article, vocabulary=vocabulary).items()}
-    return NewArticle(article, comment=f"Imported from wire file {wire_file.name}",
-                      tags=tags), head.removed
+    made = NewArticle(article, comment=f"Imported from wire file {wire_file.name}",
+                      tags=tags)
+    if autotag:
+        made.mentions = find_mentions(
+            article, subjects={plural: set(ids) for plural, ids in tags.items()},
+            vocabulary=vocabulary)
+    return made, head.removed

@@ -1,8 +1,11 @@
 """python manage.py export_articles [--output FILE] — every article as JSON Lines."""
 
+from pathlib import Path
+
 from django.core.management.base import BaseCommand, CommandError
 
 from articles.wire.exporting import export_lines
+from articles.wire.media import MediaCopier
 
 
 class Command(BaseCommand):
@@ -13,9 +16,21 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--output", "-o", help="File to write (default: standard output).")
+        parser.add_argument(
+            "--media", metavar="DIR",
+            help="Copy each article's image file into DIR, at the path its line gives "
+            "(import_articles --media DIR restores them).")
 
     def handle(self, *args, **options):
         output = options["output"]
+        media = None
+        if options["media"]:
+            try:
+                Path(options["media"]).mkdir(parents=True, exist_ok=True)
+            except OSError as error:
+                raise CommandError(f"{options['media']}: cannot write: {error.strerror}") \
+                    from error
+            media = MediaCopier(options["media"])
         count = 0
         try:
             handle = open(output, "w", encoding="utf-8") if output else None
@@ -24,12 +39,14 @@ class Command(BaseCommand):
         # OutputWrapper adds no line end with ending=""; the lines carry their own.
         write = handle.write if handle else lambda line: self.stdout.write(line, ending="")
         try:
-            for line in export_lines():
+            for line in export_lines(media=media):
                 write(line)
                 count += 1
         finally:
             if handle:
                 handle.close()
+        if media is not None:
+            self.stderr.write(f"copied {len(media.copied)} image files to {options['media']}")
         if output:
             self.stdout.write(f"exported {count} articles to {output}")
         else:

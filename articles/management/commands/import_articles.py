@@ -1,6 +1,9 @@
-"""python manage.py import_articles [--publish] [--no-autotag] PATH... — wire files or exports."""
+"""python manage.py import_articles [--publish] [--no-autotag] [--media DIR] PATH... — wire
+files or exports."""
 
-from django.core.management.base import BaseCommand
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
 
 from articles.platform.progress import ProgressLine, time_left
 from articles.tagging import get_vocabulary
@@ -50,6 +53,10 @@ class Command(BaseCommand):
             "--no-autotag", action="store_true", help="Do not apply suggested tags."
         )
         parser.add_argument(
+            "--media", metavar="DIR",
+            help="The folder of an export's image files (export_articles --media DIR).",
+        )
+        parser.add_argument(
             "--quiet",
             action="store_true",
             help="Print only failures and the summary (as --verbosity 0 does).",
@@ -67,7 +74,8 @@ class Command(BaseCommand):
             progress = Progress(self.stderr, files=len(paths), size=sum(_size(p) for p in paths))
         totals = {"imported": 0, "skipped": 0, "failed": 0}
         results = import_files(paths, publish=options["publish"], autotag=autotag,
-                               vocabulary=vocabulary, progress=progress)
+                               vocabulary=vocabulary, progress=progress,
+                               media=_media_folder(options["media"]))
         for result in results:
             totals["imported"] += result.imported
             totals["skipped"] += result.skipped
@@ -90,6 +98,14 @@ class Command(BaseCommand):
         self.stdout.write(summary)
         if totals["failed"]:
             raise SystemExit(1)
+
+
+def _media_folder(value):
+    if value is None:
+        return None
+    if not Path(value).is_dir():
+        raise CommandError(f"--media {value}: not a folder")
+    return value
 
 
 def _size(path):

@@ -31,6 +31,6 @@ class Command(BaseCommand):
                 f"vocabulary not loaded, nothing changed ({len(lines)} error(s)):\n"
                 + "\n".join(lines)
             ) from error
-        for warning in vocabulary_warnings(data):
+        for warning in vocabulary_warnings(data) + summary.warnings:
             self.stderr.write(f"{path}: {warning}")
         self.stdout.write(f"Loaded {path}: {summary}")

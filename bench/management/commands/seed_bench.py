@@ -16,22 +16,28 @@ from contextlib import contextmanager, nullcontext
 from datetime import UTC, datetime, timedelta
 from datetime import time as dtime
 
+from django.core.files.base import ContentFile
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
 from articles.caching.invalidation import invalidate
+from articles.editorial import images
 from articles.models import (
     Article,
+    ArticleAuthor,
+    Author,
     Correction,
     Country,
+    Image,
     Minister,
     Policy,
     TaggedCountry,
     TaggedMinister,
     TaggedPolicy,
 )
+from articles.platform.graphics import draw_map, draw_pattern
 from articles.platform.progress import ProgressLine, time_left
 
 FINGERPRINT_PREFIX = "bench:"
@@ -41,11 +47,17 @@ BATCH_SIZE = 2000
 INSERT_WORKERS = 2
 # From this size on, the secondary indexes are built after the load (indexes_built_after).
 REBUILD_INDEXES_FROM = 100_000
-TABLES = (Article, Correction, TaggedCountry, TaggedMinister, TaggedPolicy)
+TABLES = (Article, ArticleAuthor, Correction, TaggedCountry, TaggedMinister, TaggedPolicy)
+BENCH_AUTHORS = 80
 MINISTERS = 500
 POLICIES = 200
 BODY_WORDS = 600
 YEARS = 10
+# A share of the articles (IMAGE_SHARE in 10) lead with one of a small pool of pictures,
+# drawn once and reused, as a newsroom reuses its library.
+IMAGE_POOL = 8
+IMAGE_SHARE = 4
+IMAGE_CREDIT = "Bench graphics"
 
 FIRST_NAMES = (
     "Adaeze Aleksander Amara Anders Anjali Arash Beatriz Bilal Camila Chen Dario Dmitri "
@@ -150,11 +162,14 @@ class Command(BaseCommand):
                 raise CommandError("No countries: run migrate first.")
             ministers = self.seed_ministers(rng, countries)
             policies = self.seed_policies(rng)
+            self.authors = self.seed_authors(rng)
         self.stdout.write(
             f"vocabulary: {len(countries)} countries, {len(ministers)} ministers, "
             f"{len(policies)} policies"
         )
-        generator = ArticleGenerator(rng, countries, ministers, policies, until, count)
+        pool = self.image_pool()
+        generator = ArticleGenerator(rng, countries, ministers, policies, until, count,
+                                     images=pool)
         insert = self.copy_batch if connection.vendor == "postgresql" else self.insert_batch
         # Inside an outer transaction (tests) other connections could not see the
         # vocabulary: insert inline there.
@@ -187,10 +202,24 @@ class Command(BaseCommand):
                 cursor.execute("ANALYZE articles_taggedcountry")
                 cursor.execute("ANALYZE articles_taggedminister")
                 cursor.execute("ANALYZE articles_taggedpolicy")
+                cursor.execute("ANALYZE articles_articleauthor")
         invalidate({"everything"})  # bulk inserts send no signals
         self.stdout.write(
             f"seeded {count} articles in {time.monotonic() - started:.1f} s"
         )
+
+    def image_pool(self):
+        """The pictures bench articles lead with: drawn on the first run, then reused."""
+        pool = list(Image.objects.filter(credit=IMAGE_CREDIT).order_by("id")[:IMAGE_POOL])
+        for number in range(len(pool), IMAGE_POOL):
+            draw = draw_map if number % 2 == 0 else draw_pattern
+            data, alt_text = draw(f"bench-{number}")
+            pool.append(images.image_save(
+                image=Image(file=ContentFile(data, name=f"bench-{number}.jpg"),
+                            alt_text=alt_text, credit=IMAGE_CREDIT),
+                by=None, new_file=True))
+        self.stdout.write(f"images: a pool of {len(pool)}")
+        return pool
 
     @transaction.atomic
     def delete_bench_articles(self, existing):
@@ -216,6 +245,17 @@ class Command(BaseCommand):
             return datetime.strptime(value, "%Y-%m-%d").date()
         except ValueError as error:
             raise CommandError(f"--until must be YYYY-MM-DD: {error}") from error
+
+    def seed_authors(self, rng, count=BENCH_AUTHORS):
+        """A pool of authors the articles' bylines share."""
+        names = sorted({f"{rng.choice(FIRST_NAMES)} {rng.choice(LAST_NAMES)}"
+                        for _ in range(count)})
+        return Author.objects.named(names)
+
+    def byline_rows(self, articles):
+        """(article id, author id, position) of each article's one author."""
+        return [(article.pk, self.authors[article.pk % len(self.authors)].pk, 0)
+                for article in articles]
 
     def seed_ministers(self, rng, countries):
         """~500 ministers, most of them in the countries that get most coverage.
@@ -297,6 +337,8 @@ class Command(BaseCommand):
             ))
             for model, rows in self.tag_rows(batch).items():
                 copy_rows(cursor, model, ["content_object_id", "tag_id", "published_at"], rows)
+            copy_rows(cursor, ArticleAuthor, ["article_id", "author_id", "position"],
+                      self.byline_rows(articles))
             copy_rows(cursor, Correction, ["article_id", "kind", "note", "created_at"], (
                 (c.article_id, c.kind, c.note, c.created_at)
                 for c in self.corrections(articles, generator)
@@ -321,6 +363,9 @@ class Command(BaseCommand):
                  for article_id, tag_id, published_at in rows],
                 batch_size=5000,
             )
+        ArticleAuthor.objects.bulk_create(
+            ArticleAuthor(article_id=article_id, author_id=author_id, position=position)
+            for article_id, author_id, position in self.byline_rows(articles))
         Correction.objects.bulk_create(self.corrections(articles, generator))
 
     @staticmethod
@@ -421,8 +466,9 @@ class SeedProgress(ProgressLine):
 class ArticleGenerator:
     """Builds article number i from a seeded random stream; no database access."""
 
-    def __init__(self, rng, countries, ministers, policies, until, count):
+    def __init__(self, rng, countries, ministers, policies, until, count, images=()):
         self.rng = rng
+        self.images = list(images)
         self.countries = countries
         self.ministers = ministers
         self.policies = policies
@@ -518,11 +564,13 @@ class ArticleGenerator:
             f"{rng.choice(NOUNS)} continued.",
             body=self.body(names),
             dateline=(countries[0].name if countries else ""),
-            bylines=f"{rng.choice(FIRST_NAMES)} {rng.choice(LAST_NAMES)}",
             status=status,
             published_at=published_at,
             fingerprint=f"{FINGERPRINT_PREFIX}{index + 1}",
         )
+        # By the index, not the random stream: the rest of each article stays as it was.
+        if self.images and index % 10 < IMAGE_SHARE:
+            article.hero_image = self.images[index % len(self.images)]
         return article, (countries, ministers, policies)
 
     def has_correction(self, article):
