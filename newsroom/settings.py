@@ -282,7 +282,7 @@ NEWSROOM_CACHE_SLOW_SECONDS = float(os.environ.get("NEWSROOM_CACHE_SLOW_SECONDS"
 # any other never changes a page, so it shares the page's cached copy.
 NEWSROOM_PAGE_QUERY_PARAMS = ["page", "p", "q", "country", "minister", "policy", "from", "to",
                               # The read API's (articles/api): see docs/API.md.
-                              "cursor", "limit", "updated_since", "format"]
+                              "author", "cursor", "limit", "updated_since", "format"]
 # Representations a page offers in place of its usual one on request (Accept): each
 # is cached apart (an API article as IPTC ninjs; the response says Vary: Accept).
 NEWSROOM_PAGE_ACCEPT_VARIANTS = ["application/ninjs+json"]

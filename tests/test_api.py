@@ -382,3 +382,13 @@ def test_remembered_list_pages_follow_writes_with_the_page_cache_off(client, roo
     with CaptureQueriesContext(connection) as queries:
         get_json(client, LIST)
     assert len(queries) <= 1
+
+
+def test_the_author_filter_and_bylines(client, room):
+    story = make_article("Meera files from Tashkent", authors=("Meera Iyer", "Arun Kumar"))
+    items = get_json(client, f"{LIST}?author=meera-iyer")["items"]
+    # The names as Article.with_author_names() reads them (its order is the database's).
+    assert [(i["headline"], sorted(i["authors"])) for i in items] == [
+        (story.headline, ["Arun Kumar", "Meera Iyer"])]
+    assert get_json(client, f"{LIST}?author=nobody", 400)["detail"]
+    assert sorted(get_json(client, detail(story))["authors"]) == ["Arun Kumar", "Meera Iyer"]

@@ -32,8 +32,8 @@ def articles():
     return [
         make_article("Delhi and Moscow agree a rupee trade route", countries=["IN", "RU"],
                      ministers=[lavrov], policies=[corridor], dateline="NEW DELHI",
-                     bylines="Arun Kumar, Meera Iyer"),
-        make_article("Wire copy with no standfirst", standfirst="", bylines="", dateline="",
+                     authors=("Arun Kumar", "Meera Iyer")),
+        make_article("Wire copy with no standfirst", standfirst="", authors=(), dateline="",
                      body="<p>First.</p><ul><li>One</li></ul><p>“Quoted” — 東京</p>"),
         make_article("An old story", published_at=timezone.now() - timedelta(days=4000)),
     ]

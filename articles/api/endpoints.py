@@ -57,10 +57,10 @@ def plain_text(value):
 
 
 class Filters(Schema):
+    author: str | None = Field(None, max_length=100, description="An author's slug.")
     country: str | None = Field(None, max_length=100, description="A slug or ISO code.")
     minister: str | None = Field(None, max_length=100, description="A slug.")
     policy: str | None = Field(None, max_length=100, description="A slug.")
-    # An author filter joins these when the Author model lands (docs/API.md).
     published_from: date | None = Field(None, alias="from",
                                         description="Published on or after (YYYY-MM-DD).")
     published_to: date | None = Field(None, alias="to",
@@ -74,7 +74,7 @@ class Filters(Schema):
         None, description="Staff only (a token or a session): the articles you may see "
                           "in one workflow status, most recently changed first.")
 
-    _text = field_validator("country", "minister", "policy", "cursor")(plain_text)
+    _text = field_validator("author", "country", "minister", "policy", "cursor")(plain_text)
 
     @field_validator("updated_since")
     @classmethod
@@ -142,6 +142,11 @@ def article_list(request, filters: Query[Filters]):
         articles = reads.staff_status(articles, filters.status)
         field, kind = "updated_at", f"u-{filters.status}"
     found = {}
+    if filters.author:
+        try:
+            found["author"] = reads.find_author(filters.author)
+        except reads.UnknownTag as error:
+            raise HttpError(400, str(error)) from error
     for key in TAXONOMIES:
         value = getattr(filters, key)
         if value:
@@ -195,7 +200,7 @@ def article_detail(request, response: HttpResponse, article_id: int = Path(..., 
     """One article with its body, tags and corrections; as IPTC ninjs 2.2 with
     ``?format=ninjs`` or ``Accept: application/ninjs+json``."""
     reader = staff_reader(request)
-    article = reads.visible_articles(reader).filter(pk=article_id).first()
+    article = reads.visible_articles(reader).with_author_names().filter(pk=article_id).first()
     if article is None:
         raise HttpError(404, "No such article.")
     dependencies.record(dependencies.article(article.pk))

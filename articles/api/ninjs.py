@@ -8,6 +8,7 @@ The mapping is documented in docs/API.md.
 from django.utils.timezone import localtime
 
 from articles.api.presenting import status_of
+from articles.api.reads import author_names
 from articles.platform.text import html_to_text
 
 MEDIA_TYPE = "application/ninjs+json"
@@ -54,8 +55,8 @@ def ninjs_item(article, tags, addresses):
     if article.standfirst:
         item["descriptions"] = [{"role": "summary", "contenttype": "text/plain",
                                  "value": article.standfirst}]
-    if article.bylines:
-        item["by"] = article.bylines
+    if authors := author_names(article):
+        item["by"] = ", ".join(authors)
     if article.dateline:
         item["located"] = article.dateline
     url = addresses.page(article)

@@ -6,6 +6,7 @@ from urllib.parse import urlencode
 
 from django.urls import reverse
 
+from articles.api.reads import author_names
 from articles.models import TAXONOMIES
 
 NAMESPACE = "api-v1"
@@ -60,7 +61,7 @@ def article_item(article, tags, addresses):
         "slug": article.slug,
         "standfirst": article.standfirst,
         "dateline": article.dateline,
-        "authors": article.authors,
+        "authors": author_names(article),
         "status": status_of(article),
         "published_at": article.published_at,
         "updated_at": article.updated_at,

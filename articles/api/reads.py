@@ -12,11 +12,18 @@ from django.db.models import F, Value
 
 from articles.caching import dependencies, state
 from articles.editorial import workflow
-from articles.models import TAXONOMIES, Article, Correction, union_over_taxonomies
+from articles.models import (
+    TAXONOMIES,
+    Article,
+    ArticleAuthor,
+    Author,
+    Correction,
+    union_over_taxonomies,
+)
 from articles.platform.dates import clamp_day, day_start
 
 # The columns a list item shows: never the body or the search vector.
-LIST_FIELDS = ("id", "headline", "slug", "standfirst", "dateline", "bylines", "status",
+LIST_FIELDS = ("id", "headline", "slug", "standfirst", "dateline", "status",
                "published_at", "updated_at", "created_at", "version")
 # The statuses a staff member may list (``?status=``); "scheduled" is published with a
 # publication time still to come.
@@ -30,8 +37,9 @@ class UnknownTag(LookupError):
 @dataclass(frozen=True)
 class ArticleFilters:
     """What a list of articles is narrowed to. The tags are model instances, found by
-    ``find_tag``. (An ``author`` filter joins these when the Author model lands.)"""
+    ``find_tag``; the author by ``find_author``."""
 
+    author: object = None
     country: object = None
     minister: object = None
     policy: object = None
@@ -40,6 +48,9 @@ class ArticleFilters:
     updated_since: object = None  # an aware datetime, inclusive
 
     def apply(self, articles):
+        if self.author is not None:
+            articles = articles.filter(pk__in=ArticleAuthor.objects.filter(
+                author=self.author).values("article_id"))
         for kind, tax in TAXONOMIES.items():
             tag = getattr(self, kind)
             if tag is not None:
@@ -57,7 +68,7 @@ class ArticleFilters:
     def cache_key(self):
         """What selects the articles, for a remembered page: tags by id, times as text."""
         return (tuple(None if getattr(self, kind) is None else getattr(self, kind).pk
-                      for kind in TAXONOMIES),
+                      for kind in ("author", *TAXONOMIES)),
                 str(self.published_from), str(self.published_to), str(self.updated_since))
 
     def dependency_keys(self):
@@ -82,6 +93,14 @@ def find_tag(kind, value):
     return found
 
 
+def find_author(value):
+    """The author a filter names by slug, or UnknownTag."""
+    found = Author.objects.filter(slug=value).first()
+    if found is None:
+        raise UnknownTag(f"No author has the slug “{value}”.")
+    return found
+
+
 def visible_articles(reader):
     """The articles ``reader`` may read: the public ones, or a staff member's view."""
     if reader is None:
@@ -103,7 +122,8 @@ def article_page(articles, *, cursor, limit, field):
     the page's rows and whether more follow. One query."""
     if cursor is not None:
         articles = articles.filter(cursor.after(field))
-    rows = list(articles.order_by(f"-{field}", "-id").only(*LIST_FIELDS)[: limit + 1])
+    rows = list(articles.order_by(f"-{field}", "-id").only(*LIST_FIELDS)
+                .with_author_names()[: limit + 1])
     return rows[:limit], len(rows) > limit
 
 
@@ -170,3 +190,9 @@ def corrections_page(*, cursor, limit):
         corrections = corrections.filter(cursor.after("created_at"))
     rows = list(corrections.order_by("-created_at", "-id")[: limit + 1])
     return rows[:limit], len(rows) > limit
+
+
+def author_names(article):
+    """The article's authors in byline order, from ``with_author_names()``."""
+    names = getattr(article, "author_names", None) or ""
+    return [name for name in names.split(", ") if name]

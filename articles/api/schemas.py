@@ -47,7 +47,7 @@ class ArticleItem(Schema):
 
 class CorrectionItem(Schema):
     id: int
-    kind: Literal["correction", "update"]
+    kind: Literal["correction", "clarification", "update"]
     note: str
     created_at: datetime
 
