@@ -30,7 +30,7 @@ from articles.caching import dependencies
 from articles.models import TAXONOMIES, TAXONOMIES_BY_PLURAL
 from articles.platform.dates import FIRST_YEAR, LAST_YEAR
 from articles.public.search import SearchParams, ranked_search, tags_named_in
-from articles.public.selectors import tag_index
+from articles.public.selectors import article_corrections, tag_index
 
 DEFAULT_LIMIT = 20
 MAX_LIMIT = 100
@@ -57,10 +57,10 @@ def plain_text(value):
 
 
 class Filters(Schema):
+    author: str | None = Field(None, max_length=100, description="An author's slug.")
     country: str | None = Field(None, max_length=100, description="A slug or ISO code.")
     minister: str | None = Field(None, max_length=100, description="A slug.")
     policy: str | None = Field(None, max_length=100, description="A slug.")
-    author: str | None = Field(None, max_length=100, description="An author's slug.")
     published_from: date | None = Field(None, alias="from",
                                         description="Published on or after (YYYY-MM-DD).")
     published_to: date | None = Field(None, alias="to",
@@ -74,7 +74,7 @@ class Filters(Schema):
         None, description="Staff only (a token or a session): the articles you may see "
                           "in one workflow status, most recently changed first.")
 
-    _text = field_validator("country", "minister", "policy", "author", "cursor")(plain_text)
+    _text = field_validator("author", "country", "minister", "policy", "cursor")(plain_text)
 
     @field_validator("updated_since")
     @classmethod
@@ -142,6 +142,11 @@ def article_list(request, filters: Query[Filters]):
         articles = reads.staff_status(articles, filters.status)
         field, kind = "updated_at", f"u-{filters.status}"
     found = {}
+    if filters.author:
+        try:
+            found["author"] = reads.find_author(filters.author)
+        except reads.UnknownTag as error:
+            raise HttpError(400, str(error)) from error
     for key in TAXONOMIES:
         value = getattr(filters, key)
         if value:
@@ -149,21 +154,19 @@ def article_list(request, filters: Query[Filters]):
                 found[key] = reads.find_tag(key, value)
             except reads.UnknownTag as error:
                 raise HttpError(400, str(error)) from error
-    if filters.author:
-        try:
-            found["author"] = reads.find_author(filters.author)
-        except reads.UnknownTag as error:
-            raise HttpError(400, str(error)) from error
     chosen = reads.ArticleFilters(
         **found, published_from=filters.published_from, published_to=filters.published_to,
         updated_since=filters.updated_since)
     cursor = decode_cursor(filters.cursor, kind)
-    rows, more = reads.article_page(chosen.apply(articles), cursor=cursor,
-                                    limit=filters.limit, field=field)
+    if reader is None:
+        rows, more = reads.public_page(chosen, cursor=cursor, limit=filters.limit)
+        tags = reads.remembered_tags([row.pk for row in rows])
+    else:  # a staff member's drafts change without renewing anything: read them now
+        rows, more = reads.article_page(chosen.apply(articles), cursor=cursor,
+                                        limit=filters.limit, field=field)
+        tags = reads.tags_of([row.pk for row in rows])
     dependencies.record(*chosen.dependency_keys(),
                         *(dependencies.article(row.pk) for row in rows))
-    read_tags = reads.tags_of if reader is not None else reads.remembered_tags
-    tags = read_tags([row.pk for row in rows])
     addresses = presenting.Addresses(request)
     next_cursor = None
     if more:
@@ -201,7 +204,10 @@ def article_detail(request, response: HttpResponse, article_id: int = Path(..., 
     if article is None:
         raise HttpError(404, "No such article.")
     dependencies.record(dependencies.article(article.pk))
-    tags = reads.tags_of([article.pk])[article.pk]
+    # A reader's article has its tags and corrections remembered until it changes; a
+    # staff member's draft renews nothing when it changes: read now.
+    fresh = reader is not None
+    tags = (reads.tags_of if fresh else reads.remembered_tags)([article.pk])[article.pk]
     addresses = presenting.Addresses(request)
     if wants_ninjs(request, format):
         answer = HttpResponse(json.dumps(ninjs.ninjs_item(article, tags, addresses),
@@ -210,7 +216,7 @@ def article_detail(request, response: HttpResponse, article_id: int = Path(..., 
         patch_vary_headers(answer, ["Accept"])
         return answer
     patch_vary_headers(response, ["Accept"])
-    return presenting.article_detail(article, tags, list(article.corrections.all()),
+    return presenting.article_detail(article, tags, article_corrections(article, fresh=fresh),
                                      addresses)
 
 

@@ -57,7 +57,7 @@ def ninjs_item(article, tags, addresses):
     if tags["authors"]:
         item["by"] = ", ".join(tags["authors"])
     elif article.source:
-        item["by"] = article.source
+        item["by"] = article.source  # wire copy: its agency
     if article.dateline:
         item["located"] = article.dateline
     url = addresses.page(article)

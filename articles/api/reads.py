@@ -37,25 +37,25 @@ class UnknownTag(LookupError):
 @dataclass(frozen=True)
 class ArticleFilters:
     """What a list of articles is narrowed to. The tags are model instances, found by
-    ``find_tag``, the author by ``find_author``."""
+    ``find_tag``; the author by ``find_author``."""
 
+    author: object = None
     country: object = None
     minister: object = None
     policy: object = None
-    author: object = None
     published_from: object = None  # a date, inclusive, in the site's time zone
     published_to: object = None  # a date, inclusive
     updated_since: object = None  # an aware datetime, inclusive
 
     def apply(self, articles):
+        if self.author is not None:
+            articles = articles.filter(pk__in=ArticleAuthor.objects.filter(
+                author=self.author).values("article_id"))
         for kind, tax in TAXONOMIES.items():
             tag = getattr(self, kind)
             if tag is not None:
                 articles = articles.filter(
                     pk__in=tax.through.objects.filter(tag=tag).values("content_object_id"))
-        if self.author is not None:
-            articles = articles.filter(
-                pk__in=ArticleAuthor.objects.filter(author=self.author).values("article_id"))
         if self.published_from:
             articles = articles.filter(published_at__gte=day_start(clamp_day(self.published_from)))
         if self.published_to:
@@ -64,6 +64,12 @@ class ArticleFilters:
         if self.updated_since:
             articles = articles.filter(updated_at__gte=self.updated_since)
         return articles
+
+    def cache_key(self):
+        """What selects the articles, for a remembered page: tags by id, times as text."""
+        return (tuple(None if getattr(self, kind) is None else getattr(self, kind).pk
+                      for kind in ("author", *TAXONOMIES)),
+                str(self.published_from), str(self.published_to), str(self.updated_since))
 
     def dependency_keys(self):
         """A list narrowed by update time changes with any edit of a public article."""
@@ -87,11 +93,11 @@ def find_tag(kind, value):
     return found
 
 
-def find_author(slug):
+def find_author(value):
     """The author a filter names by slug, or UnknownTag."""
-    found = Author.objects.filter(slug=slug).first()
+    found = Author.objects.filter(slug=value).first()
     if found is None:
-        raise UnknownTag(f"No author has the slug “{slug}”.")
+        raise UnknownTag(f"No author has the slug “{value}”.")
     return found
 
 
@@ -118,6 +124,19 @@ def article_page(articles, *, cursor, limit, field):
         articles = articles.filter(cursor.after(field))
     rows = list(articles.order_by(f"-{field}", "-id").only(*LIST_FIELDS)[: limit + 1])
     return rows[:limit], len(rows) > limit
+
+
+def public_page(filters, *, cursor, limit):
+    """``article_page`` of the public articles, remembered until what it shows changes
+    (``filters.dependency_keys()`` and its articles), as the site's listings are."""
+    def read():
+        rows, more = article_page(filters.apply(Article.objects.published()), cursor=cursor,
+                                  limit=limit, field="published_at")
+        dependencies.record(*(dependencies.article(row.pk) for row in rows))
+        return rows, more
+
+    return state.remember("api-page", read, filters.cache_key(), cursor, limit,
+                          depends_on=filters.dependency_keys())
 
 
 @dataclass(frozen=True)

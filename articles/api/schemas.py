@@ -35,7 +35,7 @@ class ArticleItem(Schema):
     slug: str
     standfirst: str
     dateline: str
-    authors: list[str]
+    authors: list[str] = Field(description="The authors' names in byline order.")
     source: str = Field(description="The agency wire copy came from; empty for the newsroom's own.")
     status: Literal["draft", "review", "scheduled", "published", "withdrawn"]
     published_at: datetime | None
@@ -48,7 +48,7 @@ class ArticleItem(Schema):
 
 class CorrectionItem(Schema):
     id: int
-    kind: Literal["correction", "update"]
+    kind: Literal["correction", "clarification", "update"]
     note: str
     created_at: datetime
 
