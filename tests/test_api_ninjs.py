@@ -13,7 +13,8 @@ from tests.factories import make_article, make_editor, make_minister, make_polic
 
 pytestmark = pytest.mark.django_db
 
-SCHEMA = json.loads((Path(__file__).resolve().parent.parent / "articles" / "api" / "schemas"
+# The one copy of the IPTC schema, which the wire's ninjs reader also checks items by.
+SCHEMA = json.loads((Path(__file__).resolve().parent.parent / "articles" / "wire" / "schemas"
                      / "ninjs-schema_2.2.json").read_text())
 VALIDATOR = Draft202012Validator(SCHEMA, format_checker=Draft202012Validator.FORMAT_CHECKER)
 

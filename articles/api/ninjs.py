@@ -1,7 +1,7 @@
 """An article as an IPTC ninjs 2.2 news item (https://www.iptc.org/standards/ninjs/).
 
-Valid against the IPTC's JSON schema, kept beside this module
-(``schemas/ninjs-schema_2.2.json``; tests/test_api_ninjs.py checks several articles).
+Valid against the IPTC's JSON schema (``articles/wire/schemas/ninjs-schema_2.2.json``,
+the copy the wire's reader checks items by; tests/test_api_ninjs.py checks several articles).
 The mapping is documented in docs/API.md.
 """
 
