@@ -162,3 +162,16 @@ def test_the_note_shows_its_time_in_the_site_time_zone(client, settings):
         note(article, "correction", "The port is in Gujarat.")
         html = client.get(article.get_absolute_url()).content.decode()
     assert '<time datetime="2026-03-02T15:30:00+05:30">2 March 2026, 15:30 IST</time>' in html
+
+
+def test_note_times_are_valid_html_datetimes_without_microseconds(client):
+    """The Nu Html Checker refuses six-digit fractions of a second in `datetime`; a
+    correction's time (taken with microseconds) is written to the second."""
+    article = make_article("Port deal signed")
+    article.corrections.create(kind="correction", note="The port is in Gwadar.")
+    for url in (article.get_absolute_url(), "/corrections/"):
+        html = client.get(url).content.decode()
+        stamps = re.findall(r'datetime="([^"]+)"', html)
+        assert stamps, url
+        for stamp in stamps:
+            assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d[+-]\d\d:\d\d", stamp), stamp
