@@ -265,8 +265,8 @@ def test_the_migration_turns_bylines_into_ordered_authors_same_name_same_author(
     from django.db.migrations.executor import MigrationExecutor
 
     before = [("articles", "0017_authors")]
-    after = [("articles", "0019_drop_bylines")]
     executor = MigrationExecutor(connection)
+    after = executor.loader.graph.leaf_nodes()  # today's models read the rows
     executor.migrate(before)
     old = executor.loader.project_state(before).apps
     OldArticle = old.get_model("articles", "Article")

@@ -254,7 +254,13 @@ class ArticleAdmin(CheckedListMixin, CheckedInputMixin, AutosaveMixin,
                 widget=widget,
                 required=False,
             )
-        return super().formfield_for_dbfield(db_field, request, **kwargs)
+        field = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if db_field.name == "embargo_until":
+            # The admin's split widget writes "Date:" and "Time:" as text, not labels.
+            date, time = field.widget.widgets
+            date.attrs["aria-label"] = "Embargo date"
+            time.attrs["aria-label"] = "Embargo time"
+        return field
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         form = super().get_form(request, obj, change=change, **kwargs)

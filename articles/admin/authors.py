@@ -6,6 +6,7 @@ from django.contrib import admin
 from django.contrib.admin.options import ShowFacets
 from django.contrib.admin.widgets import AutocompleteSelect
 from django.db.models import Count
+from django.forms.models import BaseInlineFormSet
 
 from articles.admin.input import CheckedInputMixin
 from articles.editorial.forms import AuthorForm
@@ -33,10 +34,21 @@ class AuthorChoiceField(forms.ModelChoiceField):
         return super().to_python(value)
 
 
+class BylineFormSet(BaseInlineFormSet):
+    """A byline's rows, each field named for screen readers: a table's row has no
+    <label> of its own (axe: label, aria-input-field-name)."""
+
+    def add_fields(self, form, index):
+        super().add_fields(form, index)
+        if "DELETE" in form.fields:
+            form.fields["DELETE"].widget.attrs["aria-label"] = "Remove this author"
+
+
 class ArticleAuthorInline(admin.TabularInline):
     """The article's byline: authors picked by name, in the order of their position."""
 
     model = ArticleAuthor
+    formset = BylineFormSet
     extra = 1
     fields = ["author", "position"]
     autocomplete_fields = ["author"]
@@ -45,9 +57,17 @@ class ArticleAuthorInline(admin.TabularInline):
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "author":
-            kwargs["widget"] = AuthorPicker(db_field, self.admin_site, using=kwargs.get("using"))
+            kwargs["widget"] = AuthorPicker(db_field, self.admin_site,
+                                            attrs={"aria-label": "Author"},
+                                            using=kwargs.get("using"))
             kwargs["form_class"] = AuthorChoiceField
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        field = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if db_field.name == "position":
+            field.widget.attrs["aria-label"] = "Position in the byline"
+        return field
 
     # Who may change the article may change its byline.
     def has_view_permission(self, request, obj=None):
