@@ -1,13 +1,12 @@
 """The author and corrections pages in a real browser: axe-core's WCAG 2.1 A and AA rules
 find nothing, at a phone's width and a desktop's, and nothing scrolls sideways."""
 
-import os
 
 import pytest
 
 from articles.models import Author, Correction
+from tests.accessibility import axe_violations, require_axe
 from tests.factories import make_article, make_image
-from tests.test_body_editor_browser import AXE, WCAG_21_AA
 from tests.test_csp_browser import visit, watched_context
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -17,10 +16,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 def test_author_corrections_and_article_pages_have_no_axe_violations(
     browser, live_server, width
 ):
-    if not AXE.exists():
-        if os.environ.get("CI") == "true":
-            pytest.fail(f"CI needs axe-core at {AXE} (.ci/run installs it)")
-        pytest.skip(f"axe-core is not at {AXE} (npm i axe-core@4.14.1 there)")
+    require_axe()
     for i in range(3):
         article = make_article(f"Ports deal signed, part {i}",
                                authors=["Meera Iyer", "Arun Kumar"])
@@ -37,12 +33,7 @@ def test_author_corrections_and_article_pages_have_no_axe_violations(
     for path in ["/authors/", "/authors/meera-iyer/", "/corrections/",
                  article.get_absolute_url()]:
         visit(page, watch, live_server.url + path)
-        page.add_script_tag(path=str(AXE))
-        violations = page.evaluate(
-            """async (tags) => (await axe.run(document, {runOnly: {type: "tag", values: tags}}))
-                 .violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target).join(" | ")}`)""",
-            WCAG_21_AA,
-        )
+        violations = axe_violations(page)
         assert violations == [], f"{path}: " + "\n".join(violations)
         assert page.evaluate("document.documentElement.scrollWidth") <= width, path
     context.close()

@@ -4,12 +4,11 @@ has no axe (WCAG 2.1 AA) violation at 1280 and 360 px, and with JavaScript off t
 a plain textarea and the tags plain multi-selects. Each page is watched for anything the
 admin's Content-Security-Policy blocks."""
 
-import os
-from pathlib import Path
 
 import pytest
 
 from articles.models import Article
+from tests.accessibility import axe_violations, require_axe
 from tests.admin_pages import change_url
 from tests.factories import country, make_article, make_editor, make_minister, make_reporter
 from tests.pasted_html import (
@@ -25,8 +24,6 @@ from tests.test_csp_browser import visit, watched_context
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 # axe-core 4.14.1, as .ci/run installs it (npm i axe-core).
-AXE = Path(os.environ.get("AXE_CORE_JS", "/tmp/lh/node_modules/axe-core/axe.min.js"))
-WCAG_21_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 
 
 def open_editor(page, watch, url):
@@ -144,10 +141,7 @@ def test_a_story_is_written_with_the_keyboard_alone(browser, live_server, screen
 @pytest.mark.parametrize("width", [1280, 360])
 def test_the_change_form_has_no_axe_violations(browser, live_server, screenshot_dir, width):
     """axe-core's WCAG 2.1 A and AA rules find nothing on the form with the editor."""
-    if not AXE.exists():
-        if os.environ.get("CI") == "true":
-            pytest.fail(f"CI needs axe-core at {AXE} (.ci/run installs it)")
-        pytest.skip(f"axe-core is not at {AXE} (npm i axe-core@4.14.1 there)")
+    require_axe()
     article = make_article(status=Article.Status.REVIEW, countries=["IN"],
                            body="<p>Talks resumed.</p><h2>Freight</h2><ul><li><p>Chennai"
                                 "</p></li></ul><blockquote><p>Ready.</p></blockquote>")
@@ -157,12 +151,7 @@ def test_the_change_form_has_no_axe_violations(browser, live_server, screenshot_
     page = context.new_page()
     open_editor(page, watch, change_url(live_server, article))
     page.screenshot(path=str(screenshot_dir / f"body-editor-{width}.png"), full_page=True)
-    page.add_script_tag(path=str(AXE))
-    violations = page.evaluate(
-        """async (tags) => (await axe.run(document, {runOnly: {type: "tag", values: tags}}))
-             .violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target).join(" | ")}`)""",
-        WCAG_21_AA,
-    )
+    violations = axe_violations(page)
     assert violations == [], "\n".join(violations)
     width_used = page.evaluate("document.documentElement.scrollWidth")
     assert width_used <= width  # nothing pushes the form sideways on a phone

@@ -4,9 +4,9 @@ at 360 and 1280 px, fit a phone's width, and draw the chart at a readable size."
 
 import pytest
 
+from tests.accessibility import axe_violations, require_axe
 from tests.factories import make_image
 from tests.public_data import build_newsroom
-from tests.test_body_editor_browser import AXE, WCAG_21_AA
 from tests.test_csp_browser import visit, watched_context
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -15,8 +15,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 @pytest.mark.parametrize("width", [360, 1280])
 def test_tag_pages_with_charts_have_no_axe_violations(browser, live_server, screenshot_dir,
                                                       width):
-    if not AXE.exists():
-        pytest.skip(f"axe-core is not at {AXE} (npm i axe-core@4.14.1 there)")
+    require_axe()
     room = build_newsroom(published=6)
     room.lavrov.photo = make_image("Sergey Lavrov at the lectern", width=800, height=1000)
     room.lavrov.save()
@@ -34,12 +33,7 @@ def test_tag_pages_with_charts_have_no_axe_violations(browser, live_server, scre
         assert page.locator(".coverage .visually-hidden table tbody tr").count() == 24
         page.screenshot(path=str(screenshot_dir / f"tag{path.replace('/', '-')}{width}.png"),
                         full_page=True)
-        page.add_script_tag(path=str(AXE))
-        violations = page.evaluate(
-            """async (tags) => (await axe.run(document, {runOnly: {type: "tag", values: tags}}))
-                 .violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target).join(" | ")}`)""",
-            WCAG_21_AA,
-        )
+        violations = axe_violations(page)
         assert violations == [], f"{path}: " + "\n".join(violations)
         assert page.evaluate("document.documentElement.scrollWidth") <= width, path
     context.close()
