@@ -38,8 +38,11 @@ def applied_tags(article):
 
 
 def import_folder(folder):
+    """Import the folder's wire stories (its annotation, expected.json, is not wire copy:
+    a folder's .json files are read as ninjs)."""
     out = io.StringIO()
-    call_command("import_articles", str(folder), stdout=out, stderr=io.StringIO())
+    call_command("import_articles", *sorted(str(path) for path in folder.glob("*.txt")),
+                 stdout=out, stderr=io.StringIO())
     return out.getvalue()
 
 
