@@ -3,6 +3,7 @@ in another browser; a session that ends mid-edit gives the text back after signi
 again; two editors on one story see each other, and neither is locked out."""
 
 import re
+import time
 
 import pytest
 from django.contrib.sessions.backends.cached_db import SessionStore
@@ -33,6 +34,16 @@ def press(page, name):
         page.get_by_role("button", name=name, exact=True).click()
 
 
+def close_and_wait_for_copy(page, user):
+    """Close the tab as a reader would, and wait until its page-hide copy has reached the
+    server (the beacon is sent as the tab goes and arrives in its own time)."""
+    page.close(run_before_unload=True)
+    deadline = time.monotonic() + 15
+    while not AutosavedCopy.objects.filter(user=user).exists():
+        assert time.monotonic() < deadline, "the closed tab's copy never reached the server"
+        time.sleep(0.1)
+
+
 def restore(page):
     offer = page.get_by_role("button", name="Restore your unsaved changes", exact=False)
     offer.wait_for()
@@ -52,7 +63,7 @@ def test_a_tab_closed_without_saving_offers_its_text_in_another_browser(
     laptop = signed_in(browser, live_server, reporter)
     laptop.goto(change_url(live_server, article))
     laptop.fill("#id_standfirst", "Typed on the laptop and never saved.")
-    laptop.close(run_before_unload=True)
+    close_and_wait_for_copy(laptop, reporter)
 
     desk_pc = signed_in(browser, live_server, reporter)
     desk_pc.goto(change_url(live_server, article))
@@ -172,7 +183,7 @@ def test_a_copy_made_before_someone_elses_save_is_not_saved_over_it_unseen(
     closed_tab = signed_in(browser, live_server, reporter)
     closed_tab.goto(change_url(live_server, article))
     closed_tab.fill("#id_standfirst", "Arun's standfirst, from a tab she closed.")
-    closed_tab.close(run_before_unload=True)
+    close_and_wait_for_copy(closed_tab, reporter)
     colleague.fill("#id_dateline", "Vladivostok")
     press(colleague, "Save")  # version 3
 
