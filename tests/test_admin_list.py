@@ -203,6 +203,22 @@ def test_rows_show_the_columns_an_editor_reads_with_links_to_edit(editor_client)
             '<span class="nr-tags">Sergey Lavrov</span></td>') in second
 
 
+@pytest.mark.skipif(connection.vendor != "postgresql",
+                    reason="SQLite 3.40 cannot order names inside an aggregate")
+def test_the_bylines_column_lists_authors_in_byline_order(editor_client):
+    """The list's bylines read as the article's byline does, not in the authors' age."""
+    make_article("Older authors first", authors=("Arun Kumar", "Meera Iyer"))
+    make_article("Byline reversed", authors=("Meera Iyer", "Arun Kumar"))
+
+    page = editor_client.get(LIST_URL).content.decode()
+
+    bylines = {re.search(r">([^<]+)</a></th>", row)[1]:
+               re.search(r'<td class="field-bylines">([^<]*)</td>', row)[1]
+               for row in rows(page)}
+    assert bylines == {"Older authors first": "Arun Kumar, Meera Iyer",
+                       "Byline reversed": "Meera Iyer, Arun Kumar"}
+
+
 def test_an_untagged_unpublished_row_shows_the_empty_value(editor_client):
     make_article("Bare draft", status=Article.Status.DRAFT)
     (row,) = rows(editor_client.get(LIST_URL).content.decode())

@@ -4,8 +4,9 @@ from datetime import timedelta
 
 import reversion
 from django.conf import settings
+from django.contrib.postgres.aggregates import StringAgg
 from django.contrib.postgres.search import SearchVectorField
-from django.db import models
+from django.db import connection, models
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import Truncator
@@ -95,10 +96,14 @@ class ArticleQuerySet(models.QuerySet):
 
     def with_author_names(self):
         """Annotate the authors' names in byline order as one string (``author_names``)."""
+        if connection.vendor == "postgresql":
+            names = StringAgg("author__name", ", ", ordering=("position", "id"))
+        else:  # SQLite 3.40 cannot order inside an aggregate: the rows' scan order
+            names = NameList("author__name")
         return self.annotate(author_names=models.Subquery(
             ArticleAuthor.objects.filter(article=models.OuterRef("pk"))
             .order_by().values("article")
-            .annotate(names=NameList("author__name")).values("names")
+            .annotate(names=names).values("names")
         ))
 
 
