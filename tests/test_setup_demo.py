@@ -37,8 +37,8 @@ def _debug(settings, monkeypatch):
 def test_demo_has_published_review_and_scheduled_stories_with_tags():
     output = setup_demo()
 
-    assert "Demo stories: imported 12, skipped 0, failed 0" in output
-    assert Article.objects.published().count() == 9
+    assert "Demo stories: imported 13, skipped 0, failed 0" in output
+    assert Article.objects.published().count() == 10
     assert Article.objects.scheduled().count() == 1
     assert Article.objects.filter(status=Article.Status.REVIEW).count() == 2
     assert Minister.objects.filter(name="S. Jaishankar").exists()
@@ -48,6 +48,11 @@ def test_demo_has_published_review_and_scheduled_stories_with_tags():
     assert set(story.countries.values_list("code", flat=True)) == {"IN", "RU"}
     assert set(story.ministers.names()) == {"S. Jaishankar", "Sergey Lavrov"}
     assert set(story.policies.names()) == {"Chennai–Vladivostok Maritime Corridor"}
+    # A story that names a minister once in passing: his mentions page lists it.
+    fisheries = Article.objects.get(slug__startswith="australia-and-fiji")
+    assert set(fisheries.ministers.names()) == {"Penny Wong"}
+    assert list(fisheries.mentioned_ministers.values_list("tag__name", flat=True)) == [
+        "S. Jaishankar"]
 
 
 def test_each_demo_story_s_history_ends_at_what_it_shows():
@@ -121,7 +126,7 @@ def test_running_twice_changes_nothing_but_passwords():
 
     output = setup_demo()
 
-    assert "Demo stories: imported 0, skipped 12, failed 0" in output
+    assert "Demo stories: imported 0, skipped 13, failed 0" in output
     assert list(Article.objects.order_by("id").values("id", "status", "published_at")) == before
     assert FrontPageSlot.objects.count() == 4
 

@@ -77,6 +77,7 @@ EDITED_HEADLINES = {
     "08_vienna_talks.txt": "No return to the nuclear deal in sight at Vienna talks",
     "09_bri_ports.txt": "China eases loan terms for a Pakistani port",
     "10_lavrov_visit.txt": "Lavrov promises Jaishankar discounted oil",
+    "13_pacific_fisheries.txt": "Australia and Fiji to patrol Fiji's fishing grounds together",
 }
 # The demo stories' pictures, drawn by articles.platform.graphics: (kind, caption).
 DEMO_IMAGES = {
@@ -90,6 +91,7 @@ DEMO_IMAGES = {
     "08_vienna_talks.txt": ("pattern", "Delegations met for a fourth round in Vienna."),
     "09_bri_ports.txt": ("map", "The port sits on the Arabian Sea."),
     "10_lavrov_visit.txt": ("map", "Oil shipments are to rise over the winter."),
+    "13_pacific_fisheries.txt": ("map", "The patrols will cover Fiji's outer islands."),
 }
 DEMO_IMAGE_CREDIT = "Newsroom graphics"
 # The demo front page: the lead story, then the top stories in order.
