@@ -82,9 +82,8 @@ def _evidence(item, texts):
     return found
 
 
-def _references(article, vocabulary):
-    """(every reference as {plural: [Suggestion]}, [ambiguous]) of the article's text."""
-    found = find_references(article, vocabulary=vocabulary)
+def _references(found):
+    """(every reference as {plural: [Suggestion]}, [ambiguous]) of ``find_references``."""
     every = {}
     for tier in (found.subjects, found.mentions):
         for plural, items in (tier or {}).items():
@@ -92,14 +91,16 @@ def _references(article, vocabulary):
     return every, list(getattr(found, "ambiguous", None) or [])
 
 
-def find_mentions(article, *, subjects, vocabulary):
+def find_mentions(article, *, subjects, vocabulary, references=None):
     """The article's mentions: every reference its text makes that is not one of
-    ``subjects`` ({plural: set of tag ids}), with evidence; and its ambiguous names."""
+    ``subjects`` ({plural: set of tag ids}), with evidence; and its ambiguous names.
+    ``references``: the text's ``find_references`` when the caller has it already."""
     from articles.platform.text import html_to_text
 
     texts = {"headline": article.headline or "", "standfirst": article.standfirst or "",
              "body": html_to_text(article.body)}
-    references, ambiguous = _references(article, vocabulary)
+    references, ambiguous = _references(
+        references or find_references(article, vocabulary=vocabulary))
     mentions = {plural: {} for plural in MENTION_MODELS}
     for plural, items in references.items():
         if plural not in mentions:

@@ -4,12 +4,14 @@ never followed."""
 
 import errno
 import os
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from django.conf import settings
 
 from articles.platform.text import removed_note
+from articles.tagging import get_vocabulary
 from articles.wire.itemfiles import WireItemsFile, import_items_file, read_items_file
 from articles.wire.items import sniff_format
 from articles.wire.jsonl import export_file_lines, import_export_lines
@@ -17,6 +19,7 @@ from articles.wire.plaintext import (
     ImportFailed,
     WireFile,
     import_wire_files,
+    prepare_wire_files,
     read_wire_file,
 )
 
@@ -101,34 +104,79 @@ def import_files(paths, *, publish=False, autotag=True, vocabulary=None, shift=N
     """Import files in order and yield a FileResult for each, as each batch is stored.
 
     Wire files are read one at a time and stored ``batch_size`` at a time (each still
-    whole or not at all); an export is restored on its own, line by line.
+    whole or not at all); an export is restored on its own, line by line. While a batch
+    is stored, the next one is read and tagged in a thread: storing is mostly waiting
+    for the database, so the two overlap instead of adding up.
     ``progress(files=, articles=, size=)`` is told what each batch (and each chunk of an
     export) finished: files, articles imported and bytes read. ``media``: the folder of
     an export's image files. ``pictures``: the folder where the pictures delivered
     with agency items are (by default each item's own folder).
     """
     progress = progress or (lambda **done: None)
-    batch = []  # (path, WireFile or the failed FileResult, size in bytes)
-    for path in map(Path, paths):
+    if autotag and vocabulary is None:
+        vocabulary = get_vocabulary()  # here, not in the thread: it may read the database
+
+    def read_and_prepare(group):
+        """Each file of the group read: (path, WireFile, WireItemsFile or the failed
+        FileResult, size in bytes, a wire file's prepared article); no database."""
+        if isinstance(group, Path):  # an export
+            return group
+        reads = [_read_wire_file(path, pictures) for path in group]
+        wire = [index for index, read in enumerate(reads) if isinstance(read[1], WireFile)]
+        prepared = dict(zip(wire, prepare_wire_files(
+            [reads[index][1] for index in wire], publish=publish, autotag=autotag,
+            vocabulary=vocabulary, shift=shift), strict=True))
+        return [(*read, prepared.get(index)) for index, read in enumerate(reads)]
+
+    for group in _one_ahead(_groups(map(Path, paths), batch_size), read_and_prepare):
+        if isinstance(group, Path):
+            yield _import_export_file(group, progress, media)
+            continue
+        batch = []
+        for read in group:
+            if isinstance(read[1], WireItemsFile):
+                yield from _import_wire_batch(batch, publish, autotag, vocabulary, shift,
+                                              progress)
+                batch = []
+                result = _import_items_file(read[1], publish=publish, autotag=autotag,
+                                            vocabulary=vocabulary)
+                progress(files=1, articles=result.imported, size=read[2])
+                yield result
+                continue
+            batch.append(read)
+        yield from _import_wire_batch(batch, publish, autotag, vocabulary, shift, progress)
+
+
+def _groups(paths, size):
+    """Paths in groups of up to ``size`` to read together; an export alone, as a Path."""
+    group = []
+    for path in paths:
         if path.suffix.lower() == ".jsonl":
-            yield from _import_wire_batch(batch, publish, autotag, vocabulary, shift, progress)
-            batch = []
-            yield _import_export_file(path, progress, media)
+            if group:
+                yield group
+                group = []
+            yield path
             continue
-        read = _read_wire_file(path, pictures)
-        if isinstance(read[1], WireItemsFile):
-            yield from _import_wire_batch(batch, publish, autotag, vocabulary, shift, progress)
-            batch = []
-            result = _import_items_file(read[1], publish=publish, autotag=autotag,
-                                        vocabulary=vocabulary)
-            progress(files=1, articles=result.imported, size=read[2])
-            yield result
-            continue
-        batch.append(read)
-        if len(batch) >= batch_size:
-            yield from _import_wire_batch(batch, publish, autotag, vocabulary, shift, progress)
-            batch = []
-    yield from _import_wire_batch(batch, publish, autotag, vocabulary, shift, progress)
+        group.append(path)
+        if len(group) >= size:
+            yield group
+            group = []
+    if group:
+        yield group
+
+
+def _one_ahead(items, work):
+    """``work(item)`` for each item in order, the next item's work running in a thread
+    while the caller handles this one's result."""
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="import-prepare") as pool:
+        pending = None
+        for item in items:
+            future = pool.submit(work, item)
+            if pending is not None:
+                yield pending.result()
+            pending = future
+        if pending is not None:
+            yield pending.result()
 
 
 def _read_wire_file(path, pictures=None):
@@ -153,18 +201,19 @@ def _read_wire_file(path, pictures=None):
 
 
 def _import_wire_batch(batch, publish, autotag, vocabulary, shift, progress):
-    files = [item for _, item, _ in batch if isinstance(item, WireFile)]
+    wire = [(item, prepared) for _, item, _, prepared in batch if isinstance(item, WireFile)]
     if not batch:
         return
     try:
-        outcomes = iter(import_wire_files(files, publish=publish, autotag=autotag,
-                                          vocabulary=vocabulary, shift=shift))
+        outcomes = iter(import_wire_files(
+            [item for item, _ in wire], publish=publish, autotag=autotag,
+            vocabulary=vocabulary, shift=shift, prepared=[prepared for _, prepared in wire]))
     except Exception as error:  # noqa: BLE001 - reported for each file of the batch
-        outcomes = iter([error] * len(files))
+        outcomes = iter([error] * len(wire))
     results = [item if isinstance(item, FileResult) else _wire_result(path, next(outcomes))
-               for path, item, _ in batch]
+               for path, item, _, _ in batch]
     progress(files=len(batch), articles=sum(r.imported for r in results),
-             size=sum(size for _, _, size in batch))
+             size=sum(size for _, _, size, _ in batch))
     yield from results
 
 
