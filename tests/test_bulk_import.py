@@ -317,3 +317,26 @@ def test_files_come_back_in_order_across_batches_and_formats(tmp_path):
     assert [r.outcome for r in results] == ["imported", "failed", "imported", "imported",
                                             "imported", "imported", "imported"]
     assert Article.objects.count() == 6
+
+
+def test_a_restored_line_published_before_its_embargo_is_held_until_the_embargo(tmp_path):
+    """The database's embargo rule holds for a restore too (checked by moving the
+    publication time, as a save does, not by a query per line)."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    make_article("Embargoed story")
+    record = json.loads(export_lines(Article.objects.all()).__next__())
+    Article.objects.all().delete()
+    embargo = timezone.now().replace(microsecond=0) + timedelta(days=1)
+    record.update(status="published", published_at=timezone.now().isoformat(),
+                  embargo_until=embargo.isoformat())
+    export = tmp_path / "held.jsonl"
+    export.write_text(json.dumps(record) + "\n", encoding="utf-8")
+
+    [result] = import_files([export])
+
+    assert result.outcome == "imported"
+    restored = Article.objects.get()
+    assert restored.published_at == embargo and not Article.objects.published().exists()
