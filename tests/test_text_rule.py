@@ -92,3 +92,16 @@ def test_output_text_is_fit_for_xml_and_json():
 
 def test_visible_controls_names_what_cannot_be_seen():
     assert visible_controls("Lav\x01rov\u202e") == "Lav[U+0001]rov[U+202E]"
+
+
+def test_every_forbidden_character_of_the_whole_code_space_is_removed():
+    """The quick first look (a few ranges) misses none of what the rule forbids: each
+    character the rule names is removed from a story, in a name and in running text."""
+    from articles.platform.text import CONTROLS, CONTROLS_IN_NAMES
+
+    for pattern, names in ((CONTROLS, False), (CONTROLS_IN_NAMES, True)):
+        # A carriage return is a line end: normalised to a newline, not removed.
+        forbidden = [c for c in map(chr, range(0x110000)) if pattern.match(c) and c != "\r"]
+        assert len(forbidden) > 2000  # the C0 and C1 controls, surrogates, noncharacters
+        for char in forbidden:
+            assert strip_forbidden(f"Talks{char} in Delhi", names=names)[1] == 1, hex(ord(char))
