@@ -2,6 +2,7 @@
 
     .venv/bin/python bench/import_bench.py [--files 10000] [--keep]
         [--server postgres://postgres@127.0.0.1:5432] [--name newsroom_importbench]
+        [--redis redis://127.0.0.1:6379/9]
 
 Writes N generated wire files (made-up copy about the demo vocabulary's countries,
 ministers and policies, about 8.5 KB each, dates over the last ten years) to a temporary
@@ -91,11 +92,18 @@ def write_wire_files(folder, count, *, seed=11):
 CACHE_DIR = tempfile.mkdtemp(prefix="import-bench-cache-")
 
 
+REDIS = {"url": None}  # --redis: the shared cache the commands use (None: the file cache)
+
+
 def run(args, database_url):
     """Run `manage.py args` against the database: (seconds, peak RSS in MB, stdout)."""
     env = {**os.environ, "DATABASE_URL": database_url, "SECRET_KEY": "bench-only",
-           "NEWSROOM_ENV_FILE": "", "PYTHONUNBUFFERED": "1", "CACHE_DIR": CACHE_DIR}
+           "NEWSROOM_ENV_FILE": "", "PYTHONUNBUFFERED": "1", "CACHE_DIR": CACHE_DIR,
+           # Keys of the bench's own, so a site or a test run on the same Redis is untouched.
+           "CACHE_KEY_PREFIX": f"importbench-{os.getpid()}"}
     env.pop("REDIS_URL", None)
+    if REDIS["url"]:
+        env["REDIS_URL"] = REDIS["url"]
     with tempfile.TemporaryFile("w+") as out, tempfile.TemporaryFile("w+") as err:
         started = time.monotonic()
         process = subprocess.Popen([sys.executable, "manage.py", *args], cwd=REPO, env=env,
@@ -143,7 +151,12 @@ def main():
     parser.add_argument("--server", default="postgres://postgres@127.0.0.1:5432")
     parser.add_argument("--name", default="newsroom_importbench", help="Database name prefix.")
     parser.add_argument("--keep", action="store_true", help="Keep the databases.")
+    parser.add_argument("--redis", metavar="URL",
+                        help="Redis for the shared cache, as in production (e.g. "
+                             "redis://127.0.0.1:6379/9); by default a file cache of the "
+                             "bench's own, as for a command on a machine without Redis.")
     options = parser.parse_args()
+    REDIS["url"] = options.redis
     wire_db, restore_db = f"{options.name}_wire", f"{options.name}_restore"
     with tempfile.TemporaryDirectory(prefix="import-bench-") as folder:
         folder = Path(folder)
