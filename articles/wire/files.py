@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from django.conf import settings
+from django.db import connections
 
 from articles.platform.text import removed_note
 from articles.tagging import get_vocabulary
@@ -168,10 +169,16 @@ def _groups(paths, size):
 def _one_ahead(items, work):
     """``work(item)`` for each item in order, the next item's work running in a thread
     while the caller handles this one's result."""
+    def in_thread(item):
+        try:
+            return work(item)
+        finally:  # work asks no database; should it ever, its connection is not left open
+            connections.close_all()
+
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="import-prepare") as pool:
         pending = None
         for item in items:
-            future = pool.submit(work, item)
+            future = pool.submit(in_thread, item)
             if pending is not None:
                 yield pending.result()
             pending = future
