@@ -14,7 +14,7 @@ from ninja import NinjaAPI, Path, Query, Schema
 from ninja.errors import HttpError
 from pydantic import Field, field_validator
 
-from articles.api import ninjs, presenting, reads
+from articles.api import ingest, ninjs, presenting, reads
 from articles.api.access import staff_reader
 from articles.api.cursors import MAX_ID, BadCursor, Cursor
 from articles.api.schemas import (
@@ -47,6 +47,8 @@ api = NinjaAPI(
     urls_namespace=presenting.NAMESPACE,
     docs_url=None,  # ninja's docs page loads scripts from a CDN, which our CSP forbids
 )
+api.add_router("", ingest.router)
+api.add_exception_handler(ingest.Refused, ingest.refused)
 
 
 def plain_text(value):
