@@ -86,17 +86,32 @@ class Pushed(Schema):
     items: list[Outcome]
 
 
+def texts(value=None):
+    return {"type": "array", "items": {
+        "type": "object", "required": ["value"], "additionalProperties": True,
+        "properties": {"role": {"type": "string"}, "contenttype": {"type": "string"},
+                       "value": value or {"type": "string"}}}}
+
+
+TEXTS = texts()
+# What the wire reads and stores (articles/wire/ninjs.py): a text story with a headline;
+# anything else valid ninjs 2.2 is a 422 naming why.
 NINJS_ITEM = {
-    "type": "object", "required": ["uri"], "additionalProperties": True,
+    "type": "object", "required": ["uri", "headlines"], "additionalProperties": True,
     "properties": {
-        "uri": {"type": "string"},
-        "version": {"type": "string"},
-        "type": {"type": "string"},
-        "pubstatus": {"type": "string"},
-        "headlines": {"type": "array", "items": {"type": "object", "properties": {
-            "role": {"type": "string"}, "value": {"type": "string"}}}},
-        "bodies": {"type": "array", "items": {"type": "object", "properties": {
-            "contenttype": {"type": "string"}, "value": {"type": "string"}}}},
+        "uri": {"type": "string", "format": "uri"},
+        "version": {"type": "string", "pattern": "^[1-9][0-9]{0,8}$",
+                    "description": "A whole number from 1 (absent: 1)."},
+        "type": {"type": "string", "enum": ["text", "composite"]},
+        "pubstatus": {"type": "string", "enum": ["usable", "withheld", "canceled"]},
+        "headlines": {**texts({"type": "string", "pattern": "\\S"}), "minItems": 1},
+        "descriptions": TEXTS,
+        "bodies": TEXTS,
+        "by": {"type": "string"},
+        "located": {"type": "string"},
+        "copyrightholder": {"type": "string"},
+        "firstcreated": {"type": "string", "format": "date-time"},
+        "embargoed": {"type": "string", "format": "date-time"},
     },
 }
 NINJS_BODY = {
