@@ -168,22 +168,23 @@ def article_list(request, filters: Query[Filters]):
         **found, published_from=filters.published_from, published_to=filters.published_to,
         updated_since=filters.updated_since)
     cursor = decode_cursor(filters.cursor, kind)
+    addresses = presenting.Addresses(request)
     if reader is None:
         rows, more = reads.public_page(chosen, cursor=cursor, limit=filters.limit)
-        tags = reads.remembered_tags([row.pk for row in rows])
+        items = presenting.remembered_items(rows, addresses)
     else:  # a staff member's drafts change without renewing anything: read them now
         rows, more = reads.article_page(chosen.apply(articles), cursor=cursor,
                                         limit=filters.limit, field=field)
         tags = reads.tags_of([row.pk for row in rows])
+        items = [presenting.article_item(row, tags[row.pk], addresses) for row in rows]
     dependencies.record(*chosen.dependency_keys(),
                         *(dependencies.article(row.pk) for row in rows))
-    addresses = presenting.Addresses(request)
     next_cursor = None
     if more:
         last = rows[-1]
         next_cursor = Cursor(kind, getattr(last, field), last.pk).encode()
     return rendered(request, {
-        "items": [presenting.article_item(row, tags[row.pk], addresses) for row in rows],
+        "items": items,
         "next_cursor": next_cursor,
         "next": next_link(request, next_cursor) if next_cursor else None,
     })

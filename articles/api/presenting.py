@@ -1,5 +1,6 @@
 """Articles, tags and corrections as the API's JSON shapes (``schemas``): plain dicts
-built from rows already read, so presenting a page runs no query."""
+built from rows already read, so presenting a page runs no query (but for the tags of
+list items not yet remembered)."""
 
 from functools import lru_cache
 from urllib.parse import urlencode
@@ -7,6 +8,8 @@ from urllib.parse import urlencode
 from django.urls import reverse
 from django.utils import timezone
 
+from articles.api import reads
+from articles.caching import dependencies, state
 from articles.models import TAXONOMIES
 
 NAMESPACE = "api-v1"
@@ -84,6 +87,21 @@ def article_item(article, tags, addresses):
         "tags": {tax.plural: [tag_ref(ref, addresses) for ref in tags[kind]]
                  for kind, tax in TAXONOMIES.items()},
     }
+
+
+def remembered_items(rows, addresses):
+    """``article_item`` of each public row, remembered until its article changes, as the
+    site's cards are; tags and bylines are read for the items not remembered only."""
+    rows_by_id = {row.pk: row for row in rows}
+
+    def build(article_ids):
+        tags = reads.tags_of(article_ids)
+        return {pk: article_item(rows_by_id[pk], tags[pk], addresses) for pk in article_ids}
+
+    # Building 20 items from remembered tags was a fifth of a list's CPU (PERFORMANCE.md).
+    items = state.remember_many(f"api-item:{addresses.origin}", list(rows_by_id), build,
+                                depends_on=lambda pk: {dependencies.article(pk)})
+    return [items[row.pk] for row in rows]
 
 
 def correction_item(correction):
