@@ -263,7 +263,7 @@ PERMISSIONS_POLICY = {
 NEWSROOM_NAME = os.environ.get("NEWSROOM_NAME", "Newsroom")
 NEWSROOM_LANGUAGE = os.environ.get("NEWSROOM_LANGUAGE", "en")
 NEWSROOM_IMPORT_MAX_BYTES = int(os.environ.get("NEWSROOM_IMPORT_MAX_BYTES", str(1024 * 1024)))
-# Pushes a minute each agency key may make to POST /api/v1/ingest/ (articles.wire.push).
+# Pushes a minute each agency key may make to POST /api/v1/ingest/ (articles.api.ingest).
 NEWSROOM_INGEST_RATE = int(os.environ.get("NEWSROOM_INGEST_RATE", "60"))
 # The agency the plain-text wire files come from: their articles' source (the format
 # names none).

@@ -5,14 +5,11 @@ from django.urls import include, path
 
 from articles.platform import csp
 from articles.public import health
-from articles.wire import push
 
 urlpatterns = [
     path("healthz", health.healthz, name="healthz"),
     path("readyz", health.readyz, name="readyz"),
     path("admin/", admin.site.urls),
-    # Agencies push wire items here (before any other /api/v1/ route).
-    path("api/v1/ingest/", push.receive, name="ingest-push"),
     # Where browsers report what a Content-Security-Policy blocked (its report-uri).
     path("csp-report/", csp.report, name="csp-report"),
     path("api/v1/", include("articles.api.urls")),

@@ -337,7 +337,16 @@ def test_the_openapi_document_describes_every_operation(client):
     assert document["openapi"].startswith("3.")
     assert set(document["paths"]) == {
         "/api/v1/articles/", "/api/v1/articles/{article_id}/", "/api/v1/tags/{taxonomy}/",
-        "/api/v1/tags/{taxonomy}/{slug}/", "/api/v1/search/", "/api/v1/corrections/"}
+        "/api/v1/tags/{taxonomy}/{slug}/", "/api/v1/search/", "/api/v1/corrections/",
+        "/api/v1/ingest/"}
+
+
+def test_the_push_is_documented_with_both_bodies_its_key_and_every_answer(client):
+    push = get_json(client, "/api/v1/openapi.json")["paths"]["/api/v1/ingest/"]["post"]
+    assert set(push["requestBody"]["content"]) == {"application/json", "application/xml"}
+    assert set(push["responses"]) == {"200", "201", "401", "403", "409", "413", "422", "429"}
+    assert "Retry-After" in push["responses"]["429"]["headers"]
+    assert push["security"] == [{"AgencyKey": []}]
 
 
 def test_the_docs_page_lists_the_operations_with_no_outside_script(client):
@@ -345,6 +354,7 @@ def test_the_docs_page_lists_the_operations_with_no_outside_script(client):
     assert response.status_code == 200
     page = response.content.decode()
     assert "GET /api/v1/articles/" in page
+    assert "POST /api/v1/ingest/" in page and "application/xml" in page
     assert "<script" not in page
     assert "cdn" not in page.lower()
 

@@ -24,7 +24,7 @@ ALLOWED = {
     "templatetags": {"caching", "models", "platform", "public"},
     "admin": {"accounts", "caching", "editorial", "models", "platform", "public", "tagging"},
     "management": {"caching", "editorial", "models", "platform", "tagging", "wire"},
-    "api": {"caching", "editorial", "models", "platform", "public", "tagging"},
+    "api": {"caching", "editorial", "models", "platform", "public", "tagging", "wire"},
 }
 # The app's entry points (settings name them) and its migrations may use any room.
 UNCHECKED = {"apps", "__init__", "migrations"}

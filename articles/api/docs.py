@@ -24,6 +24,7 @@ def operations(document):
                          "description", "")}
                     for p in operation.get("parameters", [])
                 ],
+                "bodies": list(operation.get("requestBody", {}).get("content", {})),
                 "responses": sorted(operation.get("responses", {})),
             }
 

@@ -1,5 +1,7 @@
 """The API's JSON shapes (Pydantic, through django-ninja): what the OpenAPI document
-describes and every response is checked against."""
+describes. Ninja checks each answer against them, but for the article list and the
+article, which ``presenting`` builds to these shapes and ``endpoints.rendered`` hands
+to the renderer as they are (the tests and Schemathesis check those)."""
 
 from datetime import datetime
 from typing import Literal
