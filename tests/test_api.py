@@ -56,6 +56,18 @@ def test_the_list_shows_public_articles_newest_first_in_cursor_pages(client, roo
     assert room.scheduled.headline not in headlines(items)
 
 
+def test_answers_are_compact_utf8_json(client, room):
+    """No spaces between tokens and letters as they are, not escaped: fewer bytes for
+    every app and partner reading the list."""
+    import json
+
+    make_article("Türkiye and Japan sign a port deal")
+    body = client.get(f"{LIST}?limit=100").content
+    assert body == json.dumps(json.loads(body), separators=(",", ":"),
+                              ensure_ascii=False).encode()
+    assert "Türkiye".encode() in body
+
+
 def test_a_story_published_between_pages_neither_repeats_nor_hides_a_row(client, room):
     first = get_json(client, f"{LIST}?limit=5")
     make_article("Breaking: a new story", published_at=timezone.now() - timedelta(minutes=1))
