@@ -131,7 +131,7 @@ def psql(sql, database="postgres"):
 # The app ---------------------------------------------------------------------------
 
 
-def app_env(database, page_cache=True, settings="newsroom.settings"):
+def app_env(database, page_cache=True, settings="newsroom.settings", repo=REPO):
     env = {
         key: value for key, value in os.environ.items()
         if key not in ("DEBUG", "DATABASE_REPLICA_URL")
@@ -146,7 +146,7 @@ def app_env(database, page_cache=True, settings="newsroom.settings"):
         SECURE_SSL_REDIRECT="0",
         ALLOWED_HOSTS="127.0.0.1,localhost",
         NEWSROOM_PAGE_CACHE="1" if page_cache else "0",
-        PYTHONPATH=str(REPO),
+        PYTHONPATH=str(repo),
         NEWSROOM_ENV_FILE="",  # the checkout's .env (DEBUG on) is not what is measured
     )
     return env
@@ -185,16 +185,18 @@ def prepare_database(args):
 
 
 class Server:
-    """gunicorn, 2 sync workers, pinned to CPU 1."""
+    """gunicorn, 2 sync workers, pinned to CPU 1; the code of ``repo`` (another
+    checkout's, for bench/compare.py) run by ``python``."""
 
-    def __init__(self, env, workers=2, cpu="1", ready_path="/robots.txt"):
+    def __init__(self, env, workers=2, cpu="1", ready_path="/robots.txt", repo=REPO,
+                 python=PYTHON):
         self.port = free_port()
         self.ready_path = ready_path
         self.process = subprocess.Popen(
-            ["taskset", "-c", cpu, PYTHON, "-m", "gunicorn", "newsroom.wsgi",
+            ["taskset", "-c", cpu, str(python), "-m", "gunicorn", "newsroom.wsgi",
              "--workers", str(workers), "--bind", f"127.0.0.1:{self.port}",
              "--log-level", "warning", "--timeout", "60"],
-            env=env, cwd=REPO, start_new_session=True,
+            env=env, cwd=repo, start_new_session=True,
         )
         wait_for(self.ready, "gunicorn")
 

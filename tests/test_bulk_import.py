@@ -106,6 +106,18 @@ def test_headlines_that_clash_within_a_batch_get_distinct_slugs(tmp_path):
         "india-and-russia-meet-2", "india-and-russia-meet-3", "india-and-russia-meet-4"]
 
 
+def stored_as_reversion_would(article, version):
+    """Assert the version's revision holds what reversion's own would; return it."""
+    stored = {(v.content_type.model, v.object_id): v.serialized_data
+              for v in version.revision.version_set.all()}
+    with reversion.create_revision():
+        reversion.add_to_revision(article)
+    [by_reversion] = Version.objects.get_for_object(article).exclude(pk=version.pk)
+    assert stored == {(v.content_type.model, v.object_id): v.serialized_data
+                      for v in by_reversion.revision.version_set.all()}
+    return stored
+
+
 def test_each_batch_imported_article_has_its_own_revision_as_reversion_would_store_it(
     tmp_path, editor_client
 ):
@@ -117,13 +129,7 @@ def test_each_batch_imported_article_has_its_own_revision_as_reversion_would_sto
         [version] = Version.objects.get_for_object(article)
         assert version.revision.get_comment() == f"Imported from wire file {path.name}"
         assert history.holds_only(version.revision_id, article.pk)
-        stored = {(v.content_type.model, v.object_id): v.serialized_data
-                  for v in version.revision.version_set.all()}
-        with reversion.create_revision():
-            reversion.add_to_revision(article)
-        [by_reversion] = Version.objects.get_for_object(article).exclude(pk=version.pk)
-        assert stored == {(v.content_type.model, v.object_id): v.serialized_data
-                          for v in by_reversion.revision.version_set.all()}
+        stored = stored_as_reversion_would(article, version)
         assert len(stored) == 1 + article.countries.count()
         page = editor_client.get(reverse("admin:articles_article_history", args=[article.pk]))
         assert reverse("admin:articles_article_revision",
@@ -225,6 +231,23 @@ def test_an_export_restored_in_chunks_keeps_tags_history_and_one_invalidation_pe
         [version] = Version.objects.get_for_object(article)
         assert "backup.jsonl, line" in version.revision.get_comment()
     assert without_ids(export_lines()) == without_ids(lines)
+
+
+def test_an_imported_articles_first_version_holds_its_byline_as_reversion_would():
+    """Imports store revisions by hand: the byline is in them, as in an admin save's."""
+    make_article("Ports deal signed", slug="ports-deal", authors=["Meera Iyer", "Arun Kumar"])
+    lines = list(export_lines())
+    Article.objects.all().delete()
+
+    jsonl.import_export_lines(lines=iter(lines), name="backup.jsonl")
+
+    article = Article.objects.get(slug="ports-deal")
+    [version] = Version.objects.get_for_object(article)
+    assert history.holds_only(version.revision_id, article.pk)
+    assert history.version_snapshots([version], article.pk)[0].authors == tuple(
+        author.pk for author in article.ordered_authors())
+    stored = stored_as_reversion_would(article, version)
+    assert sum(model == "articleauthor" for model, _ in stored) == 2
 
 
 def without_ids(lines):

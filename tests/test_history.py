@@ -237,3 +237,64 @@ def test_history_entries_say_what_happened_in_words(editor_client):
     assert comments == ["Published", "Tags: + Narendra Modi (suggested)",
                         "Correction added"]
     assert Correction.objects.filter(article=article).count() == 1
+
+
+@pytest.mark.django_db
+def test_a_byline_change_is_a_version_and_a_revert_restores_its_order(editor_client):
+    """The desk reorders and changes the authors; history says so, and reverting brings
+    back the byline as it read, in its order."""
+    from articles.models import ArticleAuthor, Author
+
+    article = make_article(status=Article.Status.REVIEW, headline="Ports deal signed",
+                           authors=["Meera Iyer", "Arun Kumar"])
+    editor_client.post(change_url(article), article_post_data(article, standfirst="v2"))
+    first = Version.objects.get_for_object(article).get()
+    stored = {v.field_dict["author_id"]: v.field_dict["position"]
+              for v in first.revision.version_set.filter(
+                  content_type__model="articleauthor")}
+    meera, arun = Author.objects.get(name="Meera Iyer"), Author.objects.get(name="Arun Kumar")
+    assert stored == {meera.pk: 0, arun.pk: 1}
+
+    rows = list(article.article_authors.all())
+    asha = Author.objects.create(name="Asha Rao", slug="asha-rao")
+    editor_client.post(change_url(article), article_post_data(article, **{
+        "article_authors-TOTAL_FORMS": "3",
+        "article_authors-0-position": "1",  # Meera
+        "article_authors-1-DELETE": "on",  # Arun
+        "article_authors-1-position": str(rows[1].position),
+        "article_authors-2-author": str(asha.pk), "article_authors-2-position": "0",
+    }))
+    assert [a.name for a in article.ordered_authors()] == ["Asha Rao", "Meera Iyer"]
+    history_page = editor_client.get(
+        reverse("admin:articles_article_history", args=[article.pk])).content.decode()
+    assert "Meera Iyer, Arun Kumar → Asha Rao, Meera Iyer" in history_page
+
+    article.refresh_from_db()
+    revert_url = reverse("admin:articles_article_revision", args=[article.pk, first.pk])
+    assert "Asha Rao, Meera Iyer → Meera Iyer, Arun Kumar" in editor_client.get(
+        revert_url).content.decode()
+    response = editor_client.post(revert_url, {"version": str(article.version)})
+    assert response.status_code == 302
+    assert [a.name for a in article.ordered_authors()] == ["Meera Iyer", "Arun Kumar"]
+    latest = Version.objects.get_for_object(article)[0].revision
+    assert latest.version_set.filter(content_type__model="articleauthor").count() == 2
+    assert ArticleAuthor.objects.filter(article=article).count() == 2
+
+
+@pytest.mark.django_db
+def test_reverting_to_a_version_stored_before_bylines_were_kept_leaves_the_byline(
+    editor_client
+):
+    """A version whose revision holds no byline rows says nothing of the byline."""
+    article = make_article(status=Article.Status.REVIEW, headline="First headline",
+                           authors=["Meera Iyer"])
+    editor_client.post(change_url(article), article_post_data(article, standfirst="v2"))
+    first = Version.objects.get_for_object(article).get()
+    first.revision.version_set.filter(content_type__model="articleauthor").delete()
+    editor_client.post(change_url(article), article_post_data(article, headline="Second"))
+    article.refresh_from_db()
+    revert_url = reverse("admin:articles_article_revision", args=[article.pk, first.pk])
+    editor_client.post(revert_url, {"version": str(article.version)})
+    article.refresh_from_db()
+    assert article.headline == "First headline"
+    assert [a.name for a in article.ordered_authors()] == ["Meera Iyer"]

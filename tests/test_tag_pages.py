@@ -142,6 +142,20 @@ def test_the_csv_follows_a_new_publication(client, coverage_room):
         assert hidden_table(client.get("/countries/india/").content.decode())["June 2026"] == 3
 
 
+@pytest.mark.parametrize("url", ["/countries/india/", "/countries/india/russia/"])
+def test_a_pages_chart_follows_a_new_publication(client, coverage_room, url, settings):
+    """The chart's drawing is remembered with the page's data, and forgotten with it."""
+    settings.NEWSROOM_PAGE_CACHE = False
+    with time_machine.travel(NOW, tick=False):
+        assert hidden_table(client.get(url).content.decode())["June 2026"] == 2
+        assert hidden_table(client.get(url).content.decode())["June 2026"] == 2
+        make_article("Another Delhi story", slug="another", published_at=NOW - timedelta(hours=1),
+                     countries=["IN", "RU"])
+        html = client.get(url).content.decode()
+    assert hidden_table(html)["June 2026"] == 3
+    assert "<title>Jun 2026: 3</title>" in html
+
+
 @pytest.mark.parametrize("url", [
     "/countries/atlantis/coverage.csv",
     "/ministers/nobody/coverage.csv",

@@ -17,7 +17,7 @@ from django.utils.html import escape
 from django.utils.safestring import mark_safe
 from reversion.models import Version
 
-from articles.models import TAXONOMIES, Article, TagMerge
+from articles.models import TAXONOMIES, Article, ArticleAuthor, Author, TagMerge
 from articles.platform.text import html_to_text, visible_controls
 
 TEXT_FIELDS = ["headline", "standfirst", "body", "dateline", "source", "slug"]
@@ -25,14 +25,19 @@ HTML_FIELDS = {"body"}  # compared as the words readers see; the others as typed
 OTHER_FIELDS = ["hero_image_id", "status", "published_at", "headline_needs_review"]
 PARAGRAPH = "\n"  # a word of its own in a body's diff, where a paragraph ends
 SAME_WORDS = "Formatting or spacing only: the words are the same."
+AUTHORS = "authors"  # tag_names()'s key for the bylines' names
 
 
 @dataclass(frozen=True)
 class Snapshot:
-    """An article's fields and tag ids, as stored in one version or as it is now."""
+    """An article's fields, tag ids and byline, as stored in one version or as it is
+    now."""
 
     fields: dict
     tags: dict  # taxonomy plural ("countries") -> frozenset of tag ids
+    # Author ids in byline order; None for a version stored before bylines were kept in
+    # history: a revert to it leaves the byline as it is.
+    authors: tuple | None = None
 
 
 def _through_types():
@@ -48,6 +53,11 @@ def _tag_id(field_dict):
 
 def _owner_id(field_dict):
     owner = field_dict.get("content_object_id", field_dict.get("content_object"))
+    return int(owner) if owner is not None else None
+
+
+def _byline_owner_id(field_dict):
+    owner = field_dict.get("article_id", field_dict.get("article"))
     return int(owner) if owner is not None else None
 
 
@@ -73,15 +83,18 @@ def article_version(article_id, version_id):
 
 
 def holds_only(revision_id, article_id):
-    """True if the revision stores this article and its own tag rows, and nothing else."""
+    """True if the revision stores this article and its own tag and byline rows, and
+    nothing else."""
     return revision_id in revisions_holding_only([revision_id], article_id)
 
 
 def revisions_holding_only(revision_ids, article_id):
-    """Those of the revisions that store this article and its own tag rows, and nothing
-    else (a revision shared with other articles is not one): one query for them all."""
+    """Those of the revisions that store this article and its own tag and byline rows,
+    and nothing else (a revision shared with other articles is not one): one query for
+    them all."""
     article_id = int(article_id)
     article_type = ContentType.objects.get_for_model(Article).pk
+    byline_type = ContentType.objects.get_for_model(ArticleAuthor).pk
     through_types = _through_types()
     shared = set()
     for stored in Version.objects.filter(revision_id__in=revision_ids):
@@ -89,6 +102,8 @@ def revisions_holding_only(revision_ids, article_id):
             own = stored.object_id == str(article_id)
         elif stored.content_type_id in through_types:
             own = _owner_id(stored.field_dict) == article_id
+        elif stored.content_type_id == byline_type:
+            own = _byline_owner_id(stored.field_dict) == article_id
         else:
             own = False
         if not own:
@@ -110,13 +125,36 @@ def _tag_ids_by_revision(revision_ids, article_id):
     return tags
 
 
+def _author_ids_by_revision(revision_ids, article_id):
+    """{revision id: author ids in byline order} of the article's own byline rows; a
+    revision without any is left out (an empty byline is not told from a version
+    stored before bylines were kept)."""
+    rows = {}
+    stored = Version.objects.filter(
+        revision_id__in=revision_ids,
+        content_type=ContentType.objects.get_for_model(ArticleAuthor),
+    )
+    for version in stored:
+        row = version.field_dict
+        if _byline_owner_id(row) == article_id:
+            rows.setdefault(version.revision_id, []).append(
+                (row["position"], int(version.object_id), row["author_id"])
+            )
+    return {rid: tuple(author for *_, author in sorted(found))
+            for rid, found in rows.items()}
+
+
 def version_snapshots(versions, article_id):
-    """A Snapshot of each version, in order; the tags of all of them in one query."""
+    """A Snapshot of each version, in order; the tags of all of them in one query, the
+    bylines in another."""
     versions = list(versions)
-    tags = _tag_ids_by_revision([v.revision_id for v in versions], int(article_id))
+    revision_ids = [v.revision_id for v in versions]
+    tags = _tag_ids_by_revision(revision_ids, int(article_id))
+    authors = _author_ids_by_revision(revision_ids, int(article_id))
     return [
         Snapshot(dict(v.field_dict),
-                 {m: frozenset(ids) for m, ids in tags[v.revision_id].items()})
+                 {m: frozenset(ids) for m, ids in tags[v.revision_id].items()},
+                 authors.get(v.revision_id))
         for v in versions
     ]
 
@@ -132,13 +170,15 @@ def current_snapshot(article):
         )
         for t in TAXONOMIES.values()
     }
-    return Snapshot(fields, tags)
+    authors = tuple(article.article_authors.values_list("author_id", flat=True))
+    return Snapshot(fields, tags, authors)
 
 
 @dataclass(frozen=True)
 class Restorable:
     """What a stored version brings back now: its tags, a merged-away entry replaced
-    by the entry it was merged into, a deleted one left out; and notes saying so."""
+    by the entry it was merged into, a deleted one left out; its byline, a deleted
+    author left out; and notes saying so."""
 
     snapshot: Snapshot
     notes: list
@@ -163,7 +203,14 @@ def restorable(snapshot):
             notes.append(f"{taxonomy.label}: {len(gone)} of that version's entries have "
                          "since been deleted and do not come back.")
         tags[taxonomy.plural] = frozenset(names)
-    return Restorable(replace(snapshot, tags=tags), notes)
+    authors = snapshot.authors
+    if authors:
+        existing = set(Author.objects.filter(pk__in=authors).values_list("pk", flat=True))
+        if len(existing) < len(authors):
+            notes.append(f"Authors: {len(authors) - len(existing)} of that version's "
+                         "authors have since been deleted and do not come back.")
+        authors = tuple(pk for pk in authors if pk in existing)
+    return Restorable(replace(snapshot, tags=tags, authors=authors), notes)
 
 
 def _words(text, markup):
@@ -236,7 +283,8 @@ def compare(old, new, tag_names, *, whole=False):
     """[(label, change)] of what differs from Snapshot ``old`` to Snapshot ``new``.
 
     ``tag_names`` maps each taxonomy's plural to {tag id: name} (ids not found show as
-    "#id"). ``whole``: texts in full, not only around their changes.
+    "#id"), and "authors" to {author id: name}. ``whole``: texts in full, not only
+    around their changes. A byline not kept in ``new`` is no change.
     """
     changes = []
     for field in TEXT_FIELDS:
@@ -261,12 +309,20 @@ def compare(old, new, tag_names, *, whole=False):
         if added or removed:
             text = ", ".join([*(f"+ {n}" for n in added), *(f"− {n}" for n in removed)])
             changes.append((taxonomy.label, text))
+    if new.authors is not None and tuple(old.authors or ()) != new.authors:
+        names = tag_names[AUTHORS]
+
+        def byline(ids):
+            return ", ".join(names.get(pk, f"#{pk}") for pk in ids) or "none"
+
+        changes.append(("Authors", f"{byline(old.authors or ())} → {byline(new.authors)}"))
     return changes
 
 
 def tag_names(snapshots):
     """{taxonomy plural: {tag id: name}} for every tag any of the snapshots carries, an
-    entry merged away named with the one it was merged into: two queries a taxonomy."""
+    entry merged away named with the one it was merged into: two queries a taxonomy;
+    and {"authors": {author id: name}} for their bylines, one more."""
     names = {}
     for t in TAXONOMIES.values():
         ids = set().union(*(s.tags[t.plural] for s in snapshots))
@@ -275,6 +331,8 @@ def tag_names(snapshots):
                                              old_id__in=ids - set(names[t.plural])):
             names[t.plural][merge.old_id] = (f"{merge.old_name} (merged into "
                                              f"{merge.kept_name})")
+    author_ids = set().union(*(s.authors or () for s in snapshots))
+    names[AUTHORS] = dict(Author.objects.filter(pk__in=author_ids).values_list("pk", "name"))
     return names
 
 

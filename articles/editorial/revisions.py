@@ -1,5 +1,5 @@
 """Revisions stored many at a time: a few inserts for a batch of articles, each with a
-revision of its own holding its row and its tag rows, exactly as reversion's
+revision of its own holding its row, its tag rows and its byline rows, exactly as reversion's
 ``create_revision()`` around each article's save would store them (the import's
 batches, a tag merge's articles)."""
 
@@ -13,13 +13,13 @@ from django.utils import timezone
 from reversion.models import Revision, Version
 from reversion.revisions import _get_options
 
-from articles.models import TAXONOMIES, Article
+from articles.models import TAXONOMIES, Article, ArticleAuthor
 
 
 def store_revisions(entries, *, user=None):
-    """A revision of its own for each of ``entries`` ([(objects, comment)]: an article
-    and its tag rows), as reversion's create_revision() would store it, in two inserts.
-    """
+    """A revision of its own for each of ``entries`` ([(objects, comment)]: an article,
+    its tag rows and its byline rows), as reversion's create_revision() would store it,
+    in two inserts."""
     entries = list(entries)
     revisions = Revision.objects.bulk_create(
         [Revision(date_created=timezone.now(), user=user, comment=comment)
@@ -75,7 +75,8 @@ def _stored_version(obj, revision, serialized_data):
 
 def store_article_revisions(comments, *, user=None):
     """A revision for each article of ``comments`` ({article id: comment}) as it is
-    saved now, with its tag rows: a few queries for every few hundred articles."""
+    saved now, with its tag and byline rows: a few queries for every few hundred
+    articles."""
     ids = sorted(comments)
     for start in range(0, len(ids), 500):
         chunk = ids[start:start + 500]
@@ -83,6 +84,8 @@ def store_article_revisions(comments, *, user=None):
         for taxonomy in TAXONOMIES.values():
             for row in taxonomy.through.objects.filter(content_object_id__in=chunk):
                 rows[row.content_object_id].append(row)
+        for row in ArticleAuthor.objects.filter(article_id__in=chunk):
+            rows[row.article_id].append(row)
         articles = Article.objects.filter(pk__in=chunk).defer("search_vector").order_by("pk")
         store_revisions([([article, *rows[article.pk]], comments[article.pk])
                          for article in articles], user=user)

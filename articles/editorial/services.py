@@ -11,6 +11,8 @@ from articles.models import (
     TAXONOMIES,
     TAXONOMIES_BY_PLURAL,
     Article,
+    ArticleAuthor,
+    Author,
     Image,
     Minister,
     Policy,
@@ -204,6 +206,7 @@ def article_revert(*, article, version, by, expected_version=None):
         article.updated_by = by
         article.save()
         _set_tags(article, snapshot)
+        _set_byline(article, snapshot)
         mentions.refresh_article_mentions(article)
         saved_on = timezone.localtime(version.revision.date_created).strftime("%d %b %Y %H:%M")
         _record(by, f"Reverted to the version saved on {saved_on}")
@@ -215,6 +218,17 @@ def _set_tags(article, snapshot):
         getattr(article, taxonomy.plural).set(
             list(taxonomy.model.objects.filter(pk__in=snapshot.tags[taxonomy.plural]))
         )
+
+
+def _set_byline(article, snapshot):
+    """The version's authors in its order; a version that kept no byline leaves it."""
+    if snapshot.authors is None:
+        return
+    if list(article.article_authors.values_list("author_id", flat=True)) == list(
+            snapshot.authors):
+        return
+    authors = Author.objects.in_bulk(snapshot.authors)
+    article.set_authors([authors[pk] for pk in snapshot.authors if pk in authors])
 
 
 def article_recover(*, version, by):
@@ -241,6 +255,7 @@ def article_recover(*, version, by):
                 version.revert()
                 article = Article.objects.get(pk=article_id)
                 _set_tags(article, snapshot)
+                _set_byline(article, snapshot)
                 _drop_lost_references(article)
                 article.version += 1
                 article.updated_by = by
@@ -259,8 +274,8 @@ def article_recover(*, version, by):
     return article
 
 
-# The rows a recovery writes: the article and its tag rows.
-RECOVERED_TABLES = [Article._meta.db_table,
+# The rows a recovery writes: the article, its tag rows and its byline.
+RECOVERED_TABLES = [Article._meta.db_table, ArticleAuthor._meta.db_table,
                     *(taxonomy.through._meta.db_table for taxonomy in TAXONOMIES.values())]
 
 

@@ -107,9 +107,10 @@ class ArticleQuerySet(models.QuerySet):
         ))
 
 
-# History records the article with its tags; the search vector is derived, not history.
+# History records the article with its tags and byline; the search vector is derived,
+# not history.
 @reversion.register(
-    follow=("tagged_countries", "tagged_ministers", "tagged_policies"),
+    follow=("tagged_countries", "tagged_ministers", "tagged_policies", "article_authors"),
     exclude=("search_vector",),
 )
 class Article(models.Model):

@@ -1,5 +1,6 @@
 """Authors: the people whose names stand on articles, and an article's ordered authors."""
 
+import reversion
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
@@ -70,6 +71,7 @@ class Author(models.Model):
         return reverse("articles:author-detail", kwargs={"slug": self.slug})
 
 
+@reversion.register()  # in the article's versions, as its tag rows are
 class ArticleAuthor(models.Model):
     """One author of one article, at a position: bylines read in that order."""
 

@@ -4,7 +4,8 @@ queries and signals per article.
 What each article's own save() and reversion's ``create_revision`` would do still holds:
 the body is sanitised (``Article.sanitise``), the database's search-vector trigger runs
 on every insert, the fingerprint stays unique, and each article gets a revision of its
-own (its row and its tag rows, serialised as reversion serialises them), so its history
+own (its row, its tag rows and its byline rows, serialised as reversion serialises
+them), so its history
 shows and reverts in the admin like any other. Bulk inserts send no signals: the
 caller tells ``invalidate()`` once per batch the keys ``store_articles`` returns.
 """
@@ -56,11 +57,13 @@ def store_articles(new_articles):
         article._state.adding = True
         article.sanitise()
     Article.objects.bulk_create(articles)
-    tag_rows = _store_tag_rows(new_articles)
-    ArticleAuthor.objects.bulk_create(
+    owned_rows = _store_tag_rows(new_articles)
+    bylines = ArticleAuthor.objects.bulk_create(
         ArticleAuthor(article=new.article, author=author, position=position)
         for new in new_articles for position, author in enumerate(new.authors)
     )
+    for row in bylines:
+        owned_rows[row.article_id].append(row)
     for model, rows in ((Correction, "corrections"), (RetiredAddress, "retired")):
         owned = []
         for new in new_articles:
@@ -69,7 +72,7 @@ def store_articles(new_articles):
                 row.article = new.article
                 owned.append(row)
         model.objects.bulk_create(owned)
-    _record_history(new_articles, tag_rows)
+    _record_history(new_articles, owned_rows)
     keys = _store_mentions(new_articles)
     for new in new_articles:
         if new.article.status in PUBLIC_FACING:
@@ -135,9 +138,9 @@ def _store_tag_rows(new_articles):
     return rows_by_article
 
 
-def _record_history(new_articles, tag_rows):
-    """One revision per article holding its row and its tag rows, as reversion's
-    create_revision() around its save would store them."""
+def _record_history(new_articles, owned_rows):
+    """One revision per article holding its row, its tag rows and its byline rows, as
+    reversion's create_revision() around its save would store them."""
     revisions.store_revisions(
-        ([new.article, *tag_rows[new.article.pk]], new.comment) for new in new_articles
+        ([new.article, *owned_rows[new.article.pk]], new.comment) for new in new_articles
     )
