@@ -220,3 +220,21 @@ def test_a_scheduled_article_appears_even_if_a_write_comes_first(client):
         february.headline = "A February story, edited"
         february.save()  # not on March's page, and before any reader
         assert b"Nine sharp story" in client.get(march).content
+
+
+def test_a_first_render_gives_each_new_key_its_version_once(client, newsroom, monkeypatch):
+    """The first reader of a page no one has read pays one cache round trip per new
+    dependency key, not one per remembered value that shows it."""
+    added = []
+    real_add = state.cache.add
+
+    def counting_add(key, *args, **kwargs):
+        added.append(key)
+        return real_add(key, *args, **kwargs)
+
+    monkeypatch.setattr(state.cache, "add", counting_add)
+    response = client.get(newsroom["india"].get_absolute_url())
+    assert response["X-Page-Cache"] == "miss"
+    versions = [key for key in added if key.startswith(state.VERSION_PREFIX)]
+    assert versions, "the page's keys had no version yet"
+    assert len(versions) == len(set(versions))

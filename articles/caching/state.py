@@ -387,6 +387,11 @@ def record_versions(keys, state):
         return
     for key in unknown:
         shared.add(VERSION_PREFIX + key, now, timeout=None)
+    # The request's memo learns them too: a page's remembered values share most of
+    # their keys, and each would otherwise add them again, a round trip a key.
+    known = versions_for_request.get() if in_request.get() else None
+    if known is not None:
+        known.update(dict.fromkeys(unknown, now))
 
 
 in_request = contextvars.ContextVar("newsroom_in_request", default=False)
