@@ -139,7 +139,11 @@ class GuardedCache:
         return self.call({}, "get_many", keys)
 
     def add(self, key, value, timeout=None):
-        return self.call(False, "add", key, value, timeout=timeout)
+        """True if stored, False if the key was there, None if the cache did not say."""
+        return self.call(None, "add", key, value, timeout=timeout)
+
+    def delete(self, key):
+        return self.call(None, "delete", key)
 
     def incr(self, key):
         return self.call(None, "incr", key)
