@@ -85,12 +85,20 @@ def test_an_edit_changes_every_page_that_shows_the_article_and_no_other(client, 
 
 
 def test_a_correction_changes_the_article_page_not_the_listings(client, newsroom):
+    """A note shows on its article's page, its API article and the corrections page;
+    the listings, feeds and searches that show the story's card stay cached."""
     story = newsroom["india"]
-    cached(client, story.get_absolute_url(), "/countries/russia/")
+    api_article = f"/api/v1/articles/{story.pk}/"
+    showing_card = ["/", "/countries/india/", "/feeds/latest/", "/search/?q=delhi",
+                    "/countries/russia/"]
+    cached(client, story.get_absolute_url(), api_article, "/corrections/", *showing_card)
     Correction.objects.create(article=story, note="The talks began on Tuesday.")
-    page = read(client, story.get_absolute_url())
-    assert "began on Tuesday" in page.content.decode()
-    assert read(client, "/countries/russia/")["X-Page-Cache"] == "hit"
+    for url in (story.get_absolute_url(), api_article, "/corrections/"):
+        page = read(client, url)
+        assert page["X-Page-Cache"] == "miss", url
+        assert "began on Tuesday" in page.content.decode(), url
+    for url in showing_card:
+        assert read(client, url)["X-Page-Cache"] == "hit", url
 
 
 def test_a_publication_changes_the_listings_it_joins_and_leaves_articles_cached(
