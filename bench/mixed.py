@@ -218,11 +218,17 @@ class Writer:
         """The drafts to publish (tagged with the most covered countries) and the one
         whose saves readers never see."""
         from django.db.models import Max
+        from django.urls import reverse
         from django_q.models import Schedule
 
         from articles.editorial import services
         from articles.models import Country
 
+        # Django loads the URLconf (the API's schemas and all) on the first reverse():
+        # here, not between the first write's commit and its checker's first fetch,
+        # where it cost 1.2-1.5 s on the loaded bench (a server has it loaded before
+        # its first request).
+        reverse("articles:home")
         self.last_schedule = Schedule.objects.aggregate(last=Max("pk"))["last"] or 0
         countries = [tag for key, tag in most_covered_tags(TAGS) if key == "country"][:5]
         countries = countries or list(Country.objects.order_by("pk")[:1])
