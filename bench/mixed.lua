@@ -7,7 +7,7 @@
 -- MIX_FILE has one "<cumulative weight> <path>" a line, weights growing.
 local threads = {}
 local names = {"s2xx", "s3xx", "s4xx", "s5xx", "page_hit", "page_miss", "page_stale",
-               "page_degraded", "page_none", "edge_hit", "edge_miss"}
+               "page_degraded", "page_coalesced", "page_none", "edge_hit", "edge_miss"}
 
 function setup(thread)
   table.insert(threads, thread)
@@ -66,7 +66,8 @@ function response(status, headers, body)
     count("edge_miss")
   end
   local page = headers["X-Page-Cache"]
-  if page == "hit" or page == "miss" or page == "stale" or page == "degraded" then
+  if page == "hit" or page == "miss" or page == "stale" or page == "degraded"
+      or page == "coalesced" then
     count("page_" .. page)
   else
     count("page_none")

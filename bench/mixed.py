@@ -172,7 +172,10 @@ def parse(output):
         (name, int(value)) for name, value in
         re.findall(r"(\w+)=(\d+)", re.search(r"Mixed counts: (.*)", output).group(1))
     )
-    page = {name: counts[f"page_{name}"] for name in ("hit", "miss", "stale", "degraded")}
+    # coalesced: served the copy another worker rendered meanwhile (counted apart from
+    # the hits: it waited for a render).
+    page = {name: counts[f"page_{name}"]
+            for name in ("hit", "miss", "stale", "degraded", "coalesced")}
     edge = {name: counts[f"edge_{name}"] for name in ("hit", "miss")}
     figures.update(
         statuses={f"{n}xx": counts[f"s{n}xx"] for n in range(2, 6)},
@@ -215,11 +218,17 @@ class Writer:
         """The drafts to publish (tagged with the most covered countries) and the one
         whose saves readers never see."""
         from django.db.models import Max
+        from django.urls import reverse
         from django_q.models import Schedule
 
         from articles.editorial import services
         from articles.models import Country
 
+        # Django loads the URLconf (the API's schemas and all) on the first reverse():
+        # here, not between the first write's commit and its checker's first fetch,
+        # where it cost 1.2-1.5 s on the loaded bench (a server has it loaded before
+        # its first request).
+        reverse("articles:home")
         self.last_schedule = Schedule.objects.aggregate(last=Max("pk"))["last"] or 0
         countries = [tag for key, tag in most_covered_tags(TAGS) if key == "country"][:5]
         countries = countries or list(Country.objects.order_by("pk")[:1])
@@ -509,14 +518,40 @@ def writer_env(database, edge_urls=()):
             "EDGE_PURGE_URLS": ",".join(edge_urls)}
 
 
-def phase(base_url, mix_file, warmup, seconds, env):
-    """A warm-up, the readers alone, then the readers and the writer."""
+def phase(base_url, mix, mix_file, warmup, seconds, env, *, prime=False):
+    """A warm-up, the readers alone, then the readers and the writer; ``prime``: every
+    address of the mix read once before the warm-up."""
+    out = {}
+    if prime:
+        out["primed"] = read_each_once(base_url, [path for _weight, path in mix])
     harness.log(f"mixed: {base_url}: {warmup} s warm-up")
     load(base_url, mix_file, warmup)
     baseline = load(base_url, mix_file, seconds)
     harness.log(f"mixed: readers alone {headline(baseline)}")
     with_writes = with_writer(base_url, mix_file, seconds, env)
-    return {"readers alone": baseline, "readers and writer": with_writes}
+    return {**out, "readers alone": baseline, "readers and writer": with_writes}
+
+
+def read_each_once(base_url, paths, connections=4):
+    """Fetch every path once (a site in production has had its newest stories read all
+    day): how long it took and the statuses."""
+    def fetch(path):
+        try:
+            with urllib.request.urlopen(base_url + path, timeout=30) as answer:
+                answer.read()
+                return answer.status
+        except urllib.error.HTTPError as error:
+            return error.code
+        except OSError:
+            return None
+
+    started = time.monotonic()
+    with ThreadPoolExecutor(connections) as pool:
+        statuses = Counter(str(status) for status in pool.map(fetch, paths))
+    seconds = round(time.monotonic() - started, 1)
+    harness.log(f"mixed: {base_url}: read each of {len(paths)} addresses once in "
+                f"{seconds} s ({dict(statuses)})")
+    return {"addresses": len(paths), "seconds": seconds, "statuses": dict(statuses)}
 
 
 def with_writer(base_url, mix_file, seconds, env, fault=None):
@@ -554,19 +589,27 @@ def measure(args, database):
     workdir = Path(tempfile.mkdtemp(prefix="newsroom-mixed-"))
     mix = reader_mix()
     mix_file = write_mix(mix, workdir / "mix.txt")
+    prime = args.mixed_prime
+    workers = args.mixed_workers
     out = {"articles": args.articles, "mix": describe(mix),
            "settings": {"warmup": warmup, "seconds": seconds, "connections": 16,
-                        "zipf_s": ZIPF_S, "newest": NEWEST, "tags": TAGS, "words": WORDS},
+                        "zipf_s": ZIPF_S, "newest": NEWEST, "tags": TAGS, "words": WORDS,
+                        "primed": prime, "workers": workers},
            "load_average_at_start": os.getloadavg()}
-    server = harness.Server(harness.app_env(database))
+    server = harness.Server(harness.app_env(database), workers=workers)
     try:
         app = f"http://127.0.0.1:{server.port}"
-        out["app"] = phase(app, mix_file, warmup, seconds, writer_env(database))
-        if shutil.which("varnishd"):
-            out.update(through_varnish(args, server, mix_file, warmup, seconds, database))
+        out["app"] = phase(app, mix, mix_file, warmup, seconds, writer_env(database),
+                           prime=prime)
+        if args.mixed_app_only:
+            harness.log("mixed: the app alone, as asked: no edge runs")
+        elif shutil.which("varnishd"):
+            out.update(through_varnish(args, server, mix, mix_file, warmup, seconds,
+                                       database))
         else:
             harness.log("mixed: varnishd is not installed: no edge runs")
-        out["nginx static file"] = static_ceiling(server, workdir, seconds)
+        if not args.mixed_app_only:
+            out["nginx static file"] = static_ceiling(server, workdir, seconds)
         out["memory"] = server.worker_memory()
     finally:
         server.stop()
@@ -578,15 +621,16 @@ def measure(args, database):
     return out
 
 
-def through_varnish(args, server, mix_file, warmup, seconds, database):
+def through_varnish(args, server, mix, mix_file, warmup, seconds, database):
     varnish = proxies.Varnish(port=harness.free_port(), upstream_port=server.port,
                               prefix=("taskset", "-c", "1"))
     try:
         # The health probe needs two good answers before misses are fetched.
         harness.wait_for(lambda: harness.fetch_status(varnish.url + "/healthz") == 200,
                          "Varnish")
-        out = {"varnish": phase(varnish.url, mix_file, warmup, seconds,
-                                writer_env(database, [varnish.url]))}
+        out = {"varnish": phase(varnish.url, mix, mix_file, warmup, seconds,
+                                writer_env(database, [varnish.url]),
+                                prime=args.mixed_prime)}
         out["varnish"]["counters"] = edge_counters(varnish)
         if args.faults:
             out.update(edge_faults(varnish, mix_file, seconds, database))

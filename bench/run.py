@@ -456,6 +456,14 @@ def main():
                         help="skip the mixed run after the pages (the cost curve's runs)")
     parser.add_argument("--mixed-warmup", type=int, default=30)
     parser.add_argument("--mixed-seconds", type=int, default=60)
+    parser.add_argument("--mixed-prime", action="store_true",
+                        help="the mixed run's steady state: every address of the mix read "
+                        "once before the warm-up, as a site's readers have read its newest "
+                        "stories (default: from an empty cache, the tail cold)")
+    parser.add_argument("--mixed-app-only", action="store_true",
+                        help="the mixed run on the app alone: no Varnish, no nginx")
+    parser.add_argument("--mixed-workers", type=int, default=2,
+                        help="gunicorn sync workers for the mixed run (one core)")
     args = parser.parse_args()
     if args.quick:
         if args.articles == 100_000:

@@ -275,6 +275,10 @@ NEWSROOM_PAGE_SHARED_MAX_AGE = int(os.environ.get("NEWSROOM_PAGE_SHARED_MAX_AGE"
 # Writes invalidate cached pages at once; this bound is for what changes with the clock
 # alone (the news sitemap's two days, the home page's thirty).
 NEWSROOM_PAGE_CACHE_TIMEOUT = int(os.environ.get("NEWSROOM_PAGE_CACHE_TIMEOUT", "300"))
+# A worker that misses a page another worker is rendering waits this long for its copy
+# (articles.caching.pages) before rendering the page itself.
+NEWSROOM_PAGE_RENDER_WAIT_SECONDS = float(os.environ.get("NEWSROOM_PAGE_RENDER_WAIT_SECONDS",
+                                                         "2"))
 # An article's "related" list: an edit of one it lists shows at once; a newer article
 # joins it within this time (publishing one does not make every article page stale).
 NEWSROOM_RELATED_SECONDS = int(os.environ.get("NEWSROOM_RELATED_SECONDS", "600"))

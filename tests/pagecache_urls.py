@@ -1,5 +1,7 @@
 """A tiny public site for the page-cache tests, independent of the real templates."""
 
+import time
+
 from django.contrib import admin
 from django.http import HttpResponse
 from django.middleware.csrf import get_token
@@ -48,6 +50,26 @@ def private_page(request):
     return HttpResponse("private")
 
 
+class SlowPage:
+    """A page that takes a while to render and counts its renders; it shows ``text`` as
+    read when its rendering began (as a view reads the database) and depends on the key
+    ``slow``."""
+
+    seconds = 0.4
+    text = "first"
+    renders = 0
+
+    @classmethod
+    def view(cls, request):
+        from articles.caching import dependencies
+
+        cls.renders += 1
+        dependencies.record("slow")
+        text = cls.text
+        time.sleep(cls.seconds)
+        return HttpResponse(text, content_type="text/plain")
+
+
 urlpatterns = [
     path("", article_list, name="list"),
     path("a/<slug:slug>/", article_detail, name="detail"),
@@ -55,6 +77,7 @@ urlpatterns = [
     path("cookie/", sets_cookie),
     path("private/", private_page),
     path("form/", form_page),
+    path("slow/", SlowPage.view),
     # The real site too, so shared templates (the 404 page) can reverse its names.
     path("admin/", admin.site.urls),
     path("site/", include("articles.public.urls")),

@@ -85,12 +85,20 @@ def test_an_edit_changes_every_page_that_shows_the_article_and_no_other(client, 
 
 
 def test_a_correction_changes_the_article_page_not_the_listings(client, newsroom):
+    """A note shows on its article's page, its API article and the corrections page;
+    the listings, feeds and searches that show the story's card stay cached."""
     story = newsroom["india"]
-    cached(client, story.get_absolute_url(), "/countries/russia/")
+    api_article = f"/api/v1/articles/{story.pk}/"
+    showing_card = ["/", "/countries/india/", "/feeds/latest/", "/search/?q=delhi",
+                    "/countries/russia/"]
+    cached(client, story.get_absolute_url(), api_article, "/corrections/", *showing_card)
     Correction.objects.create(article=story, note="The talks began on Tuesday.")
-    page = read(client, story.get_absolute_url())
-    assert "began on Tuesday" in page.content.decode()
-    assert read(client, "/countries/russia/")["X-Page-Cache"] == "hit"
+    for url in (story.get_absolute_url(), api_article, "/corrections/"):
+        page = read(client, url)
+        assert page["X-Page-Cache"] == "miss", url
+        assert "began on Tuesday" in page.content.decode(), url
+    for url in showing_card:
+        assert read(client, url)["X-Page-Cache"] == "hit", url
 
 
 def test_a_publication_changes_the_listings_it_joins_and_leaves_articles_cached(
@@ -220,3 +228,21 @@ def test_a_scheduled_article_appears_even_if_a_write_comes_first(client):
         february.headline = "A February story, edited"
         february.save()  # not on March's page, and before any reader
         assert b"Nine sharp story" in client.get(march).content
+
+
+def test_a_first_render_gives_each_new_key_its_version_once(client, newsroom, monkeypatch):
+    """The first reader of a page no one has read pays one cache round trip per new
+    dependency key, not one per remembered value that shows it."""
+    added = []
+    real_add = state.cache.add
+
+    def counting_add(key, *args, **kwargs):
+        added.append(key)
+        return real_add(key, *args, **kwargs)
+
+    monkeypatch.setattr(state.cache, "add", counting_add)
+    response = client.get(newsroom["india"].get_absolute_url())
+    assert response["X-Page-Cache"] == "miss"
+    versions = [key for key in added if key.startswith(state.VERSION_PREFIX)]
+    assert versions, "the page's keys had no version yet"
+    assert len(versions) == len(set(versions))

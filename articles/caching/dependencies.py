@@ -2,7 +2,11 @@
 can make stale exactly what shows what it changed (``articles.caching.state``).
 
 - ``article:<id>``: one article as readers see it (its page, its card anywhere);
-  changed by any write to a public-facing article, its tags or its corrections.
+  changed by any write to a public-facing article or its tags.
+- ``article-notes:<id>``: one article's corrections and clarifications (the notes and
+  the "Updated" time of its page, its API article); changed by a note added, edited or
+  deleted. No card, listing, related list or search result shows them, so a correction
+  leaves those cached.
 - ``published``: which articles are public, in what order (the home page, the latest
   feed, the tag indexes' counts, the archive index); changed by a publication, a
   withdrawal, a new publication time or address, a tag added or removed.
@@ -57,6 +61,10 @@ AUTHORS = "authors"
 
 def article(article_id):
     return f"article:{article_id}"
+
+
+def article_notes(article_id):
+    return f"article-notes:{article_id}"
 
 
 def tag(taxonomy_key, tag_id):

@@ -55,6 +55,10 @@ from articles.caching.state import (
 log = logging.getLogger("newsroom.cache")
 
 PAGE_KEY_PREFIX = "pagecache:entry:"
+# Held while a worker renders a page that was missed, so the others wait for its copy.
+RENDERING_PREFIX = "pagecache:rendering:"
+# How often a worker waiting for another's render looks for its copy.
+RENDER_POLL_SECONDS = 0.01
 # The signed cookie that marks a logged-in staff member's browser.
 STAFF_COOKIE = "newsroom_staff"
 STAFF_COOKIE_SALT = "newsroom.caching.staff"
@@ -197,11 +201,55 @@ class PageCacheMiddleware:
             entry = shared.get(key)
             if self.is_current(entry, state):
                 page_memory.set(state, key, entry, self.timeout(), size=len(entry.value[0]))
-        if self.is_current(entry, state):
-            content, headers, etag, rendered_at = entry.value[:4]
-            response = HttpResponse(content, headers=headers, status=stored_status(entry))
-            return answer(request, response, etag, rendered_at, "hit")
+        if not self.is_current(entry, state):
+            stores = request.method == "GET" and state.sequence is not None and may_store(state)
+            claimed = self.claim_render(key) if stores else None
+            entry = self.wait_for_render(key, state) if claimed is False else None
+            if entry is None:
+                try:
+                    return self.render(request, key, keys, state)
+                finally:
+                    if claimed:
+                        shared.delete(RENDERING_PREFIX + key)
+            outcome = "coalesced"
+        else:
+            outcome = "hit"
+        content, headers, etag, rendered_at = entry.value[:4]
+        response = HttpResponse(content, headers=headers, status=stored_status(entry))
+        return answer(request, response, etag, rendered_at, outcome)
 
+    @staticmethod
+    def claim_render(key):
+        """True: this worker renders the missed page (the others wait for its copy);
+        False: another worker is rendering it; None: the cache did not say.
+
+        A write makes its hottest pages stale for every worker at once: one renders
+        each, instead of every worker rendering the same page side by side.
+        """
+        timeout = max(1, round(2 * settings.NEWSROOM_PAGE_RENDER_WAIT_SECONDS))
+        return shared.add(RENDERING_PREFIX + key, 1, timeout=timeout)
+
+    def wait_for_render(self, key, state):
+        """The copy another worker is rendering, once stored; None when this worker is
+        to render the page after all: the other stored nothing current, the wait
+        passed NEWSROOM_PAGE_RENDER_WAIT_SECONDS, or a write to what the page shows
+        landed meanwhile."""
+        lock = RENDERING_PREFIX + key
+        deadline = time.monotonic() + settings.NEWSROOM_PAGE_RENDER_WAIT_SECONDS
+        while time.monotonic() < deadline:
+            time.sleep(RENDER_POLL_SECONDS)
+            found = shared.get_many([key, lock])
+            entry = found.get(key)
+            if self.is_current(entry, state):
+                # Checked afresh, not against this request's memo of versions: no copy
+                # a write has since made stale is served (or kept by a cache in front).
+                return None if changed_since(entry.keys, state) else entry
+            if lock not in found:
+                return None  # rendered, but nothing current was stored
+        return None
+
+    def render(self, request, key, keys, state):
+        """The page rendered now, stored if it may be kept."""
         # When rendering began: a page that read the database before a withdrawal is
         # older than it, however late it finished.
         rendered_at = int(time.time())

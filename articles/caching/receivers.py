@@ -152,9 +152,11 @@ def _tag_row_changed(sender, instance, **kwargs):
 
 
 def _correction_changed(sender, instance, **kwargs):
-    """A note changes its article; a correction or clarification the corrections page."""
+    """A note changes its article's notes (its page, not its cards: no listing, related
+    list, feed or search result shows notes); a correction or clarification the
+    corrections page."""
     if _any_public_facing([instance.article_id]):
-        invalidate(article_keys(instance.article_id) | {keys.CORRECTIONS})
+        invalidate({keys.article_notes(instance.article_id), keys.CORRECTIONS})
 
 
 def _byline_changed(sender, instance, **kwargs):

@@ -139,7 +139,11 @@ class GuardedCache:
         return self.call({}, "get_many", keys)
 
     def add(self, key, value, timeout=None):
-        return self.call(False, "add", key, value, timeout=timeout)
+        """True if stored, False if the key was there, None if the cache did not say."""
+        return self.call(None, "add", key, value, timeout=timeout)
+
+    def delete(self, key):
+        return self.call(None, "delete", key)
 
     def incr(self, key):
         return self.call(None, "incr", key)
@@ -387,6 +391,11 @@ def record_versions(keys, state):
         return
     for key in unknown:
         shared.add(VERSION_PREFIX + key, now, timeout=None)
+    # The request's memo learns them too: a page's remembered values share most of
+    # their keys, and each would otherwise add them again, a round trip a key.
+    known = versions_for_request.get() if in_request.get() else None
+    if known is not None:
+        known.update(dict.fromkeys(unknown, now))
 
 
 in_request = contextvars.ContextVar("newsroom_in_request", default=False)

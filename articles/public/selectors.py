@@ -204,12 +204,12 @@ def article_tags(article, *, fresh=False):
 
 
 def article_corrections(article, *, fresh=False):
-    """The article's corrections, oldest first; remembered until content changes."""
+    """The article's corrections, oldest first; remembered until one changes."""
     def read():
         return list(article.corrections.all())
 
     return read() if fresh else remember("article-corrections", read, article.pk,
-                                         depends_on={dependencies.article(article.pk)})
+                                         depends_on={dependencies.article_notes(article.pk)})
 
 
 class PageTags:
