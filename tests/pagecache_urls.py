@@ -58,6 +58,7 @@ class SlowPage:
     seconds = 0.4
     text = "first"
     renders = 0
+    began = None  # a threading.Event set once a render has read its text, if given
 
     @classmethod
     def view(cls, request):
@@ -66,6 +67,8 @@ class SlowPage:
         cls.renders += 1
         dependencies.record("slow")
         text = cls.text
+        if cls.began is not None:
+            cls.began.set()
         time.sleep(cls.seconds)
         return HttpResponse(text, content_type="text/plain")
 

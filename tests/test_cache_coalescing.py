@@ -19,6 +19,7 @@ def slow_page(monkeypatch):
     monkeypatch.setattr(SlowPage, "text", "first")
     monkeypatch.setattr(SlowPage, "renders", 0)
     monkeypatch.setattr(SlowPage, "seconds", 0.4)
+    monkeypatch.setattr(SlowPage, "began", None)
     assert Client().get("/slow/")["X-Page-Cache"] == "miss"
     state.bump({"slow"})  # a write makes the page stale
     return SlowPage
@@ -54,9 +55,13 @@ def test_a_copy_rendered_before_a_write_is_not_handed_to_the_waiting_reader(slow
     """The first reader's render read the page before a write landed: the reader who
     waited for it renders the page afresh and sees the write."""
     slow_page.text = "second"
+    slow_page.began = threading.Event()
 
     def write_meanwhile():
-        time.sleep(0.2)  # both readers have begun; the first is rendering
+        # Once the first render has read the page (however busy the machine), while
+        # it is still rendering and the second reader has begun.
+        assert slow_page.began.wait(10)
+        time.sleep(0.15)
         slow_page.text = "third"
         state.bump({"slow"})
 
