@@ -30,7 +30,12 @@ from articles.api.schemas import (
 from articles.caching import dependencies
 from articles.models import TAXONOMIES, TAXONOMIES_BY_PLURAL
 from articles.platform.dates import FIRST_YEAR, LAST_YEAR
-from articles.public.search import SearchParams, ranked_search, tags_named_in
+from articles.public.search import (
+    SearchParams,
+    ranked_search,
+    search_dependencies,
+    tags_named_in,
+)
 from articles.public.selectors import article_corrections, tag_index
 
 DEFAULT_LIMIT = 20
@@ -279,11 +284,12 @@ def search(request, query: Query[SearchQuery]):
     params = SearchParams(q=query.q.strip(), country=query.country.strip(),
                           minister=query.minister.strip(), policy=query.policy.strip(),
                           date_from=query.published_from, date_to=query.published_to)
-    dependencies.record(dependencies.SEARCH)
+    matching_tags = tags_named_in(params.q)
+    dependencies.record(*search_dependencies(params, matching_tags))
     if params.is_empty:
         return {"items": [], "page": 1, "next": None}
     start = (query.page - 1) * query.limit
-    found = list(ranked_search(params, tags_named_in(params.q))[start:start + query.limit + 1])
+    found = list(ranked_search(params, matching_tags)[start:start + query.limit + 1])
     rows = found[: query.limit]
     dependencies.record(*(dependencies.article(row.pk) for row in rows))
     tags = reads.remembered_tags([row.pk for row in rows])

@@ -31,7 +31,17 @@ can make stale exactly what shows what it changed (``articles.caching.state``).
   story changes ``published``, which the home page shows too).
 - ``image:<id>``: one image of the library as pages show it (its alt text, caption,
   credit, renditions), wherever it appears; changed by any write to the image.
-- ``search`` and ``sitemap``: changed by any write to a public-facing article.
+- ``search:<lexeme>`` (``search:tariff``): the full-text searches (PostgreSQL) for a
+  word, by its stem as PostgreSQL's English configuration makes it; changed when a
+  public article that has the word, before or after the write, joins or leaves the
+  results or moves among them (a publication, a withdrawal, a new time: all its words;
+  an edit: the words whose count or weight it changed). A search's ranking also
+  depends on the tags it names and, when filtered, on ``published``.
+- ``search``: changed by any write to a public-facing article: what the search on
+  other databases (word matching) and lists narrowed by update time show.
+- ``sitemap``: changed by any write to a public-facing article.
+- ``vocabulary``: which entries the vocabulary has (the tags a search names); changed
+  by an entry added (renamed or deleted ones renew everything).
 - ``any``: changed by every write; a page whose view names nothing depends on it.
 
 A vocabulary entry renamed, merged or deleted shows on pages of every kind: its write
@@ -45,6 +55,8 @@ shows. The keys of a page are sent to the edge cache too (``xkey``).
 
 import contextlib
 import contextvars
+import hashlib
+from urllib.parse import quote
 
 # Stands for every key: the epoch is renewed.
 EVERYTHING = "*"
@@ -54,6 +66,7 @@ PUBLISHED = "published"
 FRONT_PAGE = "front-page"
 SEARCH = "search"
 SITEMAP = "sitemap"
+VOCABULARY = "vocabulary"
 CORRECTIONS = "corrections"
 # Which authors there are, by name and slug: the authors' index and slug lookups.
 AUTHORS = "authors"
@@ -61,6 +74,15 @@ AUTHORS = "authors"
 
 def article(article_id):
     return f"article:{article_id}"
+
+
+def search_word(lexeme):
+    """The searches for a word (a lexeme of PostgreSQL's English configuration): the key
+    is safe in a header (``xkey``) and bounded in length, whatever the word."""
+    token = quote(lexeme, safe="")
+    if len(token) > 40:
+        token = "#" + hashlib.blake2b(lexeme.encode(), digest_size=10).hexdigest()
+    return f"search:{token}"
 
 
 def article_notes(article_id):

@@ -34,6 +34,9 @@ from articles.caching import dependencies
 log = logging.getLogger("newsroom.cache")
 
 PURGE_HEADER = "xkey-purge"
+# Keys per purge request, in characters: Varnish takes a header of up to 8 KiB
+# (http_req_hdr_len); a publication names every word of its story (search results).
+PURGE_HEADER_CHARS = 6000
 # Minutes before each new attempt at a purge an edge node refused; then its copies
 # expire by themselves (the VCL's TTL).
 PURGE_RETRY_MINUTES = (1, 2, 5)
@@ -160,9 +163,26 @@ def purge_now(keys, nodes, attempt=0):
 
 
 def _purged(node, keys):
-    """True once the node has taken the purge."""
+    """True once the node has taken the purge (a request per header's worth of keys)."""
+    return all(_purged_part(node, part) for part in _header_parts(keys))
+
+
+def _header_parts(keys):
+    """The keys as xkey-purge values of at most PURGE_HEADER_CHARS each."""
+    part, size = [], 0
+    for key in keys:
+        if part and size + 1 + len(key) > PURGE_HEADER_CHARS:
+            yield " ".join(part)
+            part, size = [], 0
+        part.append(key)
+        size += len(key) + 1
+    if part:
+        yield " ".join(part)
+
+
+def _purged_part(node, value):
     request = urllib.request.Request(node.rstrip("/") + "/", method="PURGE",
-                                     headers={PURGE_HEADER: " ".join(keys)})
+                                     headers={PURGE_HEADER: value})
     try:
         urllib.request.urlopen(request, timeout=2).close()
         return True

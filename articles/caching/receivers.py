@@ -10,11 +10,18 @@ change) and withdrawn articles (their address answers 410 with the newsroom's no
 
 import threading
 
-from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
+from django.db.models import Case, When
+from django.db.models.signals import (
+    m2m_changed,
+    post_delete,
+    post_save,
+    pre_delete,
+    pre_save,
+)
 from django.utils import timezone
 
 from articles.caching import dependencies as keys
-from articles.caching import edges
+from articles.caching import edges, search_words
 from articles.caching.invalidation import invalidate
 from articles.models import (
     MENTION_MODELS,
@@ -76,22 +83,27 @@ def _article_saving(sender, instance, raw=False, **kwargs):
     rows = getattr(_before, "rows", None)
     if rows is None:
         rows = _before.rows = {}
-    rows[id(instance)] = (
-        sender.objects.using("default").filter(pk=instance.pk)
-        .values_list("status", "slug", "published_at").first()
-    )
+    fields = ["status", "slug", "published_at"]
+    if search_words.in_use():
+        # The words readers could find it by (read only for a public-facing article).
+        fields.append(Case(When(status__in=PUBLIC_FACING, then=search_words.vector_text())))
+    row = (sender.objects.using("default").filter(pk=instance.pk)
+           .values_list(*fields).first())
+    rows[id(instance)] = row and (row[:3], row[3] if len(row) > 3 else None)
 
 
 def _article_saved(sender, instance, raw=False, **kwargs):
     """Invalidate, once the row is written, if readers see the article before or after."""
-    before = getattr(_before, "rows", {}).pop(id(instance), None)
+    before, words_before = getattr(_before, "rows", {}).pop(id(instance), None) or (None, None)
     if raw:
         return
     if instance.status not in PUBLIC_FACING and (before is None
                                                  or before[0] not in PUBLIC_FACING):
         return
     changed = article_keys(instance.pk)
-    if before is None or before != (instance.status, instance.slug, instance.published_at):
+    listed = before is None or before != (instance.status, instance.slug, instance.published_at)
+    changed |= _search_keys(instance.pk, words_before, joins_or_leaves=listed)
+    if listed:
         changed |= listing_keys(instance.pk, instance.published_at,
                                 before[2] if before else None)
         if (instance.status == Article.Status.PUBLISHED and instance.published_at
@@ -111,13 +123,36 @@ def _taken_down(instance, before):
     return (Article(slug=before[1], published_at=before[2]).get_absolute_url(),)
 
 
+def _search_keys(article_id, words_before, *, joins_or_leaves):
+    """The searches a save of a public-facing article changes: every word it had or has
+    when it joins, leaves or moves in the results (a publication, a withdrawal, a new
+    time); else the words the edit changed."""
+    if not search_words.in_use():
+        return set()
+    if joins_or_leaves:
+        return search_words.of_articles([article_id]) | search_words.changed(words_before, None)
+    words_after = (Article.objects.using("default").filter(pk=article_id)
+                   .values_list(search_words.vector_text(), flat=True).first())
+    return search_words.changed(words_before, words_after)
+
+
+def _article_deleting(sender, instance, **kwargs):
+    """Before the row goes: the searches it could be found by."""
+    if instance.status in PUBLIC_FACING:
+        words = getattr(_before, "words", None)
+        if words is None:
+            words = _before.words = {}
+        words[id(instance)] = search_words.of_articles([instance.pk])
+
+
 def _article_deleted(sender, instance, **kwargs):
+    words = getattr(_before, "words", {}).pop(id(instance), set())
     if instance.status in PUBLIC_FACING:
         purge = ()
         if instance.status == Article.Status.PUBLISHED and instance.published_at:
             purge = (instance.get_absolute_url(),)
-        invalidate(article_keys(instance.pk) | listing_keys(instance.pk, instance.published_at),
-                   purge=purge)
+        invalidate(article_keys(instance.pk) | words
+                   | listing_keys(instance.pk, instance.published_at), purge=purge)
 
 
 def _any_public_facing(article_ids):
@@ -182,12 +217,14 @@ def _front_page_changed(sender, instance, **kwargs):
 
 def _vocabulary_changed(sender, instance, created=False, **kwargs):
     """A renamed or deleted entry changes every page that names it (cards, asides,
-    indexes): everything; a new one, nothing yet (no article carries it), but a new
-    minister joins their country's page (its list of ministers)."""
+    indexes): everything; a new one, only the searches that name it (no article carries
+    it yet), and a new minister joins their country's page (its list of ministers)."""
     if not created:
         invalidate({keys.EVERYTHING})
     elif getattr(instance, "country_id", None):
-        invalidate({keys.tag("country", instance.country_id)})
+        invalidate({keys.VOCABULARY, keys.tag("country", instance.country_id)})
+    else:
+        invalidate({keys.VOCABULARY})
 
 
 def _image_changed(sender, instance, created=False, **kwargs):
@@ -201,6 +238,7 @@ def connect_signals():
     receivers = [
         (pre_save, _article_saving, Article),
         (post_save, _article_saved, Article),
+        (pre_delete, _article_deleting, Article),
         (post_delete, _article_deleted, Article),
         (post_save, _correction_changed, Correction),
         (post_delete, _correction_changed, Correction),

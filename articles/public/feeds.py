@@ -24,7 +24,11 @@ from articles.caching.state import remember_many
 from articles.models import Article
 from articles.platform.text import output_data
 from articles.public import bylines, mentioned, selectors
-from articles.public.search import SearchParams, search_articles, tags_named_in
+from articles.public.search import (
+    SearchParams,
+    newest_matches,
+    tags_named_in,
+)
 from articles.public.views import bilateral_pair, local_day_range
 
 FEED_SIZE = 20
@@ -294,18 +298,9 @@ class SearchFeed(ArticleFeed):
     def get_object(self, request):
         return SearchParams.from_query_dict(request.GET)
 
-    def dependency_keys(self, obj):
-        return {dependencies.SEARCH}
-
     def items(self, obj):
-        dependencies.record(*self.dependency_keys(obj))
         # Read on every request: just the ids, as their items are mostly remembered.
-        return feed_items(list(self.articles(obj).values_list("pk", flat=True)[:FEED_SIZE]))
-
-    def articles(self, obj):
-        if obj.is_empty:
-            return Article.objects.none()
-        return search_articles(obj, tags_named_in(obj.q), newest=FEED_SIZE)
+        return feed_items(newest_matches(obj, tags_named_in(obj.q), FEED_SIZE))
 
     def title(self, obj):
         return f"Search: {obj.q} — {settings.NEWSROOM_NAME}"

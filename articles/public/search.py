@@ -33,7 +33,7 @@ from django.http import QueryDict
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
-from articles.caching import dependencies
+from articles.caching import dependencies, search_words
 from articles.caching.state import remember
 from articles.models import TAXONOMIES, Article
 from articles.platform.dates import clamp_day, day_start
@@ -136,6 +136,49 @@ def search_articles(params, matching_tags=(), *, newest=SEARCH_WINDOW):
     return _word_match(articles, params.q, tag_match)
 
 
+def search_dependencies(params, matching_tags=()):
+    """What a search's results depend on (``articles.caching.dependencies``; the cards
+    shown add their articles). On PostgreSQL: the searches for its words (a write
+    changes those of the words it adds, removes or moves), the tags it names (their
+    articles are found too) and, with filters or none, what is public; elsewhere, every
+    write to a public article."""
+    if params.is_empty:
+        return {dependencies.VOCABULARY}  # the form alone: its list of countries
+    if not uses_full_text():
+        return {dependencies.SEARCH}
+    found = {dependencies.tag(tag.kind, tag.pk) for tag in matching_tags}
+    if params.has_filters or not params.q:
+        found.add(dependencies.PUBLISHED)
+    return found
+
+
+def _word_keys(text, query_text):
+    """The keys of the searches for every word the search looks for or excludes, from
+    its tsquery as a query of the results wrote it (``query_text``), else asked for
+    (no results)."""
+    if query_text is None:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT websearch_to_tsquery(%s::regconfig, %s)::text",
+                           [SEARCH_CONFIG, text])
+            query_text = cursor.fetchone()[0]
+    return frozenset(search_words.keys(search_words.lexemes(query_text)))
+
+
+def newest_matches(params, matching_tags, size):
+    """The ids of the newest ``size`` matches, newest first (a feed); what they depend
+    on is recorded (search_dependencies(), and on PostgreSQL the search's words)."""
+    dependencies.record(*search_dependencies(params, matching_tags))
+    if params.is_empty:
+        return []
+    articles = search_articles(params, matching_tags, newest=size)
+    if not params.q or not uses_full_text():
+        return list(articles.values_list("pk", flat=True)[:size])
+    rows = list(articles.annotate(query_text=Cast(_search_query(params.q), TextField()))
+                .values_list("pk", "query_text")[:size])
+    dependencies.record(*_word_keys(params.q, rows[0][1] if rows else None))
+    return [pk for pk, _ in rows]
+
+
 def ranked_search(params, matching_tags=()):
     """What the search page lists, for the paginator: the best of the newest matches
     first on PostgreSQL (``SearchResults``), the newest first elsewhere (a queryset).
@@ -143,13 +186,13 @@ def ranked_search(params, matching_tags=()):
     if not params.q or not uses_full_text():
         return search_articles(params, matching_tags)
     tag_ids = sorted((tag.kind, tag.pk) for tag in matching_tags)
-    ids, lexemes = remember(
-        "search-ranking", lambda: _rank(params, matching_tags), SEARCH_WINDOW, PHRASE_REACH,
+    ids, lexemes, word_keys = remember(
+        "search-ranked", lambda: _rank(params, matching_tags), SEARCH_WINDOW, PHRASE_REACH,
         params.q, params.country, params.minister, params.policy, params.date_from,
-        params.date_to, tag_ids, depends_on={dependencies.SEARCH},
+        params.date_to, tag_ids, depends_on=search_dependencies(params, matching_tags),
     )
     return SearchResults(ids, window=SEARCH_WINDOW, reach=phrase_reach(params.q),
-                         highlighter=Highlighter(lexemes, stems=True))
+                         highlighter=Highlighter(lexemes, stems=True), word_keys=word_keys)
 
 
 @dataclass(frozen=True, eq=False)
@@ -165,6 +208,8 @@ class SearchResults(Sequence):
     window: int  # how many of the newest matches were ranked (of each kind, text and tags)
     reach: int | None  # for a phrase: among how many of the newest articles with its words
     highlighter: Highlighter
+    # The keys of the searches for its words: what a write must name to change it.
+    word_keys: frozenset = frozenset()
 
     def __len__(self):
         return len(self.ids)
@@ -298,7 +343,8 @@ def _window(articles, query, tag_match, fields, size, reach=None):
 
 
 def _rank(params, matching_tags):
-    """(ids best first, the query's lexemes): one query over the window.
+    """(ids best first, the query's lexemes, the keys of its words): one query over the
+    window (a second without results, for the words).
 
     Each candidate is ranked as it is found, in the same scan: no second lookup of the
     window's rows, and only ids and ranks travel. Headline words weigh most
@@ -325,8 +371,11 @@ def _rank(params, matching_tags):
     else:
         rows = list(_window(articles, query, tag_match, fields, SEARCH_WINDOW))
     rows.sort(key=lambda r: (r["rank"], r["published"], r["pk"]), reverse=True)
-    lexemes = query_lexemes(rows[0]["query_text"]) if rows else []
-    return list(dict.fromkeys(r["pk"] for r in rows)), lexemes
+    query_text = rows[0]["query_text"] if rows else None
+    lexemes = query_lexemes(query_text) if rows else []
+    word_keys = _word_keys(params.q, query_text)
+    dependencies.record(*word_keys)
+    return list(dict.fromkeys(r["pk"] for r in rows)), lexemes, word_keys
 
 
 def _phrase_rows(articles, query, tag_match, fields, reach):
@@ -421,7 +470,7 @@ def tags_named_in(text):
     if not text:
         return []
     return remember("search-tags", lambda: search_tag_matches(text), text,
-                    depends_on={dependencies.SEARCH})
+                    depends_on={dependencies.VOCABULARY})
 
 
 def country_options(selected):

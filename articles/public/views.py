@@ -31,6 +31,7 @@ from articles.public.search import (
     country_options,
     highlighter_for,
     ranked_search,
+    search_dependencies,
     search_query_string,
     tags_named_in,
 )
@@ -494,7 +495,9 @@ class SearchView(ArticleListView):
         return f"{self.request.path}?{self.params!r}"
 
     def dependency_keys(self):
-        return {dependencies.SEARCH}
+        """search_dependencies(), and the searches for its words (PostgreSQL)."""
+        words = getattr(getattr(self, "object_list", None), "word_keys", frozenset())
+        return search_dependencies(self.params, self.matching_tags) | words
 
     def articles(self):
         if self.params.is_empty:

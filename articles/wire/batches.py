@@ -12,7 +12,7 @@ caller tells ``invalidate()`` once per batch the keys ``store_articles`` returns
 
 from dataclasses import dataclass, field
 
-from articles.caching import dependencies
+from articles.caching import dependencies, search_words
 from articles.caching.receivers import PUBLIC_FACING, article_keys, author_keys, tag_keys
 from articles.editorial import mentions as mention_store
 from articles.editorial import revisions
@@ -74,6 +74,9 @@ def store_articles(new_articles):
         model.objects.bulk_create(owned)
     _record_history(new_articles, owned_rows)
     keys = _store_mentions(new_articles)
+    # The searches for any word of a public one: it joins their results.
+    keys |= search_words.of_articles(
+        new.article.pk for new in new_articles if new.article.status in PUBLIC_FACING)
     for new in new_articles:
         if new.article.status in PUBLIC_FACING:
             keys |= article_keys(new.article.pk) | {dependencies.PUBLISHED}
