@@ -272,9 +272,10 @@ NEWSROOM_PAGE_SIZE = 20
 # Anonymous full-page cache (articles.caching); off only to measure uncached pages.
 NEWSROOM_PAGE_CACHE = env_bool("NEWSROOM_PAGE_CACHE", default=True)
 NEWSROOM_PAGE_SHARED_MAX_AGE = int(os.environ.get("NEWSROOM_PAGE_SHARED_MAX_AGE", "10"))
-# Writes invalidate cached pages at once; this bound is for what changes with the clock
-# alone (the news sitemap's two days, the home page's thirty).
-NEWSROOM_PAGE_CACHE_TIMEOUT = int(os.environ.get("NEWSROOM_PAGE_CACHE_TIMEOUT", "300"))
+# Writes invalidate cached pages at once, by key; what a page shows that changes with
+# the clock alone says when (a related list, the home page's thirty days, a coverage
+# chart's months: articles.caching.dependencies.record_until). This bounds the rest.
+NEWSROOM_PAGE_CACHE_TIMEOUT = int(os.environ.get("NEWSROOM_PAGE_CACHE_TIMEOUT", "3600"))
 # A worker that misses a page another worker is rendering waits this long for its copy
 # (articles.caching.pages) before rendering the page itself.
 NEWSROOM_PAGE_RENDER_WAIT_SECONDS = float(os.environ.get("NEWSROOM_PAGE_RENDER_WAIT_SECONDS",

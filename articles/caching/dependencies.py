@@ -51,11 +51,17 @@ coming due does.
 Views name the keys of the page they render, and cards and remembered values add
 theirs as they are read, with ``record()``, so a page's keys are everything it
 shows. The keys of a page are sent to the edge cache too (``xkey``).
+
+What moves with the clock alone says when, with ``record_until()``: a page lives until
+one of its keys changes or that moment comes, whichever is first (and at most
+``NEWSROOM_PAGE_CACHE_TIMEOUT``). A remembered value passes its moment on to every
+page that reads it.
 """
 
 import contextlib
 import contextvars
 import hashlib
+import math
 from urllib.parse import quote
 
 # Stands for every key: the epoch is renewed.
@@ -122,6 +128,14 @@ def archive_of(moment):
     return {archive(local.year), archive(local.year, local.month)}
 
 
+class Collected(set):
+    """The keys recorded for what is being rendered, and ``until``: the soonest moment
+    (epoch seconds) at which something it shows changes with the clock alone (a related
+    list taking in newer stories, a coverage chart's new month), infinity for never."""
+
+    until = math.inf
+
+
 # The sets of keys being collected: the page's, and one per remembered value being
 # computed inside it. A read records its keys in all of them.
 _collectors = contextvars.ContextVar("newsroom_dependency_collectors", default=())
@@ -129,8 +143,8 @@ _collectors = contextvars.ContextVar("newsroom_dependency_collectors", default=(
 
 @contextlib.contextmanager
 def collecting():
-    """Collect the keys recorded inside; yields the set they are added to."""
-    keys = set()
+    """Collect the keys recorded inside; yields the set they are added to (Collected)."""
+    keys = Collected()
     token = _collectors.set((*_collectors.get(), keys))
     try:
         yield keys
@@ -144,7 +158,19 @@ def recorded():
     return frozenset().union(*_collectors.get())
 
 
+def recorded_until():
+    """The soonest moment recorded so far (``record_until``) for what is being rendered."""
+    return min((collected.until for collected in _collectors.get()), default=math.inf)
+
+
 def record(*keys):
     """What is being read depends on ``keys``."""
     for collected in _collectors.get():
         collected.update(keys)
+
+
+def record_until(moment):
+    """What is being read changes with the clock alone at ``moment`` (epoch seconds):
+    the page (and any value computed inside it) must be rendered afresh by then."""
+    for collected in _collectors.get():
+        collected.until = min(collected.until, moment)

@@ -63,7 +63,7 @@ RENDER_POLL_SECONDS = 0.01
 STAFF_COOKIE = "newsroom_staff"
 STAFF_COOKIE_SALT = "newsroom.caching.staff"
 # Hop-by-hop or per-response headers that a stored page must not replay.
-UNSTORED_HEADERS = {"set-cookie", "date", "x-page-cache"}
+UNSTORED_HEADERS = {"set-cookie", "date", "x-page-cache", "surrogate-control"}
 
 
 def page_key(request):
@@ -189,6 +189,7 @@ class PageCacheMiddleware:
             if self.is_storable(request, response, keys):
                 name_keys(response, keys)
                 self.add_validators(response, etag_for(response.content), int(time.time()))
+                edge_lifetime(response, min(time.time() + self.timeout(), keys.until))
                 if page_cache_enabled():
                     response["X-Page-Cache"] = "degraded"
             return self.add_error_lifetime(response)
@@ -200,7 +201,8 @@ class PageCacheMiddleware:
         if entry is MISSING:
             entry = shared.get(key)
             if self.is_current(entry, state):
-                page_memory.set(state, key, entry, self.timeout(), size=len(entry.value[0]))
+                page_memory.set(state, key, entry, page_until(entry) - time.time(),
+                                size=len(entry.value[0]))
         if not self.is_current(entry, state):
             stores = request.method == "GET" and state.sequence is not None and may_store(state)
             claimed = self.claim_render(key) if stores else None
@@ -216,7 +218,7 @@ class PageCacheMiddleware:
             outcome = "hit"
         content, headers, etag, rendered_at = entry.value[:4]
         response = HttpResponse(content, headers=headers, status=stored_status(entry))
-        return answer(request, response, etag, rendered_at, outcome)
+        return answer(request, response, etag, rendered_at, outcome, until=page_until(entry))
 
     @staticmethod
     def claim_render(key):
@@ -260,6 +262,8 @@ class PageCacheMiddleware:
             return self.add_error_lifetime(response)
         etag = etag_for(response.content)
         self.add_validators(response, etag, rendered_at)
+        # Until one of its keys changes, or what it shows moves with the clock.
+        until = min(rendered_at + self.timeout(), keys.until)
         keys = name_keys(response, keys)
         # Before record_versions() below gives unversioned keys the number of now.
         born_stale = changed_since(keys, state)
@@ -267,18 +271,19 @@ class PageCacheMiddleware:
             headers = [(k, v) for k, v in response.items() if k.lower() not in UNSTORED_HEADERS]
             entry = Entry(state.epoch, state.sequence, keys,
                           (response.content, headers, etag, rendered_at,
-                           response.status_code))
+                           response.status_code, until))
             # Kept past its freshness as the page's last good copy (process_exception).
             shared.set(key, entry, timeout=last_good_seconds())
             record_versions(keys, state)
-            page_memory.set(state, key, entry, self.timeout(), size=len(response.content))
+            page_memory.set(state, key, entry, until - time.time(),
+                            size=len(response.content))
         if born_stale:
             # A write to what the page shows committed while it rendered: right for
             # this reader, stale for the next (stored above, it is not current here).
             # The edges' purge for that write may already have passed, so no cache in
             # front may keep this copy.
             response["Cache-Control"] = "no-store"
-        return answer(request, response, etag, rendered_at, "miss")
+        return answer(request, response, etag, rendered_at, "miss", until=until)
 
     def process_exception(self, request, exception):
         """The database failed (a restart, say): the page's last good copy, else a 503.
@@ -310,12 +315,14 @@ class PageCacheMiddleware:
 
     @staticmethod
     def timeout():
+        """How long a page lives at most, whatever it shows."""
         return settings.NEWSROOM_PAGE_CACHE_TIMEOUT
 
     def is_current(self, entry, state):
-        """A stored page whose dependency keys have not changed, rendered recently enough."""
+        """A stored page whose dependency keys have not changed, and whose moment of
+        changing with the clock (page_until) has not come."""
         return (entry is not None and entry is not MISSING
-                and entry.value[3] > time.time() - self.timeout() and is_current(entry, state))
+                and page_until(entry) > time.time() and is_current(entry, state))
 
     @staticmethod
     def is_storable(request, response, keys=()):
@@ -365,13 +372,30 @@ def name_keys(response, keys):
     return keys
 
 
-def answer(request, response, etag, rendered_at, outcome):
-    """The response, or a 304 when the client's copy is current; labelled hit or miss."""
+def answer(request, response, etag, rendered_at, outcome, *, until):
+    """The response, or a 304 when the client's copy is current; labelled hit or miss,
+    with how long an edge cache may keep it (``Surrogate-Control``, which Varnish's VCL
+    and Fastly read and take off): until a purge, or ``until``."""
     response = get_conditional_response(
         request, etag=etag, last_modified=rendered_at, response=response
     )
     response["X-Page-Cache"] = outcome
+    if response.has_header("xkey"):
+        edge_lifetime(response, until)
     return response
+
+
+def edge_lifetime(response, until):
+    """How long an edge cache may keep the page, unless purged sooner: until ``until``
+    (``Surrogate-Control``: Varnish's VCL and Fastly read it and take it off)."""
+    response["Surrogate-Control"] = f"max-age={max(0, int(until - time.time()))}"
+
+
+def page_until(entry):
+    """When a stored page changes with the clock (epoch seconds): the moment stored with
+    it; pages stored before it was, at their render time and the timeout."""
+    value = entry.value
+    return value[5] if len(value) > 5 else value[3] + PageCacheMiddleware.timeout()
 
 
 def stored_status(entry):

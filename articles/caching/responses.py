@@ -17,7 +17,6 @@ view's ``key`` function takes from the request, never the raw query string: a ma
 from functools import wraps
 from typing import NamedTuple
 
-from django.conf import settings
 from django.http import HttpResponse
 
 from articles.caching.pages import UNSTORED_HEADERS, PageCacheMiddleware
@@ -39,13 +38,14 @@ def no_query(request):
     return ()
 
 
-def remembered_response(name, *, key=no_query, timeout=3600):
+def remembered_response(name, *, key=no_query, timeout=3600, moves_with_clock=False):
     """Remember the view's 200 responses whole, per address and ``key(request)``.
 
     ``key`` returns a tuple of what the response depends on in the query string, in a
     normal form (the page number a ``?p=`` asks for, not its spelling), or None for a
     request whose response is not to be remembered. ``timeout`` (seconds, or a function
-    giving them) bounds an entry's age, for responses that also move with the clock.
+    giving them) bounds an entry's age; with ``moves_with_clock`` (a response that
+    changes with the clock alone), the cached page's too.
     """
     def decorator(view):
         @wraps(view)
@@ -70,6 +70,7 @@ def remembered_response(name, *, key=no_query, timeout=3600):
                 "response", render, name, address, *parts, depends_on=(),  # the view's own
                 timeout=timeout() if callable(timeout) else timeout,
                 keep=lambda value: isinstance(value, StoredResponse),
+                moves_with_clock=moves_with_clock,
             )
             return result.response() if isinstance(result, StoredResponse) else result
 
@@ -87,7 +88,6 @@ def page_number(request):
         return None
 
 
-def clock_bound_seconds():
-    """How long a response that moves with the clock may be kept: as long as a cached
-    page (NEWSROOM_PAGE_CACHE_TIMEOUT)."""
-    return settings.NEWSROOM_PAGE_CACHE_TIMEOUT
+# How late a response that moves with the clock (the news sitemap's two-day window)
+# may follow it.
+CLOCK_BOUND_SECONDS = 300

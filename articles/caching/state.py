@@ -27,6 +27,7 @@ that is slow to answer for a few seconds.
 import contextvars
 import hashlib
 import logging
+import math
 import time
 import uuid
 from dataclasses import dataclass
@@ -177,6 +178,9 @@ class Entry(NamedTuple):
     sequence: int  # the write sequence when its rendering began
     keys: frozenset  # its dependency keys
     value: object
+    # When what it shows changes with the clock alone (epoch seconds; entries stored
+    # before this field unpickle with the default, never).
+    until: float = math.inf
 
 
 def written(key, value, timeout=None, *, guarded=False):
@@ -466,21 +470,27 @@ memory = EntryMemory(max_entries=5000, max_bytes=24 * 1024 * 1024)
 page_memory = EntryMemory(max_entries=2000, max_bytes=24 * 1024 * 1024)
 
 
-def remember(name, compute, *key_parts, depends_on, timeout=3600, keep=None):
+def remember(name, compute, *key_parts, depends_on, timeout=3600, keep=None,
+             moves_with_clock=False, until=math.inf):
     """compute(), cached under ``key_parts`` until a dependency key changes.
 
     ``depends_on`` names what the value shows (``articles.caching.dependencies``); the
     keys recorded while computing it (cards it renders, values it remembers) are added.
     Reading it records them all for the page being rendered. ``timeout`` bounds its age
-    as well (for values that also move with the clock), in Redis and in process memory
-    alike. A value for which ``keep(value)`` is false (an error response) is returned
-    but not stored. The value is shared by the requests a worker serves: callers must
-    not change it.
+    as well, in Redis and in process memory alike; with ``moves_with_clock`` (a value
+    that changes with the clock alone) the page that reads it lives no longer
+    (``dependencies.record_until``), nor does one whose computing recorded a moment or
+    that was given one (``until``: a fragment, what its page had recorded before it). A
+    value for which ``keep(value)`` is false (an error response) is returned but not
+    stored. The value is shared by the requests a worker serves: callers must not
+    change it.
     """
     from articles.caching import dependencies
 
     if degraded():
         dependencies.record(*depends_on)
+        if moves_with_clock:
+            dependencies.record_until(time.time() + timeout)
         return compute()
     state = _request_state()
     # repr() keeps the parts apart: ("a:b",) and ("a", "b") are different keys.
@@ -497,17 +507,25 @@ def remember(name, compute, *key_parts, depends_on, timeout=3600, keep=None):
                        size=approximate_size(entry.value))
     if entry is not MISSING:
         dependencies.record(*entry.keys)
+        dependencies.record_until(entry.until)
         return entry.value
+    started = time.time()
     with dependencies.collecting() as inner:
         value = compute()
     keys = frozenset(depends_on) | inner
+    until = min(until, inner.until, started + timeout if moves_with_clock else math.inf)
     dependencies.record(*keys)
+    dependencies.record_until(until)
     if state.sequence is None or not may_store(state) or (keep is not None and not keep(value)):
         return value
-    entry = Entry(state.epoch, state.sequence, keys, value)
-    shared.set(key, (time.time() + timeout, entry), timeout=timeout)
+    expiry = min(started + timeout, until)
+    lifetime = expiry - time.time()
+    if lifetime <= 0:
+        return value
+    entry = Entry(state.epoch, state.sequence, keys, value, until)
+    shared.set(key, (expiry, entry), timeout=math.ceil(lifetime))
     record_versions(keys, state)
-    memory.set(state, key, entry, timeout, size=approximate_size(value))
+    memory.set(state, key, entry, lifetime, size=approximate_size(value))
     return value
 
 
@@ -555,12 +573,15 @@ def remember_many(name, keys, compute, *, depends_on, timeout=3600):
         if missing:
             with dependencies.collecting() as inner:
                 values = compute(missing)
+            # Computed together: each takes the soonest moment any of them recorded.
             computed = {
                 key: Entry(state.epoch, state.sequence or 0,
-                           frozenset(depends_on(key)) | inner, value)
+                           frozenset(depends_on(key)) | inner, value, inner.until)
                 for key, value in values.items()
             }
-        if state.sequence is not None and may_store(state):
+        if computed and inner.until < time.time() + timeout:
+            timeout = math.ceil(inner.until - time.time())
+        if state.sequence is not None and may_store(state) and timeout > 0:
             if computed:
                 shared.set_many({prefix + str(key): entry for key, entry in computed.items()},
                                 timeout=timeout)
@@ -573,6 +594,7 @@ def remember_many(name, keys, compute, *, depends_on, timeout=3600):
         entries.update(computed)
     for entry in entries.values():
         dependencies.record(*entry.keys)
+        dependencies.record_until(entry.until)
     return {key: entry.value for key, entry in entries.items()}
 
 

@@ -62,6 +62,11 @@ def month_starts(today):
     return [date(i // 12, i % 12 + 1, 1) for i in range(index - MONTHS + 1, index + 1)]
 
 
+def next_month(first_day):
+    """The first day of the month after the one ``first_day`` begins."""
+    return date(first_day.year + first_day.month // 12, first_day.month % 12 + 1, 1)
+
+
 def read_coverage(rows, *, reach, now=None, every_row=False):
     """The Coverage of a listing, given its tag rows (one per article), in one query.
 
@@ -75,6 +80,8 @@ def read_coverage(rows, *, reach, now=None, every_row=False):
     now = now or timezone.now()
     rows = rows.published(now)
     starts = month_starts(timezone.localdate(now))
+    # A new month adds a bar and drops the oldest: what shows it is rendered afresh then.
+    dependencies.record_until(day_start(next_month(starts[-1])).timestamp())
     if not every_row:
         reach_time = rows.order_by("-published_at").values("published_at")[reach - 1:reach]
         rows = rows.filter(published_at__gte=Least(

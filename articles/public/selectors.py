@@ -44,6 +44,7 @@ from articles.models import (
     public_mention_count,
     union_over_taxonomies,
 )
+from articles.platform.dates import day_start
 
 KIND_ORDER = {kind: i for i, kind in enumerate(TAXONOMIES)}
 # The template of an article card in every listing.
@@ -335,7 +336,8 @@ def most_covered(*, days=TRENDING_DAYS, per_kind=8, now=None):
     if now is not None:
         return _most_covered(days=days, per_kind=per_kind, now=now)
     return remember("most-covered", lambda: _most_covered(days=days, per_kind=per_kind),
-                    days, per_kind, depends_on={dependencies.PUBLISHED}, timeout=600)
+                    days, per_kind, depends_on={dependencies.PUBLISHED}, timeout=600,
+                    moves_with_clock=True)
 
 
 def _most_covered(*, days, per_kind, now=None):
@@ -384,7 +386,7 @@ def related_articles(article, tags, *, limit=4, fresh=False):
     # the value's age runs out (NEWSROOM_RELATED_SECONDS), not at its publication.
     return read() if fresh else remember(
         "related", read, article.pk, limit, depends_on={dependencies.article(article.pk)},
-        timeout=settings.NEWSROOM_RELATED_SECONDS,
+        timeout=settings.NEWSROOM_RELATED_SECONDS, moves_with_clock=True,
     )
 
 
@@ -551,6 +553,11 @@ def country_with_ministers(slug):
                 if has_page else None
             ministers.append(MinisterFact(name, office, since, until, url))
         ministers.sort(key=lambda m: (m.former, m.name))
+        # A minister whose term ends on a later day becomes a former one that day.
+        today = timezone.localdate()
+        ends = [m.in_office_to for m in ministers if m.in_office_to and m.in_office_to > today]
+        if ends:
+            dependencies.record_until(day_start(min(ends)).timestamp())
         return country, ministers
 
     return remember("country-ministers", find, slug, depends_on=())

@@ -3,7 +3,7 @@
 from django.contrib.sitemaps import views as sitemap_views
 from django.urls import path, re_path, register_converter
 
-from articles.caching.responses import clock_bound_seconds, page_number, remembered_response
+from articles.caching.responses import CLOCK_BOUND_SECONDS, page_number, remembered_response
 from articles.models import TAXONOMIES
 from articles.public import feeds, sitemaps, views
 
@@ -84,7 +84,7 @@ urlpatterns = [
     path("search/feed/", feeds.SearchFeed(), name="search-feed"),
     path("feeds/latest/", remembered_feed(feeds.LatestFeed()), name="latest-feed"),
     # Django's sitemap views; the index reverses "articles:sitemap" with its section. The
-    # news sitemap's two days move with the clock: kept no longer than a cached page.
+    # news sitemap's two days move with the clock: kept five minutes at most.
     path("sitemap.xml", remembered_response("sitemap", key=page_number)(sitemap_views.sitemap),
          {"sitemaps": sitemaps.SITEMAPS, "section": "site"}, name="sitemap"),
     path("sitemap-index.xml", remembered_response("sitemap-index")(sitemap_views.index),
@@ -92,7 +92,8 @@ urlpatterns = [
           "content_type": "application/xml; charset=utf-8"},
          name="sitemap-index"),
     path("news-sitemap.xml",
-         remembered_response("news-sitemap", timeout=clock_bound_seconds)(sitemap_views.sitemap),
+         remembered_response("news-sitemap", timeout=CLOCK_BOUND_SECONDS,
+                             moves_with_clock=True)(sitemap_views.sitemap),
          {"sitemaps": sitemaps.NEWS_SITEMAPS, "template_name": "sitemaps/news.xml",
           "content_type": "application/xml; charset=utf-8"},
          name="news-sitemap"),

@@ -1,10 +1,13 @@
 """Public pages. Thin: each view picks a published queryset and the selectors' reads."""
 
+from datetime import timedelta
+
 from django.conf import settings
 from django.contrib.admin.views.decorators import staff_member_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.functional import cached_property
 from django.views.decorators.cache import never_cache
 from django.views.generic import ListView, TemplateView
@@ -12,7 +15,7 @@ from django.views.generic import ListView, TemplateView
 from articles.caching import dependencies
 from articles.editorial import workflow
 from articles.models import TAXONOMIES, Article, Correction
-from articles.platform.dates import local_period
+from articles.platform.dates import day_start, local_period
 from articles.public import bylines, mentioned, selectors
 from articles.public.country_facts import country_facts
 from articles.public.coverage import (
@@ -262,6 +265,10 @@ class TagDetailView(ArticleListView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
+        if self.kind == "minister" and self.tag.in_office_from and not self.tag.in_office_to:
+            # "In office since … (3 years, 2 months)": rendered afresh each day.
+            dependencies.record_until(
+                day_start(timezone.localdate() + timedelta(days=1)).timestamp())
         related = selectors.co_occurring_tags(self.tag)
         context.update(
             kind=self.kind,

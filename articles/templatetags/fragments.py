@@ -5,7 +5,9 @@ changes; rendered each time where the context says ``fresh`` (a staff preview).
 For parts of a page that depend only on content (the home page's most-covered tags, a
 tag page's "often covered with", an article's tags and related articles). A fragment
 shows what its page's view read before rendering it: it depends on the dependency keys
-recorded for the page so far, and on those recorded inside it (the cards it renders).
+recorded for the page so far, and on those recorded inside it (the cards it renders),
+and lives no longer than what the page read so far moves with the clock (a coverage
+chart, its new month).
 The keys name everything else that tells one such fragment from another (a tag, an
 article).
 """
@@ -31,7 +33,8 @@ class RememberNode(template.Node):
         keys = [key.resolve(context) for key in self.keys]
         timeout = self.timeout.resolve(context) if self.timeout else 3600
         html = remember("fragment", lambda: str(self.nodelist.render(context)), *keys,
-                        depends_on=dependencies.recorded(), timeout=int(timeout))
+                        depends_on=dependencies.recorded(), timeout=int(timeout),
+                        until=dependencies.recorded_until())
         return mark_safe(html)  # noqa: S308 - rendered by our own autoescaping template
 
 

@@ -108,10 +108,13 @@ sub vcl_backend_response {
         return (deliver);
     }
     if (beresp.status == 200 && beresp.http.xkey) {
-        # Purged by key on every write: kept as long as the app keeps a page for what
-        # changes with the clock alone (NEWSROOM_PAGE_CACHE_TIMEOUT); the app's short
-        # s-maxage is for nginx, which cannot purge.
-        set beresp.ttl = 300s;
+        # Purged by key on every write: kept until what the page shows changes with the
+        # clock alone, as the app says in Surrogate-Control (its own page cache's
+        # lifetime for the page: NEWSROOM_PAGE_CACHE_TIMEOUT at most, less for a page
+        # with a related list or a coverage chart); the app's short s-maxage is for
+        # nginx, which cannot purge.
+        set beresp.ttl = std.duration(
+            regsub(beresp.http.Surrogate-Control, "^.*max-age=([0-9]+).*$", "\1s"), 300s);
         set beresp.grace = 24h;
     } elsif (beresp.status == 404 || beresp.status == 410) {
         set beresp.ttl = 10s;
@@ -126,4 +129,5 @@ sub vcl_deliver {
         set resp.http.X-Edge-Cache = "miss";
     }
     unset resp.http.xkey;
+    unset resp.http.Surrogate-Control;
 }
