@@ -1,7 +1,6 @@
 """Purges of edge caches by key, made by the background worker: what is asked of each
 node, what happens when one does not answer, and the purge at publication time."""
 
-import ast
 import http.server
 import threading
 from datetime import timedelta
@@ -26,12 +25,7 @@ class PurgeLog(http.server.BaseHTTPRequestHandler):
     received = []
 
     def do_PURGE(self):  # noqa: N802 - the HTTP method's name
-        # An edit's purge is soft (the node may serve its copy while it refetches);
-        # a takedown's is hard. Hard ones are logged with a "hard:" mark.
-        if self.headers["xkey-purge"]:
-            PurgeLog.received.append("hard: " + self.headers["xkey-purge"])
-        else:
-            PurgeLog.received.append(self.headers["xkey-softpurge"])
+        PurgeLog.received.append(self.headers["xkey-purge"])
         self.send_response(200)
         self.end_headers()
 
@@ -64,27 +58,6 @@ def test_an_edit_purges_its_keys_on_every_edge_node(node):
     assert dependencies.PUBLISHED not in purged  # an edit moves no listing
 
 
-@pytest.mark.django_db(transaction=True)
-def test_a_withdrawal_is_a_hard_purge(node):
-    """No grace for a story taken down: the edge deletes its copies."""
-    article = make_article("Taken down", countries=["IN"])
-    node.clear()
-    services.article_withdraw(article=article, by=make_editor(), reason="Legal advice.")
-    assert len(node) == 1 and node[0].startswith("hard: ")
-    assert dependencies.article(article.pk) in node[0].split()
-
-
-def test_a_retry_keeps_the_purge_hard_or_soft():
-    gone = ["http://127.0.0.1:9"]
-    edges.purge_now(["article:1"], gone, hard=False)
-    retry = Schedule.objects.get(func="articles.caching.edges.purge_now")
-    assert ast.literal_eval(retry.kwargs) == {"hard": False}
-    Schedule.objects.all().delete()
-    edges.purge_now(["article:1"], gone)
-    retry = Schedule.objects.get(func="articles.caching.edges.purge_now")
-    assert ast.literal_eval(retry.kwargs) == {"hard": True}
-
-
 def test_a_draft_purges_nothing(node):
     make_article("A draft", status=Article.Status.DRAFT)
     assert node == []
@@ -112,8 +85,6 @@ def test_a_scheduled_story_is_purged_at_the_edge_when_it_goes_live(node):
     purge = Schedule.objects.get(func="articles.caching.edges.purge_now")
     assert abs((purge.next_run - when).total_seconds()) < 1
     assert "published" in purge.args and f"article:{story.pk}" in purge.args
-    # The pages that list it change; none is taken down.
-    assert ast.literal_eval(purge.kwargs) == {"hard": False}
 
 
 def test_everything_stays_one_ban():

@@ -70,35 +70,14 @@ def test_an_edit_is_seen_through_varnish_at_once_and_other_pages_stay_cached(
     india.headline = "Delhi hosts the trade talks, and a deal"
     services.article_save(article=india, by=editor)
     saved = time.monotonic()
-    # A soft purge: the copy may be served while Varnish fetches it afresh, for at most
-    # half a second; every page shows the edit within a second of the save.
     for path in showing:
-        while "and a deal" not in through(varnish, path)[2]:
-            assert time.monotonic() - saved < 1.0, path
-            time.sleep(0.05)
+        status, _outcome, body = through(varnish, path)
+        assert status == 200 and "and a deal" in body, path
     assert time.monotonic() - saved < 1.0
     for path in elsewhere:
         assert through(varnish, path)[:2] == (200, "hit"), path
     # The keys are for Varnish only: readers never see them.
     assert "xkey" not in fetch(varnish.port, "/")[1]
-
-
-def test_after_an_edit_a_reader_is_served_at_once_while_varnish_refetches(
-    edge, stories, editor
-):
-    """The first reader after an edit gets the copy Varnish holds, without waiting for
-    the render; the next, a moment later, the edit."""
-    _app, varnish = edge
-    india, _russia = stories
-    cached_at_the_edge(varnish, india.get_absolute_url())
-    india.headline = "Delhi hosts the trade talks, refetched"
-    services.article_save(article=india, by=editor)
-    status, outcome, _body = through(varnish, india.get_absolute_url())
-    assert (status, outcome) == (200, "hit")
-    deadline = time.monotonic() + 1
-    while "refetched" not in through(varnish, india.get_absolute_url())[2]:
-        assert time.monotonic() < deadline
-        time.sleep(0.05)
 
 
 def test_a_withdrawal_leaves_no_copy_at_the_edge(edge, stories, editor):

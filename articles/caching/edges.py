@@ -2,10 +2,8 @@
 
 Edge caches that purge by key (Varnish with ``deploy/varnish/default.vcl``, listed in
 ``EDGE_PURGE_URLS``): ``purge(keys)`` has the background worker (django-q2) send each
-node a ``PURGE`` request naming the write's dependency keys in ``xkey-softpurge`` (an
-edit: the node refetches each copy whose ``xkey`` header holds one of them, serving it
-for at most its short grace meanwhile) or ``xkey-purge`` (a takedown: the copies are
-deleted). A node that does not answer
+node a ``PURGE`` request naming the write's dependency keys in ``xkey-purge``; the node
+deletes every copy whose ``xkey`` header holds one of them. A node that does not answer
 is tried again later by the worker, and logged; the editor's save never waits for it.
 
 Proxies that can only expire by time (nginx with docs/nginx.conf): a page taken down is
@@ -36,8 +34,6 @@ from articles.caching import dependencies
 log = logging.getLogger("newsroom.cache")
 
 PURGE_HEADER = "xkey-purge"
-# A soft purge: the node may serve its copy while it fetches the page afresh (grace).
-SOFT_PURGE_HEADER = "xkey-softpurge"
 # Keys per purge request, in characters: Varnish takes a header of up to 8 KiB
 # (http_req_hdr_len); a publication names every word of its story (search results).
 PURGE_HEADER_CHARS = 6000
@@ -113,21 +109,15 @@ def _retry():
 # -- edge caches that purge by key ---------------------------------------------------
 
 
-def purge(keys, *, hard=False):
+def purge(keys):
     """Have the background worker purge ``keys`` on every edge node (none configured:
-    nothing to do).
-
-    Soft by default: a node may serve its copy for a moment more (the VCL's grace while
-    the app answers, half a second) while it fetches the page afresh, so a write does not
-    make the readers of its pages wait for their renders. ``hard`` for what was taken
-    down (a withdrawal, a kill): the copies are deleted and never served again.
-    """
+    nothing to do)."""
     if not settings.NEWSROOM_EDGE_PURGE_URLS or not keys:
         return
     from django_q.tasks import async_task
 
     async_task("articles.caching.edges.purge_now", edge_keys(keys),
-               settings.NEWSROOM_EDGE_PURGE_URLS, hard=hard, group="edge-purge")
+               settings.NEWSROOM_EDGE_PURGE_URLS, group="edge-purge")
 
 
 def edge_keys(keys):
@@ -147,15 +137,14 @@ def purge_at(keys, moment):
     from django_q.tasks import schedule
 
     schedule("articles.caching.edges.purge_now", edge_keys(keys),
-             settings.NEWSROOM_EDGE_PURGE_URLS, hard=False, schedule_type=Schedule.ONCE,
-             repeats=1, next_run=moment)
+             settings.NEWSROOM_EDGE_PURGE_URLS, schedule_type=Schedule.ONCE, repeats=1,
+             next_run=moment)
 
 
-def purge_now(keys, nodes, attempt=0, hard=True):
+def purge_now(keys, nodes, attempt=0):
     """Purge ``keys`` on ``nodes`` (the worker's task); a node that fails is tried again
-    later, by a one-off schedule. (Hard unless asked otherwise: so were the retries
-    scheduled before soft purges.)"""
-    failed = [node for node in nodes if not _purged(node, keys, hard=hard)]
+    later, by a one-off schedule."""
+    failed = [node for node in nodes if not _purged(node, keys)]
     if not failed:
         return
     if attempt >= len(PURGE_RETRY_MINUTES):
@@ -168,15 +157,14 @@ def purge_now(keys, nodes, attempt=0, hard=True):
     minutes = PURGE_RETRY_MINUTES[attempt]
     log.warning("Could not purge %s on %s; trying again in %d min.",
                 " ".join(keys)[:200], ", ".join(failed), minutes)
-    schedule("articles.caching.edges.purge_now", keys, failed, attempt + 1, hard=hard,
+    schedule("articles.caching.edges.purge_now", keys, failed, attempt + 1,
              schedule_type=Schedule.ONCE, repeats=1,
              next_run=timezone.now() + timedelta(minutes=minutes))
 
 
-def _purged(node, keys, *, hard=True):
+def _purged(node, keys):
     """True once the node has taken the purge (a request per header's worth of keys)."""
-    header = PURGE_HEADER if hard else SOFT_PURGE_HEADER
-    return all(_purged_part(node, header, part) for part in _header_parts(keys))
+    return all(_purged_part(node, part) for part in _header_parts(keys))
 
 
 def _header_parts(keys):
@@ -192,9 +180,9 @@ def _header_parts(keys):
         yield " ".join(part)
 
 
-def _purged_part(node, header, value):
+def _purged_part(node, value):
     request = urllib.request.Request(node.rstrip("/") + "/", method="PURGE",
-                                     headers={header: value})
+                                     headers={PURGE_HEADER: value})
     try:
         urllib.request.urlopen(request, timeout=2).close()
         return True

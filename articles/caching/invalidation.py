@@ -105,7 +105,7 @@ def _apply_or_keep(keys, paths):
     # Caches in front apart: one that does not answer is retried by itself and never
     # makes the app's own entries stale again (articles.caching.edges).
     edges.refresh(paths)
-    edges.purge(keys, hard=bool(paths))
+    edges.purge(keys)
 
 
 # -- what could not be applied ------------------------------------------------------

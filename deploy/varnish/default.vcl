@@ -3,16 +3,10 @@ vcl 4.1;
 #
 # Readers' pages are kept until a write purges them by key: each response names the
 # dependency keys of what it shows in its xkey header (an article, a tag's listing, ...)
-# and the app's background worker sends PURGE with the write's keys (EDGE_PURGE_URLS):
-# - xkey-softpurge for an edit, a publication, a correction: the copy is out of date
-#   at once, but the next reader still gets it while Varnish fetches the page afresh
-#   in the background, for at most 0.5 s after the purge (the grace while the app
-#   answers). Readers of a busy page never wait for its render; none sees the old
-#   copy for more than half a second.
-# - xkey-purge for a withdrawal or a wire kill: the copy is deleted, never served
-#   again, not even in grace.
-# Grace serves copies past their time for as long while the app answers, and for up to
-# a day while the app servers do not. Staff (a newsroom_staff or session cookie), the admin and every
+# and the app's background worker sends PURGE with the write's keys in xkey-purge
+# (EDGE_PURGE_URLS). A purge is hard: the copy is deleted, no grace. Grace serves the
+# copies nobody purged while they are fetched afresh, and for up to a day while the app
+# servers do not answer. Staff (a newsroom_staff or session cookie), the admin and every
 # write pass straight through. See docs/DEPLOY.md.
 
 import std;
@@ -56,11 +50,7 @@ sub vcl_recv {
             set req.http.n-gone = xkey.purge(req.http.xkey-purge);
             return (synth(200, "Purged " + req.http.n-gone + " objects"));
         }
-        if (req.http.xkey-softpurge) {
-            set req.http.n-gone = xkey.softpurge(req.http.xkey-softpurge);
-            return (synth(200, "Soft-purged " + req.http.n-gone + " objects"));
-        }
-        return (synth(400, "Name the keys to purge in xkey-purge or xkey-softpurge"));
+        return (synth(400, "Name the keys to purge in xkey-purge"));
     }
     if (req.method != "GET" && req.method != "HEAD") {
         return (pass);
@@ -88,12 +78,10 @@ sub vcl_recv {
     # Any other cookie is a reader's: the page is the same for every reader.
     unset req.http.Cookie;
     set req.url = std.querysort(req.url);
-    # While the app answers, a copy past its time (or soft-purged) is served only while
-    # it is fetched afresh, and only in the half second after: a reader who comes later
-    # waits for the fresh page. While the app does not answer, for as long as its grace
-    # lasts.
+    # While the app answers, a copy past its time is served only while it is fetched
+    # afresh; while it does not, for as long as its grace lasts.
     if (std.healthy(req.backend_hint)) {
-        set req.grace = 0.5s;
+        set req.grace = 10s;
     }
     return (hash);
 }
