@@ -87,6 +87,45 @@ def test_a_scheduled_story_is_purged_at_the_edge_when_it_goes_live(node):
     assert "published" in purge.args and f"article:{story.pk}" in purge.args
 
 
+def test_an_edit_of_a_scheduled_story_is_purged_at_the_edge_when_it_goes_live(node):
+    """What the edit changed (its page, its words' searches) is purged at its time too,
+    not only what the scheduling save named."""
+    editor = make_editor()
+    when = timezone.now() + timedelta(hours=3)
+    story = make_article("Embargoed until noon", status=Article.Status.REVIEW,
+                         countries=["IN"])
+    services.article_publish(article=story, by=editor, at=when)
+    story.refresh_from_db()
+    story.headline = "Embargoed until noon, edited"
+    services.article_save(article=story, by=editor)
+    purges = Schedule.objects.filter(func="articles.caching.edges.purge_now")
+    assert purges.count() == 2
+    assert all(abs((purge.next_run - when).total_seconds()) < 1 for purge in purges)
+
+
+def test_a_scheduled_story_restored_in_bulk_is_purged_at_the_edge_when_it_goes_live(
+        node, tmp_path):
+    import json
+
+    from articles.wire.exporting import export_lines
+    from articles.wire.files import import_files
+
+    make_article("Held by the agency")
+    record = json.loads(next(export_lines(Article.objects.all())))
+    Article.objects.all().delete()
+    embargo = timezone.now().replace(microsecond=0) + timedelta(days=1)
+    record.update(status="published", published_at=timezone.now().isoformat(),
+                  embargo_until=embargo.isoformat())
+    export = tmp_path / "held.jsonl"
+    export.write_text(json.dumps(record) + "\n", encoding="utf-8")
+
+    list(import_files([export]))
+
+    purge = Schedule.objects.get(func="articles.caching.edges.purge_now")
+    assert purge.next_run == embargo
+    assert "published" in purge.args
+
+
 def test_everything_stays_one_ban():
     assert edges.edge_keys({dependencies.EVERYTHING, "article:1"}) == ["*"]
 

@@ -110,3 +110,32 @@ def test_a_remembered_value_passes_its_moment_on_to_what_reads_it():
         with dependencies.collecting() as later_page:
             assert state.remember("outer", outer, depends_on=()) == "related"
         assert later_page.until == NOON.timestamp() + 60
+
+
+def test_a_page_with_a_picture_is_rendered_afresh_the_day_its_usage_terms_end(client):
+    from tests.factories import make_image
+
+    image = make_image(usage_ends=date(2026, 5, 1))
+    story = make_article("Cranes at dawn", slug="cranes", hero_image=image,
+                         published_at=timezone.make_aware(datetime(2026, 4, 30, 9, 0)))
+    evening = timezone.make_aware(datetime(2026, 5, 1, 23, 55))  # before the related list's
+    with time_machine.travel(evening, tick=False):
+        assert "<picture" in client.get(story.get_absolute_url()).content.decode()
+    with time_machine.travel(evening + timedelta(minutes=4), tick=False):
+        assert outcome(client, story.get_absolute_url()) == "hit"
+    with time_machine.travel(evening + timedelta(minutes=5, seconds=1), tick=False):
+        page = client.get(story.get_absolute_url())
+        assert page["X-Page-Cache"] == "miss"
+        assert "<picture" not in page.content.decode()
+
+
+@time_machine.travel(NOON, tick=False)
+def test_an_edge_revalidating_its_copy_gets_the_lifetime_left(client, story):
+    """A 304 carries Surrogate-Control too: the edge's copy keeps no longer than the
+    page does."""
+    url = story.get_absolute_url()
+    etag = client.get(url)["ETag"]
+    with time_machine.travel(NOON + timedelta(seconds=100), tick=False):
+        answer = client.get(url, headers={"if-none-match": etag})
+        assert answer.status_code == 304
+        assert 0 < int(answer["Surrogate-Control"].removeprefix("max-age=")) <= 500

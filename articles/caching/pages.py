@@ -376,11 +376,12 @@ def answer(request, response, etag, rendered_at, outcome, *, until):
     """The response, or a 304 when the client's copy is current; labelled hit or miss,
     with how long an edge cache may keep it (``Surrogate-Control``, which Varnish's VCL
     and Fastly read and take off): until a purge, or ``until``."""
+    keyed = response.has_header("xkey")
     response = get_conditional_response(
         request, etag=etag, last_modified=rendered_at, response=response
     )
     response["X-Page-Cache"] = outcome
-    if response.has_header("xkey"):
+    if keyed:  # a 304 too: an edge revalidating its copy takes the lifetime it carries
         edge_lifetime(response, until)
     return response
 

@@ -106,11 +106,12 @@ def _article_saved(sender, instance, raw=False, **kwargs):
     if listed:
         changed |= listing_keys(instance.pk, instance.published_at,
                                 before[2] if before else None)
-        if (instance.status == Article.Status.PUBLISHED and instance.published_at
-                and instance.published_at > timezone.now()):
-            # Scheduled: this process's pages follow the state's next scheduled time;
-            # edge caches are purged when it comes.
-            edges.purge_at(changed, instance.published_at)
+    if (instance.status == Article.Status.PUBLISHED and instance.published_at
+            and instance.published_at > timezone.now()):
+        # Scheduled: this process's pages follow the state's next scheduled time; edge
+        # caches are purged when it comes, of what this save changed too (an edit of a
+        # scheduled story's words).
+        edges.purge_at(changed, instance.published_at)
     invalidate(changed, purge=_taken_down(instance, before))
 
 

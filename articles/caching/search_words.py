@@ -29,22 +29,34 @@ def unquote(token):
 
 
 def lexemes(text):
-    """{lexeme: its weights, one per position, in order} of a tsvector or tsquery written
-    as text (a tsquery's lexemes have none)."""
-    found = {}
+    """{lexeme: its (weight, position) pairs, sorted} of a tsvector or tsquery written as
+    text (a tsquery's lexemes have none).
+
+    Each position counts from the first of its weight: the headline (A), standfirst (B)
+    and body (C) follow each other in the vector, so a longer headline moves every later
+    position without changing what the standfirst or body say.
+    """
+    entries = []
     for token, positions in _ENTRY.findall(text or ""):
-        weights = tuple(sorted(
-            position[-1] if position[-1].isalpha() else "D"
-            for position in positions.split(",") if position
-        ))
-        found[unquote(token)] = weights
-    return found
+        pairs = []
+        for position in filter(None, positions.split(",")):
+            weight = position[-1] if position[-1].isalpha() else "D"
+            pairs.append((weight, int(position.rstrip("ABCD"))))
+        entries.append((unquote(token), pairs))
+    first = {}
+    for _word, pairs in entries:
+        for weight, position in pairs:
+            first[weight] = min(first.get(weight, position), position)
+    return {word: tuple(sorted((weight, position - first[weight]) for weight, position in pairs))
+            for word, pairs in entries}
 
 
 def changed(before, after):
     """The keys of the searches a change of an article's vector from ``before`` to
-    ``after`` (each as text, None for none) changes: the words added, removed, or
-    found a different number of times or with a different weight."""
+    ``after`` (each as text, None for none) changes: the words added, removed, or found
+    a different number of times, with a different weight or at a different place in
+    their part of the story (a phrase, and the distance between two words a ranking
+    weighs, may have changed). An edit inside the body moves every word after it."""
     old, new = lexemes(before), lexemes(after)
     return keys({word for word in old.keys() | new.keys() if old.get(word) != new.get(word)})
 

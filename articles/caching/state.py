@@ -588,8 +588,10 @@ def remember_many(name, keys, compute, *, depends_on, timeout=3600):
                 record_versions(set().union(*(entry.keys for entry in computed.values())),
                                 state)
             for key, entry in {**fetched, **computed}.items():
-                memory.set(state, prefix + str(key), entry, timeout,
-                           size=approximate_size(entry.value))
+                lifetime = min(timeout, entry.until - time.time())
+                if lifetime > 0:
+                    memory.set(state, prefix + str(key), entry, lifetime,
+                               size=approximate_size(entry.value))
         entries.update(fetched)
         entries.update(computed)
     for entry in entries.values():

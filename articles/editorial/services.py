@@ -6,6 +6,9 @@ from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from reversion.errors import RevertError
 
+from articles.caching import search_words
+from articles.caching.invalidation import invalidate
+from articles.caching.receivers import PUBLIC_FACING, listing_keys
 from articles.editorial import history, mentions, revisions, workflow
 from articles.models import (
     TAXONOMIES,
@@ -260,6 +263,11 @@ def article_recover(*, version, by):
                 article.version += 1
                 article.updated_by = by
                 article.save()
+                if article.status in PUBLIC_FACING:
+                    # The row came back by a raw save, which no receiver hears: it joins
+                    # its listings and the searches for its words again.
+                    invalidate(listing_keys(article.pk, article.published_at)
+                               | search_words.of_articles([article.pk]))
                 article.carry_publication_time()
                 # Foreign keys are checked at the commit: check them here, where a
                 # refusal can still be told to the editor.

@@ -9,6 +9,7 @@ from django.utils.safestring import mark_safe
 
 from articles.caching import dependencies
 from articles.platform.text import output_data
+from articles.public.selectors import image_shown
 
 # Characters that could end the <script> element the JSON sits in.
 JSON_SCRIPT_ESCAPES = {ord("<"): "\\u003C", ord(">"): "\\u003E", ord("&"): "\\u0026"}
@@ -18,7 +19,7 @@ def share_url(request, article):
     """The absolute address of the article's picture for sharing (a 1200 px rendition),
     or "" when it has none."""
     image = article.hero_image
-    if image is None or not image.shown:
+    if not image_shown(image):
         return ""
     dependencies.record(dependencies.image(image.pk))
     return request.build_absolute_uri(image.share_url())
@@ -86,7 +87,7 @@ def article_json_ld(request, article, tags, *, authors=(), corrections=(), menti
                                "datePublished": c.created_at} for c in notes]
     if article.dateline:
         data["locationCreated"] = {"@type": "Place", "name": article.dateline}
-    if article.hero_image is not None and article.hero_image.shown:
+    if image_shown(article.hero_image):
         data["image"] = [share_url(request, article)]
     # Stored text is written without control characters, whatever got into the row.
     return _script_safe(data)

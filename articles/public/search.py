@@ -161,7 +161,12 @@ def _word_keys(text, query_text):
             cursor.execute("SELECT websearch_to_tsquery(%s::regconfig, %s)::text",
                            [SEARCH_CONFIG, text])
             query_text = cursor.fetchone()[0]
-    return frozenset(search_words.keys(search_words.lexemes(query_text)))
+    found = search_words.keys(search_words.lexemes(query_text))
+    if "!" in query_text:
+        # A word excluded ("-tariff", "oil or -gas") lets in stories that have none of
+        # the words: any publication may join the results.
+        found.add(dependencies.PUBLISHED)
+    return frozenset(found)
 
 
 def newest_matches(params, matching_tags, size):

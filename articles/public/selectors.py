@@ -497,6 +497,16 @@ def tag_by_slug(kind, slug):
     return remember("tag", find, kind, slug, depends_on=())
 
 
+def image_shown(image):
+    """Whether pages show ``image`` now (``Image.shown``: while its usage terms last);
+    what shows it is rendered afresh the day they end."""
+    if image is None or not image.shown:
+        return False
+    if image.usage_ends is not None:
+        dependencies.record_until(day_start(image.usage_ends + timedelta(days=1)).timestamp())
+    return True
+
+
 @dataclass(frozen=True)
 class MinisterFact:
     """A minister as a country's page lists them; ``url`` only if they have a page."""

@@ -3,8 +3,16 @@
 from django import template
 
 from articles.caching import dependencies
+from articles.public.selectors import image_shown
 
 register = template.Library()
+
+
+@register.filter
+def shown_now(image):
+    """Whether the page shows ``image`` (its usage terms last); the page is rendered
+    afresh the day they end."""
+    return image_shown(image)
 
 
 @register.simple_tag

@@ -12,7 +12,9 @@ caller tells ``invalidate()`` once per batch the keys ``store_articles`` returns
 
 from dataclasses import dataclass, field
 
-from articles.caching import dependencies, search_words
+from django.utils import timezone
+
+from articles.caching import dependencies, edges, search_words
 from articles.caching.receivers import PUBLIC_FACING, article_keys, author_keys, tag_keys
 from articles.editorial import mentions as mention_store
 from articles.editorial import revisions
@@ -89,7 +91,15 @@ def store_articles(new_articles):
                 keys.add(dependencies.CORRECTIONS)
     # Not the new articles' own keys: nothing cached can show an article that did not
     # exist (at 500 wire files a batch, two thirds of the keys it bumped).
-    return keys - {dependencies.article(new.article.pk) for new in new_articles}
+    keys -= {dependencies.article(new.article.pk) for new in new_articles}
+    # A scheduled or embargoed one goes live later with nothing saved: edge caches are
+    # purged then (this process's pages follow the state's next scheduled time).
+    now = timezone.now()
+    for moment in sorted({new.article.published_at for new in new_articles
+                          if new.article.status == Article.Status.PUBLISHED
+                          and new.article.published_at and new.article.published_at > now}):
+        edges.purge_at(keys, moment)
+    return keys
 
 
 def _store_mentions(new_articles):
