@@ -344,9 +344,9 @@ def test_files_come_back_in_order_across_batches_and_formats(tmp_path):
     assert Article.objects.count() == 6
 
 
-def test_a_restored_line_published_before_its_embargo_is_held_until_the_embargo(tmp_path):
-    """The database's embargo rule holds for a restore too (checked by moving the
-    publication time, as a save does, not by a query per line)."""
+def embargoed_export(folder):
+    """(An export of one story published now with an embargo until tomorrow, deleted
+    since; the embargo's time)."""
     from datetime import timedelta
 
     from django.utils import timezone
@@ -357,8 +357,15 @@ def test_a_restored_line_published_before_its_embargo_is_held_until_the_embargo(
     embargo = timezone.now().replace(microsecond=0) + timedelta(days=1)
     record.update(status="published", published_at=timezone.now().isoformat(),
                   embargo_until=embargo.isoformat())
-    export = tmp_path / "held.jsonl"
+    export = folder / "held.jsonl"
     export.write_text(json.dumps(record) + "\n", encoding="utf-8")
+    return export, embargo
+
+
+def test_a_restored_line_published_before_its_embargo_is_held_until_the_embargo(tmp_path):
+    """The database's embargo rule holds for a restore too (checked by moving the
+    publication time, as a save does, not by a query per line)."""
+    export, embargo = embargoed_export(tmp_path)
 
     [result] = import_files([export])
 

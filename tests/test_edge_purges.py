@@ -105,19 +105,10 @@ def test_an_edit_of_a_scheduled_story_is_purged_at_the_edge_when_it_goes_live(no
 
 def test_a_scheduled_story_restored_in_bulk_is_purged_at_the_edge_when_it_goes_live(
         node, tmp_path):
-    import json
-
-    from articles.wire.exporting import export_lines
     from articles.wire.files import import_files
+    from tests.test_bulk_import import embargoed_export
 
-    make_article("Held by the agency")
-    record = json.loads(next(export_lines(Article.objects.all())))
-    Article.objects.all().delete()
-    embargo = timezone.now().replace(microsecond=0) + timedelta(days=1)
-    record.update(status="published", published_at=timezone.now().isoformat(),
-                  embargo_until=embargo.isoformat())
-    export = tmp_path / "held.jsonl"
-    export.write_text(json.dumps(record) + "\n", encoding="utf-8")
+    export, embargo = embargoed_export(tmp_path)
 
     list(import_files([export]))
 
