@@ -13,6 +13,7 @@ from articles.caching import dependencies, edges, search_words
 from articles.editorial import services
 from articles.wire.files import import_files
 from tests.factories import make_article, make_editor, make_minister
+from tests.test_dependency_invalidation import cached, read
 
 pytestmark = [
     pytest.mark.django_db,
@@ -21,16 +22,12 @@ pytestmark = [
 ]
 
 
-def read(client, url):
-    response = client.get(url)
-    assert response.status_code == 200, url
-    return response
-
-
-def cached(client, *urls):
-    for url in urls:
-        read(client, url)
-        assert read(client, url)["X-Page-Cache"] == "hit", url
+def edit(stories, name, **fields):
+    """Save the story with these fields changed, as the desk does."""
+    story = stories[name]
+    for field, value in fields.items():
+        setattr(story, field, value)
+    services.article_save(article=story, by=stories["editor"])
 
 
 @pytest.fixture
@@ -56,10 +53,8 @@ def test_an_edit_changes_the_searches_for_the_words_it_changed_and_no_other(
     cached(client, gained, lost, other, untouched_feed)
     assert "Delhi hosts" not in read(client, gained).content.decode()
 
-    story = stories["delhi"]
-    story.headline = "Delhi hosts the tariff talks"
-    story.body = "<p>The corridor would carry goods by rail.</p>"
-    services.article_save(article=story, by=stories["editor"])
+    edit(stories, "delhi", headline="Delhi hosts the tariff talks",
+         body="<p>The corridor would carry goods by rail.</p>")
 
     found = read(client, gained)
     assert found["X-Page-Cache"] == "miss"
@@ -73,10 +68,8 @@ def test_an_edit_changes_the_searches_for_the_words_it_changed_and_no_other(
 
 def test_an_edit_that_moves_a_words_weight_changes_its_search(client, stories):
     """The same word, from the body to the headline, ranks the story differently."""
-    story = stories["grain"]
     cached(client, "/search/?q=wheat")
-    story.headline = "Moscow sets its wheat quota"
-    services.article_save(article=story, by=stories["editor"])
+    edit(stories, "grain", headline="Moscow sets its wheat quota")
     assert read(client, "/search/?q=wheat")["X-Page-Cache"] == "miss"
 
 
@@ -112,9 +105,7 @@ def test_a_deleted_story_leaves_the_searches_for_its_words(client, stories):
 def test_an_excluded_word_gained_changes_the_search_that_excludes_it(client, stories):
     url = "/search/?q=quota+-wheat"
     read(client, url)
-    story = stories["grain"]
-    story.body = "<p>The quota covers rye and barley.</p>"
-    services.article_save(article=story, by=stories["editor"])
+    edit(stories, "grain", body="<p>The quota covers rye and barley.</p>")
     assert "grain quota" in read(client, url).content.decode()
 
 
@@ -132,9 +123,7 @@ def test_an_edit_that_joins_two_words_into_the_searched_phrase_changes_its_searc
     url = '/search/?q="rail+freight"'
     cached(client, url)
     assert "Delhi hosts" not in read(client, url).content.decode()
-    story = stories["delhi"]
-    story.body = "<p>The corridor would carry rail freight.</p>"
-    services.article_save(article=story, by=stories["editor"])
+    edit(stories, "delhi", body="<p>The corridor would carry rail freight.</p>")
     assert "Delhi hosts" in read(client, url).content.decode()
 
 
@@ -205,9 +194,7 @@ def test_a_batch_import_changes_the_searches_for_its_stories_words(client, stori
 def test_the_api_search_changes_with_its_words(client, stories):
     url = "/api/v1/search/?q=tariff"
     cached(client, url)
-    story = stories["delhi"]
-    story.headline = "Delhi hosts the tariff talks"
-    services.article_save(article=story, by=stories["editor"])
+    edit(stories, "delhi", headline="Delhi hosts the tariff talks")
     assert "tariff talks" in read(client, url).content.decode()
 
 
