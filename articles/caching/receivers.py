@@ -130,10 +130,11 @@ def _search_keys(article_id, words_before, *, joins_or_leaves):
     time); else the words the edit changed."""
     if not search_words.in_use():
         return set()
-    if joins_or_leaves:
-        return search_words.of_articles([article_id]) | search_words.changed(words_before, None)
     words_after = (Article.objects.using("default").filter(pk=article_id)
                    .values_list(search_words.vector_text(), flat=True).first())
+    if joins_or_leaves:
+        return search_words.keys(search_words.lexemes(words_before).keys()
+                                 | search_words.lexemes(words_after).keys())
     return search_words.changed(words_before, words_after)
 
 
