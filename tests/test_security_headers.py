@@ -9,6 +9,10 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
+from csp.constants import NONE, SELF
+from csp.decorators import csp_exempt
+from csp.exceptions import CSPNonceError
+from csp.middleware import CSPMiddleware as DjangoCSPMiddleware
 from django.http import HttpResponse
 from django.template import loader
 from django.test import Client
@@ -244,6 +248,46 @@ def test_a_public_page_never_gets_a_nonce_even_if_a_template_asked(rf):
     """The public policy has no nonce to give: an inline script stays blocked."""
     response = csp.CSPMiddleware(use_nonce)(rf.get("/"))
     assert policy(response) == PUBLIC_POLICY
+
+
+def test_a_view_exempt_from_the_policy_gets_no_header(rf):
+    response = csp.CSPMiddleware(csp_exempt()(lambda request: HttpResponse("ok")))(rf.get("/"))
+    assert "Content-Security-Policy" not in response
+
+
+def test_a_nonce_asked_for_after_the_header_is_written_is_an_error(rf):
+    """As django-csp: the header is written, so a late nonce would not be in it."""
+    request = rf.get("/")
+    csp.CSPMiddleware(lambda request: HttpResponse("ok"))(request)
+    with pytest.raises(CSPNonceError):
+        str(request.csp_nonce)
+
+
+@pytest.mark.parametrize("path", ["/", "/admin/x/"])
+def test_a_changed_policy_is_sent_at_once_with_its_report_only_twin(rf, settings, path):
+    """The public headers are built once per process, and built again when the policy
+    in settings changes; the report-only policy is sent beside it, as django-csp does."""
+    assert policy(csp.CSPMiddleware(lambda r: HttpResponse("ok"))(rf.get("/"))) == PUBLIC_POLICY
+    settings.CONTENT_SECURITY_POLICY = {"DIRECTIVES": {"default-src": [SELF], "img-src": ["data:"]}}
+    settings.CONTENT_SECURITY_POLICY_REPORT_ONLY = {"DIRECTIVES": {"default-src": [NONE]}}
+    ours = csp.CSPMiddleware(lambda r: HttpResponse("ok"))(rf.get(path))
+    theirs = DjangoCSPMiddleware(lambda r: HttpResponse("ok"))(rf.get(path))
+    for header in ("Content-Security-Policy", "Content-Security-Policy-Report-Only"):
+        if path == "/":
+            assert ours[header] == theirs[header]
+    assert ours["Content-Security-Policy-Report-Only"] == "default-src 'none'"
+    if path == "/":
+        assert policy(ours) == {"default-src": ["'self'"], "img-src": ["data:"]}
+    else:
+        assert policy(ours) == ADMIN_POLICY
+
+
+def test_a_policy_that_excludes_paths_still_excludes_them(rf, settings):
+    settings.CONTENT_SECURITY_POLICY = {
+        "DIRECTIVES": {"default-src": [SELF]}, "EXCLUDE_URL_PREFIXES": ["/legacy/"]}
+    middleware = csp.CSPMiddleware(lambda r: HttpResponse("ok"))
+    assert "Content-Security-Policy" not in middleware(rf.get("/legacy/page/"))
+    assert policy(middleware(rf.get("/"))) == {"default-src": ["'self'"]}
 
 
 PUBLIC_TEMPLATES = [

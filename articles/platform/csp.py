@@ -16,11 +16,15 @@ import json
 import logging
 import time
 from dataclasses import dataclass
-from functools import cached_property
+from functools import cache, cached_property
 
+from csp.constants import HEADER, HEADER_REPORT_ONLY
+from csp.middleware import CheckableLazyObject, PolicyParts
 from csp.middleware import CSPMiddleware as DjangoCSPMiddleware
-from csp.utils import default_config
+from csp.utils import build_policy, default_config
 from django.conf import settings
+from django.core.signals import setting_changed
+from django.dispatch import receiver
 from django.http import HttpResponse
 from django.urls import NoReverseMatch, reverse
 from django.views.decorators.csrf import csrf_exempt
@@ -34,8 +38,36 @@ REPORTS_LOGGED_PER_MINUTE = 30
 FIELD_CHARS = 300
 
 
+@cache
+def settings_headers():
+    """The headers of the policies in settings, as django-csp builds them, or None where
+    a policy excludes URL prefixes (then django-csp decides, request by request)."""
+    headers = {}
+    for header, name, report_only in ((HEADER, "CONTENT_SECURITY_POLICY", False),
+                                      (HEADER_REPORT_ONLY, "CONTENT_SECURITY_POLICY_REPORT_ONLY",
+                                       True)):
+        if (getattr(settings, name, None) or {}).get("EXCLUDE_URL_PREFIXES"):
+            return None
+        value = build_policy(report_only=report_only)
+        if value:
+            headers[header] = value
+    return headers
+
+
+@receiver(setting_changed)
+def forget_settings_headers(*, setting, **kwargs):
+    if setting.startswith("CONTENT_SECURITY_POLICY"):
+        settings_headers.cache_clear()
+
+
 class CSPMiddleware(DjangoCSPMiddleware):
-    """django-csp's middleware, with the admin's own policy under the admin's prefix."""
+    """django-csp's middleware, with the admin's own policy under the admin's prefix.
+
+    A response under the policies in settings (every public page: no nonce, no view's
+    own policy) gets their headers built once per process. django-csp builds both on
+    every response, copying the lazy ``report-uri`` each time: a third of a cached
+    page's CPU in process (docs/PERFORMANCE.md, "The policy header built once").
+    """
 
     @cached_property
     def admin_prefix(self):
@@ -43,6 +75,20 @@ class CSPMiddleware(DjangoCSPMiddleware):
             return reverse("admin:index")
         except NoReverseMatch:
             return "/admin/"
+
+    def process_response(self, request, response):
+        headers = settings_headers()
+        if (headers is None or settings.DEBUG
+                or self.get_policy_parts(request, response) != PolicyParts()
+                or self.get_policy_parts(request, response, report_only=True) != PolicyParts()
+                or hasattr(response, "_csp_exempt") or hasattr(response, "_csp_exempt_ro")):
+            return super().process_response(request, response)
+        for header, value in headers.items():
+            if header not in response:
+                response[header] = value
+        # As django-csp: a nonce asked for after the header is written is an error.
+        request.csp_nonce = CheckableLazyObject(self._csp_nonce_post_response)
+        return response
 
     def get_policy_parts(self, request, response, report_only=False):
         parts = super().get_policy_parts(request, response, report_only)
