@@ -283,7 +283,25 @@ def wrk(url, seconds, connections=16, headers=(), timeout="2s"):
 def measure(url, args, headers=()):
     """Warm-up, then the median of three runs."""
     wrk(url, args.warmup, headers=headers)
-    runs = [wrk(url, args.duration, headers=headers) for _ in range(args.runs)]
+    return summarise([wrk(url, args.duration, headers=headers) for _ in range(args.runs)])
+
+
+def measure_interleaved(targets, args):
+    """``measure`` for several pages at once ({name: (url, headers)}): each warmed up,
+    then each run measures every page in turn, the order reversed on every other run
+    (a, b, b, a, …), so a drift of the shared machine hits them alike."""
+    for url, headers in targets.values():
+        wrk(url, args.warmup, headers=headers)
+    runs = {name: [] for name in targets}
+    order = list(targets)
+    for index in range(args.runs):
+        for name in order if index % 2 == 0 else reversed(order):
+            url, headers = targets[name]
+            runs[name].append(wrk(url, args.duration, headers=headers))
+    return {name: summarise(page_runs) for name, page_runs in runs.items()}
+
+
+def summarise(runs):
     return {
         "rps": round(statistics.median(r["rps"] for r in runs), 1),
         "runs": [r["rps"] for r in runs],
@@ -444,6 +462,9 @@ def main():
     parser.add_argument("--duration", type=int, default=15)
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--pages", help="comma-separated page names to measure (default all)")
+    parser.add_argument("--interleave", action="store_true",
+                        help="measure the pages' runs in turn (a, b, b, a, …) rather than "
+                        "page after page: for comparing pages with each other")
     parser.add_argument("--faults", action="store_true",
                         help="also: 64 connections for 30 s, Redis stopped and PostgreSQL "
                         "restarted mid-run")
@@ -566,16 +587,20 @@ def load(args, database, pages, info, session):
     for mode, cached in (("cold", False), ("warm", True)):
         server = Server(app_env(database, page_cache=cached))
         try:
+            targets = {}
             for name, url in pages.items():
                 headers = ()
                 if name == "admin list":
                     if cached:
                         continue
                     headers = (f"Cookie: sessionid={session}",)
-                status = fetch_status(f"http://127.0.0.1:{server.port}{url}", headers)
+                targets[name] = (f"http://127.0.0.1:{server.port}{url}", headers)
+            measured = measure_interleaved(targets, args) if args.interleave else {}
+            for name, (url, headers) in targets.items():
+                status = fetch_status(url, headers)
                 if status != 200:
                     log(f"WARNING: {mode} {name} answers {status}")
-                figures = measure(f"http://127.0.0.1:{server.port}{url}", args, headers)
+                figures = measured.get(name) or measure(url, args, headers)
                 figures["status"] = status
                 floors = floors_for(info[name]["bytes"])
                 figures["vs_template_floor"] = ratio(figures["rps"], floors["template"]["rps"])
