@@ -223,6 +223,19 @@ class Server:
             })
         return out
 
+    def cpu_seconds(self):
+        """CPU time (user and system) used so far by the server's master and workers."""
+        master = self.process.pid
+        children = Path(f"/proc/{master}/task/{master}/children").read_text().split()
+        ticks = 0
+        for pid in (master, *children):
+            try:
+                fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            except FileNotFoundError:  # a worker replaced since the list was read
+                continue
+            ticks += int(fields[11]) + int(fields[12])  # utime, stime
+        return ticks / os.sysconf("SC_CLK_TCK")
+
     def stop(self):
         os.killpg(self.process.pid, signal.SIGTERM)
         self.process.wait(timeout=30)
@@ -259,6 +272,7 @@ def parse_wrk(output):
         r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", output
     )
     latency = re.search(r"Latency\s+([\d.]+\w+)", output)
+    requests = re.search(r"(\d+) requests in", output)
     counts = re.search(r"Status counts: ok (\d+), stale (\d+), 500 (\d+), 503 (\d+), "
                        r"other (\d+)", output)
     if counts:
@@ -267,6 +281,7 @@ def parse_wrk(output):
     return {
         **({"statuses": statuses} if counts else {}),
         "rps": rate,
+        "requests": int(requests.group(1)) if requests else 0,
         "non_2xx": int(non_2xx.group(1)) if non_2xx else 0,
         "connect_errors": int(errors.group(1)) if errors else 0,
         "read_errors": int(errors.group(2)) if errors else 0,
@@ -286,10 +301,12 @@ def measure(url, args, headers=()):
     return summarise([wrk(url, args.duration, headers=headers) for _ in range(args.runs)])
 
 
-def measure_interleaved(targets, args):
+def measure_interleaved(targets, args, server):
     """``measure`` for several pages at once ({name: (url, headers)}): each warmed up,
     then each run measures every page in turn, the order reversed on every other run
-    (a, b, b, a, …), so a drift of the shared machine hits them alike."""
+    (a, b, b, a, …), so a drift of the shared machine hits them alike. Each run also
+    gives the server's CPU time a request (``cpu_ms``), which other processes on the
+    machine move far less than its rate."""
     for url, headers in targets.values():
         wrk(url, args.warmup, headers=headers)
     runs = {name: [] for name in targets}
@@ -297,8 +314,17 @@ def measure_interleaved(targets, args):
     for index in range(args.runs):
         for name in order if index % 2 == 0 else reversed(order):
             url, headers = targets[name]
-            runs[name].append(wrk(url, args.duration, headers=headers))
-    return {name: summarise(page_runs) for name, page_runs in runs.items()}
+            cpu = server.cpu_seconds()
+            figures = wrk(url, args.duration, headers=headers)
+            figures["cpu_ms"] = round(
+                (server.cpu_seconds() - cpu) * 1000 / max(figures["requests"], 1), 3)
+            runs[name].append(figures)
+    out = {}
+    for name, page_runs in runs.items():
+        out[name] = summarise(page_runs)
+        out[name]["cpu_ms"] = statistics.median(r["cpu_ms"] for r in page_runs)
+        out[name]["cpu_ms_runs"] = [r["cpu_ms"] for r in page_runs]
+    return out
 
 
 def summarise(runs):
@@ -595,7 +621,7 @@ def load(args, database, pages, info, session):
                         continue
                     headers = (f"Cookie: sessionid={session}",)
                 targets[name] = (f"http://127.0.0.1:{server.port}{url}", headers)
-            measured = measure_interleaved(targets, args) if args.interleave else {}
+            measured = measure_interleaved(targets, args, server) if args.interleave else {}
             for name, (url, headers) in targets.items():
                 status = fetch_status(url, headers)
                 if status != 200:
@@ -610,7 +636,8 @@ def load(args, database, pages, info, session):
                 log(f"{mode} {name:18} {figures['rps']:>8} req/s  "
                     f"x{figures['vs_template_floor']} template floor  "
                     f"x{figures['vs_bytes_floor']} bytes floor  "
-                    f"non-2xx {figures['non_2xx']} timeouts {figures['timeouts']}")
+                    f"non-2xx {figures['non_2xx']} timeouts {figures['timeouts']}"
+                    + (f"  {figures['cpu_ms']} ms CPU a request" if "cpu_ms" in figures else ""))
             out["memory"][mode] = server.worker_memory()
             if cached:
                 out["nginx"] = through_nginx(server, args, pages)
