@@ -246,3 +246,40 @@ def test_a_first_render_gives_each_new_key_its_version_once(client, newsroom, mo
     versions = [key for key in added if key.startswith(state.VERSION_PREFIX)]
     assert versions, "the page's keys had no version yet"
     assert len(versions) == len(set(versions))
+
+
+def test_a_listing_read_again_reads_no_rows_until_what_it_shows_changes(
+    client, newsroom, settings
+):
+    """With the page cache off, a listing's rows are remembered as its count is: read
+    again it runs no query, and an edit of one of its stories, a new story in it or a
+    withdrawal shows at the next read."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    settings.NEWSROOM_PAGE_CACHE = False
+    russia, india = newsroom["russia"], newsroom["india"]
+    read(client, "/countries/russia/")
+
+    def rows_read():
+        with CaptureQueriesContext(connection) as queries:
+            page = read(client, "/countries/russia/").content.decode()
+        return page, [q["sql"] for q in queries if '"articles_article"."headline"' in q["sql"]]
+
+    assert rows_read()[1] == []
+
+    india.headline = "Delhi hosts the trade talks again"  # not on the page
+    services.article_save(article=india, by=newsroom["editor"])
+    assert rows_read()[1] == []
+
+    russia.headline = "Moscow sets a lower grain quota"
+    services.article_save(article=russia, by=newsroom["editor"])
+    page, queries = rows_read()
+    assert "Moscow sets a lower grain quota" in page and queries
+
+    make_article("Moscow and Beijing sign a pipeline deal", slug="pipeline-deal",
+                 countries=["RU"], published_at=timezone.now())
+    assert "pipeline deal" in rows_read()[0]
+
+    services.article_withdraw(article=russia, by=newsroom["editor"])
+    assert "grain quota" not in rows_read()[0]

@@ -75,8 +75,11 @@ class ArticleListView(ListView):
     def get_feed_url(self):
         return None
 
-    def page_cards(self, object_list):
-        return selectors.referenced_cards(object_list)
+    def page_cards(self, object_list, page):
+        """The page's cards; its rows remembered as its count is (``listing_key``)."""
+        return selectors.referenced_cards(
+            object_list, key=(self.listing_key(), page.number, self.paginate_by),
+            depends_on=self.dependency_keys())
 
     def get_paginator(self, queryset, per_page, **kwargs):
         return super().get_paginator(
@@ -110,7 +113,7 @@ class ArticleListView(ListView):
     def get_context_data(self, **kwargs):
         dependencies.record(*self.dependency_keys())
         context = super().get_context_data(**kwargs)
-        context["cards"] = self.page_cards(context["object_list"])
+        context["cards"] = self.page_cards(context["object_list"], context["page_obj"])
         if self.empty_is_404 and not context["cards"]:
             # Checked on the page already fetched (ListView's allow_empty costs a query).
             raise Http404("Nothing has been published here.")
@@ -515,7 +518,7 @@ class SearchView(ArticleListView):
         """Ranked results (PostgreSQL) come best first; the others newest first."""
         return not isinstance(articles, SearchResults)
 
-    def page_cards(self, object_list):
+    def page_cards(self, object_list, page):
         return selectors.cards(object_list)
 
     def get_feed_url(self):
