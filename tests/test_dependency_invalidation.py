@@ -283,3 +283,23 @@ def test_a_listing_read_again_reads_no_rows_until_what_it_shows_changes(
 
     services.article_withdraw(article=russia, by=newsroom["editor"])
     assert "grain quota" not in rows_read()[0]
+
+
+def test_a_pictures_new_words_show_on_a_listing_whose_rows_are_remembered(
+    client, newsroom, settings
+):
+    from articles.editorial.images import image_save
+    from tests.factories import make_image
+
+    settings.NEWSROOM_PAGE_CACHE = False
+    story = newsroom["russia"]
+    picture = make_image("Grain silos at Novorossiysk")
+    Article.objects.filter(pk=story.pk).update(hero_image=picture)
+    state.bump({dependencies.article(story.pk)})
+    page = read(client, "/countries/russia/").content.decode()
+    assert 'alt="Grain silos at Novorossiysk"' in page
+
+    picture.alt_text = "Grain silos at the port of Novorossiysk"
+    image_save(image=picture, by=newsroom["editor"])
+    page = read(client, "/countries/russia/").content.decode()
+    assert 'alt="Grain silos at the port of Novorossiysk"' in page

@@ -15,7 +15,13 @@ from django.conf import settings
 from articles.caching import dependencies
 from articles.caching.state import remember
 from articles.models import FRONT_PAGE_SLOTS, LEAD_POSITION, Article
-from articles.public.selectors import CARD_COLUMNS, PageTags, ReferencedCard, listing
+from articles.public.selectors import (
+    CARD_COLUMNS,
+    PageTags,
+    ReferencedCard,
+    listing,
+    record_card_rows,
+)
 
 
 @dataclass(frozen=True)
@@ -63,8 +69,5 @@ def _rows(latest_count, now=None):
     newest = list(listing(published)[: 2 * FRONT_PAGE_SLOTS + latest_count]
                   .values_list(*CARD_COLUMNS))
     rows = [*pinned.values(), *newest]
-    dependencies.record(*(dependencies.article(row[0]) for row in rows))
-    image_at = CARD_COLUMNS.index("hero_image_id")
-    dependencies.record(*(dependencies.image(row[image_at]) for row in rows
-                          if row[image_at] is not None))
+    record_card_rows(rows)
     return pinned, newest

@@ -58,6 +58,7 @@ CARD_IMAGE_FIELDS = ("file", "alt_text", "caption", "credit", "focal_x", "focal_
                      "height", "renditions", "usage_ends")
 # Every column a card reads, in the order ReferencedCard takes them.
 CARD_COLUMNS = (*CARD_FIELDS, *(f"hero_image__{name}" for name in CARD_IMAGE_FIELDS))
+CARD_IMAGE_AT = CARD_COLUMNS.index("hero_image_id")
 
 # "Often covered with" looks at this many of a tag's latest articles, so a tag with
 # thirty thousand stories costs what one with three hundred does.
@@ -259,6 +260,14 @@ def cards(articles):
     return [ArticleCard(article=a, tags=LazyTags(page_tags, a.pk)) for a in articles]
 
 
+def record_card_rows(rows):
+    """Record what rows of CARD_COLUMNS show: their articles, and their pictures' words
+    and renditions."""
+    dependencies.record(*(dependencies.article(row[0]) for row in rows))
+    dependencies.record(*(dependencies.image(row[CARD_IMAGE_AT]) for row in rows
+                          if row[CARD_IMAGE_AT] is not None))
+
+
 def referenced_cards(page, *, key=None, depends_on=()):
     """Cards for a page (a sliced listing queryset), reading only what a card shows.
 
@@ -274,7 +283,7 @@ def referenced_cards(page, *, key=None, depends_on=()):
     """
     def read():
         rows = list(page.values_list(*CARD_COLUMNS))
-        dependencies.record(*(dependencies.article(row[0]) for row in rows))
+        record_card_rows(rows)
         return rows
 
     rows = read() if key is None else remember("listing-rows", read, *key,
