@@ -31,6 +31,7 @@ def _clear_cache(monkeypatch, settings):
     monkeypatch.setattr(state.shared, "slow_calls", 0)
     state.memory.clear()
     state.page_memory.clear()
+    state.changes.clear()
     cache.clear()
     yield
     cache.clear()

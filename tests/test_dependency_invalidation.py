@@ -303,3 +303,64 @@ def test_a_pictures_new_words_show_on_a_listing_whose_rows_are_remembered(
     image_save(image=picture, by=newsroom["editor"])
     page = read(client, "/countries/russia/").content.decode()
     assert 'alt="Grain silos at the port of Novorossiysk"' in page
+
+
+def version_reads(monkeypatch):
+    """The keys' versions this process asks the shared cache for, as they are asked."""
+    asked = []
+    get_many = state.shared.get_many
+
+    def counting(keys):
+        asked.extend(key for key in keys if key.startswith(state.VERSION_PREFIX))
+        return get_many(keys)
+
+    monkeypatch.setattr(state.shared, "get_many", counting)
+    return asked
+
+
+def another_servers_edit(article, headline):
+    """An edit made on another server: this process learns of it through Redis alone."""
+    Article.objects.filter(pk=article.pk).update(headline=headline)
+    assert state.bump({dependencies.article(article.pk)})
+
+
+def test_after_a_write_pages_are_checked_against_what_it_changed_without_asking_redis(
+        client, newsroom, monkeypatch):
+    """A busy desk writes every second: a reader's hit must not ask Redis for the
+    versions of everything its page shows after each write, yet never be stale."""
+    story, other = newsroom["india"], newsroom["russia"]
+    pages = [other.get_absolute_url(), "/countries/russia/", "/"]
+    cached(client, *pages)
+    asked = version_reads(monkeypatch)
+
+    another_servers_edit(story, "Delhi hosts the talks, another server says")
+
+    assert [read(client, url)["X-Page-Cache"] for url in pages] == ["hit", "hit", "miss"]
+    assert b"another server says" in read(client, "/").content
+    # Only the home page's new copy looked its new keys up; no hit asked for versions.
+    hits_asked = len(asked)
+    cached(client, *pages)
+    assert len(asked) == hits_asked
+
+
+def test_a_write_whose_record_is_lost_is_still_seen(client, newsroom, monkeypatch):
+    """The log of what each write changed is a shortcut: a record Redis lost (or not
+    yet written) sends the check to the keys' versions, never to a stale page."""
+    story, other = newsroom["india"], newsroom["russia"]
+    cached(client, story.get_absolute_url(), other.get_absolute_url())
+    sequence = state.cache.get(state.SEQUENCE_KEY)
+
+    another_servers_edit(story, "Delhi hosts the talks, its record lost")
+    state.cache.delete(state.CHANGES_PREFIX + str(sequence + 1))
+
+    response = read(client, story.get_absolute_url())
+    assert response["X-Page-Cache"] == "miss"
+    assert b"its record lost" in response.content
+    assert read(client, other.get_absolute_url())["X-Page-Cache"] == "hit"
+
+    # Given up after a while: the log starts again from the writes that follow.
+    monkeypatch.setattr(state.ChangeLog, "MISSING_SECONDS", 0.0)
+    read(client, other.get_absolute_url())
+    another_servers_edit(story, "Delhi hosts the talks, after the log restarted")
+    assert b"after the log restarted" in read(client, story.get_absolute_url()).content
+    assert read(client, other.get_absolute_url())["X-Page-Cache"] == "hit"
