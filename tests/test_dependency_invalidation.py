@@ -364,3 +364,28 @@ def test_a_write_whose_record_is_lost_is_still_seen(client, newsroom, monkeypatc
     another_servers_edit(story, "Delhi hosts the talks, after the log restarted")
     assert b"after the log restarted" in read(client, story.get_absolute_url()).content
     assert read(client, other.get_absolute_url())["X-Page-Cache"] == "hit"
+
+
+def test_a_related_story_edited_or_withdrawn_shows_at_once_without_ranking_again(
+        client, newsroom, monkeypatch):
+    """An article page lists related stories: an edit of one, or its withdrawal, shows on
+    the page at once, while which stories are related is not worked out again."""
+    from articles.public import selectors
+
+    page = newsroom["india"].get_absolute_url()
+    other = make_article("Mumbai ports await the trade talks", slug="mumbai-ports",
+                         countries=["IN"], published_at=timezone.now() - timedelta(hours=3))
+    assert "Mumbai ports await the trade talks" in read(client, page).content.decode()
+    rankings = []
+    rank = selectors._related_articles
+    monkeypatch.setattr(selectors, "_related_articles",
+                        lambda *a, **k: rankings.append(1) or rank(*a, **k))
+
+    other.headline = "Mumbai ports ready for the trade talks"
+    services.article_save(article=other, by=newsroom["editor"])
+    assert "Mumbai ports ready for the trade talks" in read(client, page).content.decode()
+
+    services.article_withdraw(article=other, by=newsroom["editor"], reason="Legal advice.")
+    html = read(client, page).content.decode()
+    assert "Mumbai ports" not in html
+    assert rankings == []
