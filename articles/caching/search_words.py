@@ -87,6 +87,8 @@ def of_articles(article_ids):
         .annotate(word=Func(Func(F("search_vector"), function="tsvector_to_array",
                                  output_field=ArrayField(TextField())),
                             function="unnest", output_field=TextField()))
-        .values_list("word", flat=True).distinct()
+        # No ordering: Article's would join the DISTINCT, one row per word and article
+        # (154,651 rows for 3,000 restored stories where 5,000 words are distinct).
+        .order_by().values_list("word", flat=True).distinct()
     )
     return keys(words)
