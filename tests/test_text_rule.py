@@ -94,9 +94,10 @@ def test_visible_controls_names_what_cannot_be_seen():
     assert visible_controls("Lav\x01rov\u202e") == "Lav[U+0001]rov[U+202E]"
 
 
-def test_every_forbidden_character_of_the_whole_code_space_is_removed():
+def test_every_forbidden_character_of_the_whole_code_space_is_removed_and_named():
     """The quick first look (a few ranges) misses none of what the rule forbids: each
-    character the rule names is removed from a story, in a name and in running text."""
+    character the rule names is removed from a story, in a name and in running text,
+    and a form's check names it."""
     from articles.platform.text import CONTROLS, CONTROLS_IN_NAMES
 
     for pattern, names in ((CONTROLS, False), (CONTROLS_IN_NAMES, True)):
@@ -105,3 +106,5 @@ def test_every_forbidden_character_of_the_whole_code_space_is_removed():
         assert len(forbidden) > 2000  # the C0 and C1 controls, surrogates, noncharacters
         for char in forbidden:
             assert strip_forbidden(f"Talks{char} in Delhi", names=names)[1] == 1, hex(ord(char))
+            found = find_forbidden(f"Talks{char} in Delhi", names=names)
+            assert (found.position, found.char) == (6, char), hex(ord(char))

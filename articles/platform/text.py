@@ -97,6 +97,8 @@ def _pattern(names):
 def find_forbidden(text, *, names=False):
     """The first forbidden character of ``text`` (after line ends are normalised), or None."""
     text = normalise_line_ends(text)
+    if (_MAYBE_FORBIDDEN_IN_NAMES if names else _MAYBE_FORBIDDEN).search(text) is None:
+        return None
     match = _pattern(names).search(text)
     if match is None:
         return None
