@@ -43,6 +43,7 @@ class NewArticle:
     # ({plural: [tag ids]}), restored as they were; None for none.
     mentions: object = None
     mentions_removed: dict = field(default_factory=dict)  # an export's, kept removed
+    sanitised: bool = False  # its body already made safe (Article.sanitise), as it is stored
 
 
 def store_articles(new_articles):
@@ -54,10 +55,12 @@ def store_articles(new_articles):
     stored afresh.
     """
     articles = [new.article for new in new_articles]
-    for article in articles:
-        article.pk = None
-        article._state.adding = True
-        article.sanitise()
+    for new in new_articles:
+        new.article.pk = None
+        new.article._state.adding = True
+        if not new.sanitised:  # a wire file's was, to be tagged
+            new.article.sanitise()
+            new.sanitised = True
     Article.objects.bulk_create(articles)
     owned_rows = _store_tag_rows(new_articles)
     bylines = ArticleAuthor.objects.bulk_create(

@@ -293,7 +293,8 @@ def _new_article(wire_file, head, *, publish, autotag, vocabulary):
         source=settings.NEWSROOM_WIRE_SOURCE,
     )
     article.sanitise()
-    made = NewArticle(article, comment=f"Imported from wire file {wire_file.name}")
+    made = NewArticle(article, comment=f"Imported from wire file {wire_file.name}",
+                      sanitised=True)
     if autotag:
         # One pass of the tagger for both tiers (half the import's Python time was the
         # tagger, run once for subjects and again for mentions).
