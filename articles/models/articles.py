@@ -97,7 +97,7 @@ class ArticleQuerySet(models.QuerySet):
     def with_author_names(self):
         """Annotate the authors' names in byline order as one string (``author_names``)."""
         if connection.vendor == "postgresql":
-            names = StringAgg("author__name", ", ", ordering=("position", "id"))
+            names = StringAgg("author__name", ", ", order_by=("position", "id"))
         else:  # SQLite 3.40 cannot order inside an aggregate: the rows' scan order
             names = NameList("author__name")
         return self.annotate(author_names=models.Subquery(
