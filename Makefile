@@ -33,10 +33,13 @@ run: $(VENV)/.runtime .env
 		$(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 # The suite runs with production-like settings (DEBUG off, .env ignored), over plain HTTP;
-# background tasks run in the process that queues them (no worker in tests).
+# background tasks run in the process that queues them (no worker in tests). It runs in
+# TEST_WORKERS processes (pytest-xdist; one a core, at most 8), each with a test database
+# and a cache of its own (tests/isolation.py); TEST_WORKERS=0 runs it in this one.
+TEST_WORKERS ?= auto
 test: $(VENV)/.test
 	NEWSROOM_ENV_FILE= SECRET_KEY=test-only-secret-key SECURE_SSL_REDIRECT=0 STATIC_UNHASHED=1 \
-		NEWSROOM_TASKS_SYNC=1 $(PY) -m pytest $(PYTEST_ARGS)
+		NEWSROOM_TASKS_SYNC=1 $(PY) -m pytest -n $(TEST_WORKERS) --maxprocesses 8 $(PYTEST_ARGS)
 
 lint: $(VENV)/.test
 	$(VENV)/bin/ruff check .
