@@ -94,10 +94,16 @@ def _pattern(names):
     return CONTROLS_IN_NAMES if names else CONTROLS
 
 
+def _has_none(text, names):
+    """True if ``text`` holds none of the ranges forbidden characters are in: the quick
+    first look, before the full rule."""
+    return (_MAYBE_FORBIDDEN_IN_NAMES if names else _MAYBE_FORBIDDEN).search(text) is None
+
+
 def find_forbidden(text, *, names=False):
     """The first forbidden character of ``text`` (after line ends are normalised), or None."""
     text = normalise_line_ends(text)
-    if (_MAYBE_FORBIDDEN_IN_NAMES if names else _MAYBE_FORBIDDEN).search(text) is None:
+    if _has_none(text, names):
         return None
     match = _pattern(names).search(text)
     if match is None:
@@ -112,7 +118,7 @@ def strip_forbidden(text, *, names=False):
     Line ends are normalised first and not counted; a separator control becomes a space.
     """
     text = normalise_line_ends(text)
-    if (_MAYBE_FORBIDDEN_IN_NAMES if names else _MAYBE_FORBIDDEN).search(text) is None:
+    if _has_none(text, names):
         return text, 0
     removed = 0
 
@@ -169,7 +175,7 @@ def html_to_text(markup, *, block_end="\n", tag=""):
 
 def output_text(text):
     """Stored text made fit for XML and JSON output: forbidden characters removed."""
-    if not text or _MAYBE_FORBIDDEN.search(text) is None or CONTROLS.search(text) is None:
+    if not text or _has_none(text, False) or CONTROLS.search(text) is None:
         return text
     return CONTROLS.sub(lambda m: " " if m.group() in _SEPARATORS else "", text)
 
