@@ -3,6 +3,7 @@ that writes them, so the pages that read a tag's rows in index order (its latest
 articles, its last publication, this month's most covered) agree with the visibility
 rule, Article.objects.published()."""
 
+import random
 from datetime import timedelta
 
 import pytest
@@ -114,6 +115,50 @@ def test_related_articles_come_from_each_tags_latest_public_stories():
     related = selectors.related_articles(story, tags, fresh=True)
     # The shared policy weighs three times a shared country.
     assert [a.pk for a in related] == [near.pk, also.pk]
+
+
+def test_related_articles_score_every_tag_shared_by_the_newest_candidates(monkeypatch):
+    """The ranking checked against a plain reading of its rule, on a mixed archive with
+    a window of four: the candidates are the newest four of each of the story's tags'
+    four latest public stories; each is scored by every tag it shares (a minister or a
+    policy three, a country one), a tag whose own window it has left included."""
+    monkeypatch.setattr(selectors, "RELATED_CANDIDATES", 4)
+    rng = random.Random(7)
+    ministers = [make_minister(f"Minister {i}") for i in range(3)]
+    policies = [make_policy(f"Policy {i}") for i in range(2)]
+    now = timezone.now()
+    for i in range(30):
+        state = {"status": Article.Status.DRAFT} if i % 9 == 4 else {
+            "published_at": now + timedelta(days=1) if i % 11 == 5 else now - timedelta(hours=i)}
+        make_article(countries=rng.sample(["IN", "RU", "FR", "CN"], rng.randint(0, 3)),
+                     ministers=rng.sample(ministers, rng.randint(0, 2)),
+                     policies=rng.sample(policies, rng.randint(0, 1)), **state)
+    # The newest story and the oldest share a rare policy and India: India's window
+    # (the story itself and India's three newest others) has left the oldest behind.
+    rare = make_policy("Rare Deal")
+    make_article(countries=["IN"], policies=[rare], published_at=now - timedelta(minutes=1))
+    make_article(countries=["IN"], policies=[rare], published_at=now - timedelta(days=30))
+    public = list(Article.objects.published().newest_first())
+    tags_of = {a.pk: {(t.kind, t.pk) for t in selectors.article_tags(a, fresh=True)}
+               for a in public}
+    weight = {kind: taxonomy.weight for kind, taxonomy in TAXONOMIES.items()}
+    scored_outside_a_window = 0
+    for story in public:
+        windows = {tag: [a.pk for a in public if tag in tags_of[a.pk]][:4]
+                   for tag in tags_of[story.pk]}
+        in_a_window = set().union(*windows.values())
+        candidates = [a for a in public if a.pk in in_a_window and a.pk != story.pk][:4]
+        scores = {a.pk: sum(weight[kind] for kind, _pk in tags_of[story.pk] & tags_of[a.pk])
+                  for a in candidates}
+        expected = sorted(candidates, key=lambda a: (-scores[a.pk], -a.published_at.timestamp(),
+                                                     -a.pk))[:4]
+        related = selectors.related_articles(
+            story, selectors.article_tags(story, fresh=True), fresh=True)
+        assert [(a.pk, a.score) for a in related] == [(a.pk, scores[a.pk]) for a in expected]
+        scored_outside_a_window += sum(
+            1 for a in expected for tag, pks in windows.items()
+            if tag in tags_of[a.pk] and a.pk not in pks)
+    assert scored_outside_a_window  # the archive holds the case the rule is about
 
 
 def test_a_tags_deep_pages_start_where_its_own_rows_say(client, monkeypatch):

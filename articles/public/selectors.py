@@ -8,24 +8,24 @@ About 400 lines on purpose: these reads share the card columns and the tag rows,
 keeping them together is what keeps every page's query count in one place to check.
 """
 
+import functools
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
+from django.db import connections, router
 from django.db.models import (
     Count,
     Exists,
-    IntegerField,
     OuterRef,
     Q,
     QuerySet,
-    Subquery,
     Value,
     prefetch_related_objects,
 )
-from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
@@ -33,7 +33,6 @@ from django.utils.functional import cached_property
 from articles.caching import dependencies
 from articles.caching.state import remember
 from articles.models import (
-    NEWEST_FIRST,
     TAXONOMIES,
     Article,
     Country,
@@ -449,47 +448,74 @@ def related_articles(article, tags, *, limit=4, fresh=False):
 def _related_articles(article, tags, *, limit):
     """Published articles sharing the most tags with ``article``, in one query.
 
-    A shared minister or policy weighs three times a shared country. Scoring looks at
-    the latest RELATED_CANDIDATES articles among each tag's latest RELATED_CANDIDATES
-    (read from the tags' "latest" index: all of a big tag's articles took a second at a
-    million articles), which bounds its cost.
+    A shared minister or policy weighs three times a shared country. The candidates are
+    the newest RELATED_CANDIDATES of each tag's latest RELATED_CANDIDATES public
+    articles (read from the tags' "latest" index: all of a big tag's articles took a
+    second at a million articles), which bounds its cost; each is scored by every tag
+    it shares. The statement is put together here from each tag's window as the ORM
+    compiles it (``_tag_window_sql``): the ORM's correlated-subquery form of it cost a
+    first article render 15-18 ms at 100,000 articles, 7 of them building the query;
+    this one runs in 6 (docs/PERFORMANCE.md, "The related stories ranked on tag rows").
     """
-    tag_ids = {kind: [t.pk for t in tags if t.kind == kind] for kind in TAXONOMIES}
-    shares_a_tag = Q(pk__in=[])
-    score = Value(0)
-    for kind, tax in TAXONOMIES.items():
-        if not tag_ids[kind]:
-            continue
-        for tag_id in tag_ids[kind]:
-            latest = (
-                tax.through.objects.published().filter(tag_id=tag_id)
-                .order_by("-published_at", "-content_object_id")
-                .values("content_object_id")[:RELATED_CANDIDATES]
-            )
-            shares_a_tag |= Q(pk__in=latest)
-        tagged = tax.through.objects.filter(tag_id__in=tag_ids[kind])
-        shared = (
-            tagged.filter(content_object_id=OuterRef("pk"))
-            .values("content_object_id")
-            .annotate(n=Count("id"))
-            .values("n")
-        )
-        score = score + Coalesce(Subquery(shared, output_field=IntegerField()), 0) * tax.weight
-    if not any(tag_ids.values()):
+    if not tags:
         return []
-    candidates = (
-        Article.objects.published()
-        .filter(shares_a_tag)
-        .exclude(pk=article.pk)
-        .newest_first()
-        .values("pk")[:RELATED_CANDIDATES]
+    database = router.db_for_read(Article)
+    operations = connections[database].ops
+    moment = operations.adapt_datetimefield_value(timezone.now())
+    windows, params = [], []
+    for i, tag in enumerate(tags):
+        sql, slots = _tag_window_sql(database, tag.kind, RELATED_CANDIDATES)
+        windows.append(f"SELECT * FROM ({sql}) AS window_{i}")
+        params += [moment if slot == "moment" else tag.pk for slot in slots]
+    params.append(article.pk)
+    shared = []
+    for kind, tax in TAXONOMIES.items():
+        tag_ids = [tag.pk for tag in tags if tag.kind == kind]
+        if tag_ids:
+            shared.append(
+                f"SELECT content_object_id AS id, {int(tax.weight)} AS weight "
+                f"FROM {operations.quote_name(tax.through._meta.db_table)} "
+                f"WHERE tag_id IN ({', '.join(['%s'] * len(tag_ids))}) "
+                "AND content_object_id IN (SELECT id FROM candidates)"
+            )
+            params += tag_ids
+    params.append(limit)
+    article_table = operations.quote_name(Article._meta.db_table)
+    return list(Article.objects.raw(
+        f"WITH windows (id, published_at) AS ({' UNION ALL '.join(windows)}), "
+        "candidates AS (SELECT DISTINCT id, published_at FROM windows WHERE id <> %s "
+        f"ORDER BY published_at DESC, id DESC LIMIT {int(RELATED_CANDIDATES)}), "
+        f"shared AS ({' UNION ALL '.join(shared)}), "
+        "scored AS (SELECT candidates.id, candidates.published_at, SUM(shared.weight) AS score "
+        "FROM candidates JOIN shared ON shared.id = candidates.id "
+        "GROUP BY candidates.id, candidates.published_at "
+        "ORDER BY score DESC, candidates.published_at DESC, candidates.id DESC LIMIT %s) "
+        f"SELECT article.id, article.headline, article.slug, article.published_at, scored.score "
+        f"FROM scored JOIN {article_table} article ON article.id = scored.id "
+        "ORDER BY scored.score DESC, scored.published_at DESC, scored.id DESC",
+        params,
+    ).using(database))
+
+
+@functools.cache
+def _tag_window_sql(database, kind, size):
+    """The SQL of one tag's latest ``size`` public rows (article id,
+    publication time) as the ORM compiles it, once per database and taxonomy, so that
+    ``TagRowQuerySet.published()`` stays the one spelling of the visibility rule; and
+    what each of its parameters is, in order: "moment" (now) or "tag" (the tag's id)."""
+    moment, tag_id = datetime(2001, 2, 3, 4, 5, 6, 7, tzinfo=UTC), -7_654_321
+    rows = (
+        TAXONOMIES[kind].through.objects.published(now=moment).filter(tag_id=tag_id)
+        .order_by("-published_at", "-content_object_id")
+        .values_list("content_object_id", "published_at")[:size]
     )
-    return list(
-        listing(Article.objects.filter(pk__in=candidates))
-        .only("headline", "slug", "published_at")
-        .annotate(score=score)
-        .order_by("-score", *NEWEST_FIRST)[:limit]
-    )
+    sql, params = rows.query.get_compiler(database).as_sql()
+    adapted = connections[database].ops.adapt_datetimefield_value(moment)
+    slots = tuple("moment" if param == adapted else "tag" if param == tag_id else None
+                  for param in params)
+    if None in slots or len(set(slots)) != 2:
+        raise ImproperlyConfigured(f"Unexpected parameters in a tag's window: {params!r}")
+    return sql, slots
 
 
 def _words(text):
