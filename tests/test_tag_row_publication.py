@@ -13,7 +13,7 @@ from django.utils import timezone
 from articles.editorial import services
 from articles.models import TAXONOMIES, Article, TaggedCountry
 from articles.public import selectors
-from tests.factories import make_article, make_editor, make_minister, make_policy
+from tests.factories import country, make_article, make_editor, make_minister, make_policy
 
 pytestmark = pytest.mark.django_db
 
@@ -159,6 +159,20 @@ def test_related_articles_score_every_tag_shared_by_the_newest_candidates(monkey
             1 for a in expected for tag, pks in windows.items()
             if tag in tags_of[a.pk] and a.pk not in pks)
     assert scored_outside_a_window  # the archive holds the case the rule is about
+
+
+def test_often_covered_with_counts_the_tags_latest_public_stories(monkeypatch):
+    monkeypatch.setattr(selectors, "CO_OCCURRENCE_WINDOW", 2)
+    lavrov = make_minister()
+    now = timezone.now()
+    make_article(countries=["RU", "IN"], ministers=[lavrov], published_at=now - timedelta(hours=1))
+    make_article(countries=["RU", "FR"], published_at=now - timedelta(hours=2))
+    make_article(countries=["RU", "CN"], policies=[make_policy("Grain Deal")],
+                 published_at=now - timedelta(hours=3))  # beyond the window of two
+    make_article(countries=["RU", "JP"], status=Article.Status.DRAFT)
+    make_article(countries=["RU", "DE"], published_at=now + timedelta(days=1))  # scheduled
+    links = selectors.co_occurring_tags(country("RU"))
+    assert sorted(link.name for link in links) == ["France", "India", "Sergey Lavrov"]
 
 
 def test_a_tags_deep_pages_start_where_its_own_rows_say(client, monkeypatch):

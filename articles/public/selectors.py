@@ -351,7 +351,9 @@ def co_occurring_tags(tag, *, limit=24):
 
 
 def _co_occurring_tags(tag, *, limit):
-    recent = articles_tagged(tag).values("pk")[:CO_OCCURRENCE_WINDOW]
+    # The window from the tag's own rows ("latest" index): through the article table,
+    # newest first, a country on 2 % of 100,000 articles took 250 ms.
+    recent = tag_listing_rows(tag).values("content_object_id")[:CO_OCCURRENCE_WINDOW]
 
     def part(tax):
         rows = tax.through.objects.filter(content_object_id__in=recent)
