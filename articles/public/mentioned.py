@@ -4,11 +4,15 @@ JSON-LD ``mentions``). Every read goes through the visibility rule, read from th
 mention rows' publication time (``MentionQuerySet.published()``) or from
 ``Article.objects.published()``; each records its dependency keys."""
 
+import functools
+
+from django.db import router
 from django.db.models import Value
 
 from articles.caching import dependencies
 from articles.caching.state import remember
 from articles.models import MENTION_MODELS, TAXONOMIES, Article
+from articles.platform.compiled import STAND_IN_ID, Compiled
 from articles.public.selectors import KIND_ORDER, TagUrls, listing
 
 
@@ -50,6 +54,13 @@ def _subject_and_mention_rows(article_id):
     return parts[0].union(*parts[1:], all=True)
 
 
+@functools.cache
+def _subject_and_mention_query(database):
+    """``_subject_and_mention_rows`` compiled once per database: building it took 3.5 ms
+    of an article's first render, running it 0.9 (at 100,000 articles)."""
+    return Compiled.of(_subject_and_mention_rows(STAND_IN_ID), database)
+
+
 def article_subjects_and_mentions(article, *, fresh=False):
     """The article's tags and what it mentions besides, as two lists of TagLinks
     (countries, then ministers, then policies, A–Z): one query, remembered until the
@@ -57,8 +68,9 @@ def article_subjects_and_mentions(article, *, fresh=False):
     def read():
         urls = TagUrls()
         tiers = ([], [])
+        query = _subject_and_mention_query(router.db_for_read(Article))
         for tier, kind, pk, name, slug in sorted(
-                _subject_and_mention_rows(article.pk),
+                query.rows(pk=article.pk),
                 key=lambda row: (row[0], KIND_ORDER[row[1]], row[3])):
             tiers[tier].append(urls.link(kind, pk, name, slug))
         return tiers

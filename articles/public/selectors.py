@@ -12,10 +12,9 @@ import functools
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 from django.conf import settings
-from django.core.exceptions import ImproperlyConfigured
 from django.db import connections, router
 from django.db.models import (
     Count,
@@ -43,6 +42,7 @@ from articles.models import (
     public_mention_count,
     union_over_taxonomies,
 )
+from articles.platform.compiled import STAND_IN_ID, STAND_IN_MOMENT, Compiled
 from articles.platform.dates import day_start
 
 KIND_ORDER = {kind: i for i, kind in enumerate(TAXONOMIES)}
@@ -455,7 +455,7 @@ def _related_articles(article, tags, *, limit):
     articles (read from the tags' "latest" index: all of a big tag's articles took a
     second at a million articles), which bounds its cost; each is scored by every tag
     it shares. The statement is put together here from each tag's window as the ORM
-    compiles it (``_tag_window_sql``): the ORM's correlated-subquery form of it cost a
+    compiles it (``_tag_window``): the ORM's correlated-subquery form of it cost a
     first article render 15-18 ms at 100,000 articles, 7 of them building the query;
     this one runs in 6 (docs/PERFORMANCE.md, "The related stories ranked on tag rows").
     """
@@ -463,12 +463,12 @@ def _related_articles(article, tags, *, limit):
         return []
     database = router.db_for_read(Article)
     operations = connections[database].ops
-    moment = operations.adapt_datetimefield_value(timezone.now())
+    now = timezone.now()
     windows, params = [], []
     for i, tag in enumerate(tags):
-        sql, slots = _tag_window_sql(database, tag.kind, RELATED_CANDIDATES)
-        windows.append(f"SELECT * FROM ({sql}) AS window_{i}")
-        params += [moment if slot == "moment" else tag.pk for slot in slots]
+        window = _tag_window(database, tag.kind, RELATED_CANDIDATES)
+        windows.append(f"SELECT * FROM ({window.sql}) AS window_{i}")
+        params += window.params(pk=tag.pk, moment=now)
     params.append(article.pk)
     shared = []
     for kind, tax in TAXONOMIES.items():
@@ -500,24 +500,15 @@ def _related_articles(article, tags, *, limit):
 
 
 @functools.cache
-def _tag_window_sql(database, kind, size):
-    """The SQL of one tag's latest ``size`` public rows (article id,
-    publication time) as the ORM compiles it, once per database and taxonomy, so that
-    ``TagRowQuerySet.published()`` stays the one spelling of the visibility rule; and
-    what each of its parameters is, in order: "moment" (now) or "tag" (the tag's id)."""
-    moment, tag_id = datetime(2001, 2, 3, 4, 5, 6, 7, tzinfo=UTC), -7_654_321
-    rows = (
-        TAXONOMIES[kind].through.objects.published(now=moment).filter(tag_id=tag_id)
-        .order_by("-published_at", "-content_object_id")
-        .values_list("content_object_id", "published_at")[:size]
+def _tag_window(database, kind, size):
+    """One tag's latest ``size`` public rows (article id, publication time), compiled
+    once per database and taxonomy from ``TagRowQuerySet.published()``."""
+    return Compiled.of(
+        TAXONOMIES[kind].through.objects.published(now=STAND_IN_MOMENT)
+        .filter(tag_id=STAND_IN_ID).order_by("-published_at", "-content_object_id")
+        .values_list("content_object_id", "published_at")[:size],
+        database,
     )
-    sql, params = rows.query.get_compiler(database).as_sql()
-    adapted = connections[database].ops.adapt_datetimefield_value(moment)
-    slots = tuple("moment" if param == adapted else "tag" if param == tag_id else None
-                  for param in params)
-    if None in slots or len(set(slots)) != 2:
-        raise ImproperlyConfigured(f"Unexpected parameters in a tag's window: {params!r}")
-    return sql, slots
 
 
 def _words(text):
