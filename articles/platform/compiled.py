@@ -3,8 +3,8 @@
 For the reads of a page's first render whose query the ORM would build anew each time
 although only an id or the moment changes: at 100,000 articles building an article's
 tags-and-mentions query took 3.5 ms, running it 0.9 (docs/PERFORMANCE.md, "First
-renders: the queries built once"). The ORM still writes the SQL, from the stand-ins
-below, so each rule it spells (the visibility rule above all) keeps its one place.
+renders cut"). The ORM still writes the SQL, from the stand-ins below, so each rule
+it spells (the visibility rule above all) keeps its one place.
 """
 
 from dataclasses import dataclass

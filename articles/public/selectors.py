@@ -457,7 +457,7 @@ def _related_articles(article, tags, *, limit):
     it shares. The statement is put together here from each tag's window as the ORM
     compiles it (``_tag_window``): the ORM's correlated-subquery form of it cost a
     first article render 15-18 ms at 100,000 articles, 7 of them building the query;
-    this one runs in 6 (docs/PERFORMANCE.md, "The related stories ranked on tag rows").
+    this one runs in 5 (docs/PERFORMANCE.md, "First renders cut").
     """
     if not tags:
         return []
